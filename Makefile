@@ -1,0 +1,54 @@
+# The two set-up commands of the README: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RECORDS ?= 1000
+
+.PHONY: run up test lint typecheck pytest bench synth clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.local-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[local]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.local-installed
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+## make run: the local stack end to end (moto + demo shop + demo warehouse), then a summary
+run: $(VENV)/.local-installed
+	$(BIN)/syncline demo --records $(RECORDS)
+
+## make up: the same stack kept running on its schedule until Ctrl-C
+up: $(VENV)/.local-installed
+	$(BIN)/syncline up
+
+## make test: ruff, mypy and the whole pytest suite
+test: $(VENV)/.dev-installed node_modules/.installed lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy shared functions infra tests bench
+
+pytest:
+	$(BIN)/pytest -n 2 --dist loadfile
+
+bench: $(VENV)/.local-installed
+	$(PY) bench/pipeline.py
+
+synth: $(VENV)/.dev-installed node_modules/.installed
+	cd infra && ../node_modules/.bin/cdk synth --quiet
+
+clean:
+	rm -rf $(VENV) node_modules infra/cdk.out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""CDK entry point: ``cdk synth`` / ``cdk deploy`` from infra/ (see infra/README.md).
+
+cdk.json runs ``python3 app.py``. With the project's virtualenv active that is the venv's
+Python; otherwise, if aws-cdk-lib is missing, the app re-runs itself with ``../.venv/bin/python``
+so ``cd infra && ../node_modules/.bin/cdk synth`` works without activating anything.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_VENV = ROOT / ".venv"
+
+
+def _ensure_cdk_importable() -> None:
+    try:
+        import aws_cdk  # noqa: F401
+    except ModuleNotFoundError:
+        python = PROJECT_VENV / "bin" / "python"
+        if python.exists() and Path(sys.prefix).resolve() != PROJECT_VENV.resolve():
+            os.execv(str(python), [str(python), *sys.argv])
+        raise SystemExit(
+            f"aws-cdk-lib is not installed for {sys.executable}: run `make synth` from the repository "
+            "root, or activate a virtualenv with `pip install -e '.[infra]'`."
+        ) from None
+
+
+def main() -> None:
+    _ensure_cdk_importable()
+    # The repository root (for ``infra.syncline_infra``) and the library (for ``syncline``).
+    for path in (ROOT / "shared", ROOT):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    from infra.syncline_infra.app import build_app
+
+    app, _ = build_app()
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

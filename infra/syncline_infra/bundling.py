@@ -1,0 +1,240 @@
+"""Lambda bundles built on this machine, without Docker.
+
+A bundle is: the runtime dependencies from pyproject.toml installed by pip for the Lambda
+runtime's Python version and CPU (``--platform``/``--python-version``/``--only-binary``, so a
+compiled wheel such as pydantic-core is the aarch64 one), plus ``shared/syncline`` without the
+local stack and the CLI, plus ``functions/<name>/``. boto3 comes with the Lambda runtime and is
+never bundled.
+
+The installed dependency tree is cached in ``infra/.bundle-cache/`` (``bundleCacheDir`` context
+or ``SYNCLINE_BUNDLE_CACHE``), keyed by the requirements, runtime and platform: pip runs once for
+the first synth, and every function of every later synth copies from the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import cast
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+from .context import REPO_ROOT
+
+# Bump when the layout of a bundle or of the cache changes.
+BUNDLE_FORMAT = 1
+
+# Lambda's Python runtimes from 3.12 on run on Amazon Linux 2023 (glibc 2.34); pip takes the
+# newest wheel that any of these tags allows.
+_GLIBC = ("2014", "_2_28", "_2_34")
+_ARCH_TAGS = {"arm64": "aarch64", "x86_64": "x86_64"}
+
+# Provided by the Lambda runtime: never bundled, even when a dependency asks for it.
+RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
+
+# Parts of the library that only run on a workstation.
+LIBRARY_EXCLUDES = ("local", "cli.py")
+_ALWAYS_EXCLUDED = ("__pycache__", "*.pyc", "*.pyo", ".pytest_cache", ".mypy_cache", "*.egg-info")
+
+_CACHE_MARKER = ".syncline-deps.json"
+_NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+class BundlingError(RuntimeError):
+    pass
+
+
+def pyproject_requirements(extras: Iterable[str] = (), pyproject: Path | None = None) -> tuple[str, ...]:
+    """The ``[project] dependencies`` plus the named optional extras, minus what the runtime has."""
+    path = pyproject or REPO_ROOT / "pyproject.toml"
+    project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
+    requirements = list(project.get("dependencies", []))
+    optional = project.get("optional-dependencies", {})
+    for extra in extras:
+        if extra not in optional:
+            raise BundlingError(f"pyproject.toml has no optional dependency group {extra!r}")
+        requirements += optional[extra]
+    kept = []
+    for requirement in requirements:
+        match = _NAME_RE.match(requirement)
+        name = match.group(1).lower().replace("_", "-") if match else ""
+        if name in RUNTIME_PROVIDED or name == project["name"]:
+            continue
+        kept.append(requirement)
+    return tuple(dict.fromkeys(kept))
+
+
+def python_version(runtime: lambda_.Runtime) -> str:
+    """``python3.14`` -> ``3.14``."""
+    match = re.fullmatch(r"python(\d+\.\d+)", runtime.name)
+    if not match:
+        raise BundlingError(f"{runtime.name} is not a Python runtime")
+    return match.group(1)
+
+
+def pip_platforms(architecture: lambda_.Architecture) -> tuple[str, ...]:
+    arch = _ARCH_TAGS[architecture.name]
+    return tuple(f"manylinux{glibc}_{arch}" for glibc in _GLIBC)
+
+
+class DependencyCache:
+    """Installs requirement sets for one runtime and architecture, once, into a shared cache."""
+
+    def __init__(self, cache_dir: Path, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> None:
+        self.cache_dir = cache_dir
+        self.runtime = runtime
+        self.architecture = architecture
+        self._installed: dict[tuple[str, ...], Path] = {}
+
+    def key(self, requirements: Sequence[str]) -> str:
+        spec = {
+            "format": BUNDLE_FORMAT,
+            "requirements": sorted(requirements),
+            "python": python_version(self.runtime),
+            "platforms": pip_platforms(self.architecture),
+        }
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+    def path_for(self, requirements: Sequence[str]) -> Path:
+        arch = _ARCH_TAGS[self.architecture.name]
+        return self.cache_dir / f"{self.runtime.name}-{arch}-{self.key(requirements)}"
+
+    def install(self, requirements: Sequence[str]) -> Path:
+        """The directory holding the installed requirements (installed now if not cached)."""
+        requirements = tuple(requirements)
+        if requirements in self._installed:
+            return self._installed[requirements]
+        target = self.path_for(requirements)
+        if not (target / _CACHE_MARKER).is_file():
+            self._pip_install(requirements, target)
+        self._installed[requirements] = target
+        return target
+
+    def _pip_install(self, requirements: tuple[str, ...], target: Path) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        # Install next to the target and rename: concurrent synths never see half a tree.
+        staging = self.cache_dir / f".tmp-{target.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        command = [
+            sys.executable, "-m", "pip", "install",
+            "--quiet", "--disable-pip-version-check", "--no-input", "--no-compile",
+            "--target", str(staging),
+            "--implementation", "cp",
+            "--python-version", python_version(self.runtime),
+            "--only-binary=:all:",
+            *(arg for platform in pip_platforms(self.architecture) for arg in ("--platform", platform)),
+            *requirements,
+        ]  # fmt: skip
+        env = {**os.environ, "PIP_REQUIRE_VIRTUALENV": "false"}
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if result.returncode != 0:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BundlingError(
+                f"pip could not install the Lambda dependencies for {self.runtime.name}/"
+                f"{self.architecture.name}:\n  {' '.join(command)}\n{result.stderr.strip()}"
+            )
+        _prune(staging)
+        (staging / _CACHE_MARKER).write_text(
+            json.dumps({"requirements": list(requirements), "command": command[3:]}, indent=2) + "\n",
+            encoding="utf-8",
+        )
+        try:
+            staging.rename(target)
+        except OSError:
+            # Another synth finished the same install first; its copy is identical.
+            shutil.rmtree(staging, ignore_errors=True)
+            if not (target / _CACHE_MARKER).is_file():
+                raise
+
+
+def _prune(tree: Path) -> None:
+    """Drop console scripts, bytecode and anything the runtime provides."""
+    shutil.rmtree(tree / "bin", ignore_errors=True)
+    for cache in list(tree.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
+    for name in RUNTIME_PROVIDED:
+        shutil.rmtree(tree / name, ignore_errors=True)
+        for info in tree.glob(f"{name}-*.dist-info"):
+            shutil.rmtree(info, ignore_errors=True)
+
+
+@jsii.implements(ILocalBundling)
+class LocalBundler:
+    """CDK's local-bundling hook: fills the asset directory without Docker."""
+
+    def __init__(self, function: str, requirements: Sequence[str], cache: DependencyCache) -> None:
+        self.function = function
+        self.requirements = tuple(requirements)
+        self.cache = cache
+
+    # jsii hands the bundling options over as one positional struct.
+    def try_bundle(self, output_dir: str, options: BundlingOptions | None = None) -> bool:
+        build_bundle(Path(output_dir), self.function, self.cache.install(self.requirements))
+        return True
+
+
+def build_bundle(out: Path, function: str, dependencies: Path, root: Path = REPO_ROOT) -> None:
+    source = root / "functions" / function
+    if not source.is_dir():
+        raise BundlingError(f"no function folder {source}")
+    shutil.copytree(dependencies, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(_CACHE_MARKER))
+    shutil.copytree(
+        root / "shared" / "syncline",
+        out / "syncline",
+        dirs_exist_ok=True,
+        ignore=_library_ignore(root / "shared" / "syncline"),
+    )
+    package_init = root / "functions" / "__init__.py"
+    (out / "functions").mkdir(exist_ok=True)
+    if package_init.is_file():
+        shutil.copy2(package_init, out / "functions" / "__init__.py")
+    shutil.copytree(
+        source,
+        out / "functions" / function,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(*_ALWAYS_EXCLUDED),
+    )
+
+
+def _library_ignore(library: Path) -> Callable[[str, list[str]], set[str]]:
+    generic = shutil.ignore_patterns(*_ALWAYS_EXCLUDED)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        ignored: set[str] = set(generic(directory, names))
+        if Path(directory).resolve() == library.resolve():
+            ignored |= {name for name in names if name in LIBRARY_EXCLUDES}
+        return ignored
+
+    return ignore
+
+
+def function_code(
+    function: str,
+    requirements: Sequence[str],
+    cache: DependencyCache,
+) -> lambda_.Code:
+    """The Lambda code asset of ``functions/<function>``, bundled locally.
+
+    The asset hash is taken from the bundle's content, so a change to the function, the library
+    or a resolved dependency version deploys new code, and nothing else does.
+    """
+    return lambda_.Code.from_asset(
+        str(REPO_ROOT / "functions" / function),
+        asset_hash_type=AssetHashType.OUTPUT,
+        bundling=BundlingOptions(
+            image=cache.runtime.bundling_image,
+            # Only reached if local bundling is switched off; Syncline has no Docker path.
+            command=["bash", "-c", "echo 'Syncline bundles without Docker, see infra/README.md' >&2; exit 1"],
+            local=cast(ILocalBundling, LocalBundler(function, requirements, cache)),
+        ),
+    )

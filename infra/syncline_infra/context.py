@@ -1,0 +1,187 @@
+"""Deployment settings read from CDK context (``cdk.json`` or ``cdk deploy -c key=value``).
+
+Every key has a default here, so ``cdk synth`` works with no context at all. Values given on the
+command line arrive as strings; they are parsed and checked, and a bad one fails the synth with a
+message naming the key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_logs as logs
+from constructs import Node
+
+INFRA_DIR = Path(__file__).resolve().parent.parent
+REPO_ROOT = INFRA_DIR.parent
+
+# CloudWatch Logs accepts only these retention periods.
+_LOG_RETENTION_DAYS = {
+    1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS", 30: "ONE_MONTH",
+    60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
+    365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
+    1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+    3653: "TEN_YEARS",
+}  # fmt: skip
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_STAGE_RE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# The context keys this app reads, with their defaults (documented in infra/README.md).
+DEFAULTS: dict[str, Any] = {
+    "stage": "dev",
+    "alarmEmail": "",
+    "alertSender": "",
+    "retentionDays": 30,
+    "logRetentionDays": 30,
+    "logLevel": "INFO",
+    "removalPolicy": "retain",
+    "syncMaxConcurrency": 10,
+    "syncBatchWindowSeconds": 2,
+    "triggerMaxConcurrency": 5,
+    "healthRateMinutes": 5,
+    "queueAgeAlarmSeconds": 3600,
+    "apiRateLimit": 50,
+    "apiBurstLimit": 100,
+    "apiCloudWatchRole": True,
+    "corsOrigins": "",
+    "bundleCacheDir": "",
+}
+
+
+class ContextError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    stage: str = "dev"
+    alarm_email: str | None = None
+    alert_sender: str | None = None
+    retention_days: int = 30
+    log_retention_days: int = 30
+    log_level: str = "INFO"
+    destroy_on_removal: bool = False
+    sync_max_concurrency: int = 10
+    sync_batch_window_seconds: int = 2
+    trigger_max_concurrency: int = 5
+    health_rate_minutes: int = 5
+    queue_age_alarm_seconds: int = 3600
+    api_rate_limit: int = 50
+    api_burst_limit: int = 100
+    api_cloudwatch_role: bool = True
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    bundle_cache_dir: Path = INFRA_DIR / ".bundle-cache"
+
+    @property
+    def prefix(self) -> str:
+        """Physical-name prefix of tables, queues, functions and the schedule group."""
+        return f"syncline-{self.stage}"
+
+    @property
+    def secrets_prefix(self) -> str:
+        """Connector secrets live under ``syncline/<stage>/``: stages in one account stay apart."""
+        return f"syncline/{self.stage}/"
+
+    @property
+    def removal_policy(self) -> RemovalPolicy:
+        return RemovalPolicy.DESTROY if self.destroy_on_removal else RemovalPolicy.RETAIN
+
+    @property
+    def log_retention(self) -> logs.RetentionDays:
+        return logs.RetentionDays[_LOG_RETENTION_DAYS[self.log_retention_days]]
+
+    @classmethod
+    def from_node(cls, node: Node) -> StageConfig:
+        return cls.from_mapping({key: node.try_get_context(key) for key in DEFAULTS})
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any]) -> StageConfig:
+        values = {key: DEFAULTS[key] if raw.get(key) is None else raw[key] for key in DEFAULTS}
+
+        stage = str(values["stage"])
+        if not _STAGE_RE.match(stage):
+            raise ContextError(f"stage: {stage!r} must be 1-16 of a-z, 0-9, '-', starting with a letter")
+        alarm_email = str(values["alarmEmail"]).strip() or None
+        alert_sender = str(values["alertSender"]).strip() or None
+        for key, email in (("alarmEmail", alarm_email), ("alertSender", alert_sender)):
+            if email is not None and not _EMAIL_RE.match(email):
+                raise ContextError(f"{key}: {email!r} is not an email address")
+        log_retention_days = _int(values, "logRetentionDays", 1, 3653)
+        if log_retention_days not in _LOG_RETENTION_DAYS:
+            allowed = ", ".join(str(d) for d in sorted(_LOG_RETENTION_DAYS))
+            raise ContextError(f"logRetentionDays: {log_retention_days} is not one of {allowed}")
+        log_level = str(values["logLevel"]).upper()
+        if log_level not in _LOG_LEVELS:
+            raise ContextError(f"logLevel: {values['logLevel']!r} is not one of {', '.join(_LOG_LEVELS)}")
+        removal = str(values["removalPolicy"]).lower()
+        if removal not in ("retain", "destroy"):
+            raise ContextError(f"removalPolicy: {values['removalPolicy']!r} is not 'retain' or 'destroy'")
+        api_rate_limit = _int(values, "apiRateLimit", 1, 10_000)
+        api_burst_limit = _int(values, "apiBurstLimit", 1, 5_000)
+        cache = str(values["bundleCacheDir"]).strip() or os.environ.get("SYNCLINE_BUNDLE_CACHE", "")
+        return cls(
+            stage=stage,
+            alarm_email=alarm_email,
+            alert_sender=alert_sender,
+            retention_days=_int(values, "retentionDays", 1, 3650),
+            log_retention_days=log_retention_days,
+            log_level=log_level,
+            destroy_on_removal=removal == "destroy",
+            sync_max_concurrency=_int(values, "syncMaxConcurrency", 2, 1000),
+            sync_batch_window_seconds=_int(values, "syncBatchWindowSeconds", 0, 300),
+            trigger_max_concurrency=_int(values, "triggerMaxConcurrency", 2, 1000),
+            health_rate_minutes=_int(values, "healthRateMinutes", 1, 1440),
+            queue_age_alarm_seconds=_int(values, "queueAgeAlarmSeconds", 60, 14 * 24 * 3600),
+            api_rate_limit=api_rate_limit,
+            api_burst_limit=api_burst_limit,
+            api_cloudwatch_role=_bool(values, "apiCloudWatchRole"),
+            cors_origins=_str_list(values["corsOrigins"]),
+            bundle_cache_dir=(INFRA_DIR / cache).resolve() if cache else INFRA_DIR / ".bundle-cache",
+        )
+
+
+def _int(values: dict[str, Any], key: str, low: int, high: int) -> int:
+    raw = values[key]
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        raise ContextError(f"{key}: {raw!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise ContextError(f"{key}: {number} is not between {low} and {high}")
+    return number
+
+
+def _bool(values: dict[str, Any], key: str) -> bool:
+    raw = values[key]
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise ContextError(f"{key}: {raw!r} is not true or false")
+
+
+def _str_list(raw: Any) -> tuple[str, ...]:
+    """A list from JSON context, or a comma-separated string from ``-c key=a,b``."""
+    if isinstance(raw, list | tuple):
+        items = [str(item) for item in raw]
+    else:
+        text = str(raw).strip()
+        items = json.loads(text) if text.startswith("[") else text.split(",")
+    return tuple(item.strip() for item in items if str(item).strip())
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` block of infra/cdk.json (feature flags), for apps built outside the CLI."""
+    with (INFRA_DIR / "cdk.json").open(encoding="utf-8") as handle:
+        context: dict[str, Any] = json.load(handle).get("context", {})
+    return context

@@ -1,0 +1,120 @@
+"""Schedules: the EventBridge Scheduler group for service schedules, and the health check.
+
+The deploy does not know any service: report_api creates, updates and deletes one schedule per
+active service in the group at runtime, with the role below as the schedule's execution role
+(it may only invoke the trigger function). The health check runs on a fixed rate.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
+from constructs import Construct
+
+from syncline.config import ENV
+
+from .context import StageConfig
+
+SCHEDULE_MANAGEMENT = (
+    "scheduler:CreateSchedule",
+    "scheduler:UpdateSchedule",
+    "scheduler:DeleteSchedule",
+    "scheduler:GetSchedule",
+)
+
+
+class Schedules(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        trigger: lambda_.IFunction,
+        health: lambda_.IFunction,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.group_name = config.prefix
+        self.group = scheduler.ScheduleGroup(
+            self,
+            "ServiceSchedules",
+            schedule_group_name=self.group_name,
+            removal_policy=config.removal_policy,
+        )
+        self.schedules_arn = stack.format_arn(
+            service="scheduler", resource="schedule", resource_name=f"{self.group_name}/*"
+        )
+
+        # The execution role of every service schedule; Scheduler assumes it only on behalf of
+        # this account's schedule group.
+        self.role = iam.Role(
+            self,
+            "SchedulerRole",
+            description=f"Syncline {config.stage}: EventBridge Scheduler invokes the trigger function",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnEquals": {"aws:SourceArn": self.group.schedule_group_arn},
+                },
+            ),
+        )
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="InvokeTrigger", actions=["lambda:InvokeFunction"], resources=[trigger.function_arn]
+            )
+        )
+        self.trigger_function_arn = trigger.function_arn
+
+        self.health_rule = events.Rule(
+            self,
+            "HealthCheck",
+            description=f"Syncline {config.stage}: check every connector",
+            schedule=events.Schedule.rate(Duration.minutes(config.health_rate_minutes)),
+            targets=[
+                targets.LambdaFunction(
+                    health,
+                    retry_attempts=0,
+                    max_event_age=Duration.minutes(config.health_rate_minutes),
+                )
+            ],
+        )
+
+    def environment(self) -> dict[str, str]:
+        """What report_api needs to create service schedules."""
+        return {
+            ENV["schedule_group"]: self.group_name,
+            ENV["trigger_function_arn"]: self.trigger_function_arn,
+            ENV["scheduler_role_arn"]: self.role.role_arn,
+        }
+
+    def grant_manage(self, role: iam.Role) -> None:
+        """Let ``role`` manage the schedules of the group and hand them the execution role."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ServiceSchedules", actions=list(SCHEDULE_MANAGEMENT), resources=[self.schedules_arn]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="PassSchedulerRole",
+                actions=["iam:PassRole"],
+                resources=[self.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+            )
+        )
+        Validations.of(role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+                f"schedule/{self.group_name}/*]",
+                reason=(
+                    "Service schedules are created at runtime, one per active service, so their names "
+                    "are not known at deploy time; the grant is limited to Syncline's schedule group."
+                ),
+            )
+        )

@@ -1,0 +1,87 @@
+"""The Syncline stack: one ``cdk deploy`` puts the whole service into an account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from .api import Api
+from .bundling import DependencyCache
+from .context import StageConfig
+from .data import Data
+from .functions import ARCHITECTURE, RUNTIME, Functions
+from .monitoring import Monitoring, Watched
+from .permissions import grant_all
+from .queues import Queues
+from .schedules import Schedules
+
+
+class SynclineStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        cache: DependencyCache | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"Syncline integration sync service ({config.stage})",
+            **kwargs,
+        )
+        self.config = config
+        Tags.of(self).add("project", "syncline")
+        Tags.of(self).add("stage", config.stage)
+        cache = cache or DependencyCache(config.bundle_cache_dir, RUNTIME, ARCHITECTURE)
+
+        self.data = Data(self, "Data", config=config)
+        self.queues = Queues(self, "Queues", config=config)
+        self.functions = Functions(
+            self, "Functions", config=config, data=self.data, queues=self.queues, cache=cache
+        )
+        self.schedules = Schedules(
+            self,
+            "Schedules",
+            config=config,
+            trigger=self.functions.trigger,
+            health=self.functions.health,
+        )
+        for name, value in self.schedules.environment().items():
+            self.functions.report_api.add_environment(name, value)
+        self.schedules.grant_manage(self.functions.roles["report_api"])
+        grant_all(config, self.functions, self.data, self.queues)
+
+        self.api = Api(self, "Api", config=config, handler=self.functions.report_api)
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            config=config,
+            watched=Watched(
+                functions=self.functions.functions,
+                sync_queue=self.queues.sync_queue,
+                sync_dlq=self.queues.sync_dlq,
+                trigger_queue=self.queues.trigger_queue,
+                trigger_dlq=self.queues.trigger_dlq,
+                rest_api=self.api.rest_api,
+            ),
+        )
+
+        outputs = {
+            "ApiUrl": self.api.url,
+            "ConfigTableName": self.data.config_table.table_name,
+            "SyncsTableName": self.data.syncs_table.table_name,
+            "BucketName": self.data.bucket.bucket_name,
+            "SyncQueueUrl": self.queues.sync_queue.queue_url,
+            "SyncDeadLetterQueueUrl": self.queues.sync_dlq.queue_url,
+            "TriggerQueueUrl": self.queues.trigger_queue.queue_url,
+            "ScheduleGroupName": self.schedules.group_name,
+            "SecretsPrefix": config.secrets_prefix,
+            "AlarmTopicArn": self.monitoring.topic.topic_arn,
+        }
+        for name, value in outputs.items():
+            CfnOutput(self, name, value=value)

@@ -1,0 +1,71 @@
+"""Function configuration: environment variables parsed once, validated at cold start.
+
+Every function reads the same names; the CDK app sets them and the local stack sets them for
+its embedded AWS. A missing or malformed variable fails with a message naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV = {
+    "config_table": "SYNCLINE_CONFIG_TABLE",
+    "syncs_table": "SYNCLINE_SYNCS_TABLE",
+    "sync_queue_url": "SYNCLINE_SYNC_QUEUE_URL",
+    "sync_dlq_url": "SYNCLINE_SYNC_DLQ_URL",
+    "trigger_queue_url": "SYNCLINE_TRIGGER_QUEUE_URL",
+    "bucket": "SYNCLINE_BUCKET",
+    "secrets_prefix": "SYNCLINE_SECRETS_PREFIX",
+    "retention_days": "SYNCLINE_RETENTION_DAYS",
+    "queue_max_receive_count": "SYNCLINE_QUEUE_MAX_RECEIVE_COUNT",
+    "trigger_budget_seconds": "SYNCLINE_TRIGGER_BUDGET_SECONDS",
+    "schedule_group": "SYNCLINE_SCHEDULE_GROUP",
+    "trigger_function_arn": "SYNCLINE_TRIGGER_FUNCTION_ARN",
+    "scheduler_role_arn": "SYNCLINE_SCHEDULER_ROLE_ARN",
+    "alert_sender": "SYNCLINE_ALERT_SENDER",
+}
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    config_table: str = Field(min_length=3)
+    syncs_table: str = Field(min_length=3)
+    sync_queue_url: str = Field(min_length=1)
+    sync_dlq_url: str = Field(min_length=1)
+    trigger_queue_url: str = Field(min_length=1)
+    bucket: str | None = None
+    secrets_prefix: str = "syncline/"
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    queue_max_receive_count: int = Field(default=5, ge=1, le=1000)
+    # A trigger invocation stops pulling and hands over to a continuation after this long.
+    trigger_budget_seconds: float = Field(default=240.0, gt=0)
+    schedule_group: str | None = None
+    trigger_function_arn: str | None = None
+    scheduler_role_arn: str | None = None
+    alert_sender: str | None = None
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    values = {field: env[name] for field, name in ENV.items() if env.get(name)}
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{ENV.get(str(err['loc'][0]), err['loc'][0])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid Syncline configuration: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The function's settings, parsed once per cold start."""
+    return load_settings()

@@ -1,0 +1,37 @@
+"""Connectors: the registry of systems and the factory the pipeline uses."""
+
+from __future__ import annotations
+
+from syncline.connectors.base import (
+    AuthenticationError,
+    ConfigurationError,
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    Page,
+    PermanentError,
+    PushResult,
+    RateLimitedError,
+    SourceRecord,
+    TransientError,
+    UnreachableError,
+)
+from syncline.connectors.registry import build_connector, connector_class, systems
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigurationError",
+    "Connector",
+    "ConnectorContext",
+    "ConnectorError",
+    "Page",
+    "PermanentError",
+    "PushResult",
+    "RateLimitedError",
+    "SourceRecord",
+    "TransientError",
+    "UnreachableError",
+    "build_connector",
+    "connector_class",
+    "systems",
+]

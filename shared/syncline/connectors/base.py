@@ -1,0 +1,249 @@
+"""The connector interface the pipeline talks to.
+
+A connector pulls records changed since a cursor, page by page, and pushes records to a
+destination entity. Failures are classified as exceptions so sync_item can decide between
+Pending (retry) and Failed.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+class ConnectorError(Exception):
+    """Base of every classified connector failure. `code` goes to the report's last error."""
+
+    code = "connector_error"
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+
+
+class TransientError(ConnectorError):
+    """Retriable: timeout, connection error, 5xx, 429. `retry_after` in seconds when known."""
+
+    code = "transient"
+
+    def __init__(self, message: str, *, status_code: int | None = None, retry_after: float | None = None):
+        super().__init__(message, status_code=status_code)
+        self.retry_after = retry_after
+
+
+class UnreachableError(TransientError):
+    """DNS, connect or timeout failure: the system could not be reached at all."""
+
+    code = "unreachable"
+
+
+class RateLimitedError(TransientError):
+    code = "rate_limited"
+
+
+class PermanentError(ConnectorError):
+    """Retrying cannot fix it: a 4xx other than 401/403/408/429, or invalid data."""
+
+    code = "rejected"
+
+
+class AuthenticationError(PermanentError):
+    """401/403: the credentials are wrong or lack permission."""
+
+    code = "authentication_failed"
+
+
+class ConfigurationError(ValueError):
+    """Bad connector configuration. `field` names the offending field."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.message = message
+
+
+class NoSettings(BaseModel):
+    """Settings model of a connector that takes none: any key is rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
+
+
+def load_settings(model: type[SettingsT], settings: Mapping[str, Any] | None) -> SettingsT:
+    """Parse connector settings with `model`; a problem becomes ConfigurationError("settings.<name>")."""
+    try:
+        return model.model_validate(dict(settings or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(part) for part in err["loc"])
+        name = f"settings.{loc}" if loc else "settings"
+        message = "unknown setting" if err["type"] == "extra_forbidden" else str(err["msg"])
+        raise ConfigurationError(name, message) from None
+
+
+def check_url(value: str | None, *, field_name: str, schemes: tuple[str, ...], required: bool = True) -> None:
+    """Reject a missing, malformed or wrong-scheme URL, and one that carries credentials."""
+    if not value:
+        if required:
+            raise ConfigurationError(field_name, "required")
+        return
+    if any(ch.isspace() for ch in value):
+        raise ConfigurationError(field_name, "must not contain spaces")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigurationError(field_name, f"malformed URL ({exc})") from None
+    if parts.scheme.lower() not in schemes:
+        allowed = " or ".join(f"{s}://" for s in schemes)
+        raise ConfigurationError(field_name, f"must start with {allowed}")
+    if not parts.hostname:
+        raise ConfigurationError(field_name, "malformed URL: no host")
+    if parts.username or parts.password:
+        raise ConfigurationError(field_name, "must not contain a user name or password; use credentials")
+    if port == 0:
+        raise ConfigurationError(field_name, "malformed URL: port 0")
+    if parts.fragment:
+        raise ConfigurationError(field_name, "must not contain a #fragment")
+
+
+class Confirmation(NamedTuple):
+    """A destination's verdict on an asynchronous push (a file drop): Sent -> OK or Failed."""
+
+    endpoint_id: str  # the endpoint_id the push returned (for file drops: the file name)
+    ok: bool
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    source_id: str
+    reference: str
+    version: str  # the record's updated-at (or a content hash): part of the deterministic sync id
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[SourceRecord]
+    next_page: str | None  # opaque pagination state; None when this was the last page
+    cursor: str | None = None  # the service cursor to store once every page is on the queue
+
+
+@dataclass(frozen=True)
+class PushResult:
+    endpoint_id: str | None
+    status: Literal["OK", "Sent"] = "OK"
+
+
+@dataclass
+class ConnectorContext:
+    """What a connector gets besides its own row: its credentials and connector-level settings."""
+
+    base_url: str | None
+    credentials: Mapping[str, str]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    timezone: str = "UTC"
+    date_format: str = "%Y-%m-%dT%H:%M:%S%z"
+    connector_id: str = ""
+
+
+class Connector(ABC):
+    """A system Syncline can pull from and/or push to."""
+
+    system: ClassVar[str]
+    # entity -> the directions it supports, e.g. {"orders": {"pull"}, "products": {"pull", "push"}}
+    entities: ClassVar[Mapping[str, frozenset[str]]] = {}
+    # Credential fields the secret must hold.
+    credential_fields: ClassVar[tuple[str, ...]] = ()
+    # Pushes to this system end as Sent (file drops, async endpoints) rather than OK.
+    asynchronous: ClassVar[bool] = False
+    # The pydantic model of `ConnectorContext.settings`; unknown keys are rejected.
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
+    # URL schemes the base URL may use.
+    url_schemes: ClassVar[tuple[str, ...]] = ("http", "https")
+    base_url_required: ClassVar[bool] = True
+
+    def __init__(self, context: ConnectorContext) -> None:
+        self.context = context
+
+    # -- configuration, validated before a connector is built (also by the management API) --
+
+    @classmethod
+    def parse_settings(cls, settings: Mapping[str, Any] | None) -> BaseModel:
+        return load_settings(cls.settings_model, settings)
+
+    @classmethod
+    def required_credentials(cls, settings: BaseModel) -> tuple[str, ...]:
+        """Credential fields the secret must hold with these settings (default: `credential_fields`)."""
+        return cls.credential_fields
+
+    @classmethod
+    def check_credentials(cls, settings: BaseModel, credentials: Mapping[str, Any]) -> None:
+        for name in cls.required_credentials(settings):
+            value = credentials.get(name)
+            if not isinstance(value, str) or not value:
+                raise ConfigurationError(f"credentials.{name}", "required credential field is missing")
+
+    @classmethod
+    def check_base_url(cls, base_url: str | None, settings: BaseModel) -> None:
+        check_url(base_url, field_name="base_url", schemes=cls.url_schemes, required=cls.base_url_required)
+
+    @classmethod
+    def entities_for(cls, settings: BaseModel) -> Mapping[str, frozenset[str]]:
+        """The entities these settings expose (a configurable connector may change the default set)."""
+        return cls.entities
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        return {
+            "system": cls.system,
+            "entities": {name: sorted(dirs) for name, dirs in sorted(cls.entities.items())},
+            "credential_fields": list(cls.credential_fields),
+            "settings_schema": cls.settings_model.model_json_schema(),
+            "asynchronous": cls.asynchronous,
+            "base_url_schemes": list(cls.url_schemes),
+        }
+
+    def entity_directions(self) -> Mapping[str, frozenset[str]]:
+        """This instance's entities (configurable connectors derive them from their settings)."""
+        return self.entities
+
+    def supports(self, entity: str, direction: Literal["pull", "push"]) -> bool:
+        return direction in self.entity_directions().get(entity, frozenset())
+
+    def require(self, entity: str, direction: Literal["pull", "push"]) -> None:
+        """Raise PermanentError when `entity` cannot be pulled/pushed: retrying cannot fix that."""
+        if not self.supports(entity, direction):
+            can = sorted(name for name, dirs in self.entity_directions().items() if direction in dirs)
+            raise PermanentError(
+                f"{self.system} cannot {direction} {entity!r}; it can {direction}: {', '.join(can) or 'nothing'}"
+            )
+
+    @abstractmethod
+    def pull(self, entity: str, since: str | None, page: str | None, page_size: int) -> Page:
+        """One page of records of `entity` changed since the cursor `since`."""
+
+    @abstractmethod
+    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+        """Create or update one record; return the destination's id."""
+
+    def check(self) -> None:  # noqa: B027 - optional override
+        """A cheap authenticated call; raises a ConnectorError when the system is not usable."""
+
+    def close(self) -> None:  # noqa: B027 - optional override
+        """Release connections."""
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

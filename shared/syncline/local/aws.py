@@ -1,0 +1,112 @@
+"""An embedded moto server on 127.0.0.1 with Syncline's tables, queues and bucket created from
+the one shared definition (syncline.tables)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from syncline import aws, runtime
+from syncline.config import ENV
+from syncline.tables import QUEUES, TABLES, create_queue_attributes, create_table_request
+
+CREDENTIAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+@dataclass
+class Resources:
+    prefix: str
+    endpoint: str
+    env: dict[str, str]
+
+
+class LocalAws:
+    """Starts moto on a free port, sets the process environment, creates the resources."""
+
+    def __init__(self, prefix: str | None = None) -> None:
+        self.prefix = prefix or f"syncline-{secrets.token_hex(3)}"
+        self._server: Any = None
+        self._saved_env: dict[str, str | None] = {}
+        self.resources: Resources | None = None
+
+    def start(self) -> Resources:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        env = {**CREDENTIAL_ENV, "AWS_ENDPOINT_URL": endpoint}
+        self._apply_env(env)
+        env.update(self._create())
+        self._apply_env(env)
+        runtime.reset()
+        self.resources = Resources(prefix=self.prefix, endpoint=endpoint, env=env)
+        return self.resources
+
+    def _create(self) -> dict[str, str]:
+        ddb = aws.client("dynamodb")
+        for table in TABLES:
+            ddb.create_table(**create_table_request(table, self.prefix))
+            if table.ttl_attribute:
+                ddb.update_time_to_live(
+                    TableName=table.name(self.prefix),
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+                )
+        sqs = aws.client("sqs")
+        urls: dict[str, str] = {}
+        arns: dict[str, str] = {}
+        for queue in QUEUES:  # dead-letter queues come first in QUEUES
+            dlq_arn = arns[queue.dead_letter.suffix] if queue.dead_letter else None
+            url = sqs.create_queue(
+                QueueName=queue.name(self.prefix), Attributes=create_queue_attributes(queue, dlq_arn)
+            )["QueueUrl"]
+            urls[queue.suffix] = url
+            arns[queue.suffix] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+        bucket = f"{self.prefix}-exports"
+        aws.client("s3").create_bucket(Bucket=bucket)
+        return {
+            ENV["config_table"]: f"{self.prefix}-config",
+            ENV["syncs_table"]: f"{self.prefix}-syncs",
+            ENV["sync_queue_url"]: urls["sync"],
+            ENV["sync_dlq_url"]: urls["sync-dlq"],
+            ENV["trigger_queue_url"]: urls["trigger"],
+            ENV["bucket"]: bucket,
+            ENV["secrets_prefix"]: f"{self.prefix}/",
+        }
+
+    def _apply_env(self, env: dict[str, str]) -> None:
+        for key, value in env.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def stop(self) -> None:
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env.clear()
+        runtime.reset()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> Resources:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

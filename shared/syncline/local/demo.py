@@ -1,0 +1,114 @@
+"""`syncline demo` and `syncline up`: the local stack end to end."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TextIO
+
+from syncline.local.driver import parse_rate
+from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
+from syncline.models import Run
+from syncline.store import METER
+
+
+def default_out_dir() -> Path:
+    """A folder of its own per run, so two demos on one machine never collide."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    base = Path.cwd() / ".syncline"
+    base.mkdir(exist_ok=True)
+    for n in range(1000):
+        candidate = base / f"demo-{stamp}-{n}"
+        try:
+            candidate.mkdir()
+        except FileExistsError:
+            continue
+        return candidate
+    raise RuntimeError(f"no free output folder under {base}")
+
+
+def _progress(out: TextIO, every: float = 1.0) -> object:
+    last = [0.0]
+
+    def show(run: Run) -> None:
+        now = time.monotonic()
+        if now - last[0] < every:
+            return
+        last[0] = now
+        t = run.totals
+        print(
+            f"  pulled {run.pulled:>6}  queued {run.queued:>6}  OK {t.OK:>6}  Sent {t.Sent:>4}  "
+            f"Pending {t.Pending:>6}  Failed {t.Failed:>5}",
+            file=out,
+            flush=True,
+        )
+
+    return show
+
+
+def demo(options: StackOptions, out_dir: Path | None = None, out: TextIO = sys.stdout) -> int:
+    out_dir = out_dir or default_out_dir()
+    print(
+        f"Syncline demo: {options.records} orders, demo shop -> demo warehouse "
+        f"(transient failure rate {options.fail_rate:.0%})",
+        file=out,
+    )
+    with local_stack(options) as stack:
+        print(f"  local AWS (moto) at {stack.aws.endpoint}, shop at {stack.shop.url}, warehouse at {stack.warehouse.url}", file=out)
+        started = time.monotonic()
+        run_id = stack.fire()
+        run = stack.wait_for_run(run_id, timeout=max(300.0, options.records / 5), progress=_progress(out))
+        elapsed = time.monotonic() - started
+        report = out_dir / "report.csv"
+        rows = stack.write_report(run_id, report)
+        _summary(stack, run, elapsed, report, rows, out)
+    return 0
+
+
+def _summary(stack: LocalStack, run: Run, elapsed: float, report: Path, rows: int, out: TextIO) -> None:
+    t = run.totals
+    calls = stack.calls.calls
+    print("", file=out)
+    print(f"run {run.run_id}: {run.status.value}", file=out)
+    print(f"  records pulled   {run.pulled}", file=out)
+    print(f"  filtered out     {run.filtered}", file=out)
+    print(f"  pushed           {run.pushed}", file=out)
+    print(f"  OK               {t.OK}", file=out)
+    print(f"  Sent             {t.Sent}", file=out)
+    print(f"  Failed           {t.Failed}", file=out)
+    print(f"  Pending          {t.Pending}", file=out)
+    print(f"  dead-letter queue {stack.dlq_depth()} messages", file=out)
+    print(f"AWS calls made: {stack.calls.total()}", file=out)
+    for name, count in sorted(calls.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<36} {count}", file=out)
+    per_record = METER.total_write() / max(1, run.pulled)
+    print(f"DynamoDB write units: {METER.total_write():.0f} ({per_record:.2f} per record)", file=out)
+    print(f"elapsed {elapsed:.1f} s ({run.pulled / max(elapsed, 1e-9):.0f} records/s)", file=out)
+    print(f"report: {report} ({rows} rows)", file=out)
+    for error in run.first_errors[:3]:
+        print(f"  first errors: {error.code}: {error.message}", file=out)
+
+
+def up(options: StackOptions, out: TextIO = sys.stdout, stop: threading.Event | None = None) -> int:
+    """Keep the stack running and fire the service on its schedule until Ctrl-C."""
+    stop = stop or threading.Event()
+    interval = parse_rate(options.schedule) or 300.0
+    with local_stack(options) as stack:
+        print(f"Syncline local stack up: AWS (moto) {stack.aws.endpoint}", file=out)
+        print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
+        print(f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop", file=out)
+        for name, value in sorted(stack.aws.env.items()):
+            if name.startswith(("SYNCLINE_", "AWS_ENDPOINT")):
+                print(f"  {name}={value}", file=out)
+        try:
+            while not stop.is_set():
+                run_id = stack.fire()
+                run = stack.wait_for_run(run_id, timeout=3600)
+                t = run.totals
+                print(f"run {run_id}: {run.status.value} pulled {run.pulled} OK {t.OK} Failed {t.Failed}", file=out, flush=True)
+                stop.wait(interval)
+        except KeyboardInterrupt:
+            print("stopping", file=out)
+    return 0

@@ -1,0 +1,194 @@
+"""Demo source and destination systems: local HTTP servers on 127.0.0.1 that speak the generic
+`rest` connector's dialect (bearer auth, cursor pagination, JSON bodies, 429 + Retry-After,
+5xx and 422 failures), so the demo exercises the same code paths as a real shop and warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+
+class _Server:
+    token: str
+
+    def __init__(self) -> None:
+        self.requests: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        handler = self._handler_class()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name=type(self).__name__, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> _Server:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self.httpd.shutdown()
+            self._thread.join(timeout=5)
+        self.httpd.server_close()
+
+    def count(self, key: str) -> None:
+        with self._lock:
+            self.requests[key] += 1
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+        raise NotImplementedError
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def _serve(self, method: str) -> None:
+                parsed = urlparse(self.path)
+                query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if self.headers.get("Authorization") != f"Bearer {server.token}":
+                    status, headers, payload = 401, {}, {"message": "invalid or missing access token"}
+                else:
+                    try:
+                        body = json.loads(raw) if raw else None
+                    except ValueError:
+                        status, headers, payload = 400, {}, {"message": "body is not JSON"}
+                    else:
+                        status, headers, payload = server.handle(method, parsed.path, query, body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+        return Handler
+
+
+class DemoShop(_Server):
+    """A shop with `records` orders. GET /orders?limit=&cursor=&updated_since= pages through them
+    oldest first; more than `rate_limit` requests a second get 429 with Retry-After."""
+
+    def __init__(self, records: int, *, token: str = "shop-token", rate_limit: float = 50.0, seed: int = 7) -> None:
+        self.token = token
+        self.rate_limit = rate_limit
+        self._window: list[float] = []
+        start = datetime(2026, 11, 1, tzinfo=UTC)
+        rng = random.Random(seed)
+        self.orders = [
+            {
+                "id": str(1000 + n),
+                "number": f"#{1000 + n}",
+                "email": f"customer{n}@example.com",
+                "status": rng.choice(["paid", "paid", "paid", "pending"]),
+                "currency": "GBP",
+                "total": round(rng.uniform(5, 400), 2),
+                "created_at": (start + timedelta(minutes=n)).isoformat().replace("+00:00", "Z"),
+                "updated_at": (start + timedelta(minutes=n, seconds=30)).isoformat().replace("+00:00", "Z"),
+                "line_items": [
+                    {"sku": f"SKU-{rng.randint(1, 300):04d}", "quantity": rng.randint(1, 4), "price": rng.randint(3, 90)}
+                    for _ in range(rng.randint(1, 4))
+                ],
+                "shipping_address": {"city": rng.choice(["Leeds", "York", "Bath"]), "country": "GB"},
+            }
+            for n in range(records)
+        ]
+        super().__init__()
+
+    def _throttled(self) -> float | None:
+        now = time.monotonic()
+        with self._lock:
+            self._window = [t for t in self._window if now - t < 1.0]
+            if len(self._window) >= self.rate_limit:
+                return 1.0 - (now - self._window[0])
+            self._window.append(now)
+        return None
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+        self.count(f"{method} {path}")
+        wait = self._throttled()
+        if wait is not None:
+            return 429, {"Retry-After": str(max(1, round(wait)))}, {"message": "rate limit exceeded"}
+        if method == "GET" and path == "/":
+            return 200, {}, {"shop": "demo"}
+        if method != "GET" or path != "/orders":
+            return 404, {}, {"message": f"no route {method} {path}"}
+        since = query.get("updated_since")
+        rows = [o for o in self.orders if not since or o["updated_at"] > since]
+        offset = int(query.get("cursor") or 0)
+        limit = min(250, int(query.get("limit") or 50))
+        page = rows[offset : offset + limit]
+        next_cursor = str(offset + limit) if offset + limit < len(rows) else None
+        return 200, {}, {"data": page, "next_cursor": next_cursor}
+
+
+class DemoWarehouse(_Server):
+    """A warehouse that accepts orders at POST /orders.
+
+    `fail_rate` of pushes fail with a transient 503; orders whose id ends in 7 fail
+    permanently with 422 (a postcode the warehouse refuses), when `permanent` is set; ids in
+    `always_down` answer 503 every time (they exhaust their attempts).
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str = "warehouse-token",
+        fail_rate: float = 0.1,
+        permanent: bool = True,
+        always_down: set[str] | None = None,
+        seed: int = 11,
+    ) -> None:
+        self.token = token
+        self.fail_rate = fail_rate
+        self.permanent = permanent
+        self.always_down = always_down or set()
+        self.received: dict[str, dict[str, Any]] = {}
+        self.pushes: Counter[str] = Counter()
+        self._rng = random.Random(seed)
+        super().__init__()
+
+    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+        self.count(f"{method} {path}")
+        if method == "GET" and path == "/":
+            return 200, {}, {"warehouse": "demo"}
+        if method != "POST" or path != "/orders" or not isinstance(body, dict):
+            return 404, {}, {"message": f"no route {method} {path}"}
+        order_id = str(body.get("id", ""))
+        with self._lock:
+            self.pushes[order_id] += 1
+            transient = self._rng.random() < self.fail_rate
+        if order_id in self.always_down:
+            return 503, {"Retry-After": "1"}, {"message": "warehouse busy, try again"}
+        if self.permanent and order_id.endswith("7"):  # validation comes before any capacity check
+            return 422, {}, {"message": "shipping_address.postcode: not a deliverable postcode"}
+        if transient:
+            return 503, {"Retry-After": "1"}, {"message": "warehouse busy, try again"}
+        with self._lock:
+            self.received[order_id] = body
+        return 201, {}, {"id": f"WH-{order_id}", "status": "accepted"}

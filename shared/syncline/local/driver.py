@@ -1,0 +1,177 @@
+"""Plays the parts AWS would play: the SQS event source mappings and the schedules.
+
+Each poller receives up to `batch_size` messages, hands them to the function as an SQS event,
+deletes the ones the function did not report as failures (ReportBatchItemFailures), and leaves
+the failed ones to come back after their visibility timeout; the queue's redrive policy then
+moves exhausted ones to the dead-letter queue, exactly as on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from syncline import aws
+from syncline.local.lambdas import invoke
+from syncline.tables import SYNC_ITEM_TIMEOUT_SECONDS, TRIGGER_TIMEOUT_SECONDS
+
+
+@dataclass
+class PollerStats:
+    batches: int = 0
+    records: int = 0
+    failures_reported: int = 0
+    errors: int = 0
+    last_error: str | None = None
+
+
+@dataclass
+class EventSource:
+    """One SQS event source mapping: queue -> function."""
+
+    queue_url: str
+    function: str
+    batch_size: int = 10
+    timeout_seconds: float = SYNC_ITEM_TIMEOUT_SECONDS
+    wait_seconds: int = 1
+    stats: PollerStats = field(default_factory=PollerStats)
+    busy: int = 0
+
+    def queue_arn(self) -> str:
+        name = self.queue_url.rsplit("/", 1)[-1]
+        return f"arn:aws:sqs:us-east-1:000000000000:{name}"
+
+    def poll_once(self) -> int:
+        sqs = aws.client("sqs")
+        got = sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            WaitTimeSeconds=self.wait_seconds,
+            MessageSystemAttributeNames=["All"],
+        )
+        messages = got.get("Messages", [])
+        if not messages:
+            return 0
+        self.busy += 1
+        try:
+            self._deliver(sqs, messages)
+        finally:
+            self.busy -= 1
+        return len(messages)
+
+    def _deliver(self, sqs: Any, messages: list[dict[str, Any]]) -> None:
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m.get("Attributes", {}),
+                    "messageAttributes": {},
+                    "md5OfBody": m.get("MD5OfBody", ""),
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.queue_arn(),
+                    "awsRegion": "us-east-1",
+                }
+                for m in messages
+            ]
+        }
+        self.stats.batches += 1
+        self.stats.records += len(messages)
+        try:
+            response = invoke(self.function, event, timeout_seconds=self.timeout_seconds) or {}
+        except Exception:  # the invocation failed: every message comes back after its timeout
+            self.stats.errors += 1
+            self.stats.last_error = traceback.format_exc(limit=5)
+            return
+        failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+        self.stats.failures_reported += len(failed)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done[start : start + 10])],
+            )
+
+
+class Driver:
+    """Runs event source pollers on threads until stopped."""
+
+    def __init__(self, env: dict[str, str], *, sync_concurrency: int = 4) -> None:
+        from syncline.config import ENV
+
+        self.sync = EventSource(queue_url=env[ENV["sync_queue_url"]], function="sync_item")
+        self.trigger = EventSource(
+            queue_url=env[ENV["trigger_queue_url"]], function="trigger", batch_size=1, timeout_seconds=TRIGGER_TIMEOUT_SECONDS
+        )
+        self.sync_concurrency = sync_concurrency
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        sources = [self.trigger] + [self.sync] * self.sync_concurrency
+        for n, source in enumerate(sources):
+            thread = threading.Thread(target=self._loop, args=(source,), name=f"poller-{source.function}-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _loop(self, source: EventSource) -> None:
+        while not self._stop.is_set():
+            try:
+                source.poll_once()
+            except Exception:
+                source.stats.errors += 1
+                source.stats.last_error = traceback.format_exc(limit=5)
+                self._stop.wait(0.5)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads.clear()
+
+    def fire(self, tenant_id: str, service_id: str, trigger: str = "schedule", **extra: Any) -> dict[str, Any]:
+        """What an EventBridge Scheduler schedule does: invoke trigger with the service's input."""
+        event = {"tenant_id": tenant_id, "service_id": service_id, "trigger": trigger, **extra}
+        result: dict[str, Any] = invoke("trigger", event, timeout_seconds=TRIGGER_TIMEOUT_SECONDS)
+        return result
+
+    def queue_depths(self) -> dict[str, int]:
+        sqs = aws.client("sqs")
+        depths = {}
+        for name, source in (("sync", self.sync), ("trigger", self.trigger)):
+            attrs = sqs.get_queue_attributes(
+                QueueUrl=source.queue_url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            depths[name] = int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+        return depths
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def parse_rate(expression: str | None) -> float | None:
+    """Seconds between runs for `rate(N unit)` schedules; None for anything else."""
+    if not expression or not expression.startswith("rate(") or not expression.endswith(")"):
+        return None
+    amount, _, unit = expression[5:-1].partition(" ")
+    seconds = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+    if not amount.isdigit() or unit not in seconds:
+        return None
+    return int(amount) * seconds[unit]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=str)

@@ -1,0 +1,180 @@
+"""The whole local stack in one object: AWS (moto), the demo shop and warehouse, a company group
+with two connectors and a service, and the driver that plays the event sources."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from syncline import aws, runtime
+from syncline.local.aws import LocalAws, Resources
+from syncline.local.demo_systems import DemoShop, DemoWarehouse
+from syncline.local.driver import Driver, wait_until
+from syncline.models import Connector, Endpoint, Run, RunStatus, Service, ServiceSettings, Tenant
+from syncline.store import METER
+
+TENANT = "demo"
+SERVICE = "shop-orders-to-warehouse"
+REPORT_COLUMNS = [
+    "sync_id",
+    "run_id",
+    "service_id",
+    "status",
+    "reference",
+    "source_id",
+    "endpoint_id",
+    "attempts",
+    "error_code",
+    "error_message",
+    "source_system",
+    "source_entity",
+    "destination_system",
+    "destination_entity",
+    "created_at",
+    "updated_at",
+]
+
+
+@dataclass
+class StackOptions:
+    records: int = 1000
+    fail_rate: float = 0.1
+    permanent_failures: bool = True
+    always_down: set[str] = field(default_factory=set)
+    retry_base_seconds: int = 1
+    retry_max_seconds: int = 4
+    max_attempts: int = 5
+    page_size: int = 100
+    sync_concurrency: int = 4
+    shop_rate_limit: float = 50.0
+    schedule: str = "rate(5 minutes)"
+
+
+@dataclass
+class LocalStack:
+    aws: Resources
+    shop: DemoShop
+    warehouse: DemoWarehouse
+    driver: Driver
+    options: StackOptions
+    calls: aws.CallCounter
+
+    def fire(self, trigger: str = "schedule", **extra: Any) -> str:
+        result = self.driver.fire(TENANT, SERVICE, trigger, **extra)
+        run_id: str = result["runs"][0]["run_id"]
+        return run_id
+
+    def run(self, run_id: str) -> Run:
+        with aws.unobserved():
+            run = runtime.sync_store().get_run(TENANT, run_id)
+        assert run is not None, run_id
+        return run
+
+    def wait_for_run(self, run_id: str, timeout: float = 300.0, progress: Any = None) -> Run:
+        def finished() -> bool:
+            run = self.run(run_id)
+            if progress is not None:
+                progress(run)
+            return run.status != RunStatus.RUNNING
+
+        if not wait_until(finished, timeout, interval=0.5):
+            raise TimeoutError(f"run {run_id} did not finish within {timeout:.0f} s: {self.run(run_id)}")
+        return self.run(run_id)
+
+    def write_report(self, run_id: str, path: Path) -> int:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        items = runtime.sync_store().items_of_run(TENANT, SERVICE, run_id)
+        count = 0
+        with aws.unobserved(), path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(REPORT_COLUMNS)
+            for item in items:
+                row = item.model_dump(mode="json")
+                error = row.pop("last_error") or {}
+                row["error_code"], row["error_message"] = error.get("code", ""), error.get("message", "")
+                writer.writerow([row.get(c) if row.get(c) is not None else "" for c in REPORT_COLUMNS])
+                count += 1
+        return count
+
+    def dlq_depth(self) -> int:
+        from syncline.config import settings
+
+        with aws.unobserved():
+            attrs = aws.client("sqs").get_queue_attributes(
+                QueueUrl=settings().sync_dlq_url, AttributeNames=["ApproximateNumberOfMessages"]
+            )["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"])
+
+
+def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> None:
+    config = runtime.config_store()
+    config.put_tenant(Tenant(tenant_id=TENANT, name="Demo company group"))
+    for connector_id, name, server in (
+        ("demo-shop", "Demo shop", shop),
+        ("demo-warehouse", "Demo warehouse", warehouse),
+    ):
+        arn = runtime.store_credentials(TENANT, connector_id, {"token": server.token})
+        config.put_connector(
+            Connector(
+                tenant_id=TENANT,
+                connector_id=connector_id,
+                system="rest",
+                name=name,
+                base_url=server.url,  # type: ignore[arg-type]
+                credentials_secret_arn=arn,
+                settings={"records_path": "data", "reference_field": "number", "check_path": "/"},
+            )
+        )
+    config.put_service(
+        Service(
+            tenant_id=TENANT,
+            service_id=SERVICE,
+            name="Shop orders to warehouse",
+            schedule=options.schedule,
+            source=Endpoint(connector_id="demo-shop", entity="orders"),
+            destination=Endpoint(connector_id="demo-warehouse", entity="orders"),
+            settings=ServiceSettings(
+                max_attempts=options.max_attempts,
+                page_size=options.page_size,
+                retry_base_seconds=options.retry_base_seconds,
+                retry_max_seconds=options.retry_max_seconds,
+            ),
+        )
+    )
+
+
+@contextmanager
+def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
+    """Start everything; stop every thread and server on the way out."""
+    options = options or StackOptions()
+    calls = aws.CallCounter()
+    local = LocalAws()
+    shop = DemoShop(options.records, rate_limit=options.shop_rate_limit)
+    warehouse = DemoWarehouse(
+        fail_rate=options.fail_rate, permanent=options.permanent_failures, always_down=options.always_down
+    )
+    driver: Driver | None = None
+    try:
+        resources = local.start()
+        shop.start()
+        warehouse.start()
+        seed(shop, warehouse, options)
+        aws.add_observer(calls)  # count from here on: the pipeline's calls, not the set-up's
+        METER.write.clear()
+        METER.read.clear()
+        driver = Driver(resources.env, sync_concurrency=options.sync_concurrency)
+        driver.start()
+        yield LocalStack(
+            aws=resources, shop=shop, warehouse=warehouse, driver=driver, options=options, calls=calls
+        )
+    finally:
+        if driver is not None:
+            driver.stop()
+        aws.remove_observer(calls)
+        shop.stop()
+        warehouse.stop()
+        local.stop()

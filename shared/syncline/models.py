@@ -1,0 +1,205 @@
+"""Domain models: company group, connector, service, run and sync item (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+DEFAULT_MAX_ATTEMPTS = 5
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(ts: datetime) -> str:
+    """ISO 8601 UTC with millisecond precision and a Z suffix: sorts as text."""
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Time-ordered run id: runs sort by start time as text."""
+    now = now or utcnow()
+    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+
+
+def sync_id_for(service_id: str, source_id: str, version: str) -> str:
+    """Deterministic sync id per (service, source record, record version).
+
+    A record pulled again unchanged gets the same id, so it is not synced twice.
+    """
+    digest = hashlib.blake2b(f"{service_id}\x1f{source_id}\x1f{version}".encode(), digest_size=12)
+    return digest.hexdigest()
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(_ID_RE.match(value))
+
+
+class Status(StrEnum):
+    OK = "OK"
+    SENT = "Sent"
+    PENDING = "Pending"
+    FAILED = "Failed"
+
+
+class RunStatus(StrEnum):
+    RUNNING = "Running"
+    OK = "OK"
+    FAILED = "Failed"
+
+
+class Trigger(StrEnum):
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    INBOUND = "inbound"
+    SWEEPER = "sweeper"
+    RESYNC = "resync"
+
+
+class HealthStatus(StrEnum):
+    UNKNOWN = "Unknown"
+    OPERATIONAL = "Connector Operational"
+    UNREACHABLE = "System Unreachable"
+    AUTH_FAILED = "Failed Authentication"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+
+
+class Tenant(_Model):
+    """A company group: the isolation boundary."""
+
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    alert_emails: list[str] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Connector(_Model):
+    """A configured system instance. Credentials live in Secrets Manager, referenced by ARN."""
+
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    connector_id: str = Field(pattern=ID_PATTERN)
+    system: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    base_url: HttpUrl | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    credentials_secret_arn: str | None = None
+    timezone: str = "UTC"
+    date_format: str = "%Y-%m-%dT%H:%M:%S%z"
+    health_status: HealthStatus = HealthStatus.UNKNOWN
+    health_reason: str | None = None
+    health_checked_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Endpoint(_Model):
+    """One side of a service: a connector and an entity (orders, products, ...)."""
+
+    connector_id: str = Field(pattern=ID_PATTERN)
+    entity: str = Field(min_length=1, max_length=60)
+
+
+class ServiceSettings(_Model):
+    max_attempts: int = Field(default=DEFAULT_MAX_ATTEMPTS, ge=1, le=DEFAULT_MAX_ATTEMPTS)
+    page_size: int = Field(default=100, ge=1, le=1000)
+    concurrency: int = Field(default=10, ge=1, le=100)
+    retry_base_seconds: int = Field(default=30, ge=0, le=3600)
+    retry_max_seconds: int = Field(default=900, ge=0, le=43200)
+
+
+class Service(_Model):
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    service_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(default="standard", pattern=r"^(standard|sweeper)$")
+    active: bool = True
+    schedule: str | None = Field(default="rate(5 minutes)", max_length=200)
+    source: Endpoint
+    destination: Endpoint
+    filters: list[dict[str, Any]] = Field(default_factory=list)
+    mappings: list[dict[str, Any]] = Field(default_factory=list)
+    payload_script: str | None = None
+    alerts: dict[str, Any] = Field(default_factory=dict)
+    settings: ServiceSettings = Field(default_factory=ServiceSettings)
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Totals(_Model):
+    OK: int = 0
+    Sent: int = 0
+    Pending: int = 0
+    Failed: int = 0
+
+    def add(self, status: Status, n: int = 1) -> None:
+        setattr(self, status.value, getattr(self, status.value) + n)
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+
+
+class Run(_Model):
+    tenant_id: str
+    run_id: str
+    service_id: str
+    trigger: Trigger
+    status: RunStatus = RunStatus.RUNNING
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    pulled: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    queued: int = 0
+    pushed: int = 0
+    pull_done: bool = False
+    totals: Totals = Field(default_factory=Totals)
+    first_errors: list[ErrorInfo] = Field(default_factory=list)
+
+
+class SyncItem(_Model):
+    """One record in one run: one row of the sync report."""
+
+    tenant_id: str
+    sync_id: str
+    run_id: str
+    service_id: str
+    source_system: str
+    source_entity: str
+    destination_system: str
+    destination_entity: str
+    reference: str
+    source_id: str
+    endpoint_id: str | None = None
+    status: Status = Status.PENDING
+    attempts: int = 0
+    last_error: ErrorInfo | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    payload: dict[str, Any] | None = None
+    payload_ref: str | None = None

@@ -1,0 +1,1 @@
+"""The sync pipeline: fan-out (trigger) and push (sync_item), and the retry policy between them."""

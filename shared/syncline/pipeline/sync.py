@@ -1,0 +1,330 @@
+"""sync_item: push each record of an SQS batch and write its outcome.
+
+Per record: skip it if the item is no longer Pending (SQS delivers at least once); map it;
+push it through the destination connector; classify the outcome:
+
+- success -> OK (Sent for file/async destinations); the message is deleted.
+- transient (timeout, connection, 5xx, 429) -> stays Pending with the attempt and last error;
+  the message comes back after a visibility timeout that doubles per attempt (Retry-After wins
+  when longer). On the last attempt the item becomes Failed and the message goes to the DLQ.
+- permanent (other 4xx, a mapping that cannot apply) -> Failed at once; the message is deleted.
+
+While the health check says a destination is unreachable, its messages are put back with a long
+delay as fresh copies that keep their attempt count (a circuit breaker): an outage delays syncs
+instead of failing them.
+
+Each item row is written once per attempt (a conditional put), and each run's totals once per
+batch (one UpdateItem with the deltas).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from syncline import aws
+from syncline.connectors import Connector, ConnectorError, TransientError
+from syncline.models import Connector as ConnectorRow
+from syncline.models import ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
+from syncline.pipeline.fanout import enqueue, load_record
+from syncline.pipeline.messages import SyncMessage
+from syncline.pipeline.retry import retry_delay
+from syncline.store import ConfigStore, RunChange, SyncStore
+
+CIRCUIT_DELAY_SECONDS = 900  # SQS's longest message delay
+CIRCUIT_FRESHNESS = timedelta(minutes=15)  # trust an "unreachable" health status this long
+ERROR_MESSAGE_LIMIT = 500
+
+
+@dataclass
+class SyncDeps:
+    config: ConfigStore
+    syncs: SyncStore
+    sync_queue_url: str
+    sync_dlq_url: str
+    bucket: str | None
+    queue_max_receive_count: int
+    open_connector: Callable[[ConnectorRow], Connector]
+
+
+@dataclass
+class Received:
+    """One SQS record as the event source hands it over."""
+
+    message_id: str
+    receipt_handle: str
+    receive_count: int
+    body: str
+
+
+@dataclass
+class Outcome:
+    retry: bool = False  # report as a batch item failure: the message comes back
+    visibility: int | None = None  # new visibility timeout for a retried message
+    to_dlq: str | None = None  # body to send to the DLQ explicitly (then the message is deleted)
+    defer: str | None = None  # body to re-send with a delay (circuit breaker; then deleted)
+    run_key: tuple[str, str] | None = None
+    from_status: Status | None = None
+    to_status: Status | None = None
+    error: ErrorInfo | None = None
+
+
+@dataclass
+class BatchResult:
+    failed_message_ids: list[str] = field(default_factory=list)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+def _error(code: str, message: str) -> ErrorInfo:
+    return ErrorInfo(code=code, message=message[:ERROR_MESSAGE_LIMIT])
+
+
+class _Services:
+    """Services, connectors and compiled mappings, loaded once per batch."""
+
+    def __init__(self, deps: SyncDeps) -> None:
+        self.deps = deps
+        self.services: dict[tuple[str, str], Service | None] = {}
+        self.rows: dict[tuple[str, str], ConnectorRow | None] = {}
+        self.connectors: dict[tuple[str, str], Connector] = {}
+        self.mappings: dict[tuple[str, str], Any] = {}
+
+    def service(self, tenant_id: str, service_id: str) -> Service | None:
+        key = (tenant_id, service_id)
+        if key not in self.services:
+            self.services[key] = self.deps.config.get_service(tenant_id, service_id)
+        return self.services[key]
+
+    def destination_row(self, service: Service) -> ConnectorRow | None:
+        key = (service.tenant_id, service.destination.connector_id)
+        if key not in self.rows:
+            self.rows[key] = self.deps.config.get_connector(*key)
+        return self.rows[key]
+
+    def connector(self, row: ConnectorRow) -> Connector:
+        key = (row.tenant_id, row.connector_id)
+        if key not in self.connectors:
+            self.connectors[key] = self.deps.open_connector(row)
+        return self.connectors[key]
+
+    def mapping(self, service: Service) -> Any:
+        from syncline.mapping import compile_mapping
+
+        key = (service.tenant_id, service.service_id)
+        if key not in self.mappings:
+            lookups = self.deps.config.lookups(service.tenant_id) if service.mappings else {}
+            self.mappings[key] = compile_mapping(
+                service.mappings, service.payload_script, lookups=lookups
+            )
+        return self.mappings[key]
+
+    def close(self) -> None:
+        for connector in self.connectors.values():
+            connector.close()
+
+
+def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
+    result = BatchResult()
+    parsed: dict[str, SyncMessage] = {}
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        try:
+            message = SyncMessage.model_validate_json(record.body)
+        except ValueError:
+            # Not ours to understand: let the redrive policy move it to the DLQ.
+            result.outcomes[record.message_id] = Outcome(retry=True, visibility=0)
+            continue
+        key = (message.tenant_id, message.sync_id)
+        if key in seen:  # two copies of one message in one batch: the first one does the work
+            result.outcomes[record.message_id] = Outcome()
+            continue
+        seen.add(key)
+        parsed[record.message_id] = message
+
+    items: dict[tuple[str, str], SyncItem] = {}
+    by_tenant: dict[str, list[str]] = {}
+    for message in parsed.values():
+        by_tenant.setdefault(message.tenant_id, []).append(message.sync_id)
+    for tenant_id, sync_ids in by_tenant.items():
+        for sync_id, item in deps.syncs.get_items(tenant_id, sync_ids).items():
+            items[(tenant_id, sync_id)] = item
+
+    services = _Services(deps)
+    try:
+        work = [r for r in records if r.message_id in parsed]
+        concurrency = max(
+            (s.settings.concurrency for m in parsed.values() if (s := services.service(m.tenant_id, m.service_id))),
+            default=1,
+        )
+
+        def one(record: Received) -> tuple[str, Outcome]:
+            message = parsed[record.message_id]
+            item = items.get((message.tenant_id, message.sync_id))
+            return record.message_id, _process_one(deps, services, record, message, item)
+
+        if len(work) > 1 and concurrency > 1:
+            with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
+                result.outcomes.update(pool.map(one, work))
+        else:
+            result.outcomes.update(map(one, work))
+    finally:
+        services.close()
+
+    _flush(deps, records, result)
+    return result
+
+
+def _process_one(
+    deps: SyncDeps, services: _Services, record: Received, message: SyncMessage, item: SyncItem | None
+) -> Outcome:
+    if item is None or item.status != Status.PENDING:
+        return Outcome()  # unknown or already settled (a redelivered message): never pushed again
+    attempt = message.attempt_offset + record.receive_count
+    if item.attempts >= attempt:
+        return Outcome()  # a duplicate copy of an attempt already made
+    service = services.service(message.tenant_id, message.service_id)
+    row = services.destination_row(service) if service else None
+    run_key = (item.tenant_id, item.run_id)
+    if service is None or row is None:
+        missing = "service" if service is None else "destination connector"
+        return _settle(deps, item, attempt, Status.FAILED, _error("configuration", f"{missing} no longer exists"))
+
+    if _circuit_open(row):
+        deferred = message.model_copy(update={"attempt_offset": attempt - 1})
+        return Outcome(defer=deferred.model_dump_json(exclude_none=True), run_key=run_key)
+
+    try:
+        outgoing = services.mapping(service).apply(load_record(message, deps.bucket))
+    except Exception as exc:  # a mapping that cannot apply to this record is permanent
+        return _settle(deps, item, attempt, Status.FAILED, _error("mapping_error", str(exc)))
+
+    try:
+        pushed = services.connector(row).push(service.destination.entity, outgoing)
+    except TransientError as exc:
+        return _retry_or_fail(deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message))
+    except ConnectorError as exc:  # permanent: a 4xx retrying cannot fix, or failed authentication
+        return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message))
+    except Exception as exc:  # an unexpected fault in a connector: retried like a transient one
+        error = _error("internal_error", f"{type(exc).__name__}: {exc}")
+        return _retry_or_fail(deps, record, message, item, service, attempt, None, error)
+
+    status = Status.SENT if (pushed.status == "Sent" or services.connector(row).asynchronous) else Status.OK
+    return _settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id)
+
+
+def _retry_or_fail(
+    deps: SyncDeps,
+    record: Received,
+    message: SyncMessage,
+    item: SyncItem,
+    service: Service,
+    attempt: int,
+    exc: TransientError | None,
+    error: ErrorInfo,
+) -> Outcome:
+    """A transient failure: Pending and back on the queue later, or Failed on the last attempt."""
+    if attempt >= min(service.settings.max_attempts, _final_attempt(message, deps)):
+        outcome = _settle(deps, item, attempt, Status.FAILED, error)
+        if outcome.to_status is Status.FAILED:
+            if record.receive_count >= deps.queue_max_receive_count:
+                outcome.retry, outcome.visibility = True, 0  # the redrive policy moves it to the DLQ
+            else:
+                outcome.to_dlq = record.body  # the service allows fewer attempts than the queue
+        return outcome
+    outcome = _settle(deps, item, attempt, Status.PENDING, error)
+    if outcome.to_status is Status.PENDING:
+        settings = service.settings
+        outcome.retry = True
+        outcome.visibility = retry_delay(
+            attempt, settings.retry_base_seconds, settings.retry_max_seconds, exc.retry_after if exc else None
+        )
+    return outcome
+
+
+def _final_attempt(message: SyncMessage, deps: SyncDeps) -> int:
+    """The last attempt this copy of the message can make before the queue gives up on it."""
+    return message.attempt_offset + deps.queue_max_receive_count
+
+
+def _circuit_open(row: ConnectorRow) -> bool:
+    return (
+        row.health_status == HealthStatus.UNREACHABLE
+        and row.health_checked_at is not None
+        and utcnow() - row.health_checked_at < CIRCUIT_FRESHNESS
+    )
+
+
+def _settle(
+    deps: SyncDeps,
+    item: SyncItem,
+    attempt: int,
+    status: Status,
+    error: ErrorInfo | None,
+    endpoint_id: str | None = None,
+) -> Outcome:
+    after = item.model_copy(
+        update={
+            "status": status,
+            "attempts": attempt,
+            "last_error": error,
+            "endpoint_id": endpoint_id or item.endpoint_id,
+            "updated_at": utcnow(),
+        }
+    )
+    if not deps.syncs.record_attempt(item, after):
+        return Outcome()  # another copy got there first: nothing to count
+    return Outcome(
+        run_key=(item.tenant_id, item.run_id), from_status=item.status, to_status=status, error=error
+    )
+
+
+def _flush(deps: SyncDeps, records: list[Received], result: BatchResult) -> None:
+    """Batch the side effects: DLQ sends, deferred copies, visibility changes, run totals."""
+    by_id = {r.message_id: r for r in records}
+    to_dlq = [o.to_dlq for o in result.outcomes.values() if o.to_dlq]
+    if to_dlq:
+        enqueue(deps.sync_dlq_url, to_dlq)
+    deferred = [o.defer for o in result.outcomes.values() if o.defer]
+    if deferred:
+        enqueue(deps.sync_queue_url, deferred, delay_seconds=CIRCUIT_DELAY_SECONDS)
+
+    changes: dict[tuple[str, str], RunChange] = {}
+    for outcome in result.outcomes.values():
+        if outcome.run_key is None or outcome.to_status is None or outcome.from_status == outcome.to_status:
+            continue
+        change = changes.setdefault(outcome.run_key, RunChange())
+        change.totals[outcome.from_status.value if outcome.from_status else Status.PENDING.value] -= 1
+        change.totals[outcome.to_status.value] += 1
+        if outcome.to_status in (Status.OK, Status.SENT):
+            change.pushed += 1
+        if outcome.error and outcome.to_status is Status.FAILED:
+            change.errors.append(outcome.error)
+    for (tenant_id, run_id), change in changes.items():
+        deps.syncs.apply_run_change(tenant_id, run_id, change)
+
+    retries = [(mid, o) for mid, o in result.outcomes.items() if o.retry]
+    entries = [
+        {"Id": str(n), "ReceiptHandle": by_id[mid].receipt_handle, "VisibilityTimeout": o.visibility or 0}
+        for n, (mid, o) in enumerate(retries)
+        if mid in by_id and by_id[mid].receipt_handle
+    ]
+    sqs = aws.client("sqs") if entries else None
+    for start in range(0, len(entries), 10):
+        assert sqs is not None
+        sqs.change_message_visibility_batch(QueueUrl=deps.sync_queue_url, Entries=entries[start : start + 10])
+    result.failed_message_ids = [mid for mid, _ in retries]
+
+
+def received_from_event(event: Mapping[str, Any]) -> list[Received]:
+    return [
+        Received(
+            message_id=r["messageId"],
+            receipt_handle=r.get("receiptHandle", ""),
+            receive_count=int(r.get("attributes", {}).get("ApproximateReceiveCount", "1")),
+            body=r["body"],
+        )
+        for r in event.get("Records", [])
+    ]

@@ -1,0 +1,690 @@
+"""DynamoDB access: the only module that knows table keys. Reads are GetItem, BatchGetItem or
+Query on a key or index; nothing here scans.
+
+Write and read units are metered here, by DynamoDB's own sizing rules, because moto's consumed
+capacity figures are not real. The benchmark reads the meter.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from threading import Lock
+from typing import Any
+
+from syncline import aws
+from syncline.errors import Conflict, NotFound
+from syncline.models import (
+    Connector,
+    ErrorInfo,
+    HealthStatus,
+    Run,
+    RunStatus,
+    Service,
+    Status,
+    SyncItem,
+    Tenant,
+    iso,
+    utcnow,
+)
+from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SHARDS, SYNCS
+
+FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
+
+# ---------------------------------------------------------------- keys (one place for all of them)
+
+
+def item_key(tenant_id: str, sync_id: str) -> dict[str, str]:
+    return {"PK": f"{tenant_id}#I#{sync_id}", "SK": "I"}
+
+
+def shard(sync_id: str) -> int:
+    return int(sync_id[:2], 16) % SHARDS
+
+
+def item_index_keys(item: SyncItem) -> dict[str, str]:
+    t, n, sid = item.tenant_id, shard(item.sync_id), item.sync_id
+    keys = {
+        BY_STATUS.pk: f"{t}#S#{item.status.value}#{n}",
+        BY_STATUS.sk: f"{iso(item.updated_at)}#{sid}",
+        BY_SERVICE.pk: f"{t}#V#{item.service_id}",
+        BY_SERVICE.sk: f"{item.run_id}#{sid}",
+        BY_REF.pk: f"{t}#REF#{n}",
+        BY_REF.sk: f"{item.reference}#{sid}",
+        BY_SOURCE.pk: f"{t}#SRC#{n}",
+        BY_SOURCE.sk: f"{item.source_id}#{sid}",
+    }
+    if item.endpoint_id:
+        keys[BY_ENDPOINT.pk] = f"{t}#END#{n}"
+        keys[BY_ENDPOINT.sk] = f"{item.endpoint_id}#{sid}"
+    return keys
+
+
+def run_key(tenant_id: str, run_id: str) -> dict[str, str]:
+    return {"PK": f"{tenant_id}#R#{run_id}", "SK": "R"}
+
+
+def run_index_keys(run: Run) -> dict[str, str]:
+    return {
+        BY_STATUS.pk: f"{run.tenant_id}#RUNS",
+        BY_STATUS.sk: f"{iso(run.started_at)}#{run.run_id}",
+        BY_SERVICE.pk: f"{run.tenant_id}#RUNS#{run.service_id}",
+        BY_SERVICE.sk: run.run_id,
+    }
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}"
+
+
+# ---------------------------------------------------------------- (de)serialisation
+
+
+def _serializer() -> Any:
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+def _deserializer() -> Any:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def marshal(row: Mapping[str, Any]) -> dict[str, Any]:
+    s = _serializer()
+    return {k: s.serialize(_to_dynamo(v)) for k, v in row.items() if v is not None}
+
+
+def unmarshal(row: Mapping[str, Any]) -> dict[str, Any]:
+    d = _deserializer()
+    return {k: _from_dynamo(d.deserialize(v)) for k, v in row.items()}
+
+
+def item_size(row: Mapping[str, Any]) -> int:
+    """Approximate DynamoDB item size in bytes (attribute names plus values)."""
+
+    def size(value: Any) -> int:
+        if value is None or isinstance(value, bool):
+            return 1
+        if isinstance(value, int | float | Decimal):
+            return 1 + math.ceil(len(str(value).lstrip("-").replace(".", "")) / 2)
+        if isinstance(value, str):
+            return len(value.encode())
+        if isinstance(value, dict):
+            return 3 + sum(len(k.encode()) + size(v) + 1 for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return 3 + sum(size(v) + 1 for v in value)
+        return len(str(value).encode())
+
+    return sum(len(k.encode()) + size(v) for k, v in row.items() if v is not None)
+
+
+def write_units(size_bytes: int) -> int:
+    return max(1, math.ceil(size_bytes / 1024))
+
+
+def read_units(size_bytes: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size_bytes / 4096))
+    return float(units) if consistent else units / 2
+
+
+@dataclass
+class Meter:
+    """Counts DynamoDB capacity units the way DynamoDB bills them (base table plus each index)."""
+
+    write: Counter[str] = field(default_factory=Counter)
+    read: Counter[str] = field(default_factory=Counter)
+    _lock: Lock = field(default_factory=Lock, repr=False)
+
+    def wrote(self, what: str, units: float) -> None:
+        if not aws.observed():
+            return
+        with self._lock:
+            self.write[what] += units  # type: ignore[assignment]
+
+    def read_(self, what: str, units: float) -> None:
+        if not aws.observed():
+            return
+        with self._lock:
+            self.read[what] += units  # type: ignore[assignment]
+
+    def total_write(self) -> float:
+        return float(sum(self.write.values()))
+
+    def total_read(self) -> float:
+        return float(sum(self.read.values()))
+
+
+METER = Meter()
+
+
+def _meter_item_write(row: Mapping[str, Any], old_index_keys: Mapping[str, str] | None) -> None:
+    """Meter one item write: the base row, plus every index whose key or projection changed."""
+    units = write_units(item_size(row))
+    METER.wrote("syncs.item", units)
+    for index in SYNCS.indexes:
+        new_key = (row.get(index.pk), row.get(index.sk))
+        old_key = (old_index_keys.get(index.pk), old_index_keys.get(index.sk)) if old_index_keys else None
+        if new_key[0] is None:
+            continue
+        if old_key is None or old_key[0] is None:
+            METER.wrote(f"syncs.{index.name}", units if index.projection == "ALL" else 1)
+        elif old_key != new_key:  # the index entry moves: a delete plus a put
+            METER.wrote(f"syncs.{index.name}", 1 + (units if index.projection == "ALL" else 1))
+        elif index.projection == "ALL":
+            METER.wrote(f"syncs.{index.name}", units)
+
+
+# ---------------------------------------------------------------- the tables
+
+
+class _Table:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def ddb(self) -> Any:
+        return aws.client("dynamodb")
+
+    def _get(self, key: Mapping[str, str], consistent: bool = False) -> dict[str, Any] | None:
+        got = self.ddb.get_item(TableName=self.name, Key=marshal(key), ConsistentRead=consistent)
+        row = got.get("Item")
+        if row is None:
+            METER.read_(f"{self.name}.get", read_units(0, consistent))
+            return None
+        out = unmarshal(row)
+        METER.read_(f"{self.name}.get", read_units(item_size(out), consistent))
+        return out
+
+    def _batch_get(
+        self, keys: list[dict[str, str]], consistent: bool = False, projection: str | None = None
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {"Keys": [marshal(k) for k in keys[start : start + 100]]}
+            request["ConsistentRead"] = consistent
+            if projection:
+                request["ProjectionExpression"] = projection
+            pending = {self.name: request}
+            delay = 0.05
+            while pending:
+                got = self.ddb.batch_get_item(RequestItems=pending)
+                for raw in got.get("Responses", {}).get(self.name, []):
+                    row = unmarshal(raw)
+                    rows.append(row)
+                    METER.read_(f"{self.name}.batch_get", read_units(item_size(row), consistent))
+                pending = got.get("UnprocessedKeys") or {}
+                if pending:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+        return rows
+
+    def _batch_write(self, rows: list[dict[str, Any]]) -> None:
+        # BatchWriteItem takes 25 items a call (moto accepts more; DynamoDB does not).
+        for start in range(0, len(rows), 25):
+            pending: list[dict[str, Any]] = [{"PutRequest": {"Item": marshal(r)}} for r in rows[start : start + 25]]
+            delay = 0.05
+            while pending:
+                got = self.ddb.batch_write_item(RequestItems={self.name: pending})
+                pending = got.get("UnprocessedItems", {}).get(self.name, [])
+                if pending:
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+
+    def _query(
+        self,
+        *,
+        index: str | None,
+        key_condition: str,
+        values: Mapping[str, Any],
+        names: Mapping[str, str] | None = None,
+        forward: bool = True,
+        limit: int | None = None,
+        start_key: Mapping[str, Any] | None = None,
+        consistent: bool = False,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        request: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeValues": marshal(values),
+            "ScanIndexForward": forward,
+        }
+        if index:
+            request["IndexName"] = index
+        if names:
+            request["ExpressionAttributeNames"] = dict(names)
+        if limit:
+            request["Limit"] = limit
+        if start_key:
+            request["ExclusiveStartKey"] = marshal(start_key)
+        if consistent and not index:
+            request["ConsistentRead"] = True
+        got = self.ddb.query(**request)
+        rows = [unmarshal(r) for r in got.get("Items", [])]
+        METER.read_(
+            f"{self.name}.query{'.' + index if index else ''}",
+            read_units(sum(item_size(r) for r in rows), consistent and not index),
+        )
+        last = got.get("LastEvaluatedKey")
+        return rows, unmarshal(last) if last else None
+
+    def _query_all(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        start: dict[str, Any] | None = None
+        while True:
+            rows, start = self._query(start_key=start, **kwargs)
+            yield from rows
+            if not start:
+                return
+
+
+def _strip_keys(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in SYNCS.key_attributes() and k != "expires_at"}
+
+
+class ConfigStore(_Table):
+    """Company groups, connectors, services, cursors."""
+
+    def put_tenant(self, tenant: Tenant) -> None:
+        row = {"PK": tenant_pk(tenant.tenant_id), "SK": "TENANT", **tenant.model_dump(mode="json")}
+        listing = {"PK": "TENANTS", "SK": tenant.tenant_id}
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.name, "Item": marshal(row)}},
+                {"Put": {"TableName": self.name, "Item": marshal(listing)}},
+            ]
+        )
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": "TENANT"})
+        return Tenant.model_validate(_body(row)) if row else None
+
+    def list_tenant_ids(self) -> list[str]:
+        return [
+            r["SK"]
+            for r in self._query_all(index=None, key_condition="PK = :pk", values={":pk": "TENANTS"})
+        ]
+
+    # connectors ------------------------------------------------------------------------------
+    def put_connector(self, connector: Connector, *, create: bool = False) -> None:
+        row = {
+            "PK": tenant_pk(connector.tenant_id),
+            "SK": f"CONNECTOR#{connector.connector_id}",
+            **connector.model_dump(mode="json"),
+        }
+        self._put(row, create=create, what=f"connector {connector.connector_id}")
+
+    def get_connector(self, tenant_id: str, connector_id: str) -> Connector | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"})
+        return Connector.model_validate(_body(row)) if row else None
+
+    def require_connector(self, tenant_id: str, connector_id: str) -> Connector:
+        found = self.get_connector(tenant_id, connector_id)
+        if found is None:
+            raise NotFound(f"connector {connector_id!r} not found")
+        return found
+
+    def list_connectors(self, tenant_id: str) -> list[Connector]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "CONNECTOR#"},
+        )
+        return [Connector.model_validate(_body(r)) for r in rows]
+
+    def delete_connector(self, tenant_id: str, connector_id: str) -> None:
+        self.ddb.delete_item(
+            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"})
+        )
+
+    # services --------------------------------------------------------------------------------
+    def put_service(self, service: Service, *, create: bool = False) -> None:
+        row = {
+            "PK": tenant_pk(service.tenant_id),
+            "SK": f"SERVICE#{service.service_id}",
+            **service.model_dump(mode="json"),
+        }
+        self._put(row, create=create, what=f"service {service.service_id}")
+
+    def get_service(self, tenant_id: str, service_id: str) -> Service | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"SERVICE#{service_id}"})
+        return Service.model_validate(_body(row)) if row else None
+
+    def require_service(self, tenant_id: str, service_id: str) -> Service:
+        found = self.get_service(tenant_id, service_id)
+        if found is None:
+            raise NotFound(f"service {service_id!r} not found")
+        return found
+
+    def list_services(self, tenant_id: str) -> list[Service]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "SERVICE#"},
+        )
+        return [Service.model_validate(_body(r)) for r in rows]
+
+    def delete_service(self, tenant_id: str, service_id: str) -> None:
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": self.name, "Key": marshal({"PK": tenant_pk(tenant_id), "SK": sk})}}
+                for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}")
+            ]
+        )
+
+    # cursors ---------------------------------------------------------------------------------
+    def get_cursor(self, tenant_id: str, service_id: str) -> str | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}"}, consistent=True)
+        return row.get("cursor") if row else None
+
+    def set_cursor(self, tenant_id: str, service_id: str, cursor: str) -> None:
+        row = {"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}", "cursor": cursor, "updated_at": iso(utcnow())}
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    # health ----------------------------------------------------------------------------------
+    def record_health(
+        self, tenant_id: str, connector_id: str, status: HealthStatus, reason: str | None, at: datetime
+    ) -> bool:
+        """Store a health check's result on the connector; keep a history row when it changed.
+        Returns True when the status changed."""
+        connector = self.get_connector(tenant_id, connector_id)
+        if connector is None:
+            return False
+        changed = connector.health_status != status
+        values = {":s": status.value, ":r": reason, ":at": at.isoformat()}
+        self.ddb.update_item(
+            TableName=self.name,
+            Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"}),
+            UpdateExpression="SET health_status = :s, health_reason = :r, health_checked_at = :at",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues=marshal(values) | ({":r": {"NULL": True}} if reason is None else {}),
+        )
+        if changed:
+            history = {
+                "PK": tenant_pk(tenant_id),
+                "SK": f"HEALTH#{connector_id}#{iso(at)}",
+                "status": status.value,
+                "previous": connector.health_status.value,
+                "reason": reason,
+                "at": at.isoformat(),
+                "expires_at": int((at + timedelta(days=90)).timestamp()),
+            }
+            self.ddb.put_item(TableName=self.name, Item=marshal(history))
+        return changed
+
+    def health_history(self, tenant_id: str, connector_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        rows, _ = self._query(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": f"HEALTH#{connector_id}#"},
+            forward=False,
+            limit=limit,
+        )
+        return [{k: r.get(k) for k in ("status", "previous", "reason", "at")} for r in rows]
+
+    # lookup tables ---------------------------------------------------------------------------
+    def put_lookup(self, tenant_id: str, table: Any) -> None:
+        row = {"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{table.name}", "table": table.model_dump(mode="json")}
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def lookups(self, tenant_id: str) -> dict[str, Any]:
+        from syncline.mapping import LookupTable
+
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "LOOKUP#"},
+        )
+        tables = [LookupTable.model_validate(r["table"]) for r in rows]
+        return {t.name: t for t in tables}
+
+    def delete_lookup(self, tenant_id: str, name: str) -> None:
+        self.ddb.delete_item(TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"}))
+
+    # ---------------------------------------------------------------------------------------------
+    def _put(self, row: dict[str, Any], *, create: bool, what: str) -> None:
+        request: dict[str, Any] = {"TableName": self.name, "Item": marshal(row)}
+        if create:
+            request["ConditionExpression"] = "attribute_not_exists(PK)"
+        try:
+            self.ddb.put_item(**request)
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            raise Conflict(f"{what} already exists") from None
+
+
+def _body(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("PK", "SK")}
+
+
+@dataclass
+class RunChange:
+    """Counter deltas for one run, applied in one UpdateItem."""
+
+    pulled: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    queued: int = 0
+    pushed: int = 0
+    totals: Counter[str] = field(default_factory=Counter)
+    errors: list[ErrorInfo] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (
+            self.pulled or self.filtered or self.skipped or self.queued or self.pushed or any(self.totals.values())
+        )
+
+
+class SyncStore(_Table):
+    """Sync items (the report) and runs."""
+
+    def __init__(self, name: str, retention_days: int = 30) -> None:
+        super().__init__(name)
+        self.retention = timedelta(days=retention_days)
+
+    # runs ------------------------------------------------------------------------------------
+    def create_run(self, run: Run) -> None:
+        row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
+        row["expires_at"] = int((run.started_at + self.retention).timestamp())
+        self.ddb.put_item(TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)")
+        METER.wrote("syncs.run", write_units(item_size(row)) * 2)
+
+    def get_run(self, tenant_id: str, run_id: str) -> Run | None:
+        row = self._get(run_key(tenant_id, run_id), consistent=True)
+        return Run.model_validate(_strip_keys(_body(row))) if row else None
+
+    def apply_run_change(self, tenant_id: str, run_id: str, change: RunChange, *, pull_done: bool = False) -> Run:
+        """Add counter deltas atomically; close the run once the pull is done and nothing is Pending."""
+        sets: list[str] = []
+        values: dict[str, Any] = {}
+        names: dict[str, str] = {}
+        adds = []
+        for name in ("pulled", "filtered", "skipped", "queued", "pushed"):
+            delta = getattr(change, name)
+            if delta:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = delta
+        for status, delta in change.totals.items():
+            if delta:
+                names["#totals"] = "totals"
+                names[f"#{status}"] = status
+                sets.append(f"#totals.#{status} = #totals.#{status} + :t{status}")
+                values[f":t{status}"] = delta
+        if pull_done:
+            sets.append("pull_done = :true")
+            values[":true"] = True
+        expression = ""
+        if sets:
+            expression += "SET " + ", ".join(sets)
+        if adds:
+            expression += " ADD " + ", ".join(adds)
+        if not expression:
+            run = self.get_run(tenant_id, run_id)
+            if run is None:
+                raise NotFound(f"run {run_id!r} not found")
+            return run
+        got = self.ddb.update_item(
+            TableName=self.name,
+            Key=marshal(run_key(tenant_id, run_id)),
+            UpdateExpression=expression.strip(),
+            **({"ExpressionAttributeNames": names} if names else {}),
+            ExpressionAttributeValues=marshal(values),
+            ConditionExpression="attribute_exists(PK)",
+            ReturnValues="ALL_NEW",
+        )
+        row = unmarshal(got["Attributes"])
+        METER.wrote("syncs.run", write_units(item_size(row)) * 2)  # the row and its by_status entry
+        run = Run.model_validate(_strip_keys(_body(row)))
+        if change.errors and len(run.first_errors) < FIRST_ERRORS:
+            self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
+        if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending == 0:
+            return self._finish_run(run)
+        return run
+
+    def _add_first_errors(self, tenant_id: str, run_id: str, errors: list[ErrorInfo]) -> None:
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(tenant_id, run_id)),
+                UpdateExpression="SET first_errors = list_append(first_errors, :errors)",
+                ConditionExpression="size(first_errors) < :max",
+                ExpressionAttributeValues=marshal(
+                    {":errors": [e.model_dump() for e in errors], ":max": FIRST_ERRORS}
+                ),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return
+        METER.wrote("syncs.run", 2)
+
+    def _finish_run(self, run: Run) -> Run:
+        status = RunStatus.FAILED if run.totals.Failed else RunStatus.OK
+        ended = utcnow()
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(run.tenant_id, run.run_id)),
+                UpdateExpression="SET #status = :status, ended_at = :ended",
+                ConditionExpression="#status = :running AND #totals.#Pending = :zero AND pull_done = :true",
+                ExpressionAttributeNames={"#status": "status", "#totals": "totals", "#Pending": "Pending"},
+                ExpressionAttributeValues=marshal(
+                    {
+                        ":status": status.value,
+                        ":ended": ended.isoformat(),
+                        ":running": RunStatus.RUNNING.value,
+                        ":zero": 0,
+                        ":true": True,
+                    }
+                ),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return run  # someone else closed it, or it is busy again
+        METER.wrote("syncs.run", 2)
+        return run.model_copy(update={"status": status, "ended_at": ended})
+
+    def runs_of_service(self, tenant_id: str, service_id: str, limit: int = 20) -> list[Run]:
+        rows, _ = self._query(
+            index=BY_SERVICE.name,
+            key_condition=f"{BY_SERVICE.pk} = :pk",
+            values={":pk": f"{tenant_id}#RUNS#{service_id}"},
+            forward=False,
+            limit=limit,
+        )
+        full = self._batch_get([{"PK": r["PK"], "SK": r["SK"]} for r in rows])
+        runs = [Run.model_validate(_strip_keys(_body(r))) for r in full]
+        return sorted(runs, key=lambda r: r.run_id, reverse=True)
+
+    # items -----------------------------------------------------------------------------------
+    def item_row(self, item: SyncItem) -> dict[str, Any]:
+        row = {**item_key(item.tenant_id, item.sync_id), **item_index_keys(item), **item.model_dump(mode="json")}
+        row["expires_at"] = int((item.created_at + self.retention).timestamp())
+        return row
+
+    def existing_sync_ids(self, tenant_id: str, sync_ids: Iterable[str]) -> set[str]:
+        keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
+        rows = self._batch_get(keys, projection="PK")
+        return {r["PK"].rsplit("#I#", 1)[1] for r in rows}
+
+    def put_pending_items(self, items: list[SyncItem]) -> None:
+        rows = [self.item_row(i) for i in items]
+        self._batch_write(rows)
+        for row in rows:
+            _meter_item_write(row, None)
+
+    def get_items(self, tenant_id: str, sync_ids: list[str], consistent: bool = True) -> dict[str, SyncItem]:
+        keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
+        rows = self._batch_get(keys, consistent=consistent)
+        items = [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+        return {i.sync_id: i for i in items}
+
+    def get_item(self, tenant_id: str, sync_id: str) -> SyncItem | None:
+        row = self._get(item_key(tenant_id, sync_id), consistent=True)
+        return SyncItem.model_validate(_strip_keys(_body(row))) if row else None
+
+    def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
+        """Write one attempt's outcome, once. False if the row moved on meanwhile (a duplicate).
+
+        The condition guards at-least-once delivery: an item already OK/Sent/Failed, or one whose
+        attempt counter already passed this attempt, is never written again.
+        """
+        row = self.item_row(after)
+        old_keys = item_index_keys(before)
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal(row),
+                ConditionExpression="#status = :pending AND attempts = :prev",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal({":pending": Status.PENDING.value, ":prev": before.attempts}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        _meter_item_write(row, old_keys)
+        return True
+
+    def items_of_run(self, tenant_id: str, service_id: str, run_id: str) -> Iterator[SyncItem]:
+        keys = self._query_all(
+            index=BY_SERVICE.name,
+            key_condition=f"{BY_SERVICE.pk} = :pk AND begins_with({BY_SERVICE.sk}, :run)",
+            values={":pk": f"{tenant_id}#V#{service_id}", ":run": f"{run_id}#"},
+        )
+        batch: list[dict[str, str]] = []
+        for row in keys:
+            batch.append({"PK": row["PK"], "SK": row["SK"]})
+            if len(batch) == 100:
+                yield from self._items_from_keys(batch)
+                batch = []
+        if batch:
+            yield from self._items_from_keys(batch)
+
+    def _items_from_keys(self, keys: list[dict[str, str]]) -> list[SyncItem]:
+        rows = self._batch_get(keys)
+        order = {k["PK"]: n for n, k in enumerate(keys)}
+        rows.sort(key=lambda r: order[r["PK"]])
+        return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+
+

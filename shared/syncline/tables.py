@@ -1,0 +1,156 @@
+"""The one definition of Syncline's DynamoDB tables and SQS queues.
+
+The local stack creates them from here with boto3; the CDK app builds its constructs from
+here too, so local and deployed topology cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from syncline.models import DEFAULT_MAX_ATTEMPTS
+
+Projection = Literal["ALL", "KEYS_ONLY"]
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    pk: str
+    sk: str
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class Table:
+    logical_id: str
+    suffix: str
+    pk: str = "PK"
+    sk: str = "SK"
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}-{self.suffix}"
+
+    def key_attributes(self) -> list[str]:
+        names = [self.pk, self.sk]
+        for index in self.indexes:
+            names += [index.pk, index.sk]
+        return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Queue:
+    logical_id: str
+    suffix: str
+    visibility_timeout: int
+    retention_seconds: int = 14 * 24 * 3600
+    dead_letter: Queue | None = None
+    max_receive_count: int | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}-{self.suffix}"
+
+
+# config: company groups, connectors, services, cursors, API keys, lookup tables.
+#   PK = T#<tenant>            SK = CONNECTOR#<id> | SERVICE#<id> | CURSOR#<service> | TENANT
+#   PK = TENANTS               SK = <tenant>        (the list of company groups, for health checks)
+#   PK = KEY#<sha256>          SK = KEY             (API keys, stored hashed)
+CONFIG = Table(logical_id="ConfigTable", suffix="config", ttl_attribute="expires_at")
+
+# syncs: sync items (report rows) and runs.
+#   item  PK = <tenant>#I#<sync_id>  SK = I
+#         GSI1 by_status   <tenant>#S#<status>#<shard>  / <updated_at>#<sync_id>   (moves with the status)
+#         GSI2 by_service  <tenant>#V#<service_id>      / <run_id>#<sync_id>       (run ids are time ordered)
+#         GSI3 by_ref      <tenant>#REF#<shard>         / <reference>#<sync_id>    (exact or prefix)
+#         GSI4 by_source   <tenant>#SRC#<shard>         / <source_id>#<sync_id>
+#         GSI5 by_endpoint <tenant>#END#<shard>         / <endpoint_id>#<sync_id>  (sparse: once pushed)
+#   run   PK = <tenant>#R#<run_id>   SK = R
+#         GSI1 by_status   <tenant>#RUNS                / <started_at>#<run_id>
+#         GSI2 by_service  <tenant>#RUNS#<service_id>   / <run_id>
+# <shard> = int(sync_id[:2], 16) % SHARDS spreads a busy company group's writes over SHARDS
+# partitions per index; searches query every shard and merge the sorted streams.
+SHARDS = 4
+BY_STATUS = Index("by_status", "GSI1PK", "GSI1SK", "ALL")
+BY_SERVICE = Index("by_service", "GSI2PK", "GSI2SK", "KEYS_ONLY")
+BY_REF = Index("by_ref", "GSI3PK", "GSI3SK", "KEYS_ONLY")
+BY_SOURCE = Index("by_source", "GSI4PK", "GSI4SK", "KEYS_ONLY")
+BY_ENDPOINT = Index("by_endpoint", "GSI5PK", "GSI5SK", "KEYS_ONLY")
+SYNCS = Table(
+    logical_id="SyncsTable",
+    suffix="syncs",
+    indexes=(BY_STATUS, BY_SERVICE, BY_REF, BY_SOURCE, BY_ENDPOINT),
+    ttl_attribute="expires_at",
+)
+
+TABLES = (CONFIG, SYNCS)
+
+# The sync queue's redrive policy implements retry-then-fail: after max_attempts receives the
+# message moves to the dead-letter queue. sync_item's timeout is 30 s; the visibility timeout is
+# 6x that, as AWS recommends for SQS event sources.
+SYNC_ITEM_TIMEOUT_SECONDS = 30
+SYNC_DLQ = Queue(logical_id="SyncDeadLetterQueue", suffix="sync-dlq", visibility_timeout=30)
+SYNC_QUEUE = Queue(
+    logical_id="SyncQueue",
+    suffix="sync",
+    visibility_timeout=6 * SYNC_ITEM_TIMEOUT_SECONDS,
+    dead_letter=SYNC_DLQ,
+    max_receive_count=DEFAULT_MAX_ATTEMPTS,
+)
+# Continuations of pulls too large for one trigger invocation (and manual runs) go through here.
+TRIGGER_TIMEOUT_SECONDS = 300
+TRIGGER_DLQ = Queue(logical_id="TriggerDeadLetterQueue", suffix="trigger-dlq", visibility_timeout=30)
+TRIGGER_QUEUE = Queue(
+    logical_id="TriggerQueue",
+    suffix="trigger",
+    visibility_timeout=6 * TRIGGER_TIMEOUT_SECONDS,
+    dead_letter=TRIGGER_DLQ,
+    max_receive_count=3,
+)
+QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE)
+
+
+def create_table_request(table: Table, prefix: str) -> dict[str, Any]:
+    """CreateTable arguments (on-demand) for boto3, used by the local stack and tests."""
+    request: dict[str, Any] = {
+        "TableName": table.name(prefix),
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in table.key_attributes()],
+        "KeySchema": [
+            {"AttributeName": table.pk, "KeyType": "HASH"},
+            {"AttributeName": table.sk, "KeyType": "RANGE"},
+        ],
+    }
+    if table.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": [
+                    {"AttributeName": index.pk, "KeyType": "HASH"},
+                    {"AttributeName": index.sk, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": index.projection},
+            }
+            for index in table.indexes
+        ]
+    return request
+
+
+def create_queue_attributes(queue: Queue, dead_letter_arn: str | None) -> dict[str, str]:
+    attributes = {
+        "VisibilityTimeout": str(queue.visibility_timeout),
+        "MessageRetentionPeriod": str(queue.retention_seconds),
+        **queue.attributes,
+    }
+    if queue.dead_letter is not None:
+        if dead_letter_arn is None:
+            raise ValueError(f"{queue.suffix}: dead-letter queue ARN required")
+        import json
+
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": queue.max_receive_count}
+        )
+    return attributes

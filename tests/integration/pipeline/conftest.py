@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections import Counter
+from threading import Lock
+from typing import Any
+
+import pytest
+
+from syncline import aws
+
+
+class TableCalls:
+    """Counts AWS calls by (operation, table or queue) for assertions on access patterns."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self._lock = Lock()
+
+    def __call__(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        target = str(params.get("TableName") or params.get("QueueUrl") or "")
+        with self._lock:
+            self.calls[(operation, target)] += 1
+
+    def count(self, operation: str, target_contains: str = "") -> int:
+        return sum(n for (op, target), n in self.calls.items() if op == operation and target_contains in target)
+
+    def operations(self) -> set[str]:
+        return {op for op, _ in self.calls}
+
+
+@pytest.fixture
+def table_calls() -> Any:
+    counter = TableCalls()
+    aws.add_observer(counter)
+    yield counter
+    aws.remove_observer(counter)

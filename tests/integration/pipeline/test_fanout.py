@@ -1,0 +1,119 @@
+"""Fan-out batching: SendMessageBatch of ten, partial failures retried and never lost;
+continuations for pulls longer than one invocation; the circuit breaker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from syncline import aws, runtime
+from syncline.local.driver import wait_until
+from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
+from syncline.models import HealthStatus, RunStatus, Status, utcnow
+from syncline.pipeline import fanout
+from tests.integration.pipeline.conftest import TableCalls
+
+
+class FlakySqs:
+    """Wraps the real SQS client; rejects some entries of the first calls, as SQS can."""
+
+    def __init__(self, real: Any, reject_first_calls: int = 5, keep: int = 7) -> None:
+        self.real = real
+        self.calls = 0
+        self.reject_first_calls = reject_first_calls
+        self.keep = keep
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+        self.calls += 1
+        if self.calls <= self.reject_first_calls:
+            accepted, rejected = Entries[: self.keep], Entries[self.keep :]
+            response: dict[str, Any] = (
+                self.real.send_message_batch(QueueUrl=QueueUrl, Entries=accepted) if accepted else {}
+            )
+            response["Failed"] = [
+                {"Id": e["Id"], "SenderFault": False, "Code": "InternalError", "Message": "try again"} for e in rejected
+            ]
+            return response
+        result: dict[str, Any] = self.real.send_message_batch(QueueUrl=QueueUrl, Entries=Entries)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+def test_1000_records_fan_out_in_batches_of_ten(table_calls: TableCalls) -> None:
+    with local_stack(StackOptions(records=1000, fail_rate=0.0, permanent_failures=False, page_size=250)) as stack:
+        run = stack.wait_for_run(stack.fire(), timeout=240)
+        assert run.status == RunStatus.OK and run.totals.OK == 1000
+        sync_queue = stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"]
+        assert table_calls.count("SendMessageBatch", sync_queue) == 100
+        assert table_calls.count("SendMessage", sync_queue) == 0
+        # the Pending rows go in with BatchWriteItem, 25 a call
+        assert table_calls.count("BatchWriteItem") == 40
+
+
+def test_partial_send_failures_are_retried_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    with local_stack(StackOptions(records=1, fail_rate=0.0)) as stack:
+        stack.driver.stop()  # keep the messages on the queue to count them
+        real = aws.client("sqs")
+        flaky = FlakySqs(real)
+        bodies = [json.dumps({"n": n}) for n in range(100)]
+        with monkeypatch.context() as patch:
+            patch.setattr(fanout.aws, "client", lambda service: flaky if service == "sqs" else real)
+            calls = fanout.enqueue(stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], bodies)
+        assert calls == flaky.calls and 10 < calls <= 20  # 10 batches + the retries of rejected entries
+        received: list[str] = []
+        while True:
+            got = real.receive_message(QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MaxNumberOfMessages=10)
+            if not got.get("Messages"):
+                break
+            received += [m["Body"] for m in got["Messages"]]
+        assert sorted(received) == sorted(bodies)  # every body exactly once
+
+
+def test_persistent_send_failure_raises_instead_of_dropping(monkeypatch: pytest.MonkeyPatch) -> None:
+    with local_stack(StackOptions(records=1)) as stack:
+        real = aws.client("sqs")
+        flaky = FlakySqs(real, reject_first_calls=10**6, keep=0)
+        with monkeypatch.context() as patch:
+            patch.setattr(fanout.aws, "client", lambda service: flaky)
+            patch.setattr(fanout.time, "sleep", lambda _: None)
+            with pytest.raises(fanout.EnqueueError, match="10 messages not accepted"):
+                fanout.enqueue(stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], [str(n) for n in range(10)])
+        assert flaky.calls == fanout.SEND_RETRIES
+
+
+def test_a_pull_longer_than_one_invocation_continues(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNCLINE_TRIGGER_BUDGET_SECONDS", "0.000001")  # hand over after every page
+    with local_stack(StackOptions(records=50, page_size=10, fail_rate=0.0, permanent_failures=False)) as stack:
+        run_id = stack.fire()
+        assert runtime.config_store().get_cursor(TENANT, SERVICE) is None  # not before the last page
+        run = stack.wait_for_run(run_id, timeout=60)
+        assert run.status == RunStatus.OK and run.pulled == 50 and run.totals.OK == 50
+        assert stack.driver.trigger.stats.batches == 4  # pages 2-5 came as continuations
+        assert runtime.config_store().get_cursor(TENANT, SERVICE) == stack.shop.orders[-1]["updated_at"]
+
+
+def test_unreachable_destination_delays_instead_of_failing() -> None:
+    with local_stack(StackOptions(records=5, fail_rate=0.0, permanent_failures=False)) as stack:
+        config = runtime.config_store()
+        warehouse = config.require_connector(TENANT, "demo-warehouse")
+        warehouse.health_status = HealthStatus.UNREACHABLE
+        warehouse.health_checked_at = utcnow()
+        config.put_connector(warehouse)
+        run_id = stack.fire()
+
+        def delayed() -> int:
+            attrs = aws.client("sqs").get_queue_attributes(
+                QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+            )["Attributes"]
+            return int(attrs["ApproximateNumberOfMessagesDelayed"])
+
+        assert wait_until(lambda: delayed() == 5, timeout=20)
+        assert sum(stack.warehouse.pushes.values()) == 0
+        items = list(runtime.sync_store().items_of_run(TENANT, SERVICE, run_id))
+        assert len(items) == 5
+        assert all(i.status == Status.PENDING and i.attempts == 0 for i in items)
+        assert stack.run(run_id).status == RunStatus.RUNNING
