@@ -33,6 +33,12 @@ def observed() -> bool:
     return not getattr(_quiet, "on", False)
 
 
+def notify(service: str, operation: str, params: dict[str, Any]) -> None:
+    """Report a call made under `unobserved()` after all (e.g. a receive that returned messages)."""
+    for observer in list(_observers):
+        observer(service, operation, params)
+
+
 def add_observer(observer: Observer) -> None:
     """Called as observer(service, operation, params) before every AWS call (clients made later)."""
     _observers.append(observer)

@@ -23,9 +23,9 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert re.search(r"records pulled\s+40\b", out)
-    ok = int(re.search(r"\bOK\s+(\d+)", out).group(1))  # type: ignore[union-attr]
-    failed = int(re.search(r"\bFailed\s+(\d+)", out).group(1))  # type: ignore[union-attr]
-    assert re.search(r"Pending\s+0\b", out)
+    ok = int(re.search(r"^  OK\s+(\d+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    failed = int(re.search(r"^  Failed\s+(\d+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    assert re.search(r"^  Pending\s+0$", out, re.M)
     assert ok + failed == 40 and failed >= 4  # ids ending in 7 are refused by the warehouse
     assert "AWS calls made" in out and "sqs.SendMessageBatch" in out
     with (tmp_path / "report.csv").open(newline="") as f:

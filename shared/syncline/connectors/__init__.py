@@ -5,6 +5,7 @@ from __future__ import annotations
 from syncline.connectors.base import (
     AuthenticationError,
     ConfigurationError,
+    Confirmation,
     Connector,
     ConnectorContext,
     ConnectorError,
@@ -16,11 +17,18 @@ from syncline.connectors.base import (
     TransientError,
     UnreachableError,
 )
-from syncline.connectors.registry import build_connector, connector_class, systems
+from syncline.connectors.registry import (
+    build_connector,
+    connector_class,
+    describe,
+    systems,
+    validate_connector_config,
+)
 
 __all__ = [
     "AuthenticationError",
     "ConfigurationError",
+    "Confirmation",
     "Connector",
     "ConnectorContext",
     "ConnectorError",
@@ -33,5 +41,7 @@ __all__ = [
     "UnreachableError",
     "build_connector",
     "connector_class",
+    "describe",
     "systems",
+    "validate_connector_config",
 ]

@@ -185,7 +185,8 @@ class OAuth2ClientCredentials(Authenticator):
             body = {}
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientError(
-                f"OAuth2 token endpoint returned HTTP {response.status_code}", status_code=response.status_code
+                f"OAuth2 token endpoint returned HTTP {response.status_code}",
+                status_code=response.status_code,
             )
         if not response.is_success or not body.get("access_token"):
             reason = body.get("error_description") or body.get("error") or response.reason_phrase

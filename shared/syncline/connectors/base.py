@@ -224,8 +224,9 @@ class Connector(ABC):
         """Raise PermanentError when `entity` cannot be pulled/pushed: retrying cannot fix that."""
         if not self.supports(entity, direction):
             can = sorted(name for name, dirs in self.entity_directions().items() if direction in dirs)
+            allowed = ", ".join(can) or "nothing"
             raise PermanentError(
-                f"{self.system} cannot {direction} {entity!r}; it can {direction}: {', '.join(can) or 'nothing'}"
+                f"{self.system} cannot {direction} {entity!r}; it can {direction}: {allowed}"
             )
 
     @abstractmethod

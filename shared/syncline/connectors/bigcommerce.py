@@ -18,7 +18,14 @@ from pydantic import Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
 from syncline.connectors.base import PermanentError, PushResult
-from syncline.connectors.http import HttpConnector, HttpSettings, PullSpec, PushSpec, ResponseClassifier, path_id
+from syncline.connectors.http import (
+    HttpConnector,
+    HttpSettings,
+    PullSpec,
+    PushSpec,
+    ResponseClassifier,
+    path_id,
+)
 from syncline.connectors.pagination import PageNumberPaginator, dig
 
 BOTH = frozenset({"pull", "push"})
@@ -101,7 +108,11 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             )
         if entity == "customers":
             return PullSpec(
-                "/v3/customers", _v3_pages(), records_path="data", reference_field="email", updated_field="date_modified"
+                "/v3/customers",
+                _v3_pages(),
+                records_path="data",
+                reference_field="email",
+                updated_field="date_modified",
             )
         if entity == "orders":
             # v2: a plain list (204 when empty), RFC 2822 dates, no totals.
@@ -141,7 +152,9 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             return PushResult(endpoint_id=str(ident) if ident else None)
         if entity == "inventory":
             payload = {"reason": self.config.inventory_reason, "items": [record]}
-            body = self.client.json(self.client.request("PUT", "/v3/inventory/adjustments/absolute", json=payload))
+            body = self.client.json(
+                self.client.request("PUT", "/v3/inventory/adjustments/absolute", json=payload)
+            )
             ident = dig(body, "transaction_id")
             return PushResult(endpoint_id=str(ident) if ident else None)
         if entity == "fulfilments":
@@ -149,7 +162,9 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             if not order_id:
                 raise self.fail(PermanentError("bigcommerce: a fulfilment record needs order_id"))
             shipment = {k: v for k, v in record.items() if k != "order_id"}
-            body = self.client.json(self.client.request("POST", f"/v2/orders/{path_id(order_id)}/shipments", json=shipment))
+            body = self.client.json(
+                self.client.request("POST", f"/v2/orders/{path_id(order_id)}/shipments", json=shipment)
+            )
             ident = dig(body, "id")
             return PushResult(endpoint_id=str(ident) if ident is not None else None)
         return self.push_with(self.push_spec(entity), entity, record)

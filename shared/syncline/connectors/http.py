@@ -136,19 +136,30 @@ class ResponseClassifier:
         where = f"{self.system} HTTP {status} ({method} {path})"
         if 300 <= status < 400:
             target = redact_url(response.headers.get("Location", "?"))
-            return PermanentError(f"{where}: unexpected redirect to {target}; check the base URL", status_code=status)
+            return PermanentError(
+                f"{where}: unexpected redirect to {target}; check the base URL", status_code=status
+            )
         detail = self.error_message(response)
         if status == 429:
-            return RateLimitedError(f"{where}: {detail}", status_code=status, retry_after=self.retry_after(response))
+            return RateLimitedError(
+                f"{where}: {detail}", status_code=status, retry_after=self.retry_after(response)
+            )
         if status in (401, 403):
             return AuthenticationError(f"{where}: {detail}", status_code=status)
         if status == 408 or status >= 500:
-            return TransientError(f"{where}: {detail}", status_code=status, retry_after=self.retry_after(response))
+            return TransientError(
+                f"{where}: {detail}", status_code=status, retry_after=self.retry_after(response)
+            )
         return PermanentError(f"{where}: {detail}", status_code=status)
 
 
 def generic_message(body: Any) -> str | None:
-    """Best-effort message from common error body shapes."""
+    """Best-effort message from common error body shapes.
+
+    `{"message": ...}`, `{"error": ..., "error_description": ...}` (OAuth2), `{"title": ...,
+    "errors": {field: problem}}` (RFC 7807 style), `{"errors": [{"field": ..., "message": ...}]}`,
+    a list of such objects, or a plain string. A headline and its per-field details are joined.
+    """
     if isinstance(body, str):
         return body
     if isinstance(body, list):
@@ -156,17 +167,39 @@ def generic_message(body: Any) -> str | None:
         return "; ".join(parts) or None
     if not isinstance(body, dict):
         return None
-    for key in ("message", "error_description", "error", "detail", "title", "errors", "msg"):
+    headline = None
+    for key in ("message", "error_description", "error", "detail", "title", "msg"):
         value = body.get(key)
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, dict) and key == "errors":
-            return "; ".join(f"{k}: {generic_message(v) or v}" for k, v in value.items())
-        message = generic_message(value)
-        if message:
-            if key == "title" and isinstance(body.get("errors"), dict | list) and body["errors"]:
-                return f"{message}: {generic_message({'errors': body['errors']})}"
-            return message
+        if value not in (None, "", [], {}):
+            headline = generic_message(value)
+            if headline:
+                break
+    details = _details(body.get("errors"))
+    if headline and details and details not in headline:
+        return f"{headline}: {details}"
+    return headline or details
+
+
+def _details(errors: Any) -> str | None:
+    if isinstance(errors, dict) and errors:
+        return "; ".join(f"{k}: {generic_message(v) or v}" for k, v in errors.items())
+    if isinstance(errors, list) and errors:
+        parts = []
+        for item in errors:
+            if isinstance(item, dict):
+                text = generic_message(item)
+                field_name = item.get("field") or item.get("path")
+                if isinstance(field_name, list):
+                    field_name = ".".join(str(f) for f in field_name)
+                if text and field_name and str(field_name) not in text:
+                    text = f"{field_name}: {text}"
+            else:
+                text = str(item)
+            if text:
+                parts.append(text)
+        return "; ".join(parts) or None
+    if isinstance(errors, str) and errors:
+        return errors
     return None
 
 
@@ -234,8 +267,14 @@ class HttpClient:
         if "://" not in url:
             return
         target = httpx.URL(url)
-        if (target.scheme, target.host, target.port) != (self.base_url.scheme, self.base_url.host, self.base_url.port):
-            raise PermanentError(f"{self.system}: refusing to send credentials to another host ({target.host})")
+        if (target.scheme, target.host, target.port) != (
+            self.base_url.scheme,
+            self.base_url.host,
+            self.base_url.port,
+        ):
+            raise PermanentError(
+                f"{self.system}: refusing to send credentials to another host ({target.host})"
+            )
 
     def request(
         self,
@@ -255,7 +294,9 @@ class HttpClient:
         path = self._path(url)
         attempt = 0
         try:
-            with self.budget.gate.slot(timeout=self.settings.max_wait_seconds + self.settings.timeout_seconds):
+            with self.budget.gate.slot(
+                timeout=self.settings.max_wait_seconds + self.settings.timeout_seconds
+            ):
                 while True:
                     wait_left -= self.budget.limiter.acquire(wait_left)
                     response, error, safe = self._send(method, url, path, params, json, data, headers)
@@ -265,9 +306,7 @@ class HttpClient:
                     wait = self._retry_wait(error, attempt, method, safe)
                     if wait is not None and wait <= wait_left:
                         attempt += 1
-                        log.warning(
-                            "%s: %s; retry %d in %.2fs", self.system, error.message, attempt, wait
-                        )
+                        log.warning("%s: %s; retry %d in %.2fs", self.system, error.message, attempt, wait)
                         if isinstance(error, RateLimitedError):
                             self.budget.limiter.block_for(wait)  # every thread of this connector waits
                         else:
@@ -312,16 +351,28 @@ class HttpClient:
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             host = self.base_url.host
-            return None, UnreachableError(f"{self.system}: cannot connect to {host} ({type(exc).__name__})"), True
+            return (
+                None,
+                UnreachableError(f"{self.system}: cannot connect to {host} ({type(exc).__name__})"),
+                True,
+            )
         except httpx.TimeoutException as exc:
             return None, UnreachableError(f"{self.system}: {type(exc).__name__} on {method} {path}"), False
         except httpx.TransportError as exc:
-            return None, TransientError(f"{self.system}: {type(exc).__name__} on {method} {path}: {exc}"), False
+            return (
+                None,
+                TransientError(f"{self.system}: {type(exc).__name__} on {method} {path}: {exc}"),
+                False,
+            )
         except ConnectorError as exc:  # raised inside the auth flow (OAuth2 token endpoint)
             return None, exc, False
         elapsed_ms = (time.monotonic() - started) * 1000
         log.debug(
-            "%s %s %s -> %d (%.0f ms)", self.system, method, redact_url(str(response.request.url)), response.status_code,
+            "%s %s %s -> %d (%.0f ms)",
+            self.system,
+            method,
+            redact_url(str(response.request.url)),
+            response.status_code,
             elapsed_ms,
         )
         pause = self.classifier.pause_after(response)
@@ -477,7 +528,10 @@ class HttpConnector(Connector, Generic[S]):
 
     def parse_row(self, entity: str, spec: PullSpec, row: Any) -> SourceRecord:
         return self.record(
-            row, id_field=spec.id_field, reference_field=spec.reference_field, updated_field=spec.updated_field
+            row,
+            id_field=spec.id_field,
+            reference_field=spec.reference_field,
+            updated_field=spec.updated_field,
         )
 
     # -- the Connector interface -------------------------------------------------------------
@@ -537,7 +591,9 @@ class HttpConnector(Connector, Generic[S]):
         data: dict[str, Any] | None = None,
     ) -> SourceRecord:
         if not isinstance(row, dict):
-            raise self.fail(PermanentError(f"{self.system}: expected a JSON object per record, got {type(row).__name__}"))
+            raise self.fail(
+                PermanentError(f"{self.system}: expected a JSON object per record, got {type(row).__name__}")
+            )
         source_id = dig(row, id_field)
         if source_id in (None, ""):
             raise self.fail(PermanentError(f"{self.system}: a record has no {id_field!r} field"))
@@ -563,7 +619,9 @@ class HttpConnector(Connector, Generic[S]):
             cursor=mark,
         )
 
-    def pull_with(self, spec: PullSpec, entity: str, since: str | None, page: str | None, page_size: int) -> Page:
+    def pull_with(
+        self, spec: PullSpec, entity: str, since: str | None, page: str | None, page_size: int
+    ) -> Page:
         size = self.page_size(page_size)
         state, watermark = decode_page(page)
         url = spec.paginator.url(state)
@@ -582,7 +640,9 @@ class HttpConnector(Connector, Generic[S]):
                 rows = []
             if not isinstance(rows, list):
                 raise self.fail(
-                    PermanentError(f"{self.system}: expected a list of {entity} at {spec.records_path or 'the top'}")
+                    PermanentError(
+                        f"{self.system}: expected a list of {entity} at {spec.records_path or 'the top'}"
+                    )
                 )
             records = [self.parse_row(entity, spec, row) for row in rows]
             next_state = spec.paginator.next_state(state, size, response, body, len(rows))

@@ -117,12 +117,19 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
     def pull_spec(self, entity: str) -> PullSpec:
         if entity == "orders":
             return PullSpec(
-                "/orders", _pages(), records_path="items", id_field="entity_id", reference_field="increment_id", params=SORT
+                "/orders",
+                _pages(),
+                records_path="items",
+                id_field="entity_id",
+                reference_field="increment_id",
+                params=SORT,
             )
         if entity == "products":
             return PullSpec("/products", _pages(), records_path="items", reference_field="sku", params=SORT)
         if entity == "customers":
-            return PullSpec("/customers/search", _pages(), records_path="items", reference_field="email", params=SORT)
+            return PullSpec(
+                "/customers/search", _pages(), records_path="items", reference_field="email", params=SORT
+            )
         return super().pull_spec(entity)
 
     def since_params(self, entity: str, spec: PullSpec, since: datetime) -> dict[str, Any]:
@@ -164,6 +171,8 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
             if not order_id:
                 raise self.fail(PermanentError("magento2: a fulfilment record needs order_id"))
             shipment = {k: v for k, v in record.items() if k != "order_id"}
-            body = self.client.json(self.client.request("POST", f"/order/{path_id(order_id)}/ship", json=shipment))
+            body = self.client.json(
+                self.client.request("POST", f"/order/{path_id(order_id)}/ship", json=shipment)
+            )
             return PushResult(endpoint_id=str(body) if isinstance(body, int | str) and body != "" else None)
         return self.push_with(self.push_spec(entity), entity, record)

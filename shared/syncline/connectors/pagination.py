@@ -212,7 +212,11 @@ class LinkHeaderPaginator(Paginator):
     kind = "link"
 
     def __init__(
-        self, size_param: str | None = "per_page", *, rel: str = "next", strip_params: frozenset[str] = frozenset()
+        self,
+        size_param: str | None = "per_page",
+        *,
+        rel: str = "next",
+        strip_params: frozenset[str] = frozenset(),
     ) -> None:
         self.size_param = size_param
         self.rel = rel

@@ -138,6 +138,8 @@ def shared_budget(
     with _BUDGETS_LOCK:
         budget = _BUDGETS.get(full_key)
         if budget is None:
-            budget = Budget(RateLimiter(rate, burst, clock=clock, sleep=sleep), ConcurrencyGate(max_concurrency))
+            budget = Budget(
+                RateLimiter(rate, burst, clock=clock, sleep=sleep), ConcurrencyGate(max_concurrency)
+            )
             _BUDGETS[full_key] = budget
         return budget

@@ -29,7 +29,10 @@ MIN_SECRET_LENGTH = 4
 LOGGER_NAME = "syncline.connectors"
 FILTERED_LOGGERS = (LOGGER_NAME, "httpx", "httpcore", "asyncssh")
 
-_SENSITIVE_NAME = r"[A-Za-z0-9_.\-\[\]]*(?:token|secret|password|passwd|pwd|key|signature|sig|auth|credential)[A-Za-z0-9_.\-\[\]]*"
+_NAME_CHARS = r"[A-Za-z0-9_.\-\[\]]*"
+_SENSITIVE_NAME = (
+    _NAME_CHARS + r"(?:token|secret|password|passwd|pwd|key|signature|sig|auth|credential)" + _NAME_CHARS
+)
 _QUERY_RE = re.compile(rf"(?i)([?&;]{_SENSITIVE_NAME}=)[^&#\s\"'<>]*")
 _HEADER_RE = re.compile(
     r"(?i)((?:authorization|proxy-authorization|x-auth-token|x-shopify-access-token|x-api-key)\s*[:=]\s*"

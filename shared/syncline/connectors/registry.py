@@ -1,4 +1,8 @@
-"""System name -> connector class, imported lazily so a function loads only what it uses."""
+"""System name -> connector class, imported lazily so a function loads only what it uses.
+
+Also the configuration checks the management API runs before it stores a connector
+(`validate_connector_config`) and the per-system metadata it shows (`describe`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from syncline.connectors.base import ConfigurationError, Connector, ConnectorContext
+from syncline.connectors.timeutil import check_date_format, zone
 
 _SYSTEMS: dict[str, str] = {
     "rest": "syncline.connectors.rest:RestConnector",
+    "shopify": "syncline.connectors.shopify:ShopifyConnector",
+    "woocommerce": "syncline.connectors.woocommerce:WooCommerceConnector",
+    "bigcommerce": "syncline.connectors.bigcommerce:BigCommerceConnector",
+    "magento2": "syncline.connectors.magento2:Magento2Connector",
+    "sftp": "syncline.connectors.sftp:SftpConnector",
 }
 
 
@@ -18,12 +28,50 @@ def systems() -> list[str]:
 
 
 def connector_class(system: str) -> type[Connector]:
-    target = _SYSTEMS.get(system)
+    target = _SYSTEMS.get(system) if isinstance(system, str) else None
     if target is None:
         raise ConfigurationError("system", f"unknown system {system!r}; known: {', '.join(systems())}")
     module_name, _, attr = target.partition(":")
     cls: type[Connector] = getattr(importlib.import_module(module_name), attr)
     return cls
+
+
+def validate_connector_config(
+    system: str,
+    base_url: str | None,
+    settings: Mapping[str, Any] | None,
+    credentials: Mapping[str, Any] | None = None,
+    *,
+    timezone: str | None = None,
+    date_format: str | None = None,
+) -> None:
+    """Raise ConfigurationError(field, message) for the first problem in a connector's configuration.
+
+    Checks: known system; settings against the system's settings model (unknown keys, types,
+    ranges); base URL (well formed, allowed scheme, no embedded user/password); the credential
+    fields these settings need (only when `credentials` is given: the API may store them
+    separately); time zone and date format when given. Nothing is contacted.
+    """
+    cls = connector_class(system)
+    if settings is not None and not isinstance(settings, Mapping):
+        raise ConfigurationError("settings", "must be an object")
+    parsed = cls.parse_settings(settings)
+    if base_url is not None and not isinstance(base_url, str):
+        raise ConfigurationError("base_url", "must be a string")
+    cls.check_base_url(base_url, parsed)
+    if credentials is not None:
+        if not isinstance(credentials, Mapping):
+            raise ConfigurationError("credentials", "must be an object")
+        cls.check_credentials(parsed, credentials)
+    if timezone is not None:
+        zone(timezone)
+    if date_format is not None:
+        check_date_format(date_format)
+
+
+def describe(system: str) -> dict[str, Any]:
+    """What a system offers: entities and directions, credential fields, settings JSON schema."""
+    return connector_class(system).describe()
 
 
 def build_connector(
@@ -36,10 +84,11 @@ def build_connector(
     date_format: str = "%Y-%m-%dT%H:%M:%S%z",
     connector_id: str = "",
 ) -> Connector:
+    """A ready connector; bad configuration raises ConfigurationError naming the field."""
+    validate_connector_config(
+        system, base_url, settings, credentials, timezone=timezone, date_format=date_format
+    )
     cls = connector_class(system)
-    missing = [name for name in cls.credential_fields if not credentials.get(name)]
-    if missing:
-        raise ConfigurationError(f"credentials.{missing[0]}", "required credential field is missing")
     context = ConnectorContext(
         base_url=base_url,
         credentials=credentials,

@@ -79,7 +79,9 @@ class RestSettings(HttpSettings):
     page_param: str | None = Field(
         default=None, description="cursor/page/offset query parameter (default: cursor, page or offset)"
     )
-    next_page_field: str = Field(default="next_cursor", description="cursor paginator: dot path of the next cursor")
+    next_page_field: str = Field(
+        default="next_cursor", description="cursor paginator: dot path of the next cursor"
+    )
     has_more_field: str | None = None
     page_size_param: str | None = "limit"
     page_start: int = Field(default=1, ge=0)
@@ -104,7 +106,9 @@ class RestSettings(HttpSettings):
     @field_validator("pull_path", "push_path", "update_path", "check_path")
     @classmethod
     def _path(cls, value: str | None) -> str | None:
-        if value is not None and (not value.startswith("/") or "://" in value or any(c.isspace() for c in value)):
+        if value is not None and (
+            not value.startswith("/") or "://" in value or any(c.isspace() for c in value)
+        ):
             raise ValueError("must be a path starting with / (relative to the base URL)")
         return value
 

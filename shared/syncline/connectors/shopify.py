@@ -180,11 +180,14 @@ MUTATIONS = {
     "productUpdate": "mutation SynclineProductUpdate($product: ProductUpdateInput!) {"
     " productUpdate(product: $product) { product { id } userErrors { field message } } }",
     "inventoryAdjustQuantities": "mutation SynclineInventoryAdjust($input: InventoryAdjustQuantitiesInput!) {"
-    " inventoryAdjustQuantities(input: $input) { inventoryAdjustmentGroup { id } userErrors { field message code } } }",
+    " inventoryAdjustQuantities(input: $input) {"
+    " inventoryAdjustmentGroup { id } userErrors { field message code } } }",
     "inventorySetQuantities": "mutation SynclineInventorySet($input: InventorySetQuantitiesInput!) {"
-    " inventorySetQuantities(input: $input) { inventoryAdjustmentGroup { id } userErrors { field message code } } }",
+    " inventorySetQuantities(input: $input) {"
+    " inventoryAdjustmentGroup { id } userErrors { field message code } } }",
     "fulfillmentCreate": "mutation SynclineFulfillmentCreate($fulfillment: FulfillmentInput!) {"
-    " fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id status } userErrors { field message } } }",
+    " fulfillmentCreate(fulfillment: $fulfillment) {"
+    " fulfillment { id status } userErrors { field message } } }",
 }
 CHECK_QUERY = "query SynclineCheck { shop { name } }"
 
@@ -211,7 +214,9 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         return f"/admin/api/{self.config.api_version}/graphql.json"
 
     def build_auth(self) -> Authenticator:
-        return BearerAuth(self.context.credentials["access_token"], header="X-Shopify-Access-Token", scheme=None)
+        return BearerAuth(
+            self.context.credentials["access_token"], header="X-Shopify-Access-Token", scheme=None
+        )
 
     # -- GraphQL with the cost throttle --------------------------------------------------------
 
@@ -232,7 +237,10 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 self._sleep(wait)
                 wait_left -= wait
             response = self.client.request(
-                "POST", self.graphql_path, json={"query": query, "variables": variables or {}}, max_wait=wait_left
+                "POST",
+                self.graphql_path,
+                json={"query": query, "variables": variables or {}},
+                max_wait=wait_left,
             )
             body = self.client.json(response)
             if not isinstance(body, dict):
@@ -245,27 +253,35 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 if not isinstance(data, dict):
                     raise self.fail(TransientError(f"shopify: {operation} returned no data"))
                 return data
-            codes = {str(dig(e, "extensions.code")) for e in errors if isinstance(e, dict)} if isinstance(
-                errors, list
-            ) else set()
+            codes = (
+                {str(dig(e, "extensions.code")) for e in errors if isinstance(e, dict)}
+                if isinstance(errors, list)
+                else set()
+            )
             message = _messages(errors)
             if "THROTTLED" in codes:
-                wait = throttle_wait(cost)
-                wait = 1.0 if wait is None else wait
+                computed = throttle_wait(cost)
+                wait = 1.0 if computed is None else computed
                 if wait <= wait_left and attempt < MAX_THROTTLE_RETRIES:
                     log.info("shopify: throttled; retrying %s in %.2fs", operation, wait)
                     self._sleep(wait)
                     wait_left -= wait
                     continue
                 raise self.fail(
-                    RateLimitedError(f"shopify: throttled ({operation}): {message}", retry_after=round(wait, 3))
+                    RateLimitedError(
+                        f"shopify: throttled ({operation}): {message}", retry_after=round(wait, 3)
+                    )
                 )
             if "ACCESS_DENIED" in codes:
-                raise self.fail(AuthenticationError(f"shopify: access denied ({operation}): {message}", status_code=403))
+                raise self.fail(
+                    AuthenticationError(f"shopify: access denied ({operation}): {message}", status_code=403)
+                )
             if "INTERNAL_SERVER_ERROR" in codes:
                 raise self.fail(TransientError(f"shopify: internal error ({operation}): {message}"))
             raise self.fail(PermanentError(f"shopify: {operation} failed: {message}"))
-        raise self.fail(RateLimitedError(f"shopify: throttled ({operation})", retry_after=1.0))  # pragma: no cover
+        raise self.fail(
+            RateLimitedError(f"shopify: throttled ({operation})", retry_after=1.0)
+        )  # pragma: no cover
 
     def check(self) -> None:
         self.graphql("check", CHECK_QUERY)
@@ -343,19 +359,33 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 return self._mutate("productCreate", {"product": record}, "product.id")
             if entity == "inventory":
                 return self._push_inventory(record)
-            return self._mutate("fulfillmentCreate", {"fulfillment": fulfilment_input(record)}, "fulfillment.id")
+            return self._mutate(
+                "fulfillmentCreate", {"fulfillment": fulfilment_input(record)}, "fulfillment.id"
+            )
 
     def _push_inventory(self, record: dict[str, Any]) -> PushResult:
         item = record.get("inventory_item_id") or record.get("inventoryItemId")
         location = record.get("location_id") or record.get("locationId")
         if not item or not location:
-            raise self.fail(PermanentError("shopify: an inventory record needs inventory_item_id and location_id"))
+            raise self.fail(
+                PermanentError("shopify: an inventory record needs inventory_item_id and location_id")
+            )
         item_gid, location_gid = gid("InventoryItem", item), gid("Location", location)
         fallback = f"{item_gid}@{location_gid}"
         if record.get("delta") is not None:
-            change = {"inventoryItemId": item_gid, "locationId": location_gid, "delta": int(record["delta"])}
-            payload = {"reason": self.config.inventory_reason, "name": "available", "changes": [change]}
-            return self._mutate("inventoryAdjustQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback)
+            change: dict[str, Any] = {
+                "inventoryItemId": item_gid,
+                "locationId": location_gid,
+                "delta": int(record["delta"]),
+            }
+            payload: dict[str, Any] = {
+                "reason": self.config.inventory_reason,
+                "name": "available",
+                "changes": [change],
+            }
+            return self._mutate(
+                "inventoryAdjustQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback
+            )
         quantity = record.get("available", record.get("quantity"))
         if quantity is None:
             raise self.fail(PermanentError("shopify: an inventory record needs delta, available or quantity"))
@@ -366,14 +396,20 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             "ignoreCompareQuantity": True,
             "quantities": [entry],
         }
-        return self._mutate("inventorySetQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback)
+        return self._mutate(
+            "inventorySetQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback
+        )
 
-    def _mutate(self, name: str, variables: dict[str, Any], id_path: str, fallback: str | None = None) -> PushResult:
+    def _mutate(
+        self, name: str, variables: dict[str, Any], id_path: str, fallback: str | None = None
+    ) -> PushResult:
         data = self.graphql(name, MUTATIONS[name], variables)
         payload = data.get(name) or {}
         user_errors = payload.get("userErrors") or []
         if user_errors:
-            raise self.fail(PermanentError(f"shopify: {name} rejected: {_user_errors(user_errors)}", status_code=422))
+            raise self.fail(
+                PermanentError(f"shopify: {name} rejected: {_user_errors(user_errors)}", status_code=422)
+            )
         ident = dig(payload, id_path) or fallback
         return PushResult(endpoint_id=str(ident) if ident else None)
 
@@ -389,7 +425,8 @@ def fulfilment_input(record: dict[str, Any]) -> dict[str, Any]:
     lines = record.get("line_items")
     if lines:
         group["fulfillmentOrderLineItems"] = [
-            {"id": gid("FulfillmentOrderLineItem", line["id"]), "quantity": int(line["quantity"])} for line in lines
+            {"id": gid("FulfillmentOrderLineItem", line["id"]), "quantity": int(line["quantity"])}
+            for line in lines
         ]
     result: dict[str, Any] = {
         "lineItemsByFulfillmentOrder": [group],
@@ -397,7 +434,11 @@ def fulfilment_input(record: dict[str, Any]) -> dict[str, Any]:
     }
     tracking = {
         key: record[source]
-        for key, source in (("number", "tracking_number"), ("company", "tracking_company"), ("url", "tracking_url"))
+        for key, source in (
+            ("number", "tracking_number"),
+            ("company", "tracking_company"),
+            ("url", "tracking_url"),
+        )
         if record.get(source)
     }
     if tracking:

@@ -18,7 +18,14 @@ from pydantic import Field
 
 from syncline.connectors.auth import ApiKeyAuth, Authenticator, BasicAuth
 from syncline.connectors.base import PermanentError, PushResult, SourceRecord
-from syncline.connectors.http import HttpConnector, HttpSettings, PullSpec, PushSpec, ResponseClassifier, path_id
+from syncline.connectors.http import (
+    HttpConnector,
+    HttpSettings,
+    PullSpec,
+    PushSpec,
+    ResponseClassifier,
+    path_id,
+)
 from syncline.connectors.pagination import PageNumberPaginator, dig
 from syncline.connectors.timeutil import normalize
 
@@ -30,7 +37,8 @@ BOTH = frozenset({"pull", "push"})
 class WooCommerceSettings(HttpSettings):
     api_path: str = Field(default="/wp-json/wc/v3", pattern=r"^/[A-Za-z0-9/_.-]*$")
     auth_in_query: bool = Field(
-        default=False, description="send consumer_key/consumer_secret as query parameters instead of Basic auth"
+        default=False,
+        description="send consumer_key/consumer_secret as query parameters instead of Basic auth",
     )
     fulfilment_status: str = Field(default="completed", description="order status a pushed fulfilment sets")
     requests_per_second: float | None = Field(default=5.0, gt=0, le=1000)
@@ -52,7 +60,9 @@ class WooCommerceClassifier(ResponseClassifier):
 
 
 def _pages() -> PageNumberPaginator:
-    return PageNumberPaginator("page", "per_page", total_pages_header="X-WP-TotalPages", total_items_header="X-WP-Total")
+    return PageNumberPaginator(
+        "page", "per_page", total_pages_header="X-WP-TotalPages", total_items_header="X-WP-Total"
+    )
 
 
 class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
@@ -96,7 +106,12 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
             # /customers has no modified_after: read every page and keep the changed rows.
             params = {**common, "role": "all"}
             return PullSpec(
-                "/customers", _pages(), id_field="id", reference_field="email", params=params, client_side_since=True
+                "/customers",
+                _pages(),
+                id_field="id",
+                reference_field="email",
+                params=params,
+                client_side_since=True,
             )
         return super().pull_spec(entity)
 
@@ -119,9 +134,19 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
         if entity == "inventory" and isinstance(row, dict):
             data = {
                 key: row.get(key)
-                for key in ("id", "sku", "name", "manage_stock", "stock_quantity", "stock_status", "date_modified_gmt")
+                for key in (
+                    "id",
+                    "sku",
+                    "name",
+                    "manage_stock",
+                    "stock_quantity",
+                    "stock_status",
+                    "date_modified_gmt",
+                )
             }
-        record = self.record(row, id_field=spec.id_field, reference_field=spec.reference_field, updated_field=None, data=data)
+        record = self.record(
+            row, id_field=spec.id_field, reference_field=spec.reference_field, updated_field=None, data=data
+        )
         version = self._row_version(row) if isinstance(row, dict) else None
         if version is None:
             return record
@@ -157,7 +182,9 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
     def _push_stock(self, record: dict[str, Any]) -> PushResult:
         quantity = record.get("stock_quantity", record.get("quantity"))
         if quantity is None:
-            raise self.fail(PermanentError("woocommerce: an inventory record needs stock_quantity (or quantity)"))
+            raise self.fail(
+                PermanentError("woocommerce: an inventory record needs stock_quantity (or quantity)")
+            )
         product_id = self._product_id(record)
         body = {"manage_stock": True, "stock_quantity": quantity}
         self.client.request("PUT", f"/products/{path_id(product_id)}", json=body)

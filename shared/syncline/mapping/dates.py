@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,7 +64,9 @@ def parse(value: Any, pattern: str, tz: tzinfo) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=tz)
     try:
-        if pattern in ("unix", "unix_ms") or (isinstance(value, int | float) and not isinstance(value, bool)):
+        if pattern in ("unix", "unix_ms") or (
+            isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        ):
             if isinstance(value, bool):
                 raise TypeError
             seconds = float(value)
@@ -79,6 +83,24 @@ def parse(value: Any, pattern: str, tz: tzinfo) -> datetime:
     except (ValueError, TypeError, OverflowError, OSError):
         raise ValueError(f"cannot parse {describe(value)} as a date with pattern {pattern!r}") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+
+
+def parser(pattern: str, tz: tzinfo) -> Callable[[Any], datetime]:
+    """`parse` bound to a pattern and zone, with a fast path for ISO 8601 text."""
+    if pattern not in ("iso", "date"):
+        return lambda value: parse(value, pattern, tz)
+    from_iso = datetime.fromisoformat
+
+    def parse_iso(value: Any) -> datetime:
+        if type(value) is str:
+            try:
+                parsed = from_iso(value)
+            except ValueError:
+                return parse(value, pattern, tz)
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+        return parse(value, pattern, tz)
+
+    return parse_iso
 
 
 def render(value: datetime, pattern: str) -> str | int:

@@ -38,7 +38,7 @@ from syncline.mapping.filters import Clock, filter_errors, utc_now
 from syncline.mapping.lookup import LookupTable
 from syncline.mapping.paths import Path
 from syncline.mapping.sandbox import Script, ScriptError, ScriptSyntaxError
-from syncline.mapping.transforms import REGISTRY, ArgError, Context, FunctionSpec, Op
+from syncline.mapping.transforms import REGISTRY, TEXT_FUNCTIONS, ArgError, Context, FunctionSpec, Op
 from syncline.mapping.values import MISSING, is_empty, to_json, type_name
 
 RULE_KEYS = ("source", "value", "target", "transforms", "required", "description")
@@ -52,6 +52,7 @@ class _Step:
     position: int
     name: str
     run: Op
+    skip_empty: bool  # pass missing/null through without calling run
 
 
 def _reason(exc: Exception) -> str:
@@ -83,7 +84,19 @@ def _first_empty(value: Any, wildcards: int) -> str | None:
 
 
 class _Rule:
-    __slots__ = ("index", "label", "sources", "multi", "levels", "constant", "target", "steps", "required")
+    __slots__ = (
+        "index",
+        "label",
+        "sources",
+        "multi",
+        "levels",
+        "constant",
+        "target",
+        "steps",
+        "required",
+        "reader",
+        "put",
+    )
 
     def __init__(
         self,
@@ -104,6 +117,10 @@ class _Rule:
         self.target = target
         self.steps = steps
         self.required = required
+        self.put = target.put
+        self.reader: Callable[[dict[str, Any]], Any] = self.read
+        if sources is not None and not multi and not required:
+            self.reader = sources[0].get
 
     def read(self, record: dict[str, Any]) -> Any:
         sources = self.sources
@@ -128,8 +145,10 @@ class _Rule:
     def run(
         self, record: dict[str, Any], out: dict[str, Any], log: list[dict[str, Any]] | None = None
     ) -> Any:
-        value = self.read(record)
+        value = self.reader(record)
         for step in self.steps:
+            if step.skip_empty and (value is None or value is MISSING):
+                continue
             try:
                 value = step.run(value, record)
             except Exception as exc:  # a record must fail with a reason, never stop the batch
@@ -137,10 +156,11 @@ class _Rule:
                 raise RecordError(self.label, reason, self.target.text) from exc
             if log is not None:
                 log.append({"function": step.name, "value": to_json(value)})
-        try:
-            self.target.set(out, value)
-        except ValueError as exc:
-            raise RecordError(self.label, str(exc), self.target.text) from None
+        if value is not MISSING:
+            try:
+                self.put(out, value)
+            except ValueError as exc:
+                raise RecordError(self.label, str(exc), self.target.text) from None
         return value
 
 
@@ -152,6 +172,7 @@ class CompiledMapping:
 
     def __init__(self, rules: list[_Rule], script: Script | None) -> None:
         self._rules = rules
+        self._runs = [rule.run for rule in rules]
         self._script = script
 
     @property
@@ -164,8 +185,8 @@ class CompiledMapping:
             raise RecordError("record", f"must be an object, got {type_name(record)}")
         if self._rules:
             out: dict[str, Any] = {}
-            for rule in self._rules:
-                rule.run(record, out)
+            for run in self._runs:
+                run(record, out)
         else:
             out = to_json(record)
         if self._script is not None:
@@ -240,9 +261,10 @@ def _arg_errors(spec: FunctionSpec, exc: ValidationError) -> list[tuple[str, str
     return found
 
 
-def _apply_at(op: Op, spec: FunctionSpec, depth: int) -> Op:
-    """Adapt an op to the shape of the value: each-functions reach every element `depth` levels down;
-    list-functions take the innermost arrays whole."""
+def _apply_at(op: Op, spec: FunctionSpec, depth: int) -> tuple[Op, bool]:
+    """Adapt an op to the shape of the value: each-functions reach every element `depth` levels down
+    (missing and null elements pass through unless the function handles them); list-functions take the
+    innermost arrays whole. Returns the op and whether the rule should skip it for a missing value."""
     run: Op
     if spec.kind == "list":
 
@@ -252,17 +274,31 @@ def _apply_at(op: Op, spec: FunctionSpec, depth: int) -> Op:
             return op(value, record)
 
         run, levels = whole, max(depth - 1, 0)
+    elif depth == 0:
+        return op, not spec.handles_empty
     elif spec.handles_empty:
-        run, levels = op, depth
+        run, levels = _each(op), depth - 1
     else:
+        text = TEXT_FUNCTIONS.get(op)
 
         def present(value: Any, record: Any) -> Any:
+            if isinstance(value, list):
+                if text is not None:
+                    return [
+                        text(item)
+                        if type(item) is str
+                        else item
+                        if item is None or item is MISSING
+                        else op(item, record)
+                        for item in value
+                    ]
+                return [item if item is None or item is MISSING else op(item, record) for item in value]
             return value if value is None or value is MISSING else op(value, record)
 
-        run, levels = present, depth
+        run, levels = present, depth - 1
     for _ in range(levels):
         run = _each(run)
-    return run
+    return run, False
 
 
 def _each(inner: Op) -> Op:
@@ -392,7 +428,8 @@ class _Compiler:
         except ArgError as exc:
             self.bad(index, f"{name}: {exc.reason}", f"{where}.args.{exc.arg}" if exc.arg else where)
             return None, depth
-        return _Step(position, name, _apply_at(op, spec, depth)), _new_depth(spec, args, depth)
+        run, skip_empty = _apply_at(op, spec, depth)
+        return _Step(position, name, run, skip_empty), _new_depth(spec, args, depth)
 
 
 def _compile(

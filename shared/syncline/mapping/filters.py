@@ -40,12 +40,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from syncline.mapping import dates
 from syncline.mapping.errors import RuleError
 from syncline.mapping.paths import Path
-from syncline.mapping.values import MISSING, as_bool, as_number, is_empty
+from syncline.mapping.values import MISSING, as_bool, as_number, as_text, is_empty
 
 Predicate = Callable[[Any], bool]
 Clock = Callable[[], datetime]
@@ -96,8 +97,8 @@ def _text(value: Any, fold: bool) -> str | None:
         return value.casefold() if fold else value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return as_text(value)
     return None
 
 

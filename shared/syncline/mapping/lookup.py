@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -49,6 +50,10 @@ class LookupTable(BaseModel):
         for left, right in self.rows:
             self._by_left[left] = right
             self._by_right.setdefault(right, left)
+
+    def index(self, direction: Direction = "left_to_right") -> Mapping[str, str]:
+        """The value -> value dict for a direction (read it, do not change it)."""
+        return self._by_left if direction == "left_to_right" else self._by_right
 
     def find(self, value: Any, direction: Direction = "left_to_right") -> str | None:
         """The matching value on the other side, or None (defaults are not applied)."""

@@ -46,14 +46,15 @@ def parse_path(text: str) -> tuple[Step, ...]:
 class Path:
     """A compiled path: `get(record)` reads it, `set(out, value)` writes it."""
 
-    __slots__ = ("text", "steps", "wildcards", "get", "_put")
+    __slots__ = ("text", "steps", "wildcards", "get", "put")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.steps = parse_path(text)
         self.wildcards = sum(1 for kind, _ in self.steps if kind == ALL)
         self.get: Callable[[Any], Any] = _compile_getter(self.steps)
-        self._put: Setter = _compile_setter(self.steps, text)
+        self.put: Setter = _compile_setter(self.steps, text)
+        """Write a value that is not MISSING (the caller checks); `set` checks for you."""
 
     def check_target(self) -> None:
         if any(kind == INDEX and arg < 0 for kind, arg in self.steps):
@@ -62,7 +63,7 @@ class Path:
     def set(self, out: dict[str, Any], value: Any) -> None:
         """Write value into out; MISSING writes nothing. ValueError when the output has another shape."""
         if value is not MISSING:
-            self._put(out, value)
+            self.put(out, value)
 
     def __repr__(self) -> str:
         return f"Path({self.text!r})"
@@ -156,11 +157,31 @@ def _getter_step(steps: tuple[Step, ...], position: int, after: Getter | None) -
 
 
 def _compile_setter(steps: tuple[Step, ...], path: str) -> Setter:
+    if all(kind == KEY for kind, _ in steps):
+        return _keys_setter(tuple(arg for _, arg in steps), path)
     put: Setter | None = None
     for position in range(len(steps) - 1, -1, -1):
         put = _setter_step(steps, position, put, path)
     assert put is not None
     return put
+
+
+def _keys_setter(keys: tuple[str, ...], path: str) -> Setter:
+    *parents, last = keys
+
+    def set_keys(node: Any, value: Any) -> None:
+        for key in parents:
+            child = node.get(key)
+            if child is None:
+                child = node[key] = {}
+            elif not isinstance(child, dict):
+                raise ValueError(
+                    f"cannot write {path!r}: {key!r} already holds {type_name(child)}, not an object"
+                )
+            node = child
+        node[last] = value if type(value) in _PLAIN else to_json(value)
+
+    return set_keys
 
 
 def _container(node: Any, slot: Any, want_dict: bool, path: str) -> Any:
@@ -215,6 +236,30 @@ def _setter_step(steps: tuple[Step, ...], position: int, after: Setter | None, p
                     node[j] = _copy(item)
 
         return every_last
+
+    if position + 2 == len(steps) and steps[-1][0] == KEY:
+        field = steps[-1][1]
+
+        def every_key(node: Any, value: Any) -> None:
+            items = value if isinstance(value, list) else [value] * len(node)
+            size = len(node)
+            for j, item in enumerate(items):
+                if j == size:
+                    child: Any = {}
+                    node.append(child)
+                    size += 1
+                else:
+                    child = node[j]
+                    if child is None:
+                        child = node[j] = {}
+                    elif not isinstance(child, dict):
+                        raise ValueError(
+                            f"cannot write {path!r}: element {j} holds {type_name(child)}, not an object"
+                        )
+                if item is not MISSING:
+                    child[field] = item if type(item) in _PLAIN else to_json(item)
+
+        return every_key
 
     def every(node: Any, value: Any) -> None:
         items = value if isinstance(value, list) else [value] * len(node)

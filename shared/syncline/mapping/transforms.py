@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -131,10 +132,15 @@ def _pattern(pattern: str, arg: str) -> str:
 # ---------------------------------------------------------------- string
 
 
+TEXT_FUNCTIONS: dict[Op, Callable[[str], Any]] = {}
+"""op -> its plain text function, so the engine can call it directly on text elements of an array."""
+
+
 def _text_op(transform: Callable[[str], Any]) -> Op:
     def run(value: Any, record: Any) -> Any:
         return transform(value if isinstance(value, str) else as_text(value))
 
+    TEXT_FUNCTIONS[run] = transform
     return run
 
 
@@ -145,7 +151,7 @@ class TrimArgs(Args):
 @function("trim", "string", "Remove spaces (or the given characters) from both ends.", TrimArgs)
 def _trim(args: TrimArgs, ctx: Context) -> Op:
     chars = args.characters
-    return _text_op(lambda s: s.strip(chars))
+    return _text_op(str.strip if chars is None else lambda s: s.strip(chars))
 
 
 @function("upper", "string", "UPPER CASE.")
@@ -332,40 +338,32 @@ def _truncate(args: TruncateArgs, ctx: Context) -> Op:
 
 
 def _decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got boolean {describe(value)}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value}")
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str):
+    """A finite Decimal from a number or numeric text.
+
+    Numbers are Decimals inside a chain (written out as JSON numbers), so there is no float noise
+    (9.99 * 3 = 29.97) and a result keeps how its inputs were written: 5 * 2 = 10, "5.0" * 2 = 10.0.
+    """
+    kind = type(value)
+    if kind is str or kind is int:
         try:
-            number = Decimal(value.strip())
+            number = Decimal(value)
         except InvalidOperation:
             raise ValueError(f"expected a number, got {describe(value)}") from None
-        if number.is_finite():
-            return number
-    raise ValueError(f"expected a number, got {type_name(value)} {describe(value)}")
-
-
-def _whole(number: Decimal) -> bool:
-    exponent = number.as_tuple().exponent
-    return isinstance(exponent, int) and exponent >= 0
-
-
-def _out(number: Decimal, whole: bool) -> int | float:
-    """int when the inputs were whole and the result is whole; float otherwise (never float noise)."""
-    if whole and number == number.to_integral_value():
-        return int(number)
-    return float(number)
+    elif kind is Decimal:
+        number = value
+    elif kind is float:
+        number = Decimal(repr(value))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(int(value))
+    else:
+        raise ValueError(f"expected a number, got {type_name(value)} {describe(value)}")
+    if not number.is_finite():
+        raise ValueError(f"expected a finite number, got {describe(value)}")
+    return number
 
 
 class OperandArgs(Args):
-    value: float
+    value: int | float
 
 
 def _arithmetic(name: str, summary: str, apply: Callable[[Decimal, Decimal], Decimal]) -> None:
@@ -373,21 +371,15 @@ def _arithmetic(name: str, summary: str, apply: Callable[[Decimal, Decimal], Dec
         operand = _decimal(args.value)
         if name == "divide" and operand == 0:
             raise ArgError("value", "cannot divide by zero")
-        operand_whole = _whole(operand)
-
-        def run(value: Any, record: Any) -> Any:
-            number = _decimal(value)
-            return _out(apply(number, operand), operand_whole and _whole(number))
-
-        return run
+        return lambda value, record: apply(_decimal(value), operand)
 
     function(name, "number", summary, OperandArgs)(build)
 
 
-_arithmetic("add", "Add a number.", lambda a, b: a + b)
-_arithmetic("subtract", "Subtract a number.", lambda a, b: a - b)
-_arithmetic("multiply", "Multiply by a number.", lambda a, b: a * b)
-_arithmetic("divide", "Divide by a number.", lambda a, b: a / b)
+_arithmetic("add", "Add a number.", operator.add)
+_arithmetic("subtract", "Subtract a number.", operator.sub)
+_arithmetic("multiply", "Multiply by a number.", operator.mul)
+_arithmetic("divide", "Divide by a number.", operator.truediv)
 
 
 class RoundArgs(Args):
@@ -397,20 +389,12 @@ class RoundArgs(Args):
 @function("round", "number", "Round half up to a number of decimals.", RoundArgs)
 def _round(args: RoundArgs, ctx: Context) -> Op:
     step = Decimal(1).scaleb(-args.decimals)
-    whole = args.decimals == 0
-
-    def run(value: Any, record: Any) -> Any:
-        return _out(_decimal(value).quantize(step, ROUND_HALF_UP), whole)
-
-    return run
+    return lambda value, record: _decimal(value).quantize(step, ROUND_HALF_UP)
 
 
 def _rounding(name: str, summary: str, mode: str) -> None:
     def build(args: NoArgs, ctx: Context) -> Op:
-        def run(value: Any, record: Any) -> Any:
-            return int(_decimal(value).to_integral_value(mode))
-
-        return run
+        return lambda value, record: int(_decimal(value).to_integral_value(mode))
 
     function(name, "number", summary)(build)
 
@@ -421,11 +405,7 @@ _rounding("floor", "Round down to a whole number.", ROUND_FLOOR)
 
 @function("absolute", "number", "The number without its sign.")
 def _absolute(args: NoArgs, ctx: Context) -> Op:
-    def run(value: Any, record: Any) -> Any:
-        number = _decimal(value)
-        return _out(abs(number), _whole(number))
-
-    return run
+    return lambda value, record: abs(_decimal(value))
 
 
 class FormatNumberArgs(Args):
@@ -463,7 +443,8 @@ class ParseDateArgs(Args):
 def _parse_date(args: ParseDateArgs, ctx: Context) -> Op:
     pattern = _pattern(args.format, "format")
     tz = _zone(args.timezone, ctx, "timezone")
-    return lambda value, record: dates.parse(value, pattern, tz)
+    read = dates.parser(pattern, tz)
+    return lambda value, record: read(value)
 
 
 class FormatDateArgs(Args):
@@ -482,10 +463,10 @@ def _format_date(args: FormatDateArgs, ctx: Context) -> Op:
     pattern = _pattern(args.format, "format")
     input_pattern = _pattern(args.input_format, "input_format")
     target = _zone(args.timezone, ctx, "timezone") if args.timezone else None
-    tz = ctx.tz
+    read = dates.parser(input_pattern, ctx.tz)
 
     def run(value: Any, record: Any) -> Any:
-        moment = dates.parse(value, input_pattern, tz)
+        moment = read(value)
         return dates.render(moment.astimezone(target) if target else moment, pattern)
 
     return run
@@ -505,7 +486,8 @@ class ConvertZoneArgs(Args):
 def _convert_timezone(args: ConvertZoneArgs, ctx: Context) -> Op:
     target = _zone(args.to, ctx, "to")
     source = _zone(args.from_, ctx, "from")
-    return lambda value, record: dates.parse(value, "iso", source).astimezone(target)
+    read = dates.parser("iso", source)
+    return lambda value, record: read(value).astimezone(target)
 
 
 class DurationArgs(Args):
@@ -522,8 +504,8 @@ def _duration(name: str, summary: str, sign: int) -> None:
         amount = sign * args.amount
         if unit in ("months", "years") and amount != int(amount):
             raise ArgError("amount", f"{unit} must be a whole number")
-        tz = ctx.tz
-        return lambda value, record: dates.shift(dates.parse(value, "iso", tz), amount, unit)
+        read = dates.parser("iso", ctx.tz)
+        return lambda value, record: dates.shift(read(value), amount, unit)
 
     function(name, "date", summary, DurationArgs)(build)
 
@@ -565,6 +547,13 @@ def _to_string(args: NoArgs, ctx: Context) -> Op:
 @function("to_integer", "type", "Convert to a whole number (text like '12' or '12.0'; true is 1).")
 def _to_integer(args: NoArgs, ctx: Context) -> Op:
     def run(value: Any, record: Any) -> Any:
+        if type(value) is int:
+            return value
+        if type(value) is str:
+            try:
+                return int(value)
+            except ValueError:
+                pass
         if isinstance(value, bool):
             return int(value)
         number = _decimal(value)
@@ -577,7 +566,19 @@ def _to_integer(args: NoArgs, ctx: Context) -> Op:
 
 @function("to_float", "type", "Convert to a number with decimals.")
 def _to_float(args: NoArgs, ctx: Context) -> Op:
-    return lambda value, record: float(value) if isinstance(value, bool) else float(_decimal(value))
+    def run(value: Any, record: Any) -> Any:
+        if isinstance(value, float):
+            return value
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"expected a number, got {describe(value)}") from None
+            if math.isfinite(number) and "_" not in value:
+                return number
+        return float(value) if isinstance(value, bool) else float(_decimal(value))
+
+    return run
 
 
 @function("to_boolean", "type", "Convert to true/false: yes/no, y/n, true/false, 1/0, on/off, t/f.")
@@ -659,8 +660,10 @@ def _count(args: NoArgs, ctx: Context) -> Op:
           reduces=True)  # fmt: skip
 def _sum(args: NoArgs, ctx: Context) -> Op:
     def run(values: list[Any], record: Any) -> Any:
-        numbers = [_decimal(v) for v in values if v is not None and v is not MISSING]
-        return _out(sum(numbers, Decimal(0)), all(_whole(n) for n in numbers))
+        present = [v for v in values if v is not None and v is not MISSING]
+        if all(type(v) is int for v in present):
+            return sum(present)
+        return sum((_decimal(v) for v in present), Decimal(0))
 
     return run
 
@@ -690,13 +693,20 @@ def _filter(args: FilterArgs, ctx: Context) -> Op:
     return lambda values, record: [v for v in values if test(v)]
 
 
+_HASHABLE = frozenset({str, int, float, bool, type(None)})
+
+
 @function("unique", "array", "Drop repeated elements, keeping the first.", kind="list")
 def _unique(args: NoArgs, ctx: Context) -> Op:
     def run(values: list[Any], record: Any) -> Any:
-        seen: set[str] = set()
+        seen: set[Any] = set()
         kept = []
         for value in values:
-            key = json.dumps(to_json(value), sort_keys=True, default=str)
+            kind = type(value)
+            if kind in _HASHABLE:
+                key: Any = (kind, value)
+            else:
+                key = json.dumps(to_json(value), sort_keys=True, default=str)
             if key not in seen:
                 seen.add(key)
                 kept.append(value)
@@ -728,6 +738,7 @@ def _lookup(args: LookupArgs, ctx: Context) -> Op:
         known = ", ".join(sorted(ctx.lookups)) or "none"
         raise ArgError("table", f"unknown lookup table {args.table!r} (known: {known})")
     direction = args.direction
+    index = table.index(direction)
     fallback = args.default
     if fallback is None:
         fallback = table.default_right if direction == "left_to_right" else table.default_left
@@ -735,7 +746,7 @@ def _lookup(args: LookupArgs, ctx: Context) -> Op:
     name = args.table
 
     def run(value: Any, record: Any) -> Any:
-        found = table.find(value, direction)
+        found = index.get(value if isinstance(value, str) else as_text(value))
         if found is not None:
             return found
         if fallback is not None:

@@ -43,7 +43,7 @@ def as_bool(value: Any) -> bool | None:
     """A boolean from a boolean, a number (0 is false) or a word (yes/no, true/false, 1/0, on/off...)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return value != 0
     if isinstance(value, str):
         word = value.strip().lower()
@@ -79,18 +79,32 @@ def describe(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_ONE = Decimal(1)
+
+
 def to_json(value: Any) -> Any:
-    """A fresh JSON-shaped copy: MISSING -> None, dates -> ISO 8601, Decimal -> number."""
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    """A fresh JSON-shaped copy: MISSING -> None, dates -> ISO 8601, Decimal -> int (written without
+    decimals) or float."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_json(v) for k, v in value.items()}
+    if kind is list:
         return [to_json(v) for v in value]
+    if kind is Decimal:
+        return int(value) if value.same_quantum(_ONE) else float(value)
     if value is MISSING:
         return None
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return int(value) if value.same_quantum(_ONE) else float(value)
     return value
 
 
@@ -98,7 +112,7 @@ def as_number(value: Any) -> float | None:
     """A number from a number or numeric text; None when it is not one (booleans are not numbers)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return float(value)
     if isinstance(value, str):
         try:
@@ -115,8 +129,10 @@ def as_text(value: Any) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise ValueError(f"expected text, got {type_name(value)} {describe(value)}")

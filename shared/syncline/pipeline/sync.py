@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from threading import RLock
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -83,47 +84,52 @@ def _error(code: str, message: str) -> ErrorInfo:
 
 
 class _Services:
-    """Services, connectors and compiled mappings, loaded once per batch."""
+    """Services, connectors and compiled mappings, loaded once per batch (the pushes of a batch
+    run on several threads, so filling the caches is serialised)."""
 
     def __init__(self, deps: SyncDeps) -> None:
         self.deps = deps
-        self.services: dict[tuple[str, str], Service | None] = {}
-        self.rows: dict[tuple[str, str], ConnectorRow | None] = {}
-        self.connectors: dict[tuple[str, str], Connector] = {}
-        self.mappings: dict[tuple[str, str], Any] = {}
+        self._lock = RLock()
+        self._cache: dict[tuple[str, str, str], Any] = {}
+
+    def _once(self, key: tuple[str, str, str], load: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = load()
+            return self._cache[key]
 
     def service(self, tenant_id: str, service_id: str) -> Service | None:
-        key = (tenant_id, service_id)
-        if key not in self.services:
-            self.services[key] = self.deps.config.get_service(tenant_id, service_id)
-        return self.services[key]
+        found: Service | None = self._once(
+            ("service", tenant_id, service_id), lambda: self.deps.config.get_service(tenant_id, service_id)
+        )
+        return found
 
     def destination_row(self, service: Service) -> ConnectorRow | None:
-        key = (service.tenant_id, service.destination.connector_id)
-        if key not in self.rows:
-            self.rows[key] = self.deps.config.get_connector(*key)
-        return self.rows[key]
+        tenant_id, connector_id = service.tenant_id, service.destination.connector_id
+        found: ConnectorRow | None = self._once(
+            ("row", tenant_id, connector_id), lambda: self.deps.config.get_connector(tenant_id, connector_id)
+        )
+        return found
 
     def connector(self, row: ConnectorRow) -> Connector:
-        key = (row.tenant_id, row.connector_id)
-        if key not in self.connectors:
-            self.connectors[key] = self.deps.open_connector(row)
-        return self.connectors[key]
+        opened: Connector = self._once(
+            ("connector", row.tenant_id, row.connector_id), lambda: self.deps.open_connector(row)
+        )
+        return opened
 
     def mapping(self, service: Service) -> Any:
-        from syncline.mapping import compile_mapping
+        def compile_() -> Any:
+            from syncline.mapping import compile_mapping
 
-        key = (service.tenant_id, service.service_id)
-        if key not in self.mappings:
             lookups = self.deps.config.lookups(service.tenant_id) if service.mappings else {}
-            self.mappings[key] = compile_mapping(
-                service.mappings, service.payload_script, lookups=lookups
-            )
-        return self.mappings[key]
+            return compile_mapping(service.mappings, service.payload_script, lookups=lookups)
+
+        return self._once(("mapping", service.tenant_id, service.service_id), compile_)
 
     def close(self) -> None:
-        for connector in self.connectors.values():
-            connector.close()
+        for key, value in self._cache.items():
+            if key[0] == "connector":
+                value.close()
 
 
 def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
@@ -196,8 +202,12 @@ def _process_one(
         deferred = message.model_copy(update={"attempt_offset": attempt - 1})
         return Outcome(defer=deferred.model_dump_json(exclude_none=True), run_key=run_key)
 
+    source_record = load_record(message, deps.bucket)
+    # A record that did not make it keeps its payload on the row: that is what a resync sends again.
+    # Records that went through do not, so the common path writes small rows.
+    item = item.model_copy(update={"payload": message.record, "payload_ref": message.payload_ref})
     try:
-        outgoing = services.mapping(service).apply(load_record(message, deps.bucket))
+        outgoing = services.mapping(service).apply(source_record)
     except Exception as exc:  # a mapping that cannot apply to this record is permanent
         return _settle(deps, item, attempt, Status.FAILED, _error("mapping_error", str(exc)))
 
@@ -265,6 +275,7 @@ def _settle(
     error: ErrorInfo | None,
     endpoint_id: str | None = None,
 ) -> Outcome:
+    done = status in (Status.OK, Status.SENT)
     after = item.model_copy(
         update={
             "status": status,
@@ -272,6 +283,8 @@ def _settle(
             "last_error": error,
             "endpoint_id": endpoint_id or item.endpoint_id,
             "updated_at": utcnow(),
+            "payload": None if done else item.payload,
+            "payload_ref": None if done else item.payload_ref,
         }
     )
     if not deps.syncs.record_attempt(item, after):

@@ -1,0 +1,96 @@
+"""Benchmark: N records through the local stack (moto, the real handlers, demo shop and warehouse).
+
+Prints records/s, AWS requests per 1,000 records by operation, DynamoDB write units per record
+(metered by the store with DynamoDB's sizing rules; moto's capacity figures are fake), and the
+estimated AWS cost per million records at list prices, next to the floor in DESIGN.md.
+
+    .venv/bin/python bench/pipeline.py --records 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from syncline.local.stack import StackOptions, local_stack
+from syncline.store import METER
+
+# us-east-1 list prices (USD), November 2026.
+SQS_PER_REQUEST = 0.40 / 1e6  # standard queue, per 64 KB request
+DDB_PER_WRU = 0.625 / 1e6  # on-demand write request unit
+DDB_PER_RRU = 0.125 / 1e6  # on-demand read request unit
+LAMBDA_PER_INVOKE = 0.20 / 1e6
+LAMBDA_PER_GB_S_ARM = 0.0000133334
+SECRETS_PER_CALL = 0.05 / 1e4
+# Lambda duration is not measurable here (moto answers in microseconds, AWS in milliseconds):
+# assume 256 MB and 400 ms per sync_item batch of ten (ten pushes of ~100 ms, four at a time,
+# plus ~6 DynamoDB/SQS calls of ~5 ms), 2 s per trigger invocation.
+SYNC_BATCH_SECONDS, TRIGGER_SECONDS, MEMORY_GB = 0.4, 2.0, 0.25
+
+
+def floor_per_record() -> float:
+    """DESIGN.md's floor: 1/10 send + 1/10 receive + 1/10 delete, 1 write unit, 1/10 invocation."""
+    lambda_share = (LAMBDA_PER_INVOKE + SYNC_BATCH_SECONDS * MEMORY_GB * LAMBDA_PER_GB_S_ARM) / 10
+    return 0.3 * SQS_PER_REQUEST + DDB_PER_WRU + lambda_share
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--fail-rate", type=float, default=0.0, help="transient push failures (default 0)")
+    parser.add_argument("--page-size", type=int, default=250)
+    args = parser.parse_args()
+
+    options = StackOptions(
+        records=args.records,
+        fail_rate=args.fail_rate,
+        permanent_failures=False,
+        page_size=args.page_size,
+        shop_rate_limit=1000.0,
+        retry_base_seconds=0,
+        retry_max_seconds=1,
+    )
+    with local_stack(options) as stack:
+        started = time.monotonic()
+        run = stack.wait_for_run(stack.fire(), timeout=3600)
+        elapsed = time.monotonic() - started
+        calls = dict(stack.calls.calls)
+        sync_batches = stack.driver.sync.stats.batches
+        trigger_invocations = 1 + stack.driver.trigger.stats.batches
+
+    n = run.pulled
+    print(f"records: {n}  status: {run.status.value}  OK {run.totals.OK}  Failed {run.totals.Failed}")
+    print(f"elapsed: {elapsed:.1f} s  -> {n / elapsed:.0f} records/s (local stack, 2 cores, moto)")
+    print("AWS requests per 1,000 records:")
+    for name, count in sorted(calls.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<36} {1000 * count / n:8.1f}")
+    sqs_requests = sum(c for k, c in calls.items() if k.startswith("sqs."))
+    secrets_calls = sum(c for k, c in calls.items() if k.startswith("secretsmanager."))
+    print(f"  {'total':<36} {1000 * sum(calls.values()) / n:8.1f}")
+    wru, rru = METER.total_write(), METER.total_read()
+    print(f"DynamoDB write units per record: {wru / n:.2f}")
+    for what, units in sorted(METER.write.items(), key=lambda kv: -kv[1]):
+        print(f"  {what:<36} {units / n:8.2f}")
+    print(f"DynamoDB read units per record: {rru / n:.2f}")
+    print(f"Lambda invocations per 1,000 records: sync_item {1000 * sync_batches / n:.1f}, trigger {1000 * trigger_invocations / n:.2f}")
+
+    lambda_cost = (sync_batches + trigger_invocations) * LAMBDA_PER_INVOKE + (
+        sync_batches * SYNC_BATCH_SECONDS + trigger_invocations * TRIGGER_SECONDS
+    ) * MEMORY_GB * LAMBDA_PER_GB_S_ARM
+    parts = {
+        "SQS": sqs_requests * SQS_PER_REQUEST,
+        "DynamoDB writes": wru * DDB_PER_WRU,
+        "DynamoDB reads": rru * DDB_PER_RRU,
+        "Lambda": lambda_cost,
+        "Secrets Manager": secrets_calls * SECRETS_PER_CALL,
+    }
+    total = sum(parts.values()) / n * 1e6
+    floor = floor_per_record() * 1e6
+    print("Estimated AWS cost per million records (list prices, us-east-1):")
+    for what, cost in parts.items():
+        print(f"  {what:<20} ${cost / n * 1e6:7.2f}")
+    print(f"  {'total':<20} ${total:7.2f}   floor (DESIGN.md) ${floor:.2f}   ratio {total / floor:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,276 @@
+"""Fake Shopify Admin GraphQL API (`POST /admin/api/{version}/graphql.json`).
+
+Dialect: `X-Shopify-Access-Token`; connections with `first`/`after`/`query` (search syntax
+`updated_at:>='...'`) and `{nodes, pageInfo {hasNextPage endCursor}}`; every answer has
+`extensions.cost` with `throttleStatus`, taken from a real leaky bucket (`maximumAvailable`,
+refilled at `restoreRate` per second); a query that does not fit is answered
+`{"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]}` with HTTP 200;
+mutations report problems in `userErrors`; a bad token gets HTTP 401
+`{"errors": "[API] Invalid API key or access token ..."}`.
+
+The root field is recognised from the query text (no GraphQL parser): the first field after
+the operation's opening brace.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, iso_z, moment
+
+VERSION = "2025-07"
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+
+
+def _cursor(index: int) -> str:
+    return base64.b64encode(f'{{"last_id":{index}}}'.encode()).decode()
+
+
+def _index(cursor: str) -> int:
+    text = base64.b64decode(cursor).decode()
+    match = re.search(r"\d+", text)
+    return int(match.group(0)) if match else -1
+
+
+class FakeShopify(FakeServer):
+    system = "shopify"
+
+    def __init__(self, access_token: str = "shpat_fake_0123456789abcdef", n: int = 7) -> None:
+        super().__init__()
+        self.access_token = access_token
+        self.maximum = 1000.0
+        self.restore_rate = 100.0
+        self.query_cost = 12.0
+        self._available = self.maximum
+        self._at = time.monotonic()
+        self._bucket_lock = threading.Lock()
+        self.nodes: dict[str, list[dict[str, Any]]] = {"orders": [], "products": [], "customers": [], "inventoryItems": []}
+        for i in range(n):
+            stamp = iso_z(moment(i))
+            self.nodes["orders"].append(
+                {
+                    "id": f"gid://shopify/Order/{700 + i}",
+                    "name": f"#{1001 + i}",
+                    "email": f"s{i}@example.com",
+                    "updatedAt": stamp,
+                    "lineItems": {"nodes": [{"id": f"gid://shopify/LineItem/{i}", "sku": f"SH-{i}", "quantity": 1}]},
+                }
+            )
+            self.nodes["products"].append(
+                {"id": f"gid://shopify/Product/{800 + i}", "title": f"Product {i}", "handle": f"product-{i}", "updatedAt": stamp}
+            )
+            self.nodes["customers"].append({"id": f"gid://shopify/Customer/{900 + i}", "email": f"s{i}@example.com", "updatedAt": stamp})
+            self.nodes["inventoryItems"].append(
+                {
+                    "id": f"gid://shopify/InventoryItem/{600 + i}",
+                    "sku": f"SH-{i}",
+                    "updatedAt": stamp,
+                    "inventoryLevels": {
+                        "nodes": [
+                            {
+                                "id": f"gid://shopify/InventoryLevel/{600 + i}?inventory_item_id={600 + i}&loc={loc}",
+                                "updatedAt": stamp,
+                                "location": {"id": f"gid://shopify/Location/{loc}", "name": f"Warehouse {loc}"},
+                                "quantities": [{"name": "available", "quantity": 10 * i + loc}],
+                            }
+                            for loc in (1, 2)
+                        ]
+                    },
+                }
+            )
+        self.next_id = 5000
+        self.mutations: list[tuple[str, dict[str, Any]]] = []
+
+    # -- the cost bucket ----------------------------------------------------------------------
+
+    def set_bucket(self, *, available: float, restore_rate: float | None = None, maximum: float | None = None) -> None:
+        with self._bucket_lock:
+            if maximum is not None:
+                self.maximum = maximum
+            if restore_rate is not None:
+                self.restore_rate = restore_rate
+            self._available = available
+            self._at = time.monotonic()
+
+    def _spend(self, cost: float) -> tuple[bool, dict[str, Any]]:
+        with self._bucket_lock:
+            now = time.monotonic()
+            self._available = min(self.maximum, self._available + (now - self._at) * self.restore_rate)
+            self._at = now
+            fits = self._available >= cost
+            if fits:
+                self._available -= cost
+            status = {
+                "maximumAvailable": self.maximum,
+                "currentlyAvailable": round(self._available, 1),
+                "restoreRate": self.restore_rate,
+            }
+        return fits, {
+            "requestedQueryCost": cost,
+            "actualQueryCost": cost if fits else None,
+            "throttleStatus": status,
+        }
+
+    # -- dialect ------------------------------------------------------------------------------
+
+    @property
+    def graphql_path(self) -> str:
+        return f"/admin/api/{VERSION}/graphql.json"
+
+    def authorized(self, request: FakeRequest) -> bool:
+        return request.headers.get("x-shopify-access-token") == self.access_token
+
+    def fault_response(self, kind: str, request: FakeRequest, retry_after: float | None) -> FakeResponse:
+        if kind == "auth":
+            return FakeResponse(401, {"errors": INVALID_TOKEN})
+        if kind == "rate_limit":
+            # The bucket holds `retry_after` seconds' worth of refill less than the query needs.
+            wait = retry_after if retry_after is not None else 1.0
+            cost = self.query_cost
+            status = {
+                "maximumAvailable": self.maximum,
+                "currentlyAvailable": max(0.0, cost - wait * self.restore_rate),
+                "restoreRate": self.restore_rate,
+            }
+            return FakeResponse(200, self._throttled({"requestedQueryCost": cost, "actualQueryCost": None, "throttleStatus": status}))
+        if kind == "server_error":
+            return FakeResponse(503, {"errors": "Service Unavailable"})
+        return FakeResponse(400, {"errors": [{"message": "Parse error on \"}\" (RCURLY) at [1, 2]"}]})
+
+    def _throttled(self, cost: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "errors": [
+                {
+                    "message": "Throttled",
+                    "extensions": {
+                        "code": "THROTTLED",
+                        "documentation": "https://shopify.dev/api/usage/rate-limits",
+                    },
+                }
+            ],
+            "extensions": {"cost": cost},
+        }
+
+    def route(self, request: FakeRequest) -> FakeResponse:
+        if request.path != self.graphql_path or request.method != "POST":
+            raise NotFound
+        body = request.json()
+        if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+            return FakeResponse(400, {"errors": {"query": "Required parameter missing or invalid"}})
+        query, variables = body["query"], body.get("variables") or {}
+        match = re.search(r"\{\s*(\w+)", query)
+        if not match:
+            return FakeResponse(200, {"errors": [{"message": "Parse error", "extensions": {"code": "PARSE_ERROR"}}]})
+        root = match.group(1)
+        fits, cost = self._spend(self.query_cost)
+        if not fits:
+            return FakeResponse(200, self._throttled(cost))
+        try:
+            data = self._resolve(root, variables)
+        except ValueError as exc:
+            error = {"message": str(exc), "extensions": {"code": "BAD_USER_INPUT"}}
+            return FakeResponse(200, {"errors": [error], "extensions": {"cost": cost}})
+        if data is None:
+            return FakeResponse(
+                200,
+                {
+                    "errors": [
+                        {"message": f"Field '{root}' doesn't exist on type 'QueryRoot'", "extensions": {"code": "undefinedField"}}
+                    ],
+                    "extensions": {"cost": cost},
+                },
+            )
+        return FakeResponse(200, {"data": {root: data}, "extensions": {"cost": cost}})
+
+    def _resolve(self, root: str, variables: dict[str, Any]) -> Any:
+        if root == "shop":
+            return {"name": "Fake Shopify store"}
+        if root in self.nodes:
+            return self._connection(self.nodes[root], variables)
+        if root in ("productCreate", "productUpdate"):
+            return self._product(root, variables.get("product") or {})
+        if root in ("inventoryAdjustQuantities", "inventorySetQuantities"):
+            return self._inventory(root, variables.get("input") or {})
+        if root == "fulfillmentCreate":
+            return self._fulfillment(variables.get("fulfillment") or {})
+        return None
+
+    def _connection(self, nodes: list[dict[str, Any]], variables: dict[str, Any]) -> dict[str, Any]:
+        first = int(variables.get("first") or 0)
+        if not 1 <= first <= 250:
+            raise ValueError("first must be 1..250")
+        selected = list(enumerate(nodes))
+        query = variables.get("query") or ""
+        match = re.search(r"updated_at:(>=|>)'([^']+)'", query)
+        if match:
+            op, value = match.groups()
+            limit = datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+            def keep(node: dict[str, Any]) -> bool:
+                at = datetime.fromisoformat(node["updatedAt"].replace("Z", "+00:00"))
+                return at >= limit if op == ">=" else at > limit
+
+            selected = [(i, n) for i, n in selected if keep(n)]
+        after = variables.get("after")
+        if after:
+            last = _index(after)
+            selected = [(i, n) for i, n in selected if i > last]
+        chunk = selected[:first]
+        has_next = len(selected) > first
+        end = _cursor(chunk[-1][0]) if chunk else None
+        return {"nodes": [n for _, n in chunk], "pageInfo": {"hasNextPage": has_next, "endCursor": end}}
+
+    def _product(self, root: str, product: dict[str, Any]) -> dict[str, Any]:
+        self.mutations.append((root, product))
+        if root == "productCreate":
+            if not product.get("title"):
+                return {"product": None, "userErrors": [{"field": ["title"], "message": "Title can't be blank"}]}
+            self.next_id += 1
+            node = {**product, "id": f"gid://shopify/Product/{self.next_id}", "updatedAt": iso_z(datetime.now(UTC))}
+            self.nodes["products"].append(node)
+            return {"product": {"id": node["id"]}, "userErrors": []}
+        found = next((p for p in self.nodes["products"] if p["id"] == product.get("id")), None)
+        if found is None:
+            return {"product": None, "userErrors": [{"field": ["id"], "message": "Product does not exist"}]}
+        found.update(product)
+        return {"product": {"id": found["id"]}, "userErrors": []}
+
+    def _inventory(self, root: str, payload: dict[str, Any]) -> dict[str, Any]:
+        self.mutations.append((root, payload))
+        entries = payload.get("changes") if root == "inventoryAdjustQuantities" else payload.get("quantities")
+        if not payload.get("name") or not payload.get("reason") or not entries:
+            return {
+                "inventoryAdjustmentGroup": None,
+                "userErrors": [{"field": ["input"], "message": "The quantity name and reason are required.", "code": "INVALID"}],
+            }
+        known = {item["id"] for item in self.nodes["inventoryItems"]}
+        for entry in entries:
+            if entry.get("inventoryItemId") not in known:
+                return {
+                    "inventoryAdjustmentGroup": None,
+                    "userErrors": [
+                        {
+                            "field": ["input", "changes", "0", "inventoryItemId"],
+                            "message": "The specified inventory item could not be found.",
+                            "code": "INVALID_INVENTORY_ITEM",
+                        }
+                    ],
+                }
+        self.next_id += 1
+        return {"inventoryAdjustmentGroup": {"id": f"gid://shopify/InventoryAdjustmentGroup/{self.next_id}"}, "userErrors": []}
+
+    def _fulfillment(self, fulfillment: dict[str, Any]) -> dict[str, Any]:
+        self.mutations.append(("fulfillmentCreate", fulfillment))
+        groups = fulfillment.get("lineItemsByFulfillmentOrder") or []
+        if not groups or not all(g.get("fulfillmentOrderId") for g in groups):
+            return {
+                "fulfillment": None,
+                "userErrors": [{"field": ["fulfillment"], "message": "Fulfillment order does not exist."}],
+            }
+        self.next_id += 1
+        return {"fulfillment": {"id": f"gid://shopify/Fulfillment/{self.next_id}", "status": "SUCCESS"}, "userErrors": []}

@@ -1,0 +1,199 @@
+"""Lambda bundles: aarch64 wheels for the runtime's Python, the library without local/CLI code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.syncline_infra import bundling
+from infra.syncline_infra.bundling import (
+    DependencyCache,
+    build_bundle,
+    pyproject_requirements,
+    python_version,
+)
+from infra.syncline_infra.context import REPO_ROOT
+from infra.syncline_infra.functions import ARCHITECTURE, RUNTIME, SPECS
+
+from .conftest import Synthesized, of_type
+
+CP = "cp" + python_version(RUNTIME).replace(".", "")  # cp314
+AL2023_GLIBC = (2, 34)
+ELF_MACHINE_AARCH64 = 183
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+LAMBDA_ZIPPED_LIMIT = 50 * 1024 * 1024
+
+
+def _tag_ok(tag: str) -> bool:
+    interpreter, abi, platform = tag.split("-")
+    if platform == "any":
+        return abi == "none"
+    match = re.fullmatch(r"manylinux(?:2014|_(\d+)_(\d+))_aarch64", platform)
+    if not match:
+        return False
+    glibc = (int(match.group(1)), int(match.group(2))) if match.group(1) else (2, 17)
+    if glibc > AL2023_GLIBC:
+        return False
+    if abi == "abi3":
+        return re.fullmatch(r"cp3\d+", interpreter) is not None and int(interpreter[3:]) <= int(CP[3:])
+    return interpreter == CP and abi == CP
+
+
+def check_bundle(root: Path, function: str) -> dict[str, int]:
+    """Assert what a Lambda bundle must and must not contain; returns counts for the report."""
+    assert (root / "syncline" / "__init__.py").is_file()
+    assert (root / "syncline" / "tables.py").is_file()
+    assert not (root / "syncline" / "local").exists(), "the local stack must not be bundled"
+    assert not (root / "syncline" / "cli.py").exists(), "the CLI must not be bundled"
+    for name in ("boto3", "botocore", "s3transfer", "moto", "aws_cdk", "bin"):
+        assert not (root / name).exists(), f"{name} must not be bundled"
+    assert not list(root.rglob("__pycache__")) and not list(root.rglob("*.pyc"))
+
+    source = REPO_ROOT / "functions" / function
+    for path in source.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            copied = root / "functions" / function / path.relative_to(source)
+            assert copied.read_bytes() == path.read_bytes(), f"{copied} differs from the source"
+    library = REPO_ROOT / "shared" / "syncline"
+    for path in library.rglob("*.py"):
+        relative = path.relative_to(library)
+        if relative.parts[0] in ("local", "cli.py") or "__pycache__" in relative.parts:
+            continue
+        assert (root / "syncline" / relative).is_file(), f"{relative} missing from the bundle"
+
+    tags = []
+    for wheel in root.glob("*.dist-info/WHEEL"):
+        tags += [
+            line.split(":", 1)[1].strip()
+            for line in wheel.read_text().splitlines()
+            if line.startswith("Tag:")
+        ]
+    bad = [t for t in tags if not _tag_ok(t)]
+    assert tags and not bad, f"wheels not built for {CP} manylinux aarch64: {bad}"
+
+    shared_objects = list(root.rglob("*.so"))
+    for so in shared_objects:
+        header = so.read_bytes()[:20]
+        assert header[:4] == b"\x7fELF", so
+        assert int.from_bytes(header[18:20], "little") == ELF_MACHINE_AARCH64, f"{so} is not aarch64"
+        if ".cpython-" in so.name:
+            assert so.name.endswith(f".cpython-{CP[2:]}-aarch64-linux-gnu.so"), so
+    return {"wheels": len(tags), "shared_objects": len(shared_objects)}
+
+
+def _asset_dir(synthesized: Synthesized, function: str) -> Path:
+    name = f"syncline-dev-{function.replace('_', '-')}"
+    resources = synthesized.template_json()["Resources"]
+    (props,) = [
+        f["Properties"]
+        for f in of_type(resources, "AWS::Lambda::Function").values()
+        if f["Properties"]["FunctionName"] == name
+    ]
+    asset_hash = props["Code"]["S3Key"].removesuffix(".zip")
+    path = synthesized.outdir / f"asset.{asset_hash}"
+    assert path.is_dir()
+    return path
+
+
+@pytest.mark.parametrize("function", [spec.name for spec in SPECS])
+def test_staged_bundle(default: Synthesized, function: str) -> None:
+    counts = check_bundle(_asset_dir(default, function), function)
+    assert counts["shared_objects"] >= 1  # pydantic-core at least
+
+
+def test_sftp_only_where_needed(default: Synthesized) -> None:
+    assert (_asset_dir(default, "sync_item") / "asyncssh").is_dir()
+    assert (_asset_dir(default, "trigger") / "asyncssh").is_dir()
+    assert (_asset_dir(default, "health") / "asyncssh").is_dir()
+    assert not (_asset_dir(default, "report_api") / "asyncssh").exists()
+
+
+def test_bundle_unpacks_within_lambda_limits(default: Synthesized, tmp_path: Path) -> None:
+    """Zip the biggest bundle as the deploy does, unpack it, and check the unpacked tree."""
+    asset = _asset_dir(default, "sync_item")
+    archive = Path(shutil.make_archive(str(tmp_path / "sync_item"), "zip", asset))
+    assert archive.stat().st_size < LAMBDA_ZIPPED_LIMIT
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(archive) as zipped:
+        assert sum(info.file_size for info in zipped.infolist()) < LAMBDA_UNZIPPED_LIMIT
+        zipped.extractall(unpacked)
+    check_bundle(unpacked, "sync_item")
+
+
+def test_requirements_come_from_pyproject() -> None:
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert pyproject_requirements() == tuple(project["dependencies"])
+    assert pyproject_requirements(["sftp"]) == (
+        *project["dependencies"],
+        *project["optional-dependencies"]["sftp"],
+    )
+    assert not any(r.startswith("boto3") for r in pyproject_requirements(["sftp", "aws"]))
+
+
+def test_unknown_extra_is_an_error() -> None:
+    with pytest.raises(bundling.BundlingError, match="no-such-extra"):
+        pyproject_requirements(["no-such-extra"])
+
+
+def test_pip_installs_aarch64_wheels_for_the_runtime(tmp_path: Path) -> None:
+    cache = DependencyCache(tmp_path, RUNTIME, ARCHITECTURE)
+    installed = cache.install(["pydantic==2.14.*"])
+    tags = [
+        line.split(":", 1)[1].strip()
+        for wheel in installed.glob("*.dist-info/WHEEL")
+        for line in wheel.read_text().splitlines()
+        if line.startswith("Tag:")
+    ]
+    assert any(f"{CP}-{CP}-manylinux" in t and t.endswith("aarch64") for t in tags), tags
+    assert all(_tag_ok(t) for t in tags), tags
+    assert not (installed / "bin").exists()
+    assert not list(tmp_path.glob(".tmp-*")), "the staging directory is renamed, not left behind"
+
+
+def test_cached_dependencies_are_not_installed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = DependencyCache(tmp_path, RUNTIME, ARCHITECTURE)
+    first = cache.install(["idna==3.*"])
+
+    def no_pip(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("pip ran again")
+
+    monkeypatch.setattr(bundling.subprocess, "run", no_pip)
+    assert DependencyCache(tmp_path, RUNTIME, ARCHITECTURE).install(["idna==3.*"]) == first
+
+
+def test_pip_failure_names_the_command(tmp_path: Path) -> None:
+    cache = DependencyCache(tmp_path, RUNTIME, ARCHITECTURE)
+    with pytest.raises(bundling.BundlingError, match="--only-binary"):
+        cache.install(["syncline-no-such-package-for-tests==0.0.1"])
+    assert not list(tmp_path.iterdir())
+
+
+def test_build_bundle_excludes_local_stack_and_cli(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    library = root / "shared" / "syncline"
+    (library / "local").mkdir(parents=True)
+    (library / "connectors").mkdir()
+    (library / "__pycache__").mkdir()
+    for path in ("__init__.py", "cli.py", "local/__init__.py", "connectors/local.py", "__pycache__/x.pyc"):
+        (library / path).write_text("# test\n")
+    (root / "functions" / "demo").mkdir(parents=True)
+    (root / "functions" / "demo" / "handler.py").write_text("def handler(event, context): ...\n")
+    deps = tmp_path / "deps"
+    (deps / "pydantic").mkdir(parents=True)
+    (deps / ".syncline-deps.json").write_text("{}")
+
+    out = tmp_path / "out"
+    build_bundle(out, "demo", deps, root=root)
+
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "functions/demo/handler.py",
+        "syncline/__init__.py",
+        "syncline/connectors/local.py",  # only the top-level local/ package is the local stack
+    ]
+    assert (out / "pydantic").is_dir()

@@ -1,0 +1,137 @@
+"""Tables and bucket: built from syncline.tables, with PITR, TTL, encryption and expiry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from syncline import tables
+
+from .conftest import Synthesized, logical_id, of_type, render
+
+
+def _table(resources: dict[str, Any], name: str) -> dict[str, Any]:
+    (table,) = [
+        t for t in of_type(resources, "AWS::DynamoDB::Table").values() if t["Properties"]["TableName"] == name
+    ]
+    return table
+
+
+@pytest.mark.parametrize("definition", tables.TABLES, ids=lambda t: t.suffix)
+def test_table_matches_the_shared_definition(resources: dict[str, Any], definition: tables.Table) -> None:
+    props = _table(resources, definition.name("syncline-dev"))["Properties"]
+    assert props["KeySchema"] == [
+        {"AttributeName": definition.pk, "KeyType": "HASH"},
+        {"AttributeName": definition.sk, "KeyType": "RANGE"},
+    ]
+    assert sorted(a["AttributeName"] for a in props["AttributeDefinitions"]) == sorted(
+        definition.key_attributes()
+    )
+    assert {a["AttributeType"] for a in props["AttributeDefinitions"]} == {"S"}
+    indexes = {i["IndexName"]: i for i in props.get("GlobalSecondaryIndexes", [])}
+    assert set(indexes) == {i.name for i in definition.indexes}
+    for index in definition.indexes:
+        assert indexes[index.name]["KeySchema"] == [
+            {"AttributeName": index.pk, "KeyType": "HASH"},
+            {"AttributeName": index.sk, "KeyType": "RANGE"},
+        ]
+        assert indexes[index.name]["Projection"] == {"ProjectionType": index.projection}
+
+
+@pytest.mark.parametrize("definition", tables.TABLES, ids=lambda t: t.suffix)
+def test_table_is_on_demand_recoverable_encrypted_and_retained(
+    resources: dict[str, Any], definition: tables.Table
+) -> None:
+    table = _table(resources, definition.name("syncline-dev"))
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert props["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_ttl_only_where_the_definition_has_one(resources: dict[str, Any]) -> None:
+    for definition in tables.TABLES:
+        props = _table(resources, definition.name("syncline-dev"))["Properties"]
+        if definition.ttl_attribute:
+            assert props["TimeToLiveSpecification"] == {
+                "AttributeName": definition.ttl_attribute,
+                "Enabled": True,
+            }
+        else:
+            assert "TimeToLiveSpecification" not in props
+    assert tables.SYNCS.ttl_attribute == "expires_at"
+
+
+def test_destroy_removal_policy_for_throwaway_stages(variant_resources: dict[str, Any]) -> None:
+    table = _table(variant_resources, tables.SYNCS.name("syncline-prod"))
+    assert table["DeletionPolicy"] == "Delete"
+    assert table["Properties"]["DeletionProtectionEnabled"] is False
+
+
+def test_bucket_is_private_encrypted_ssl_only_and_expires(template: Template, default: Synthesized) -> None:
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "LifecycleConfiguration": {
+                "Rules": [
+                    Match.object_like(
+                        {
+                            "Status": "Enabled",
+                            "ExpirationInDays": default.stack.config.retention_days + 1,
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                        }
+                    )
+                ]
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Principal": {"AWS": "*"},
+                                "Action": "s3:*",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_bucket_expiry_follows_retention_days(variant_resources: dict[str, Any]) -> None:
+    (bucket,) = of_type(variant_resources, "AWS::S3::Bucket").values()
+    (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 91
+
+
+def test_functions_get_the_table_and_bucket_names(resources: dict[str, Any], default: Synthesized) -> None:
+    data = default.stack.data
+    for function in of_type(resources, "AWS::Lambda::Function").values():
+        env = function["Properties"]["Environment"]["Variables"]
+        assert render(env["SYNCLINE_CONFIG_TABLE"]) == logical_id(data.config_table)
+        assert render(env["SYNCLINE_SYNCS_TABLE"]) == logical_id(data.syncs_table)
+        assert render(env["SYNCLINE_BUCKET"]) == logical_id(data.bucket)

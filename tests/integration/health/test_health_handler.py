@@ -1,0 +1,38 @@
+"""The health Lambda against the local stack: operational, unreachable, failed authentication,
+and the history of status changes."""
+
+from __future__ import annotations
+
+from syncline import runtime
+from syncline.local.lambdas import invoke
+from syncline.local.stack import TENANT, StackOptions, local_stack
+from syncline.models import HealthStatus
+
+
+def test_health_records_each_connector_status_and_its_changes() -> None:
+    with local_stack(StackOptions(records=1)) as stack:
+        stack.driver.stop()
+        config = runtime.config_store()
+
+        assert invoke("health", {}) == {"checked": 2, "changed": 2}
+        for connector_id in ("demo-shop", "demo-warehouse"):
+            row = config.require_connector(TENANT, connector_id)
+            assert row.health_status == HealthStatus.OPERATIONAL and row.health_checked_at is not None
+
+        # wrong credentials -> Failed Authentication, with the reason; the token never shows up
+        runtime.store_credentials(TENANT, "demo-shop", {"token": "wrong-secret-value"})
+        runtime.reset()
+        # the warehouse goes away -> System Unreachable
+        stack.warehouse.stop()
+        assert invoke("health", {}) == {"checked": 2, "changed": 2}
+        shop = config.require_connector(TENANT, "demo-shop")
+        warehouse = config.require_connector(TENANT, "demo-warehouse")
+        assert shop.health_status == HealthStatus.AUTH_FAILED
+        assert shop.health_reason and "401" in shop.health_reason and "wrong-secret-value" not in shop.health_reason
+        assert warehouse.health_status == HealthStatus.UNREACHABLE
+
+        # unchanged statuses add no history; changes do
+        assert invoke("health", {}) == {"checked": 2, "changed": 0}
+        history = config.health_history(TENANT, "demo-warehouse")
+        assert [h["status"] for h in history] == [HealthStatus.UNREACHABLE.value, HealthStatus.OPERATIONAL.value]
+        assert history[0]["previous"] == HealthStatus.OPERATIONAL.value
