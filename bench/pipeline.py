@@ -72,7 +72,10 @@ def main() -> None:
     for what, units in sorted(METER.write.items(), key=lambda kv: -kv[1]):
         print(f"  {what:<36} {units / n:8.2f}")
     print(f"DynamoDB read units per record: {rru / n:.2f}")
-    print(f"Lambda invocations per 1,000 records: sync_item {1000 * sync_batches / n:.1f}, trigger {1000 * trigger_invocations / n:.2f}")
+    print(
+        "Lambda invocations per 1,000 records: "
+        f"sync_item {1000 * sync_batches / n:.1f}, trigger {1000 * trigger_invocations / n:.2f}"
+    )
 
     lambda_cost = (sync_batches + trigger_invocations) * LAMBDA_PER_INVOKE + (
         sync_batches * SYNC_BATCH_SECONDS + trigger_invocations * TRIGGER_SECONDS

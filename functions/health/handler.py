@@ -13,5 +13,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     outcomes = check_all(runtime.config_store(), runtime.open_connector)
     changed = [o for o in outcomes if o.changed]
     for o in changed:
-        logger.info("connector status changed", extra={"tenant_id": o.tenant_id, "connector_id": o.connector_id, "status": o.status.value})
+        logger.info(
+            "connector status changed",
+            extra={"tenant_id": o.tenant_id, "connector_id": o.connector_id, "status": o.status.value},
+        )
     return {"checked": len(outcomes), "changed": len(changed)}

@@ -23,12 +23,16 @@ def _records(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="syncline", description="Syncline: serverless e-commerce integration sync.")
+    parser = argparse.ArgumentParser(
+        prog="syncline", description="Syncline: serverless e-commerce integration sync."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run the local stack end to end once and print a summary")
     demo.add_argument("--records", type=_records, default=1000, help="orders in the demo shop (default 1000)")
-    demo.add_argument("--fail-rate", type=_rate, default=0.1, help="share of pushes failing transiently (default 0.1)")
+    demo.add_argument(
+        "--fail-rate", type=_rate, default=0.1, help="share of pushes failing transiently (default 0.1)"
+    )
     demo.add_argument("--out", type=Path, default=None, help="folder for the CSV report (default: a new one)")
 
     up = sub.add_parser("up", help="keep the local stack running, firing the service on its schedule")

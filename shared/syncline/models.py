@@ -28,7 +28,10 @@ def iso(ts: datetime) -> str:
 def new_run_id(now: datetime | None = None) -> str:
     """Time-ordered run id: runs sort by start time as text."""
     now = now or utcnow()
-    return now.astimezone(UTC).strftime("%Y%m%dT%H%M%S") + f"{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+    return (
+        now.astimezone(UTC).strftime("%Y%m%dT%H%M%S")
+        + f"{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
+    )
 
 
 def sync_id_for(service_id: str, source_id: str, version: str) -> str:

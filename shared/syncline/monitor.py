@@ -25,7 +25,9 @@ class CheckOutcome:
     changed: bool
 
 
-def check_one(row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]) -> tuple[HealthStatus, str | None]:
+def check_one(
+    row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+) -> tuple[HealthStatus, str | None]:
     from syncline.health import check
 
     try:

@@ -249,7 +249,9 @@ class _Table:
     def _batch_write(self, rows: list[dict[str, Any]]) -> None:
         # BatchWriteItem takes 25 items a call (moto accepts more; DynamoDB does not).
         for start in range(0, len(rows), 25):
-            pending: list[dict[str, Any]] = [{"PutRequest": {"Item": marshal(r)}} for r in rows[start : start + 25]]
+            pending: list[dict[str, Any]] = [
+                {"PutRequest": {"Item": marshal(r)}} for r in rows[start : start + 25]
+            ]
             delay = 0.05
             while pending:
                 got = self.ddb.batch_write_item(RequestItems={self.name: pending})
@@ -327,8 +329,7 @@ class ConfigStore(_Table):
 
     def list_tenant_ids(self) -> list[str]:
         return [
-            r["SK"]
-            for r in self._query_all(index=None, key_condition="PK = :pk", values={":pk": "TENANTS"})
+            r["SK"] for r in self._query_all(index=None, key_condition="PK = :pk", values={":pk": "TENANTS"})
         ]
 
     # connectors ------------------------------------------------------------------------------
@@ -404,7 +405,12 @@ class ConfigStore(_Table):
         return row.get("cursor") if row else None
 
     def set_cursor(self, tenant_id: str, service_id: str, cursor: str) -> None:
-        row = {"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}", "cursor": cursor, "updated_at": iso(utcnow())}
+        row = {
+            "PK": tenant_pk(tenant_id),
+            "SK": f"CURSOR#{service_id}",
+            "cursor": cursor,
+            "updated_at": iso(utcnow()),
+        }
         self.ddb.put_item(TableName=self.name, Item=marshal(row))
 
     # health ----------------------------------------------------------------------------------
@@ -450,7 +456,11 @@ class ConfigStore(_Table):
 
     # lookup tables ---------------------------------------------------------------------------
     def put_lookup(self, tenant_id: str, table: Any) -> None:
-        row = {"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{table.name}", "table": table.model_dump(mode="json")}
+        row = {
+            "PK": tenant_pk(tenant_id),
+            "SK": f"LOOKUP#{table.name}",
+            "table": table.model_dump(mode="json"),
+        }
         self.ddb.put_item(TableName=self.name, Item=marshal(row))
 
     def lookups(self, tenant_id: str) -> dict[str, Any]:
@@ -465,7 +475,9 @@ class ConfigStore(_Table):
         return {t.name: t for t in tables}
 
     def delete_lookup(self, tenant_id: str, name: str) -> None:
-        self.ddb.delete_item(TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"}))
+        self.ddb.delete_item(
+            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"})
+        )
 
     # ---------------------------------------------------------------------------------------------
     def _put(self, row: dict[str, Any], *, create: bool, what: str) -> None:
@@ -496,7 +508,12 @@ class RunChange:
 
     def empty(self) -> bool:
         return not (
-            self.pulled or self.filtered or self.skipped or self.queued or self.pushed or any(self.totals.values())
+            self.pulled
+            or self.filtered
+            or self.skipped
+            or self.queued
+            or self.pushed
+            or any(self.totals.values())
         )
 
 
@@ -511,14 +528,18 @@ class SyncStore(_Table):
     def create_run(self, run: Run) -> None:
         row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
         row["expires_at"] = int((run.started_at + self.retention).timestamp())
-        self.ddb.put_item(TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)")
+        self.ddb.put_item(
+            TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)"
+        )
         METER.wrote("syncs.run", write_units(item_size(row)) * 2)
 
     def get_run(self, tenant_id: str, run_id: str) -> Run | None:
         row = self._get(run_key(tenant_id, run_id), consistent=True)
         return Run.model_validate(_strip_keys(_body(row))) if row else None
 
-    def apply_run_change(self, tenant_id: str, run_id: str, change: RunChange, *, pull_done: bool = False) -> Run:
+    def apply_run_change(
+        self, tenant_id: str, run_id: str, change: RunChange, *, pull_done: bool = False
+    ) -> Run:
         """Add counter deltas atomically; close the run once the pull is done and nothing is Pending."""
         sets: list[str] = []
         values: dict[str, Any] = {}
@@ -620,7 +641,11 @@ class SyncStore(_Table):
 
     # items -----------------------------------------------------------------------------------
     def item_row(self, item: SyncItem) -> dict[str, Any]:
-        row = {**item_key(item.tenant_id, item.sync_id), **item_index_keys(item), **item.model_dump(mode="json")}
+        row = {
+            **item_key(item.tenant_id, item.sync_id),
+            **item_index_keys(item),
+            **item.model_dump(mode="json"),
+        }
         row["expires_at"] = int((item.created_at + self.retention).timestamp())
         return row
 
@@ -659,7 +684,9 @@ class SyncStore(_Table):
                 Item=marshal(row),
                 ConditionExpression="#status = :pending AND attempts = :prev",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=marshal({":pending": Status.PENDING.value, ":prev": before.attempts}),
+                ExpressionAttributeValues=marshal(
+                    {":pending": Status.PENDING.value, ":prev": before.attempts}
+                ),
             )
         except self.ddb.exceptions.ConditionalCheckFailedException:
             return False
@@ -686,5 +713,3 @@ class SyncStore(_Table):
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
-
-

@@ -37,5 +37,7 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
 
 def test_demo_rejects_bad_flags() -> None:
     syncline = Path(sys.executable).parent / "syncline"
-    done = subprocess.run([str(syncline), "demo", "--fail-rate", "2"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(syncline), "demo", "--fail-rate", "2"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "--fail-rate" in done.stderr

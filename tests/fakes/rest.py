@@ -48,7 +48,13 @@ class FakeRest(FakeServer):
         self.client_secret = client_secret
         self.token_lifetime = token_lifetime
         self.issued: set[str] = set()
-        self.rows: dict[str, list[dict[str, Any]]] = {"orders": [], "products": [], "customers": []}
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            "orders": [],
+            "products": [],
+            "customers": [],
+            "inventory": [],
+            "fulfilments": [],
+        }
         for i in range(n):
             stamp = moment(i)
             when: dict[str, str]
@@ -59,6 +65,8 @@ class FakeRest(FakeServer):
             self.rows["orders"].append({"id": f"o{i}", "number": f"R-{1001 + i}", **when})
             self.rows["products"].append({"id": f"p{i}", "sku": f"RS-{i}", "name": f"Product {i}", **when})
             self.rows["customers"].append({"id": f"c{i}", "email": f"r{i}@example.com", **when})
+            self.rows["inventory"].append({"id": f"i{i}", "sku": f"RS-{i}", "available": i, **when})
+            self.rows["fulfilments"].append({"id": f"f{i}", "order_id": f"o{i}", **when})
         self.created: list[dict[str, Any]] = []
 
     @property

@@ -129,15 +129,12 @@ class FakeShopify(FakeServer):
         if kind == "auth":
             return FakeResponse(401, {"errors": INVALID_TOKEN})
         if kind == "rate_limit":
-            # The bucket holds `retry_after` seconds' worth of refill less than the query needs.
+            # An empty bucket that refills the query's cost in exactly `retry_after` seconds.
             wait = retry_after if retry_after is not None else 1.0
             cost = self.query_cost
-            status = {
-                "maximumAvailable": self.maximum,
-                "currentlyAvailable": max(0.0, cost - wait * self.restore_rate),
-                "restoreRate": self.restore_rate,
-            }
-            return FakeResponse(200, self._throttled({"requestedQueryCost": cost, "actualQueryCost": None, "throttleStatus": status}))
+            status = {"maximumAvailable": self.maximum, "currentlyAvailable": 0.0, "restoreRate": cost / wait}
+            throttled = {"requestedQueryCost": cost, "actualQueryCost": None, "throttleStatus": status}
+            return FakeResponse(200, self._throttled(throttled))
         if kind == "server_error":
             return FakeResponse(503, {"errors": "Service Unavailable"})
         return FakeResponse(400, {"errors": [{"message": "Parse error on \"}\" (RCURLY) at [1, 2]"}]})

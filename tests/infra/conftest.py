@@ -15,8 +15,14 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 
-from infra.syncline_infra.app import build_app
-from infra.syncline_infra.stack import SynclineStack
+try:
+    from infra.syncline_infra.app import build_app
+    from infra.syncline_infra.stack import SynclineStack
+except ModuleNotFoundError as exc:  # pragma: no cover - a broken checkout, not a test failure
+    raise ImportError(
+        "cannot import infra.syncline_infra: tests/__init__.py must exist, or pytest imports "
+        "tests/infra as the top-level package 'infra' and hides the CDK app"
+    ) from exc
 
 
 @dataclass

@@ -73,7 +73,7 @@ def test_visibility_timeouts_are_six_times_the_consumer_timeout(resources: dict[
 
 def test_every_queue_refuses_plain_http(template: Template, default: Synthesized) -> None:
     policies = template.find_resources("AWS::SQS::QueuePolicy")
-    protected = set()
+    protected: set[str] = set()
     for policy in policies.values():
         statements = policy["Properties"]["PolicyDocument"]["Statement"]
         assert any(

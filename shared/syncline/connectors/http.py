@@ -477,7 +477,7 @@ class HttpConnector(Connector, Generic[S]):
         self.check_base_url(context.base_url, self.config)
         self.check_credentials(self.config, context.credentials)
         self.tz = zone(context.timezone)
-        self.redactor = Redactor(context.credentials.values())
+        self.redactor = Redactor.for_credentials(context.credentials)
         self._sleep = sleep
         self._clock = clock
         self.auth = self.build_auth()

@@ -17,7 +17,7 @@ import logging
 import re
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
 from syncline.connectors.base import ConnectorError
@@ -28,6 +28,9 @@ MASK = "***"
 MIN_SECRET_LENGTH = 4
 LOGGER_NAME = "syncline.connectors"
 FILTERED_LOGGERS = (LOGGER_NAME, "httpx", "httpcore", "asyncssh")
+# Identifiers rather than secrets: not masked by value (a user name such as "admin" would
+# garble every message), and never written into messages by the kit either.
+NOT_SECRET_FIELDS = frozenset({"username", "user", "client_id", "login"})
 
 _NAME_CHARS = r"[A-Za-z0-9_.\-\[\]]*"
 _SENSITIVE_NAME = (
@@ -61,6 +64,11 @@ class Redactor:
         self._ordered: list[str] = []
         self.add(*secrets)
         _register(self)
+
+    @classmethod
+    def for_credentials(cls, credentials: Mapping[str, object]) -> Redactor:
+        """A redactor for a connector's credential values (identifier fields excepted)."""
+        return cls(value for name, value in credentials.items() if name not in NOT_SECRET_FIELDS)
 
     def add(self, *secrets: object) -> None:
         with self._lock:

@@ -163,7 +163,7 @@ class SftpConnector(Connector):
         self.check_base_url(context.base_url, self.config)
         self.check_credentials(self.config, context.credentials)
         self.tz = zone(context.timezone)
-        self.redactor = Redactor(context.credentials.values())
+        self.redactor = Redactor.for_credentials(context.credentials)
         url = urlsplit(context.base_url or "")
         self.host = url.hostname or ""
         self.port = url.port or 22
@@ -293,7 +293,7 @@ class SftpConnector(Connector):
         where = f"sftp {self.host}:{self.port}"
         if isinstance(exc, asyncssh.PermissionDenied):
             return AuthenticationError(
-                f"{where}: authentication failed for user {self.context.credentials['username']!r}"
+                f"{where}: authentication failed (check username and password or private_key)"
             )
         if isinstance(exc, asyncssh.HostKeyNotVerifiable):
             return AuthenticationError(f"{where}: the server's host key does not match settings.host_key")

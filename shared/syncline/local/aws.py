@@ -37,8 +37,14 @@ def _speed_up_moto() -> None:
     from moto.sqs import models
 
     # moto's clock goes through datetime objects; the queue code asks it once per message per call.
-    models.unix_time_millis = lambda: _time.time() * 1000  # type: ignore[assignment]
-    models.unix_time = lambda: _time.time()  # type: ignore[assignment]
+    def seconds(dt: Any = None) -> float:
+        return float(dt.timestamp()) if dt is not None else _time.time()
+
+    def millis(dt: Any = None) -> float:
+        return seconds(dt) * 1000
+
+    models.unix_time_millis = millis
+    models.unix_time = seconds
     SQSBackend = models.SQSBackend
 
     def retained(self: Any, queue_name: str, message: Any) -> bool:

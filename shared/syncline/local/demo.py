@@ -56,7 +56,11 @@ def demo(options: StackOptions, out_dir: Path | None = None, out: TextIO = sys.s
         file=out,
     )
     with local_stack(options) as stack:
-        print(f"  local AWS (moto) at {stack.aws.endpoint}, shop at {stack.shop.url}, warehouse at {stack.warehouse.url}", file=out)
+        print(
+            f"  local AWS (moto) at {stack.aws.endpoint}, shop at {stack.shop.url}, "
+            f"warehouse at {stack.warehouse.url}",
+            file=out,
+        )
         started = time.monotonic()
         run_id = stack.fire()
         run = stack.wait_for_run(run_id, timeout=max(300.0, options.records / 5), progress=_progress(out))
@@ -98,7 +102,10 @@ def up(options: StackOptions, out: TextIO = sys.stdout, stop: threading.Event | 
     with local_stack(options) as stack:
         print(f"Syncline local stack up: AWS (moto) {stack.aws.endpoint}", file=out)
         print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
-        print(f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop", file=out)
+        print(
+            f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop",
+            file=out,
+        )
         for name, value in sorted(stack.aws.env.items()):
             if name.startswith(("SYNCLINE_", "AWS_ENDPOINT")):
                 print(f"  {name}={value}", file=out)
@@ -107,7 +114,11 @@ def up(options: StackOptions, out: TextIO = sys.stdout, stop: threading.Event | 
                 run_id = stack.fire()
                 run = stack.wait_for_run(run_id, timeout=3600)
                 t = run.totals
-                print(f"run {run_id}: {run.status.value} pulled {run.pulled} OK {t.OK} Failed {t.Failed}", file=out, flush=True)
+                print(
+                    f"run {run_id}: {run.status.value} pulled {run.pulled} OK {t.OK} Failed {t.Failed}",
+                    file=out,
+                    flush=True,
+                )
                 stop.wait(interval)
         except KeyboardInterrupt:
             print("stopping", file=out)

@@ -25,7 +25,9 @@ class _Server:
         handler = self._handler_class()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name=type(self).__name__, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, name=type(self).__name__, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -46,7 +48,9 @@ class _Server:
         with self._lock:
             self.requests[key] += 1
 
-    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         raise NotImplementedError
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -63,6 +67,7 @@ class _Server:
                 query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                headers: dict[str, str]
                 if self.headers.get("Authorization") != f"Bearer {server.token}":
                     status, headers, payload = 401, {}, {"message": "invalid or missing access token"}
                 else:
@@ -94,13 +99,15 @@ class DemoShop(_Server):
     """A shop with `records` orders. GET /orders?limit=&cursor=&updated_since= pages through them
     oldest first; more than `rate_limit` requests a second get 429 with Retry-After."""
 
-    def __init__(self, records: int, *, token: str = "shop-token", rate_limit: float = 50.0, seed: int = 7) -> None:
+    def __init__(
+        self, records: int, *, token: str = "shop-token", rate_limit: float = 50.0, seed: int = 7
+    ) -> None:
         self.token = token
         self.rate_limit = rate_limit
         self._window: list[float] = []
         start = datetime(2026, 11, 1, tzinfo=UTC)
         rng = random.Random(seed)
-        self.orders = [
+        self.orders: list[dict[str, Any]] = [
             {
                 "id": str(1000 + n),
                 "number": f"#{1000 + n}",
@@ -111,7 +118,11 @@ class DemoShop(_Server):
                 "created_at": (start + timedelta(minutes=n)).isoformat().replace("+00:00", "Z"),
                 "updated_at": (start + timedelta(minutes=n, seconds=30)).isoformat().replace("+00:00", "Z"),
                 "line_items": [
-                    {"sku": f"SKU-{rng.randint(1, 300):04d}", "quantity": rng.randint(1, 4), "price": rng.randint(3, 90)}
+                    {
+                        "sku": f"SKU-{rng.randint(1, 300):04d}",
+                        "quantity": rng.randint(1, 4),
+                        "price": rng.randint(3, 90),
+                    }
                     for _ in range(rng.randint(1, 4))
                 ],
                 "shipping_address": {"city": rng.choice(["Leeds", "York", "Bath"]), "country": "GB"},
@@ -129,7 +140,9 @@ class DemoShop(_Server):
             self._window.append(now)
         return None
 
-    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         self.count(f"{method} {path}")
         wait = self._throttled()
         if wait is not None:
@@ -139,7 +152,11 @@ class DemoShop(_Server):
         if method != "GET" or path != "/orders":
             return 404, {}, {"message": f"no route {method} {path}"}
         since = query.get("updated_since")
-        rows = [o for o in self.orders if not since or o["updated_at"] > since]
+        try:
+            after = datetime.fromisoformat(since) if since else None
+        except ValueError:
+            return 400, {}, {"message": f"updated_since: not an ISO 8601 time: {since!r}"}
+        rows = [o for o in self.orders if after is None or datetime.fromisoformat(o["updated_at"]) > after]
         offset = int(query.get("cursor") or 0)
         limit = min(250, int(query.get("limit") or 50))
         page = rows[offset : offset + limit]
@@ -173,7 +190,9 @@ class DemoWarehouse(_Server):
         self._rng = random.Random(seed)
         super().__init__()
 
-    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    def handle(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, dict[str, str], Any]:
         self.count(f"{method} {path}")
         if method == "GET" and path == "/":
             return 200, {}, {"warehouse": "demo"}

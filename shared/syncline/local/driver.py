@@ -100,7 +100,10 @@ class EventSource:
         for start in range(0, len(done), 10):
             sqs.delete_message_batch(
                 QueueUrl=self.queue_url,
-                Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done[start : start + 10])],
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+                    for n, m in enumerate(done[start : start + 10])
+                ],
             )
 
 
@@ -112,7 +115,10 @@ class Driver:
 
         self.sync = EventSource(queue_url=env[ENV["sync_queue_url"]], function="sync_item")
         self.trigger = EventSource(
-            queue_url=env[ENV["trigger_queue_url"]], function="trigger", batch_size=1, timeout_seconds=TRIGGER_TIMEOUT_SECONDS
+            queue_url=env[ENV["trigger_queue_url"]],
+            function="trigger",
+            batch_size=1,
+            timeout_seconds=TRIGGER_TIMEOUT_SECONDS,
         )
         self.sync_concurrency = sync_concurrency
         self._stop = threading.Event()
@@ -121,7 +127,9 @@ class Driver:
     def start(self) -> None:
         sources = [self.trigger] + [self.sync] * self.sync_concurrency
         for n, source in enumerate(sources):
-            thread = threading.Thread(target=self._loop, args=(source,), name=f"poller-{source.function}-{n}", daemon=True)
+            thread = threading.Thread(
+                target=self._loop, args=(source,), name=f"poller-{source.function}-{n}", daemon=True
+            )
             thread.start()
             self._threads.append(thread)
 
@@ -140,7 +148,9 @@ class Driver:
             thread.join(timeout=10)
         self._threads.clear()
 
-    def fire(self, tenant_id: str, service_id: str, trigger: str = "schedule", **extra: Any) -> dict[str, Any]:
+    def fire(
+        self, tenant_id: str, service_id: str, trigger: str = "schedule", **extra: Any
+    ) -> dict[str, Any]:
         """What an EventBridge Scheduler schedule does: invoke trigger with the service's input."""
         event = {"tenant_id": tenant_id, "service_id": service_id, "trigger": trigger, **extra}
         result: dict[str, Any] = invoke("trigger", event, timeout_seconds=TRIGGER_TIMEOUT_SECONDS)
@@ -154,7 +164,9 @@ class Driver:
                 QueueUrl=source.queue_url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
             )["Attributes"]
-            depths[name] = int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+            depths[name] = int(attrs["ApproximateNumberOfMessages"]) + int(
+                attrs["ApproximateNumberOfMessagesNotVisible"]
+            )
         return depths
 
 

@@ -6,7 +6,7 @@ import importlib.util
 import time
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,11 +16,13 @@ import syncline
 FUNCTIONS_DIR = Path(syncline.__file__).resolve().parents[2] / "functions"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_handler(name: str) -> ModuleType:
     path = FUNCTIONS_DIR / name / "handler.py"
     if not path.is_file():
-        raise FileNotFoundError(f"no handler at {path}: run from a checkout installed with `pip install -e .`")
+        raise FileNotFoundError(
+            f"no handler at {path}: run from a checkout installed with `pip install -e .`"
+        )
     spec = importlib.util.spec_from_file_location(f"syncline_function_{name}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -59,4 +61,6 @@ class FakeContext:
 
 
 def invoke(name: str, event: dict[str, Any], timeout_seconds: float = 30.0) -> Any:
-    return load_handler(name).handler(event, FakeContext(function_name=f"syncline-{name}", timeout_seconds=timeout_seconds))
+    return load_handler(name).handler(
+        event, FakeContext(function_name=f"syncline-{name}", timeout_seconds=timeout_seconds)
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from syncline import aws, runtime
+from syncline.aws import CallCounter
 from syncline.local.aws import LocalAws, Resources
 from syncline.local.demo_systems import DemoShop, DemoWarehouse
 from syncline.local.driver import Driver, wait_until
@@ -61,7 +62,7 @@ class LocalStack:
     warehouse: DemoWarehouse
     driver: Driver
     options: StackOptions
-    calls: aws.CallCounter
+    calls: CallCounter
 
     def fire(self, trigger: str = "schedule", **extra: Any) -> str:
         result = self.driver.fire(TENANT, SERVICE, trigger, **extra)
@@ -124,7 +125,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
                 connector_id=connector_id,
                 system="rest",
                 name=name,
-                base_url=server.url,  # type: ignore[arg-type]
+                base_url=server.url,
                 credentials_secret_arn=arn,
                 settings={"records_path": "data", "reference_field": "number", "check_path": "/"},
             )
@@ -151,7 +152,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
 def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
     """Start everything; stop every thread and server on the way out."""
     options = options or StackOptions()
-    calls = aws.CallCounter()
+    calls = CallCounter()
     local = LocalAws()
     shop = DemoShop(options.records, rate_limit=options.shop_rate_limit)
     warehouse = DemoWarehouse(

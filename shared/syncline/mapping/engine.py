@@ -25,6 +25,7 @@ and must return an object.
 from __future__ import annotations
 
 import difflib
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,8 +38,16 @@ from syncline.mapping.errors import RecordError, RuleError
 from syncline.mapping.filters import Clock, filter_errors, utc_now
 from syncline.mapping.lookup import LookupTable
 from syncline.mapping.paths import Path
-from syncline.mapping.sandbox import Script, ScriptError, ScriptSyntaxError
-from syncline.mapping.transforms import REGISTRY, TEXT_FUNCTIONS, ArgError, Context, FunctionSpec, Op
+from syncline.mapping.sandbox import RECORD_TIMEOUT_MS, Script, ScriptError, ScriptSyntaxError
+from syncline.mapping.transforms import (
+    REGISTRY,
+    TEXT_FUNCTIONS,
+    ArgError,
+    Context,
+    FunctionSpec,
+    Op,
+    RecordBudget,
+)
 from syncline.mapping.values import MISSING, is_empty, to_json, type_name
 
 RULE_KEYS = ("source", "value", "target", "transforms", "required", "description")
@@ -167,13 +176,17 @@ class _Rule:
 class CompiledMapping:
     """A service's mappings and payload script, compiled once and applied to many records.
 
-    Not thread-safe (script budgets are per instance): compile one per batch and thread.
+    Thread-safe: apply keeps its state in locals, lookups are read-only, script budgets are per thread.
     """
 
-    def __init__(self, rules: list[_Rule], script: Script | None) -> None:
+    def __init__(self, rules: list[_Rule], script: Script | None, budget: RecordBudget) -> None:
         self._rules = rules
         self._runs = [rule.run for rule in rules]
         self._script = script
+        self._budget = budget
+        self._scripted = script is not None or any(
+            step.name == "script" for rule in rules for step in rule.steps
+        )
 
     @property
     def is_identity(self) -> bool:
@@ -183,6 +196,8 @@ class CompiledMapping:
         """The destination record; RecordError (naming the rule) when this record cannot be mapped."""
         if not isinstance(record, dict):
             raise RecordError("record", f"must be an object, got {type_name(record)}")
+        if self._scripted:
+            self._budget.deadline = time.perf_counter() + RECORD_TIMEOUT_MS / 1000
         if self._rules:
             out: dict[str, Any] = {}
             for run in self._runs:
@@ -196,7 +211,7 @@ class CompiledMapping:
     def _run_script(self, mapped: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
         assert self._script is not None
         try:
-            result = self._script.evaluate(mapped, {"source": record})
+            result = self._script.evaluate(mapped, {"source": record}, self._budget.deadline)
         except ScriptError as exc:
             raise RecordError("payload_script", str(exc)) from None
         if not isinstance(result, dict):
@@ -213,6 +228,8 @@ class CompiledMapping:
             error = f"record must be an object, got {type_name(record)}"
             return {"output": None, "trace": trace, "errors": [error], "ok": False}
         out: dict[str, Any] = {} if self._rules else to_json(record)
+        if self._scripted:
+            self._budget.deadline = time.perf_counter() + RECORD_TIMEOUT_MS / 1000
         for rule in self._rules:
             steps: list[dict[str, Any]] = []
             entry: dict[str, Any] = {"rule": rule.label, "target": rule.target.text, "source": None}
@@ -443,7 +460,8 @@ def _compile(
         tz = dates.zone(timezone)
     except ValueError as exc:
         return None, [RuleError("mappings", None, str(exc), "timezone")]
-    compiler = _Compiler(Context(tz=tz, lookups=dict(lookups or {}), clock=now or utc_now))
+    budget = RecordBudget()
+    compiler = _Compiler(Context(tz=tz, lookups=dict(lookups or {}), clock=now or utc_now, budget=budget))
     rules = compiler.rules(mappings)
     script = None
     if payload_script is not None and payload_script.strip():
@@ -453,7 +471,7 @@ def _compile(
             compiler.errors.append(RuleError("payload_script", None, str(exc)))
     if compiler.errors:
         return None, compiler.errors
-    return CompiledMapping(rules, script), []
+    return CompiledMapping(rules, script, budget), []
 
 
 def compile_mapping(

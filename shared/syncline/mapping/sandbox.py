@@ -16,15 +16,17 @@ What the sandbox guarantees:
 
 jsonata-python quirks handled here: its own Timebox measures from compile time rather than per
 evaluation, and the evaluator dispatches through the most recently *created* expression on the thread,
-so `evaluate` re-arms the budget and marks its expression current each time. A Script is not
-thread-safe: compile one per thread (the pipeline compiles once per batch).
+so `evaluate` re-arms the budget and marks its expression current each time. A Script is thread-safe:
+budgets are per thread, and each thread evaluates its own shallow copy of the expression.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -37,6 +39,7 @@ MAX_TEXT = 1_000_000
 MAX_ITEMS = 100_000
 MAX_EXPRESSION = 20_000
 DEFAULT_TIMEOUT_MS = 250
+RECORD_TIMEOUT_MS = 1000  # all scripts of one record together (see CompiledMapping.apply)
 DEFAULT_MAX_DEPTH = 300
 DEFAULT_MAX_OUTPUT_BYTES = 1_000_000
 
@@ -179,18 +182,26 @@ _GUARDED = {
 }
 
 
-class _Budget:
-    """Per-evaluation time, depth and size limits, driven by the evaluator's entry/exit hooks."""
+class _Budget(threading.local):
+    """Per-evaluation time, depth and size limits, driven by the evaluator's entry/exit hooks.
+
+    A threading.local: each thread gets its own counters (__init__ runs again in each thread).
+    """
 
     def __init__(self, timeout_ms: int, max_depth: int) -> None:
         self.timeout = timeout_ms / 1000
         self.max_depth = max_depth
         self.deadline = 0.0
+        self.late = ""
         self.depth = 0
         self.tripped: str | None = None
 
-    def arm(self) -> None:
-        self.deadline = time.perf_counter() + self.timeout
+    def arm(self, deadline: float | None) -> None:
+        own = time.perf_counter() + self.timeout
+        if deadline is not None and deadline < own:
+            self.deadline, self.late = deadline, "scripts used up this record's time budget"
+        else:
+            self.deadline, self.late = own, f"script ran longer than {self.timeout * 1000:.0f} ms"
         self.depth = 0
         self.tripped = None
 
@@ -205,12 +216,12 @@ class _Budget:
         if self.depth > self.max_depth:
             self._trip(f"script nested deeper than {self.max_depth} levels (runaway recursion?)")
         if time.perf_counter() > self.deadline:
-            self._trip(f"script ran longer than {self.timeout * 1000:.0f} ms")
+            self._trip(self.late)
 
     def exit(self, expr: Any, input: Any, env: Any, result: Any) -> None:
         self.depth -= 1
         if time.perf_counter() > self.deadline:
-            self._trip(f"script ran longer than {self.timeout * 1000:.0f} ms")
+            self._trip(self.late)
         if isinstance(result, str):
             if len(result) > MAX_TEXT:
                 self._trip(f"script built a text of {len(result)} characters, over the limit of {MAX_TEXT}")
@@ -290,13 +301,23 @@ class Script:
         env.bind("__evaluate_exit", self._budget.exit)
         for name, function in _GUARDED.items():
             env.bind(name, function)
+        self._local = threading.local()
 
-    def evaluate(self, value: Any, bindings: Mapping[str, Any] | None = None) -> Any:
-        """The result for one input (JSON values in, JSON values out); ScriptError on failure."""
-        self._budget.arm()
-        Jsonata.CURRENT.jsonata = self._expr
+    def evaluate(
+        self, value: Any, bindings: Mapping[str, Any] | None = None, deadline: float | None = None
+    ) -> Any:
+        """The result for one input (JSON values in, JSON values out); ScriptError on failure.
+
+        `deadline` (a time.perf_counter() value) shortens the time limit, e.g. to a record's budget.
+        """
+        self._budget.arm(deadline)
+        expr = self._local.__dict__.get("expr")
+        if expr is None:  # per-thread copy: the evaluator keeps per-call state on the instance
+            expr = self._local.expr = copy.copy(self._expr)
+        Jsonata.CURRENT.jsonata = expr
         try:
-            result = self._expr.evaluate(value, dict(bindings) if bindings else None)
+            # Always pass a bindings dict: it makes a fresh frame, so `$` is never bound in the shared one.
+            result = expr.evaluate(value, dict(bindings) if bindings else {})
         except RecursionError:
             raise ScriptError("script nested too deeply (runaway recursion?)") from None
         except MemoryError:

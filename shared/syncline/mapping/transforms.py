@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import math
 import operator
+import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Literal
@@ -34,6 +35,12 @@ Op = Callable[[Any, Any], Any]
 """A compiled transform: (value, source record) -> new value; ValueError with a readable reason."""
 
 
+class RecordBudget(threading.local):
+    """When the scripts of the record being mapped on this thread must stop (time.perf_counter())."""
+
+    deadline: float | None = None
+
+
 @dataclass(frozen=True)
 class Context:
     """What transforms may depend on besides their arguments."""
@@ -41,6 +48,7 @@ class Context:
     tz: tzinfo
     lookups: Mapping[str, LookupTable]
     clock: Clock
+    budget: RecordBudget = field(default_factory=RecordBudget)
 
 
 class ArgError(ValueError):
@@ -777,10 +785,11 @@ def _script(args: ScriptArgs, ctx: Context) -> Op:
         script = Script(args.expression, bindings=frozenset({"source"}))
     except ScriptSyntaxError as exc:
         raise ArgError("expression", str(exc)) from None
+    budget = ctx.budget
 
     def run(value: Any, record: Any) -> Any:
         try:
-            result = script.evaluate(to_json(value), {"source": record})
+            result = script.evaluate(to_json(value), {"source": record}, budget.deadline)
         except ScriptError as exc:
             raise ValueError(str(exc)) from None
         return MISSING if result is None else result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -62,15 +61,11 @@ def handle_sync_batch(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
             raise RetryLater(record.message_id)
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    response: dict[str, Any] = process_partial_response(
+    response = process_partial_response(
         event=dict(event), record_handler=record_handler, processor=processor, context=context
     )
-    return response
+    return dict(response)
 
 
 class RetryLater(Exception):
     """Marks a record whose message must come back (its visibility timeout is already set)."""
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, default=str)

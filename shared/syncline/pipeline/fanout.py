@@ -39,7 +39,9 @@ def enqueue(queue_url: str, bodies: Sequence[str], *, delay_seconds: int = 0) ->
         calls = 0
         pending = chunk
         for attempt in range(SEND_RETRIES):
-            entries = [{"Id": str(n), "MessageBody": body, "DelaySeconds": delay_seconds} for n, body in pending]
+            entries = [
+                {"Id": str(n), "MessageBody": body, "DelaySeconds": delay_seconds} for n, body in pending
+            ]
             response = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
             calls += 1
             failed = {int(f["Id"]) for f in response.get("Failed", [])}
@@ -61,7 +63,9 @@ def message_body(message: SyncMessage, bucket: str | None) -> str:
     if len(body.encode()) <= MAX_MESSAGE_BYTES:
         return body
     if not bucket:
-        raise EnqueueError(f"record {message.sync_id} is larger than {MAX_MESSAGE_BYTES} bytes and no bucket is set")
+        raise EnqueueError(
+            f"record {message.sync_id} is larger than {MAX_MESSAGE_BYTES} bytes and no bucket is set"
+        )
     key = f"payloads/{message.tenant_id}/{message.sync_id}.json"
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=json.dumps(message.record).encode())
     return message.model_copy(update={"record": None, "payload_ref": key}).model_dump_json(exclude_none=True)
@@ -181,8 +185,10 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             trigger=request.trigger,
         )
         deps.syncs.create_run(run)
-        since = request.since if request.since is not None else deps.config.get_cursor(
-            service.tenant_id, service.service_id
+        since = (
+            request.since
+            if request.since is not None
+            else deps.config.get_cursor(service.tenant_id, service.service_id)
         )
 
     result = TriggerResult(run_id=run.run_id)

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from threading import RLock
 from dataclasses import dataclass, field
 from datetime import timedelta
+from threading import RLock
 from typing import Any
 
 from syncline import aws
@@ -162,7 +162,11 @@ def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
     try:
         work = [r for r in records if r.message_id in parsed]
         concurrency = max(
-            (s.settings.concurrency for m in parsed.values() if (s := services.service(m.tenant_id, m.service_id))),
+            (
+                s.settings.concurrency
+                for m in parsed.values()
+                if (s := services.service(m.tenant_id, m.service_id))
+            ),
             default=1,
         )
 
@@ -196,7 +200,9 @@ def _process_one(
     run_key = (item.tenant_id, item.run_id)
     if service is None or row is None:
         missing = "service" if service is None else "destination connector"
-        return _settle(deps, item, attempt, Status.FAILED, _error("configuration", f"{missing} no longer exists"))
+        return _settle(
+            deps, item, attempt, Status.FAILED, _error("configuration", f"{missing} no longer exists")
+        )
 
     if _circuit_open(row):
         deferred = message.model_copy(update={"attempt_offset": attempt - 1})
@@ -214,7 +220,9 @@ def _process_one(
     try:
         pushed = services.connector(row).push(service.destination.entity, outgoing)
     except TransientError as exc:
-        return _retry_or_fail(deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message))
+        return _retry_or_fail(
+            deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message)
+        )
     except ConnectorError as exc:  # permanent: a 4xx retrying cannot fix, or failed authentication
         return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message))
     except Exception as exc:  # an unexpected fault in a connector: retried like a transient one

@@ -28,11 +28,18 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
         shop = config.require_connector(TENANT, "demo-shop")
         warehouse = config.require_connector(TENANT, "demo-warehouse")
         assert shop.health_status == HealthStatus.AUTH_FAILED
-        assert shop.health_reason and "401" in shop.health_reason and "wrong-secret-value" not in shop.health_reason
+        assert (
+            shop.health_reason
+            and "401" in shop.health_reason
+            and "wrong-secret-value" not in shop.health_reason
+        )
         assert warehouse.health_status == HealthStatus.UNREACHABLE
 
         # unchanged statuses add no history; changes do
         assert invoke("health", {}) == {"checked": 2, "changed": 0}
         history = config.health_history(TENANT, "demo-warehouse")
-        assert [h["status"] for h in history] == [HealthStatus.UNREACHABLE.value, HealthStatus.OPERATIONAL.value]
+        assert [h["status"] for h in history] == [
+            HealthStatus.UNREACHABLE.value,
+            HealthStatus.OPERATIONAL.value,
+        ]
         assert history[0]["previous"] == HealthStatus.OPERATIONAL.value

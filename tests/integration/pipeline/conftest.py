@@ -22,7 +22,9 @@ class TableCalls:
             self.calls[(operation, target)] += 1
 
     def count(self, operation: str, target_contains: str = "") -> int:
-        return sum(n for (op, target), n in self.calls.items() if op == operation and target_contains in target)
+        return sum(
+            n for (op, target), n in self.calls.items() if op == operation and target_contains in target
+        )
 
     def operations(self) -> set[str]:
         return {op for op, _ in self.calls}

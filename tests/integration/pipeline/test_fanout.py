@@ -38,7 +38,8 @@ class FlakySqs:
                 self.real.send_message_batch(QueueUrl=QueueUrl, Entries=accepted) if accepted else {}
             )
             response["Failed"] = [
-                {"Id": e["Id"], "SenderFault": False, "Code": "InternalError", "Message": "try again"} for e in rejected
+                {"Id": e["Id"], "SenderFault": False, "Code": "InternalError", "Message": "try again"}
+                for e in rejected
             ]
             return response
         result: dict[str, Any] = self.real.send_message_batch(QueueUrl=QueueUrl, Entries=Entries)
@@ -49,7 +50,9 @@ class FlakySqs:
 
 
 def test_1000_records_fan_out_in_batches_of_ten(table_calls: TableCalls) -> None:
-    with local_stack(StackOptions(records=1000, fail_rate=0.0, permanent_failures=False, page_size=250)) as stack:
+    with local_stack(
+        StackOptions(records=1000, fail_rate=0.0, permanent_failures=False, page_size=250)
+    ) as stack:
         run = stack.wait_for_run(stack.fire(), timeout=240)
         assert run.status == RunStatus.OK and run.totals.OK == 1000
         sync_queue = stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"]
@@ -71,7 +74,9 @@ def test_partial_send_failures_are_retried_not_lost(monkeypatch: pytest.MonkeyPa
         assert calls == flaky.calls and 10 < calls <= 20  # 10 batches + the retries of rejected entries
         received: list[str] = []
         while True:
-            got = real.receive_message(QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MaxNumberOfMessages=10)
+            got = real.receive_message(
+                QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MaxNumberOfMessages=10
+            )
             if not got.get("Messages"):
                 break
             received += [m["Body"] for m in got["Messages"]]
@@ -92,13 +97,17 @@ def test_persistent_send_failure_raises_instead_of_dropping(monkeypatch: pytest.
 
 def test_a_pull_longer_than_one_invocation_continues(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYNCLINE_TRIGGER_BUDGET_SECONDS", "0.000001")  # hand over after every page
-    with local_stack(StackOptions(records=50, page_size=10, fail_rate=0.0, permanent_failures=False)) as stack:
+    with local_stack(
+        StackOptions(records=50, page_size=10, fail_rate=0.0, permanent_failures=False)
+    ) as stack:
         run_id = stack.fire()
         assert runtime.config_store().get_cursor(TENANT, SERVICE) is None  # not before the last page
         run = stack.wait_for_run(run_id, timeout=60)
         assert run.status == RunStatus.OK and run.pulled == 50 and run.totals.OK == 50
         assert stack.driver.trigger.stats.batches == 4  # pages 2-5 came as continuations
-        assert same_instant(runtime.config_store().get_cursor(TENANT, SERVICE), stack.shop.orders[-1]["updated_at"])
+        assert same_instant(
+            runtime.config_store().get_cursor(TENANT, SERVICE), stack.shop.orders[-1]["updated_at"]
+        )
 
 
 def test_unreachable_destination_delays_instead_of_failing() -> None:
@@ -112,7 +121,8 @@ def test_unreachable_destination_delays_instead_of_failing() -> None:
 
         def delayed() -> int:
             attrs = aws.client("sqs").get_queue_attributes(
-                QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], AttributeNames=["ApproximateNumberOfMessagesDelayed"]
+                QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"],
+                AttributeNames=["ApproximateNumberOfMessagesDelayed"],
             )["Attributes"]
             return int(attrs["ApproximateNumberOfMessagesDelayed"])
 

@@ -51,7 +51,9 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
         assert down.last_error is not None and down.last_error.code == "transient"
         assert stack.warehouse.pushes[ALWAYS_DOWN] == 5
         exhausted = {
-            i.sync_id for i in items.values() if i.last_error and i.status == Status.FAILED and i.last_error.code == "transient"
+            i.sync_id
+            for i in items.values()
+            if i.last_error and i.status == Status.FAILED and i.last_error.code == "transient"
         }
         assert down.sync_id in exhausted
         assert wait_until(lambda: stack.dlq_depth() == len(exhausted), timeout=20)
@@ -64,7 +66,11 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
         # permanent failures: Failed at once with the warehouse's reason, never retried after the 422
         for source_id, item in items.items():
             if source_id.endswith("7") and source_id != ALWAYS_DOWN:
-                assert item.status == Status.FAILED and item.attempts == 1, (source_id, stack.warehouse.pushes[source_id], stack.warehouse.requests)
+                assert item.status == Status.FAILED and item.attempts == 1, (
+                    source_id,
+                    stack.warehouse.pushes[source_id],
+                    stack.warehouse.requests,
+                )
                 assert stack.warehouse.pushes[source_id] == 1
                 assert item.last_error is not None and item.last_error.code == "rejected"
                 assert "postcode" in item.last_error.message
@@ -86,7 +92,11 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
         ok_item = next(i for i in items.values() if i.status == Status.OK)
         pushes_before = stack.warehouse.pushes[ok_item.source_id]
         body = SyncMessage(
-            tenant_id=TENANT, service_id=SERVICE, run_id=run_id, sync_id=ok_item.sync_id, record={"id": ok_item.source_id}
+            tenant_id=TENANT,
+            service_id=SERVICE,
+            run_id=run_id,
+            sync_id=ok_item.sync_id,
+            record={"id": ok_item.source_id},
         ).model_dump_json()
         with aws.unobserved():
             enqueue(stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], [body, body])
@@ -102,7 +112,7 @@ def test_unchanged_records_pulled_again_are_not_synced_twice() -> None:
         assert first.status == RunStatus.OK and first.totals.OK == 30
         # the cursor moved to the newest record: a scheduled run pulls nothing new
         cursor = runtime.config_store().get_cursor(TENANT, SERVICE)
-        assert same_instant(cursor, stack.shop.orders[-1]["updated_at"])
+        assert same_instant(cursor, str(stack.shop.orders[-1]["updated_at"]))
         second = stack.wait_for_run(stack.fire(), timeout=60)
         assert second.pulled == 0 and second.status == RunStatus.OK
         # a manual run from the start re-pulls everything, and skips every unchanged record

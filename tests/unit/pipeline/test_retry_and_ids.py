@@ -30,13 +30,23 @@ def test_run_ids_sort_by_start_time() -> None:
     from datetime import UTC, datetime, timedelta
 
     early = datetime(2026, 1, 1, tzinfo=UTC)
-    assert new_run_id(early) < new_run_id(early + timedelta(milliseconds=1)) < new_run_id(early + timedelta(days=1))
+    assert (
+        new_run_id(early)
+        < new_run_id(early + timedelta(milliseconds=1))
+        < new_run_id(early + timedelta(days=1))
+    )
 
 
 def test_table_definition_has_the_report_indexes_and_ttl() -> None:
     request = create_table_request(SYNCS, "p")
     assert request["TableName"] == "p-syncs"
-    assert {i["IndexName"] for i in request["GlobalSecondaryIndexes"]} == {"by_status", "by_service", "by_ref", "by_source", "by_endpoint"}
+    assert {i["IndexName"] for i in request["GlobalSecondaryIndexes"]} == {
+        "by_status",
+        "by_service",
+        "by_ref",
+        "by_source",
+        "by_endpoint",
+    }
     assert SYNCS.ttl_attribute == "expires_at"
 
 
