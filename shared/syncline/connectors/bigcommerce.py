@@ -59,7 +59,10 @@ class BigCommerceClassifier(ResponseClassifier):
         return reset_ms / 1000.0 if reset_ms is not None else None
 
     def retry_after(self, response: httpx.Response) -> float | None:
-        return super().retry_after(response) or self._reset_seconds(response)
+        announced = super().retry_after(response)
+        if announced is None and response.status_code == 429:
+            return self._reset_seconds(response)  # BigCommerce says when the window resets instead
+        return announced
 
     def pause_after(self, response: httpx.Response) -> float | None:
         left = _int_header(response, "X-Rate-Limit-Requests-Left")

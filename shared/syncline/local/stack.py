@@ -40,6 +40,20 @@ REPORT_COLUMNS = [
 ]
 
 
+# What the demo warehouse wants: its own field names, line items mapped to lines.
+DEMO_MAPPING: list[dict[str, Any]] = [
+    {"source": "id", "target": "id", "required": True},
+    {"source": "number", "target": "reference", "required": True},
+    {"source": "email", "target": "customer.email", "transforms": [{"function": "lower"}]},
+    {"source": "shipping_address.city", "target": "ship_to.city", "transforms": [{"function": "upper"}]},
+    {"source": "shipping_address.country", "target": "ship_to.country"},
+    {"source": "line_items[*].sku", "target": "lines[*].item_code"},
+    {"source": "line_items[*].quantity", "target": "lines[*].quantity"},
+    {"source": "currency", "target": "currency"},
+    {"source": "total", "target": "total"},
+]
+
+
 @dataclass
 class StackOptions:
     records: int = 1000
@@ -53,6 +67,9 @@ class StackOptions:
     sync_concurrency: int = 4
     shop_rate_limit: float = 50.0
     schedule: str = "rate(5 minutes)"
+    filters: list[dict[str, Any]] = field(default_factory=list)
+    mappings: list[dict[str, Any]] = field(default_factory=lambda: list(DEMO_MAPPING))
+    payload_script: str | None = None
 
 
 @dataclass
@@ -112,6 +129,11 @@ class LocalStack:
 
 
 def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> None:
+    from syncline.mapping import validate_rules
+
+    problems = validate_rules(options.filters, options.mappings, options.payload_script)
+    if problems:
+        raise ValueError("invalid demo service rules: " + "; ".join(str(p) for p in problems))
     config = runtime.config_store()
     config.put_tenant(Tenant(tenant_id=TENANT, name="Demo company group"))
     for connector_id, name, server in (
@@ -138,6 +160,9 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
             schedule=options.schedule,
             source=Endpoint(connector_id="demo-shop", entity="orders"),
             destination=Endpoint(connector_id="demo-warehouse", entity="orders"),
+            filters=options.filters,
+            mappings=options.mappings,
+            payload_script=options.payload_script,
             settings=ServiceSettings(
                 max_attempts=options.max_attempts,
                 page_size=options.page_size,

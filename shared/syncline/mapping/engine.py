@@ -266,8 +266,12 @@ def _read_quietly(rule: _Rule, record: dict[str, Any]) -> Any:
 def _arg_errors(spec: FunctionSpec, exc: ValidationError) -> list[tuple[str, str]]:
     names = ", ".join(field.alias or name for name, field in spec.args.model_fields.items()) or "none"
     found: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for error in exc.errors():
-        arg = ".".join(str(part) for part in error["loc"])
+        arg = str(error["loc"][0]) if error["loc"] else "args"
+        if arg in seen:  # a union type reports once per member
+            continue
+        seen.add(arg)
         if error["type"] == "missing":
             found.append((arg, f"{spec.name} needs the argument {arg!r}"))
         elif error["type"] == "extra_forbidden":

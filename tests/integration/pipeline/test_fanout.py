@@ -132,3 +132,27 @@ def test_unreachable_destination_delays_instead_of_failing() -> None:
         assert len(items) == 5
         assert all(i.status == Status.PENDING and i.attempts == 0 for i in items)
         assert stack.run(run_id).status == RunStatus.RUNNING
+
+
+def test_filters_count_on_the_run_and_mappings_shape_what_is_pushed() -> None:
+    options = StackOptions(
+        records=40,
+        fail_rate=0.0,
+        permanent_failures=False,
+        filters=[{"field": "status", "operator": "equals", "value": "paid"}],
+        payload_script='$merge([$, {"channel": "web", "lines_count": $count(lines)}])',
+    )
+    with local_stack(options) as stack:
+        run = stack.wait_for_run(stack.fire(), timeout=60)
+        paid = [o for o in stack.shop.orders if o["status"] == "paid"]
+        assert 0 < len(paid) < 40
+        assert run.pulled == 40 and run.filtered == 40 - len(paid) and run.queued == len(paid)
+        assert run.totals.OK == len(paid) and run.status == RunStatus.OK
+        order = paid[0]
+        sent = stack.warehouse.received[order["id"]]
+        assert sent["reference"] == order["number"]
+        assert sent["customer"] == {"email": order["email"].lower()}
+        assert sent["ship_to"]["city"] == order["shipping_address"]["city"].upper()
+        assert [line["item_code"] for line in sent["lines"]] == [li["sku"] for li in order["line_items"]]
+        assert sent["channel"] == "web" and sent["lines_count"] == len(order["line_items"])
+        assert "email" not in sent and "line_items" not in sent  # only mapped fields are sent
