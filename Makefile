@@ -51,4 +51,4 @@ synth: $(VENV)/.dev-installed node_modules/.installed
 	cd infra && ../node_modules/.bin/cdk synth --quiet
 
 clean:
-	rm -rf $(VENV) node_modules infra/cdk.out .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules infra/cdk.out infra/.bundle-cache .mypy_cache .ruff_cache .pytest_cache

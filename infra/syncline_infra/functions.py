@@ -106,7 +106,6 @@ class Functions(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.config = config
-        self.specs = {spec.name: spec for spec in SPECS}
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}

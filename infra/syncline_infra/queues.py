@@ -6,7 +6,7 @@ moves to its dead-letter queue. Every queue is encrypted (SSE-SQS) and refuses n
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -47,7 +47,10 @@ class Queues(Construct):
             dead_letter_queue=dead_letter,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            removal_policy=config.removal_policy,
+            # Queues hold only messages in flight (a dead-lettered record is already Failed in the
+            # report, where it can be resynced): they go with the stack, and a redeploy of the
+            # stage never collides with a leftover queue of the same name.
+            removal_policy=RemovalPolicy.DESTROY,
         )
         cfn = queue.node.default_child
         assert isinstance(cfn, sqs.CfnQueue)

@@ -7,7 +7,7 @@ active service in the group at runtime, with the role below as the schedule's ex
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -40,11 +40,13 @@ class Schedules(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.group_name = config.prefix
+        # Deleting the group deletes its schedules: they are derived from the services (kept in
+        # the config table) and must not outlive the trigger function they invoke.
         self.group = scheduler.ScheduleGroup(
             self,
             "ServiceSchedules",
             schedule_group_name=self.group_name,
-            removal_policy=config.removal_policy,
+            removal_policy=RemovalPolicy.DESTROY,
         )
         self.schedules_arn = stack.format_arn(
             service="scheduler", resource="schedule", resource_name=f"{self.group_name}/*"

@@ -56,7 +56,13 @@ class FakeBigCommerce(FakeServer):
         for i in range(n):
             stamp = moment(i)
             self.products.append(
-                {"id": 10 + i, "name": f"Product {i}", "sku": f"BC-{i}", "type": "physical", "date_modified": iso_z(stamp)}
+                {
+                    "id": 10 + i,
+                    "name": f"Product {i}",
+                    "sku": f"BC-{i}",
+                    "type": "physical",
+                    "date_modified": iso_z(stamp),
+                }
             )
             self.customers.append({"id": 20 + i, "email": f"b{i}@example.com", "date_modified": iso_z(stamp)})
             self.orders.append(
@@ -115,8 +121,10 @@ class FakeBigCommerce(FakeServer):
         v2 = "/v2/" in request.path
         if kind == "auth":
             if v2:
-                return FakeResponse(401, [{"status": 401, "message": "You are not authorized to access this resource."}])
-            return _v3_error(401, "Unauthorized: the access token is invalid or lacks the required scope.")
+                return FakeResponse(
+                    401, [{"status": 401, "message": "You are not authorized to access this resource."}]
+                )
+            return _v3_error(401, "You are not authorized to access this resource.")
         if kind == "rate_limit":
             reset_ms = int((retry_after if retry_after is not None else 1) * 1000)
             headers = {
@@ -136,7 +144,9 @@ class FakeBigCommerce(FakeServer):
             raise NotFound
         path, method = request.path[len(prefix) :], request.method
         if path == "/v2/store" and method == "GET":
-            return FakeResponse(200, {"id": STORE, "name": "Fake BigCommerce store", "domain": "fake.example"})
+            return FakeResponse(
+                200, {"id": STORE, "name": "Fake BigCommerce store", "domain": "fake.example"}
+            )
         if path == "/v3/catalog/products" and method == "GET":
             return self._v3_list(self.products, request)
         if path == "/v3/catalog/products" and method == "POST":
@@ -203,7 +213,9 @@ class FakeBigCommerce(FakeServer):
             return FakeResponse(400, [{"status": 400, "message": "The field 'limit' is invalid."}])
         page, limit = parsed
         since = request.param("min_date_modified")
-        rows = [r for r in self.orders if since is None or _parse_when(r["date_modified"]) >= _parse_when(since)]
+        rows = [
+            r for r in self.orders if since is None or _parse_when(r["date_modified"]) >= _parse_when(since)
+        ]
         chunk, _ = paginate(rows, page, limit)
         if not chunk:
             return FakeResponse(204, None, {"Content-Type": "application/json"})
@@ -213,7 +225,9 @@ class FakeBigCommerce(FakeServer):
         if not isinstance(body, dict):
             return _v3_error(422, "JSON data is missing or invalid")
         if ident is None:
-            missing = {f: f"error.path.missing[{f}]" for f in ("name", "type", "weight", "price") if f not in body}
+            missing = {
+                f: f"error.path.missing[{f}]" for f in ("name", "type", "weight", "price") if f not in body
+            }
             if missing:
                 return _v3_error(422, "JSON data is missing or invalid", missing)
             self.next_id += 1
@@ -232,7 +246,11 @@ class FakeBigCommerce(FakeServer):
         out = []
         for item in body:
             if method == "POST":
-                missing = {f: f"error.path.missing[{f}]" for f in ("email", "first_name", "last_name") if f not in item}
+                missing = {
+                    f: f"error.path.missing[{f}]"
+                    for f in ("email", "first_name", "last_name")
+                    if f not in item
+                }
                 if missing:
                     return _v3_error(422, "JSON data is missing or invalid", missing)
                 self.next_id += 1
@@ -246,7 +264,9 @@ class FakeBigCommerce(FakeServer):
 
     def _order(self, body: Any) -> FakeResponse:
         if not isinstance(body, dict) or "products" not in body:
-            return FakeResponse(400, [{"status": 400, "message": "The required field 'products' was not supplied."}])
+            return FakeResponse(
+                400, [{"status": 400, "message": "The required field 'products' was not supplied."}]
+            )
         self.next_id += 1
         row = {**body, "id": self.next_id}
         self.orders.append(row)

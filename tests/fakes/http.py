@@ -109,6 +109,8 @@ class FakeServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.in_flight = 0
+        self.peak_in_flight = 0
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -129,9 +131,13 @@ class FakeServer:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
                 )
-                response = fake.handle(request)
-                if response.delay:
-                    time.sleep(response.delay)
+                fake._enter()
+                try:
+                    response = fake.handle(request)
+                    if response.delay:
+                        time.sleep(response.delay)
+                finally:
+                    fake._leave()
                 if isinstance(response.body, bytes):
                     payload = response.body
                 elif isinstance(response.body, str):
@@ -160,7 +166,12 @@ class FakeServer:
         httpd.daemon_threads = True
         httpd.block_on_close = False
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, name=f"fake-{self.system}", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name=f"fake-{self.system}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -186,6 +197,15 @@ class FakeServer:
     def url(self) -> str:
         """The base URL a connector of this system is configured with."""
         return self.origin
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     # -- recording and expectations -------------------------------------------------------------
 

@@ -48,10 +48,21 @@ class FakeMagento2(FakeServer):
         for i in range(n):
             stamp = _stamp(moment(i))
             self.store["orders"].append(
-                {"entity_id": 40 + i, "increment_id": f"00000{100 + i}", "state": "processing", "updated_at": stamp}
+                {
+                    "entity_id": 40 + i,
+                    "increment_id": f"00000{100 + i}",
+                    "state": "processing",
+                    "updated_at": stamp,
+                }
             )
             self.store["products"].append(
-                {"id": 50 + i, "sku": f"MG-{i}", "name": f"Product {i}", "type_id": "simple", "updated_at": stamp}
+                {
+                    "id": 50 + i,
+                    "sku": f"MG-{i}",
+                    "name": f"Product {i}",
+                    "type_id": "simple",
+                    "updated_at": stamp,
+                }
             )
             self.store["customers"].append({"id": 60 + i, "email": f"m{i}@example.com", "updated_at": stamp})
         self.next_id = 900
@@ -88,7 +99,9 @@ class FakeMagento2(FakeServer):
             raise NotFound
         path, method = request.path[len(API) :], request.method
         if path == "/store/storeConfigs" and method == "GET":
-            return FakeResponse(200, [{"id": 1, "code": "default", "timezone": "UTC", "base_currency_code": "EUR"}])
+            return FakeResponse(
+                200, [{"id": 1, "code": "default", "timezone": "UTC", "base_currency_code": "EUR"}]
+            )
         lists = {"/orders": "orders", "/products": "products", "/customers/search": "customers"}
         if path in lists and method == "GET":
             return self._search(self.store[lists[path]], request)
@@ -99,7 +112,9 @@ class FakeMagento2(FakeServer):
             body = request.json()
             sku = (body or {}).get("product", {}).get("sku")
             if not sku:
-                return _error(400, 'The "%1" attribute value is empty. Set the attribute and try again.', ["sku"])
+                return _error(
+                    400, 'The "%1" attribute value is empty. Set the attribute and try again.', ["sku"]
+                )
             return self._product(sku, body)
         if path == "/customers" and method == "POST":
             return self._customer(None, request.json())
@@ -109,14 +124,18 @@ class FakeMagento2(FakeServer):
         if path == "/inventory/source-items" and method == "POST":
             items = (request.json() or {}).get("sourceItems")
             if not items:
-                return _error(400, '"%fieldName" is required. Enter and try again.', {"fieldName": "sourceItems"})
+                return _error(
+                    400, '"%fieldName" is required. Enter and try again.', {"fieldName": "sourceItems"}
+                )
             self.source_items.extend(items)
             return FakeResponse(200, [])
         match = re.fullmatch(r"/order/(\d+)/ship", path)
         if match and method == "POST":
             order_id = int(match.group(1))
             if not any(o["entity_id"] == order_id for o in self.store["orders"]):
-                return _error(404, "The entity that was requested doesn't exist. Verify the entity and try again.")
+                return _error(
+                    404, "The entity that was requested doesn't exist. Verify the entity and try again."
+                )
             self.next_id += 1
             self.shipments.append({"id": self.next_id, "order_id": order_id, **(request.json() or {})})
             return FakeResponse(200, self.next_id)
@@ -125,18 +144,24 @@ class FakeMagento2(FakeServer):
     def _search(self, rows: list[dict[str, Any]], request: FakeRequest) -> FakeResponse:
         groups: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
         for key, values in request.query.items():
-            match = re.fullmatch(r"searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(\w+)\]", key)
+            match = re.fullmatch(
+                r"searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(\w+)\]", key
+            )
             if match:
                 groups[match.group(1)][match.group(2)][match.group(3)] = values[0]
         if "searchCriteria[pageSize]" not in request.query and not groups:
-            return _error(400, '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"})
+            return _error(
+                400, '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
+            )
         selected = list(rows)
         for filters in groups.values():  # groups AND, filters within a group OR
             conditions = []
             for spec in filters.values():
                 op = CONDITIONS.get(spec.get("condition_type", "eq"))
                 if op is None or "field" not in spec:
-                    return _error(400, 'Invalid value of "%1" provided for the %2 field.', [spec, "condition_type"])
+                    return _error(
+                        400, 'Invalid value of "%1" provided for the %2 field.', [spec, "condition_type"]
+                    )
                 conditions.append((spec["field"], op, spec.get("value", "")))
             selected = [r for r in selected if any(op(str(r.get(f, "")), v) for f, op, v in conditions)]
         sort_field = request.param("searchCriteria[sortOrders][0][field]")
@@ -161,7 +186,9 @@ class FakeMagento2(FakeServer):
         now = _stamp(datetime.now(UTC))
         if found is None:
             if not product.get("name"):
-                return _error(400, 'The "%1" attribute value is empty. Set the attribute and try again.', ["name"])
+                return _error(
+                    400, 'The "%1" attribute value is empty. Set the attribute and try again.', ["name"]
+                )
             self.next_id += 1
             found = {"id": self.next_id, "sku": sku}
             self.store["products"].append(found)
@@ -183,6 +210,10 @@ class FakeMagento2(FakeServer):
             return FakeResponse(200, row)
         found = next((c for c in self.store["customers"] if c["id"] == ident), None)
         if found is None:
-            return _error(404, 'No such entity with %fieldName = %fieldValue', {"fieldName": "customerId", "fieldValue": ident})
+            return _error(
+                404,
+                "No such entity with %fieldName = %fieldValue",
+                {"fieldName": "customerId", "fieldValue": ident},
+            )
         found.update(customer)
         return FakeResponse(200, found)

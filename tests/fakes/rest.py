@@ -88,10 +88,17 @@ class FakeRest(FakeServer):
     def fault_response(self, kind: str, request: FakeRequest, retry_after: float | None) -> FakeResponse:
         if kind == "auth":
             if request.path == "/oauth/token":
-                return FakeResponse(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+                return FakeResponse(
+                    401, {"error": "invalid_client", "error_description": "Client authentication failed"}
+                )
             return FakeResponse(
                 401,
-                {"error": {"code": "invalid_token", "message": "The access token is missing, expired or invalid"}},
+                {
+                    "error": {
+                        "code": "invalid_token",
+                        "message": "The access token is missing, expired or invalid",
+                    }
+                },
                 {"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
         if kind == "rate_limit":
@@ -101,9 +108,12 @@ class FakeRest(FakeServer):
                 {"Retry-After": str(retry_after if retry_after is not None else 1)},
             )
         if kind == "server_error":
-            return FakeResponse(502, "<html><body>502 Bad Gateway</body></html>", {"Content-Type": "text/html"})
+            return FakeResponse(
+                502, "<html><body>502 Bad Gateway</body></html>", {"Content-Type": "text/html"}
+            )
         return FakeResponse(
-            422, {"message": "Validation failed", "errors": [{"field": "name", "message": "name is required"}]}
+            422,
+            {"message": "Validation failed", "errors": [{"field": "name", "message": "name is required"}]},
         )
 
     def not_found(self, request: FakeRequest) -> FakeResponse:
@@ -140,7 +150,9 @@ class FakeRest(FakeServer):
             return self.fault_response("auth", request, None)
         token = "at_" + secrets.token_hex(8)
         self.issued.add(token)
-        return FakeResponse(200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime})
+        return FakeResponse(
+            200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime}
+        )
 
     def revoke_tokens(self) -> None:
         self.issued.clear()
@@ -151,15 +163,21 @@ class FakeRest(FakeServer):
         if self.mode == "cursor":
             if since:
                 limit = datetime.fromisoformat(since.replace("Z", "+00:00"))
-                rows = [r for r in rows if datetime.fromisoformat(r["updated_at"].replace("Z", "+00:00")) >= limit]
+                rows = [
+                    r for r in rows if datetime.fromisoformat(r["updated_at"].replace("Z", "+00:00")) >= limit
+                ]
             size = int(request.param("limit", "50") or 50)
             start = int(request.param("cursor", "0") or 0)
             chunk = rows[start : start + size]
             following = start + size if start + size < len(rows) else None
-            return FakeResponse(200, {"data": chunk, "next_cursor": str(following) if following is not None else None})
+            return FakeResponse(
+                200, {"data": chunk, "next_cursor": str(following) if following is not None else None}
+            )
         if since:
             if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", since):
-                return FakeResponse(400, {"error": {"code": "bad_request", "message": f"bad updated_since {since!r}"}})
+                return FakeResponse(
+                    400, {"error": {"code": "bad_request", "message": f"bad updated_since {since!r}"}}
+                )
             rows = [r for r in rows if r["modified"] >= since]
         size = int(request.param("per_page", "50") or 50)
         page = int(request.param("page", "1") or 1)
@@ -170,6 +188,6 @@ class FakeRest(FakeServer):
             if since:
                 params["updated_since"] = since
             query = urlencode(params)
-            headers["Link"] = f'<{self.origin}{request.path}?{query}>; rel="next", <{self.origin}{request.path}>; rel="first"'
+            here = f"{self.origin}{request.path}"
+            headers["Link"] = f'<{here}?{query}>; rel="next", <{here}>; rel="first"'
         return FakeResponse(200, chunk, headers)
-

@@ -179,14 +179,20 @@ class FakeSftpServer:
         pattern = re.compile(path) if path else None
         with self._lock:
             return [
-                (o, p) for o, p in self.requests if (op is None or o == op) and (pattern is None or pattern.search(p))
+                (o, p)
+                for o, p in self.requests
+                if (op is None or o == op) and (pattern is None or pattern.search(p))
             ]
 
     def expect(self, op: str, path: str) -> None:
         self._expectations.append((op, re.compile(path)))
 
     def unmet(self) -> list[str]:
-        return [f"{op} {pattern.pattern}" for op, pattern in self._expectations if not self.calls(op, pattern.pattern)]
+        return [
+            f"{op} {pattern.pattern}"
+            for op, pattern in self._expectations
+            if not self.calls(op, pattern.pattern)
+        ]
 
     def assert_expectations(self) -> None:
         missing = self.unmet()

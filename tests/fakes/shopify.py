@@ -49,7 +49,12 @@ class FakeShopify(FakeServer):
         self._available = self.maximum
         self._at = time.monotonic()
         self._bucket_lock = threading.Lock()
-        self.nodes: dict[str, list[dict[str, Any]]] = {"orders": [], "products": [], "customers": [], "inventoryItems": []}
+        self.nodes: dict[str, list[dict[str, Any]]] = {
+            "orders": [],
+            "products": [],
+            "customers": [],
+            "inventoryItems": [],
+        }
         for i in range(n):
             stamp = iso_z(moment(i))
             self.nodes["orders"].append(
@@ -58,13 +63,22 @@ class FakeShopify(FakeServer):
                     "name": f"#{1001 + i}",
                     "email": f"s{i}@example.com",
                     "updatedAt": stamp,
-                    "lineItems": {"nodes": [{"id": f"gid://shopify/LineItem/{i}", "sku": f"SH-{i}", "quantity": 1}]},
+                    "lineItems": {
+                        "nodes": [{"id": f"gid://shopify/LineItem/{i}", "sku": f"SH-{i}", "quantity": 1}]
+                    },
                 }
             )
             self.nodes["products"].append(
-                {"id": f"gid://shopify/Product/{800 + i}", "title": f"Product {i}", "handle": f"product-{i}", "updatedAt": stamp}
+                {
+                    "id": f"gid://shopify/Product/{800 + i}",
+                    "title": f"Product {i}",
+                    "handle": f"product-{i}",
+                    "updatedAt": stamp,
+                }
             )
-            self.nodes["customers"].append({"id": f"gid://shopify/Customer/{900 + i}", "email": f"s{i}@example.com", "updatedAt": stamp})
+            self.nodes["customers"].append(
+                {"id": f"gid://shopify/Customer/{900 + i}", "email": f"s{i}@example.com", "updatedAt": stamp}
+            )
             self.nodes["inventoryItems"].append(
                 {
                     "id": f"gid://shopify/InventoryItem/{600 + i}",
@@ -73,9 +87,12 @@ class FakeShopify(FakeServer):
                     "inventoryLevels": {
                         "nodes": [
                             {
-                                "id": f"gid://shopify/InventoryLevel/{600 + i}?inventory_item_id={600 + i}&loc={loc}",
+                                "id": f"gid://shopify/InventoryLevel/{600 + i}?loc={loc}",
                                 "updatedAt": stamp,
-                                "location": {"id": f"gid://shopify/Location/{loc}", "name": f"Warehouse {loc}"},
+                                "location": {
+                                    "id": f"gid://shopify/Location/{loc}",
+                                    "name": f"Warehouse {loc}",
+                                },
                                 "quantities": [{"name": "available", "quantity": 10 * i + loc}],
                             }
                             for loc in (1, 2)
@@ -88,7 +105,9 @@ class FakeShopify(FakeServer):
 
     # -- the cost bucket ----------------------------------------------------------------------
 
-    def set_bucket(self, *, available: float, restore_rate: float | None = None, maximum: float | None = None) -> None:
+    def set_bucket(
+        self, *, available: float, restore_rate: float | None = None, maximum: float | None = None
+    ) -> None:
         with self._bucket_lock:
             if maximum is not None:
                 self.maximum = maximum
@@ -137,7 +156,7 @@ class FakeShopify(FakeServer):
             return FakeResponse(200, self._throttled(throttled))
         if kind == "server_error":
             return FakeResponse(503, {"errors": "Service Unavailable"})
-        return FakeResponse(400, {"errors": [{"message": "Parse error on \"}\" (RCURLY) at [1, 2]"}]})
+        return FakeResponse(400, {"errors": [{"message": 'Parse error on "}" (RCURLY) at [1, 2]'}]})
 
     def _throttled(self, cost: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -162,7 +181,9 @@ class FakeShopify(FakeServer):
         query, variables = body["query"], body.get("variables") or {}
         match = re.search(r"\{\s*(\w+)", query)
         if not match:
-            return FakeResponse(200, {"errors": [{"message": "Parse error", "extensions": {"code": "PARSE_ERROR"}}]})
+            return FakeResponse(
+                200, {"errors": [{"message": "Parse error", "extensions": {"code": "PARSE_ERROR"}}]}
+            )
         root = match.group(1)
         fits, cost = self._spend(self.query_cost)
         if not fits:
@@ -177,7 +198,10 @@ class FakeShopify(FakeServer):
                 200,
                 {
                     "errors": [
-                        {"message": f"Field '{root}' doesn't exist on type 'QueryRoot'", "extensions": {"code": "undefinedField"}}
+                        {
+                            "message": f"Field '{root}' doesn't exist on type 'QueryRoot'",
+                            "extensions": {"code": "undefinedField"},
+                        }
                     ],
                     "extensions": {"cost": cost},
                 },
@@ -226,9 +250,16 @@ class FakeShopify(FakeServer):
         self.mutations.append((root, product))
         if root == "productCreate":
             if not product.get("title"):
-                return {"product": None, "userErrors": [{"field": ["title"], "message": "Title can't be blank"}]}
+                return {
+                    "product": None,
+                    "userErrors": [{"field": ["title"], "message": "Title can't be blank"}],
+                }
             self.next_id += 1
-            node = {**product, "id": f"gid://shopify/Product/{self.next_id}", "updatedAt": iso_z(datetime.now(UTC))}
+            node = {
+                **product,
+                "id": f"gid://shopify/Product/{self.next_id}",
+                "updatedAt": iso_z(datetime.now(UTC)),
+            }
             self.nodes["products"].append(node)
             return {"product": {"id": node["id"]}, "userErrors": []}
         found = next((p for p in self.nodes["products"] if p["id"] == product.get("id")), None)
@@ -243,7 +274,13 @@ class FakeShopify(FakeServer):
         if not payload.get("name") or not payload.get("reason") or not entries:
             return {
                 "inventoryAdjustmentGroup": None,
-                "userErrors": [{"field": ["input"], "message": "The quantity name and reason are required.", "code": "INVALID"}],
+                "userErrors": [
+                    {
+                        "field": ["input"],
+                        "message": "The quantity name and reason are required.",
+                        "code": "INVALID",
+                    }
+                ],
             }
         known = {item["id"] for item in self.nodes["inventoryItems"]}
         for entry in entries:
@@ -259,7 +296,10 @@ class FakeShopify(FakeServer):
                     ],
                 }
         self.next_id += 1
-        return {"inventoryAdjustmentGroup": {"id": f"gid://shopify/InventoryAdjustmentGroup/{self.next_id}"}, "userErrors": []}
+        return {
+            "inventoryAdjustmentGroup": {"id": f"gid://shopify/InventoryAdjustmentGroup/{self.next_id}"},
+            "userErrors": [],
+        }
 
     def _fulfillment(self, fulfillment: dict[str, Any]) -> dict[str, Any]:
         self.mutations.append(("fulfillmentCreate", fulfillment))
@@ -270,4 +310,7 @@ class FakeShopify(FakeServer):
                 "userErrors": [{"field": ["fulfillment"], "message": "Fulfillment order does not exist."}],
             }
         self.next_id += 1
-        return {"fulfillment": {"id": f"gid://shopify/Fulfillment/{self.next_id}", "status": "SUCCESS"}, "userErrors": []}
+        return {
+            "fulfillment": {"id": f"gid://shopify/Fulfillment/{self.next_id}", "status": "SUCCESS"},
+            "userErrors": [],
+        }

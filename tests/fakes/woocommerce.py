@@ -36,7 +36,9 @@ def _error(status: int, code: str, message: str, **data: Any) -> FakeResponse:
 class FakeWooCommerce(FakeServer):
     system = "woocommerce"
 
-    def __init__(self, consumer_key: str = "ck_fake_key_4f1a", consumer_secret: str = "cs_fake_secret_9b2c", n: int = 7):
+    def __init__(
+        self, consumer_key: str = "ck_fake_key_4f1a", consumer_secret: str = "cs_fake_secret_9b2c", n: int = 7
+    ):
         super().__init__()
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
@@ -50,7 +52,13 @@ class FakeWooCommerce(FakeServer):
                 "date_modified_gmt": _gmt(stamp),
             }
             self.store["orders"].append(
-                {"id": 100 + i, "number": str(1001 + i), "status": "processing", "total": f"{10 + i}.00", **dates}
+                {
+                    "id": 100 + i,
+                    "number": str(1001 + i),
+                    "status": "processing",
+                    "total": f"{10 + i}.00",
+                    **dates,
+                }
             )
             self.store["products"].append(
                 {
@@ -74,7 +82,9 @@ class FakeWooCommerce(FakeServer):
         if header.startswith("Basic "):
             decoded = base64.b64decode(header[6:]).decode()
             key, _, secret = decoded.partition(":")
-        self._auth_problem = "Consumer key is invalid." if key != self.consumer_key else "Consumer secret is invalid."
+        self._auth_problem = (
+            "Consumer key is invalid." if key != self.consumer_key else "Consumer secret is invalid."
+        )
         return key == self.consumer_key and secret == self.consumer_secret
 
     def fault_response(self, kind: str, request: FakeRequest, retry_after: float | None) -> FakeResponse:
@@ -85,9 +95,14 @@ class FakeWooCommerce(FakeServer):
             response.headers["Retry-After"] = str(retry_after if retry_after is not None else 1)
             return response
         if kind == "server_error":
-            return _error(500, "internal_server_error", "<p>There has been a critical error on this website.</p>")
+            return _error(
+                500, "internal_server_error", "<p>There has been a critical error on this website.</p>"
+            )
         return _error(
-            400, "rest_invalid_param", "Invalid parameter(s): status", params={"status": "status is not one of ..."}
+            400,
+            "rest_invalid_param",
+            "Invalid parameter(s): status",
+            params={"status": "status is not one of ..."},
         )
 
     def route(self, request: FakeRequest) -> FakeResponse:

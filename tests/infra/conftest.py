@@ -7,13 +7,18 @@ default app is built once; variants that only change context skip bundling.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Stack
-from aws_cdk.assertions import Template
+
+# aws-cdk-lib runs on Node through jsii; Node 20 works here (see DESIGN.md, tool versions).
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from aws_cdk import App, Stack  # noqa: E402
+from aws_cdk.assertions import Template  # noqa: E402
 
 try:
     from infra.syncline_infra.app import build_app

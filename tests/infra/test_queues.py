@@ -85,3 +85,8 @@ def test_every_queue_refuses_plain_http(template: Template, default: Synthesized
     template.has_resource_properties(
         "AWS::SQS::Queue", {"QueueName": "syncline-dev-sync-dlq", "RedrivePolicy": Match.absent()}
     )
+
+
+def test_queues_go_with_the_stack(resources: dict[str, Any]) -> None:
+    for queue in of_type(resources, "AWS::SQS::Queue").values():
+        assert queue["DeletionPolicy"] == "Delete"

@@ -48,3 +48,8 @@ def test_only_the_health_check_is_invoked_by_eventbridge(
     for permission in of_type(resources, "AWS::Lambda::Permission").values():
         if permission["Properties"]["Principal"] == "events.amazonaws.com":
             assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": [health, "Arn"]}
+
+
+def test_schedule_group_and_its_schedules_go_with_the_stack(resources: dict[str, Any]) -> None:
+    (group,) = of_type(resources, "AWS::Scheduler::ScheduleGroup").values()
+    assert group["DeletionPolicy"] == "Delete"

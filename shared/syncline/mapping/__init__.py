@@ -13,12 +13,12 @@ The pipeline compiles a service's rules once per batch and applies them to each 
             ...  # this record fails with str(exc); the batch carries on
 
 The API calls `validate_rules` when a service is saved (a 422 listing every RuleError) and
-`CompiledMapping.preview` to show the output and a per-rule trace for a sample record.
+`preview` (or `CompiledMapping.preview`) to show the output and a per-rule trace for a sample record.
 Rule shapes are documented in `filters` (rows and groups), `engine` (mapping rules) and
 `transforms` (the function library; `catalog()` describes every function and its arguments).
 """
 
-from syncline.mapping.engine import CompiledMapping, compile_mapping, validate_rules
+from syncline.mapping.engine import CompiledMapping, compile_mapping, preview, validate_rules
 from syncline.mapping.errors import RecordError, RuleError
 from syncline.mapping.filters import OPERATORS, compile_filters
 from syncline.mapping.lookup import LookupTable
@@ -38,5 +38,6 @@ __all__ = [
     "catalog",
     "compile_filters",
     "compile_mapping",
+    "preview",
     "validate_rules",
 ]

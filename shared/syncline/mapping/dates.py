@@ -160,6 +160,6 @@ def start_of(value: datetime, unit: str) -> datetime:
 
 def _normalise(value: datetime) -> datetime:
     """Resolve a wall-clock time that a DST change skipped or repeated (ZoneInfo keeps it as written)."""
-    if value.tzinfo is None:
+    if not isinstance(value.tzinfo, ZoneInfo):  # fixed offsets have no gaps or repeats
         return value
     return value.astimezone(UTC).astimezone(value.tzinfo)

@@ -161,8 +161,7 @@ class _Rule:
             try:
                 value = step.run(value, record)
             except Exception as exc:  # a record must fail with a reason, never stop the batch
-                reason = f"transforms[{step.position}] {step.name}: {_reason(exc)}"
-                raise RecordError(self.label, reason, self.target.text) from exc
+                raise self._fail(step, exc) from exc
             if log is not None:
                 log.append({"function": step.name, "value": to_json(value)})
         if value is not MISSING:
@@ -171,6 +170,10 @@ class _Rule:
             except ValueError as exc:
                 raise RecordError(self.label, str(exc), self.target.text) from None
         return value
+
+    def _fail(self, step: _Step, exc: Exception) -> RecordError:
+        reason = f"transforms[{step.position}] {step.name}: {_reason(exc)}"
+        return RecordError(self.label, reason, self.target.text)
 
 
 class CompiledMapping:
@@ -300,23 +303,26 @@ def _apply_at(op: Op, spec: FunctionSpec, depth: int) -> tuple[Op, bool]:
     elif spec.handles_empty:
         run, levels = _each(op), depth - 1
     else:
-        text = TEXT_FUNCTIONS.get(op)
 
-        def present(value: Any, record: Any) -> Any:
-            if isinstance(value, list):
-                if text is not None:
-                    return [
-                        text(item)
-                        if type(item) is str
-                        else item
-                        if item is None or item is MISSING
-                        else op(item, record)
-                        for item in value
-                    ]
-                return [item if item is None or item is MISSING else op(item, record) for item in value]
+        def one(value: Any, record: Any) -> Any:
             return value if value is None or value is MISSING else op(value, record)
 
-        run, levels = present, depth - 1
+        text = TEXT_FUNCTIONS.get(op)
+        if text is None:
+
+            def each(value: Any, record: Any) -> Any:
+                if isinstance(value, list):
+                    return [item if item is None or item is MISSING else op(item, record) for item in value]
+                return one(value, record)
+
+        else:
+
+            def each(value: Any, record: Any) -> Any:  # text elements go straight to the str function
+                if isinstance(value, list):
+                    return [text(item) if type(item) is str else one(item, record) for item in value]
+                return one(value, record)
+
+        run, levels = each, depth - 1
     for _ in range(levels):
         run = _each(run)
     return run, False
@@ -507,3 +513,21 @@ def validate_rules(
     _, errors = filter_errors(filters, timezone)
     _, mapping_errors = _compile(mappings, payload_script, lookups, timezone, None)
     return errors + mapping_errors
+
+
+def preview(
+    record: dict[str, Any],
+    filters: Any,
+    mappings: Any,
+    payload_script: str | None,
+    lookups: Mapping[str, LookupTable] | None = None,
+    timezone: str = "UTC",
+) -> dict[str, Any]:
+    """A service's rules tried on a sample record: `CompiledMapping.preview` plus `kept` (whether the
+    filters let the record through; it is mapped either way). RuleError when the rules cannot compile."""
+    keep, errors = filter_errors(filters, timezone)
+    if errors:
+        raise errors[0]
+    result = compile_mapping(mappings, payload_script, lookups, timezone).preview(record)
+    result["kept"] = isinstance(record, dict) and keep(record)
+    return result

@@ -83,8 +83,8 @@ def _nested_repeat(items: Any, inside: bool) -> bool:
     for op, arg in items:
         name = str(op)
         if name in _REPEATS:
-            low, high, sub = arg
-            repeats = high is _sre.MAXREPEAT or high > 1
+            _, high, sub = arg
+            repeats = high > 1
             if repeats and inside:
                 return True
             if _nested_repeat(sub, inside or repeats):

@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import math
 import operator
+import re
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -63,7 +65,9 @@ class ArgError(ValueError):
 class Args(BaseModel):
     """Base of every argument model: strict types, no unknown arguments."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True
+    )
 
 
 class NoArgs(Args):
@@ -140,8 +144,9 @@ def _pattern(pattern: str, arg: str) -> str:
 # ---------------------------------------------------------------- string
 
 
-TEXT_FUNCTIONS: dict[Op, Callable[[str], Any]] = {}
-"""op -> its plain text function, so the engine can call it directly on text elements of an array."""
+TEXT_FUNCTIONS: weakref.WeakKeyDictionary[Op, Callable[[str], Any]] = weakref.WeakKeyDictionary()
+"""op -> its plain text function, so the engine can call it directly on text elements of an array
+(weak: entries go away with the compiled mapping that holds the op)."""
 
 
 def _text_op(transform: Callable[[str], Any]) -> Op:
@@ -214,8 +219,6 @@ class RegexReplaceArgs(Args):
     "regex_replace", "string", "Replace regex matches (Python syntax; \\1 for groups).", RegexReplaceArgs
 )
 def _regex_replace(args: RegexReplaceArgs, ctx: Context) -> Op:
-    import re
-
     try:
         regex = check_regex(args.pattern, re.IGNORECASE if args.ignore_case else 0)
         regex.sub(args.replacement, "")
@@ -607,8 +610,13 @@ class DefaultArgs(Args):
     value: Any
 
 
-@function("default", "logic", "Use this value when the value is missing, null, blank or empty.", DefaultArgs,
-          handles_empty=True)  # fmt: skip
+@function(
+    "default",
+    "logic",
+    "Use this value when the value is missing, null, blank or empty.",
+    DefaultArgs,
+    handles_empty=True,
+)
 def _default(args: DefaultArgs, ctx: Context) -> Op:
     fallback = args.value
     return lambda value, record: fallback if is_empty(value) else value
@@ -664,8 +672,13 @@ def _count(args: NoArgs, ctx: Context) -> Op:
     return lambda values, record: len(values)
 
 
-@function("sum", "array", "The total of the elements (missing and null count as nothing).", kind="list",
-          reduces=True)  # fmt: skip
+@function(
+    "sum",
+    "array",
+    "The total of the elements (missing and null count as nothing).",
+    kind="list",
+    reduces=True,
+)
 def _sum(args: NoArgs, ctx: Context) -> Op:
     def run(values: list[Any], record: Any) -> Any:
         present = [v for v in values if v is not None and v is not MISSING]

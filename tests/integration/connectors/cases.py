@@ -19,6 +19,7 @@ from tests.fakes.shopify import FakeShopify
 from tests.fakes.woocommerce import FakeWooCommerce
 
 N = 7
+Build = Callable[..., Connector]
 VERSIONS = [to_iso(moment(i)) for i in range(N)]
 
 
@@ -59,10 +60,14 @@ def _seed_sftp(tmp: Path) -> FakeSftpServer:
     fake = FakeSftpServer(tmp / "sftp-root").start()
     rows = [{"id": f"S{i}", "ref": f"SO-{i}", "updated_at": VERSIONS[i], "qty": i} for i in range(N)]
     mtime = [moment(i).timestamp() for i in range(N)]
-    csv_lines = ["id,ref,updated_at,qty"] + [f"{r['id']},{r['ref']},{r['updated_at']},{r['qty']}" for r in rows[:3]]
+    csv_lines = ["id,ref,updated_at,qty"] + [
+        f"{r['id']},{r['ref']},{r['updated_at']},{r['qty']}" for r in rows[:3]
+    ]
     fake.write("inbound/orders/a-first.csv", "\n".join(csv_lines) + "\n", mtime=mtime[2])
     fake.write("inbound/orders/b-second.json", json.dumps(rows[3:5]), mtime=mtime[4])
-    fake.write("inbound/orders/c-third.jsonl", "\n".join(json.dumps(r) for r in rows[5:]) + "\n", mtime=mtime[6])
+    fake.write(
+        "inbound/orders/c-third.jsonl", "\n".join(json.dumps(r) for r in rows[5:]) + "\n", mtime=mtime[6]
+    )
     fake.write("inbound/orders/.hidden.json", "not json", mtime=mtime[6])
     fake.write("inbound/orders/upload.json.part", "{", mtime=mtime[6])
     return fake
@@ -92,9 +97,11 @@ CASES = [
         settings=lambda fake: {},  # the defaults the local demo relies on
         pull_entity="orders",
         ids=[f"o{i}" for i in range(N)],
-        push_samples={e: {"name": f"new {e}"} for e in ("orders", "products", "inventory", "customers", "fulfilments")},
+        push_samples={
+            e: {"name": f"new {e}"} for e in ("orders", "products", "inventory", "customers", "fulfilments")
+        },
         invalid=("products", {"sku": "no-name"}),
-        validation_message="Validation failed: name: name is required",
+        validation_message="Validation failed: name is required",
         wrong_credentials=_wrong("token"),
         auth_message="The access token is missing, expired or invalid",
         pull_path=r"^/orders$",
@@ -123,7 +130,9 @@ CASES = [
         date_format="%Y-%m-%d %H:%M:%S",
         pull_entity="orders",
         ids=[f"o{i}" for i in range(N)],
-        push_samples={e: {"name": f"new {e}"} for e in ("orders", "products", "inventory", "customers", "fulfilments")},
+        push_samples={
+            e: {"name": f"new {e}"} for e in ("orders", "products", "inventory", "customers", "fulfilments")
+        },
         invalid=("orders", {"number": "no-name"}),
         validation_message="name is required",
         wrong_credentials=_wrong("client_secret"),
@@ -148,7 +157,11 @@ CASES = [
                 "location_id": "gid://shopify/Location/1",
                 "delta": 3,
             },
-            "fulfilments": {"fulfillment_order_id": 9001, "tracking_number": "1Z999", "tracking_company": "UPS"},
+            "fulfilments": {
+                "fulfillment_order_id": 9001,
+                "tracking_number": "1Z999",
+                "tracking_company": "UPS",
+            },
         },
         invalid=("products", {"vendor": "no title"}),
         validation_message="title: Title can't be blank",
@@ -213,12 +226,16 @@ CASES = [
             "customers": {"email": "new@example.com", "first_name": "New", "last_name": "Customer"},
             "orders": {"products": [{"name": "Thing", "quantity": 1, "price_inc_tax": 5}]},
             "inventory": {"location_id": 1, "sku": "BC-1", "quantity": 4},
-            "fulfilments": {"order_id": 31, "order_address_id": 1, "items": [{"order_product_id": 1, "quantity": 1}]},
+            "fulfilments": {
+                "order_id": 31,
+                "order_address_id": 1,
+                "items": [{"order_product_id": 1, "quantity": 1}],
+            },
         },
         invalid=("products", {"name": "Incomplete"}),
         validation_message="JSON data is missing or invalid: type: error.path.missing[type]",
         wrong_credentials=_wrong("access_token"),
-        auth_message="Unauthorized: the access token is invalid",
+        auth_message="You are not authorized to access this resource.",
         pull_path=r"^/stores/abc123/v3/catalog/products$",
         secret_fields=("access_token",),
     ),
@@ -254,7 +271,8 @@ CASES = [
         pull_entity="orders",
         ids=[f"S{i}" for i in range(N)],
         push_samples={
-            e: {"id": f"{e}-1", "value": 1} for e in ("orders", "products", "inventory", "customers", "fulfilments")
+            e: {"id": f"{e}-1", "value": 1}
+            for e in ("orders", "products", "inventory", "customers", "fulfilments")
         },
         invalid=("orders", {}),
         validation_message="d-broken.json cannot be read",

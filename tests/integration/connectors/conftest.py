@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,8 @@ if _ROOT not in sys.path:
 
 from syncline.connectors import Connector, build_connector  # noqa: E402
 from syncline.connectors.auth import clear_token_cache  # noqa: E402
-from tests.integration.connectors.cases import CASES, Case  # noqa: E402
 
-Build = Callable[..., Connector]
+from .cases import CASES, Build, Case  # noqa: E402
 
 
 @pytest.fixture(params=CASES, ids=[c.id for c in CASES])
@@ -44,7 +43,9 @@ def connect(case: Case, fake: Any) -> Iterator[Build]:
     """Build the case's connector against its fake; `credentials=` and setting overrides optional."""
     built: list[Connector] = []
 
-    def build(credentials: dict[str, str] | None = None, base_url: str | None = None, **settings: Any) -> Connector:
+    def build(
+        credentials: dict[str, str] | None = None, base_url: str | None = None, **settings: Any
+    ) -> Connector:
         connector = build_connector(
             case.system,
             base_url=base_url or fake.url,

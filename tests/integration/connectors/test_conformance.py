@@ -23,8 +23,8 @@ from syncline.connectors import (
 )
 from syncline.health import check as health_check
 from syncline.models import HealthStatus
-from tests.integration.connectors.cases import Case
-from tests.integration.connectors.conftest import Build
+
+from .cases import Build, Case
 
 PAGE = 3
 
@@ -113,10 +113,14 @@ def test_since_cursor_filters(case: Case, fake: Any, connect: Build) -> None:
     assert seen == case.ids[3:]
     assert cursor == case.versions[-1]
     if case.since_marker:
-        assert any(case.since_marker in r.raw for r in fake.requests), "the since filter never reached the server"
+        assert any(case.since_marker in r.raw for r in fake.requests), (
+            "the since filter never reached the server"
+        )
 
 
-def test_since_after_everything_returns_nothing_and_keeps_the_cursor(case: Case, fake: Any, connect: Build) -> None:
+def test_since_after_everything_returns_nothing_and_keeps_the_cursor(
+    case: Case, fake: Any, connect: Build
+) -> None:
     page = connect().pull(case.pull_entity, "2030-01-01T00:00:00.000Z", None, PAGE)
     assert page.records == []
     assert page.next_page is None
@@ -189,7 +193,9 @@ def test_one_server_error_on_a_read_is_retried(case: Case, fake: Any, connect: B
     assert len(pull_requests(case, fake)) == 2
 
 
-def test_validation_error_is_permanent_with_the_systems_message(case: Case, fake: Any, connect: Build) -> None:
+def test_validation_error_is_permanent_with_the_systems_message(
+    case: Case, fake: Any, connect: Build
+) -> None:
     connector = connect()
     with pytest.raises(PermanentError) as caught:
         if case.trigger_validation is not None:
@@ -237,7 +243,9 @@ def test_unknown_entity_is_permanent(case: Case, fake: Any, connect: Build) -> N
 
 def test_unreachable_system(case: Case, fake: Any, connect: Build) -> None:
     port = free_port()
-    url = fake.url.replace(fake.origin, f"http://127.0.0.1:{port}") if case.http else f"sftp://127.0.0.1:{port}"
+    url = (
+        fake.url.replace(fake.origin, f"http://127.0.0.1:{port}") if case.http else f"sftp://127.0.0.1:{port}"
+    )
     connector = connect(base_url=url)
     started = time.monotonic()
     with pytest.raises(UnreachableError):

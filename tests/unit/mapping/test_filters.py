@@ -102,7 +102,7 @@ def test_every_operator_is_tested() -> None:
 
 
 def test_rows_are_anded_and_groups_are_ored() -> None:
-    rules = [
+    rules: list[dict[str, Any]] = [
         {"field": "status", "operator": "equals", "value": "Paid"},
         {
             "any": [
@@ -122,7 +122,12 @@ def test_rows_are_anded_and_groups_are_ored() -> None:
 
 
 def test_groups_nest() -> None:
-    inner = {"any": [[{"field": "a", "operator": "equals", "value": 1}], [{"field": "b", "operator": "equals", "value": 1}]]}
+    inner = {
+        "any": [
+            [{"field": "a", "operator": "equals", "value": 1}],
+            [{"field": "b", "operator": "equals", "value": 1}],
+        ]
+    }
     check = compile_filters([{"any": [[inner, {"field": "c", "operator": "exists"}]]}])
     assert check({"b": 1, "c": 0})
     assert not check({"b": 1})
@@ -207,9 +212,21 @@ def test_not_within_last() -> None:
         ([{"field": "a", "operator": "is_empty", "value": 1}], "filters[0].value", "takes no value"),
         ([{"field": "a", "operator": "equals", "value": [1]}], "filters[0].value", "must be text, a number"),
         ([{"field": "a", "operator": "within_last", "value": 2}], "filters[0].unit", "is required"),
-        ([{"field": "a", "operator": "within_last", "value": 2, "unit": "fortnights"}], "filters[0].unit", "unknown unit"),
-        ([{"field": "a", "operator": "within_last", "value": -1, "unit": "days"}], "filters[0].value", "positive"),
-        ([{"field": "a", "operator": "within_last", "value": 1.5, "unit": "months"}], "filters[0].unit", "whole number"),
+        (
+            [{"field": "a", "operator": "within_last", "value": 2, "unit": "fortnights"}],
+            "filters[0].unit",
+            "unknown unit",
+        ),
+        (
+            [{"field": "a", "operator": "within_last", "value": -1, "unit": "days"}],
+            "filters[0].value",
+            "positive",
+        ),
+        (
+            [{"field": "a", "operator": "within_last", "value": 1.5, "unit": "months"}],
+            "filters[0].unit",
+            "whole number",
+        ),
         ([{"field": "a", "operator": "exists", "colour": 1}], "filters[0].colour", "not a known key"),
         ([{"any": []}], "filters[0].any", "non-empty list"),
         (
@@ -235,8 +252,15 @@ def test_unknown_time_zone_is_rejected() -> None:
 
 def test_validate_lists_every_filter_problem() -> None:
     errors = validate_rules(
-        [{"field": "a", "operator": "nope"}, {"field": "b", "operator": "equals", "value": 1}, {"operator": "exists"}],
+        [
+            {"field": "a", "operator": "nope"},
+            {"field": "b", "operator": "equals", "value": 1},
+            {"operator": "exists"},
+        ],
         [],
         None,
     )
-    assert [(e.section, e.index, e.field) for e in errors] == [("filters", 0, "operator"), ("filters", 2, "field")]
+    assert [(e.section, e.index, e.field) for e in errors] == [
+        ("filters", 0, "operator"),
+        ("filters", 2, "field"),
+    ]

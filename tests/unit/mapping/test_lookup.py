@@ -74,9 +74,13 @@ def test_csv_errors_name_the_line(text: str, reason: str) -> None:
 
 def run(args: dict[str, Any], value: Any) -> Any:
     rules = [{"source": "v", "target": "out", "transforms": [{"function": "lookup", "args": args}]}]
-    return compile_mapping(rules, lookups={"carriers": CARRIERS, "bare": LookupTable(name="bare", rows=[("a", "A")])}).apply(
-        {"v": value}
-    ).get("out")
+    return (
+        compile_mapping(
+            rules, lookups={"carriers": CARRIERS, "bare": LookupTable(name="bare", rows=[("a", "A")])}
+        )
+        .apply({"v": value})
+        .get("out")
+    )
 
 
 def test_lookup_transform() -> None:

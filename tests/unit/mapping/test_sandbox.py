@@ -51,7 +51,7 @@ def test_syntax_errors_name_the_position() -> None:
 
 def test_user_functions_parameters_and_bindings_are_known() -> None:
     script = Script(
-        '($twice := function($n, $f) { $f($f($n)) }; $twice(a, function($x) { $x * 2 }) + $source.b)',
+        "($twice := function($n, $f) { $f($f($n)) }; $twice(a, function($x) { $x * 2 }) + $source.b)",
         bindings=frozenset({"source"}),
     )
     assert script.evaluate({"a": 3}, {"source": {"b": 1}}) == 13
@@ -101,7 +101,10 @@ def test_a_deadline_shortens_the_budget() -> None:
     ("expression", "reason"),
     [
         ('$pad("x", 100000000)', r"\$pad result would be 100000000 characters"),
-        ('($f := function($s, $n) { $n = 0 ? $s : $f($s & $s, $n - 1) }; $f("abcdefgh", 40))', "built a text"),
+        (
+            '($f := function($s, $n) { $n = 0 ? $s : $f($s & $s, $n - 1) }; $f("abcdefgh", 40))',
+            "built a text",
+        ),
         ("$count([1..9999999])", r"built \d+ items, over the limit of 100000"),
         ('($s := $pad("x", 900000); $join([1..1000].($s)))', r"\$join result would be"),
         ('$replace($pad("x", 2000, "x"), "x", $pad("y", 1000, "y"))', r"\$replace result would be"),
@@ -122,7 +125,7 @@ def test_output_size_is_bounded() -> None:
 
 def test_regexes_that_backtrack_for_ever_are_refused() -> None:
     with pytest.raises(ScriptSyntaxError, match="nests repeats"):
-        Script('$match(s, /(a+)+$/)')
+        Script("$match(s, /(a+)+$/)")
     with pytest.raises(ValueError, match="nests repeats"):
         check_regex(r"^(\w+\s?)*$")
     assert check_regex(r"^[A-Z]{2}-\d+$").match("GB-12")

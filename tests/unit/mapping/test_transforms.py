@@ -69,7 +69,12 @@ CASES: list[tuple[str, dict[str, Any] | None, Any, Any]] = [
     ("format", {"decimals": 0}, 2.5, "3"),
     # date
     ("parse_date", {"format": "%d/%m/%Y %H:%M"}, "01/07/2024 09:30", "2024-07-01T09:30:00+00:00"),
-    ("parse_date", {"format": "%d/%m/%Y", "timezone": "Europe/Paris"}, "01/07/2024", "2024-07-01T00:00:00+02:00"),
+    (
+        "parse_date",
+        {"format": "%d/%m/%Y", "timezone": "Europe/Paris"},
+        "01/07/2024",
+        "2024-07-01T00:00:00+02:00",
+    ),
     ("parse_date", {"format": "unix"}, 1700000000, "2023-11-14T22:13:20+00:00"),
     ("parse_date", {"format": "unix_ms"}, "1700000000500", "2023-11-14T22:13:20.500000+00:00"),
     ("parse_date", None, "2024-02-29", "2024-02-29T00:00:00+00:00"),
@@ -78,12 +83,32 @@ CASES: list[tuple[str, dict[str, Any] | None, Any, Any]] = [
     ("format_date", {"format": "unix"}, "2023-11-14T22:13:20Z", 1700000000),
     ("format_date", {"format": "%d %b %Y %H:%M"}, "2024-07-01T09:30:00Z", "01 Jul 2024 09:30"),
     ("convert_timezone", {"to": "Asia/Tokyo"}, "2024-01-01T00:00:00Z", "2024-01-01T09:00:00+09:00"),
-    ("convert_timezone", {"to": "UTC", "from": "America/New_York"}, "2024-07-01T12:00:00", "2024-07-01T16:00:00+00:00"),
-    ("add_duration", {"amount": 1, "unit": "months"}, "2024-01-31T10:00:00+00:00", "2024-02-29T10:00:00+00:00"),
+    (
+        "convert_timezone",
+        {"to": "UTC", "from": "America/New_York"},
+        "2024-07-01T12:00:00",
+        "2024-07-01T16:00:00+00:00",
+    ),
+    (
+        "add_duration",
+        {"amount": 1, "unit": "months"},
+        "2024-01-31T10:00:00+00:00",
+        "2024-02-29T10:00:00+00:00",
+    ),
     ("add_duration", {"amount": 90, "unit": "minutes"}, "2024-01-01T23:00:00Z", "2024-01-02T00:30:00+00:00"),
     ("add_duration", {"amount": 2, "unit": "weeks"}, "2024-01-01", "2024-01-15T00:00:00+00:00"),
-    ("subtract_duration", {"amount": 2, "unit": "years"}, "2024-02-29T00:00:00Z", "2022-02-28T00:00:00+00:00"),
-    ("subtract_duration", {"amount": 30, "unit": "seconds"}, "2024-01-01T00:00:00Z", "2023-12-31T23:59:30+00:00"),
+    (
+        "subtract_duration",
+        {"amount": 2, "unit": "years"},
+        "2024-02-29T00:00:00Z",
+        "2022-02-28T00:00:00+00:00",
+    ),
+    (
+        "subtract_duration",
+        {"amount": 30, "unit": "seconds"},
+        "2024-01-01T00:00:00Z",
+        "2023-12-31T23:59:30+00:00",
+    ),
     ("now", None, MISSING, "2024-05-01T12:00:00+00:00"),
     ("now", {"timezone": "Europe/London"}, "ignored", "2024-05-01T13:00:00+01:00"),
     # type
@@ -156,6 +181,10 @@ def test_date_durations_respect_the_service_time_zone() -> None:
     assert apply("add_duration", {"amount": 24, "unit": "hours"}, "2024-03-30T12:00:00", "Europe/London") == (
         "2024-03-31T13:00:00+01:00"
     )
+    # 01:30 on 31 March does not exist in London: the clock reads 02:30 BST.
+    assert apply("add_duration", {"amount": 1, "unit": "days"}, "2024-03-30T01:30:00", "Europe/London") == (
+        "2024-03-31T02:30:00+01:00"
+    )
     assert apply("parse_date", {"format": "%Y-%m-%d %H:%M"}, "2024-07-01 09:30", "America/New_York") == (
         "2024-07-01T09:30:00-04:00"
     )
@@ -177,7 +206,11 @@ def test_catalog_describes_every_function_with_typed_arguments() -> None:
         ({"function": "uper"}, "transforms[0]", "unknown function 'uper' (did you mean 'upper'?)"),
         ({"function": "pad"}, "transforms[0].args.length", "pad needs the argument 'length'"),
         ({"function": "pad", "args": {"length": "5"}}, "transforms[0].args.length", "valid integer"),
-        ({"function": "pad", "args": {"length": 5, "side": "middle"}}, "transforms[0].args.side", "'left' or 'right'"),
+        (
+            {"function": "pad", "args": {"length": 5, "side": "middle"}},
+            "transforms[0].args.side",
+            "'left' or 'right'",
+        ),
         ({"function": "prefix", "args": {"value": 1}}, "transforms[0].args.value", "valid string"),
         ({"function": "upper", "args": {"x": 1}}, "transforms[0].args.x", "upper has no argument 'x'"),
         ({"function": "upper", "args": "loud"}, "transforms[0].args", "args must be an object"),
@@ -186,24 +219,78 @@ def test_catalog_describes_every_function_with_typed_arguments() -> None:
         ({"function": "multiply", "args": {"value": True}}, "transforms[0].args.value", "valid"),
         ({"function": "divide", "args": {"value": 0}}, "transforms[0].args.value", "cannot divide by zero"),
         ({"function": "regex_replace", "args": {"pattern": "(a"}}, "transforms[0].args.pattern", "bad regex"),
-        ({"function": "regex_replace", "args": {"pattern": "(a+)+"}}, "transforms[0].args.pattern", "nests repeats"),
-        ({"function": "regex_replace", "args": {"pattern": "a", "replacement": r"\9"}}, "transforms[0].args.replacement", "invalid group"),
-        ({"function": "parse_date", "args": {"format": "YYYY-MM-DD"}}, "transforms[0].args.format", "strftime"),
-        ({"function": "format_date", "args": {"format": "%Y-%Q"}}, "transforms[0].args.format", "unknown directive %Q"),
-        ({"function": "format_date", "args": {"timezone": "Nowhere/City"}}, "transforms[0].args.timezone", "unknown time zone"),
-        ({"function": "convert_timezone", "args": {"to": "UTC", "from": "Bad/Zone"}}, "transforms[0].args.from", "unknown time zone"),
-        ({"function": "add_duration", "args": {"amount": 1, "unit": "fortnight"}}, "transforms[0].args.unit", "unknown unit"),
-        ({"function": "add_duration", "args": {"amount": 0.5, "unit": "months"}}, "transforms[0].args.amount", "whole number"),
-        ({"function": "truncate", "args": {"length": 2, "ellipsis": "..."}}, "transforms[0].args.ellipsis", "longer than"),
-        ({"function": "if", "args": {"condition": {"operator": "equal"}}}, "transforms[0].args.condition.operator", "unknown operator"),
-        ({"function": "filter", "args": {"operator": "in", "value": []}}, "transforms[0].args.value", "non-empty list"),
-        ({"function": "script", "args": {"expression": "$uppercase("}}, "transforms[0].args.expression", "syntax error"),
-        ({"function": "script", "args": {"expression": "$shout($)"}}, "transforms[0].args.expression", "not a known function"),
+        (
+            {"function": "regex_replace", "args": {"pattern": "(a+)+"}},
+            "transforms[0].args.pattern",
+            "nests repeats",
+        ),
+        (
+            {"function": "regex_replace", "args": {"pattern": "a", "replacement": r"\9"}},
+            "transforms[0].args.replacement",
+            "invalid group",
+        ),
+        (
+            {"function": "parse_date", "args": {"format": "YYYY-MM-DD"}},
+            "transforms[0].args.format",
+            "strftime",
+        ),
+        (
+            {"function": "format_date", "args": {"format": "%Y-%Q"}},
+            "transforms[0].args.format",
+            "unknown directive %Q",
+        ),
+        (
+            {"function": "format_date", "args": {"timezone": "Nowhere/City"}},
+            "transforms[0].args.timezone",
+            "unknown time zone",
+        ),
+        (
+            {"function": "convert_timezone", "args": {"to": "UTC", "from": "Bad/Zone"}},
+            "transforms[0].args.from",
+            "unknown time zone",
+        ),
+        (
+            {"function": "add_duration", "args": {"amount": 1, "unit": "fortnight"}},
+            "transforms[0].args.unit",
+            "unknown unit",
+        ),
+        (
+            {"function": "add_duration", "args": {"amount": 0.5, "unit": "months"}},
+            "transforms[0].args.amount",
+            "whole number",
+        ),
+        (
+            {"function": "truncate", "args": {"length": 2, "ellipsis": "..."}},
+            "transforms[0].args.ellipsis",
+            "longer than",
+        ),
+        (
+            {"function": "if", "args": {"condition": {"operator": "equal"}}},
+            "transforms[0].args.condition.operator",
+            "unknown operator",
+        ),
+        (
+            {"function": "filter", "args": {"operator": "in", "value": []}},
+            "transforms[0].args.value",
+            "non-empty list",
+        ),
+        (
+            {"function": "script", "args": {"expression": "$uppercase("}},
+            "transforms[0].args.expression",
+            "syntax error",
+        ),
+        (
+            {"function": "script", "args": {"expression": "$shout($)"}},
+            "transforms[0].args.expression",
+            "not a known function",
+        ),
     ],
 )
 def test_bad_transforms_are_rejected_at_compile(transform: dict[str, Any], field: str, reason: str) -> None:
     with pytest.raises(RuleError) as caught:
-        compile_mapping([{"source": "v", "target": "out"}, {"source": "v", "target": "x", "transforms": [transform]}])
+        compile_mapping(
+            [{"source": "v", "target": "out"}, {"source": "v", "target": "x", "transforms": [transform]}]
+        )
     error = caught.value
     assert (error.section, error.index, error.field) == ("mappings", 1, field)
     assert reason in error.reason
@@ -219,7 +306,12 @@ def test_bad_transforms_are_rejected_at_compile(transform: dict[str, Any], field
         ("to_integer", None, "12.5", "to_integer: '12.5' is not a whole number"),
         ("to_float", None, "twelve", "to_float: expected a number, got 'twelve'"),
         ("to_boolean", None, "maybe", "to_boolean: cannot read 'maybe' as a boolean"),
-        ("parse_date", {"format": "%d/%m/%Y"}, "31/31/2024", "parse_date: cannot parse '31/31/2024' as a date"),
+        (
+            "parse_date",
+            {"format": "%d/%m/%Y"},
+            "31/31/2024",
+            "parse_date: cannot parse '31/31/2024' as a date",
+        ),
         ("format_date", None, "yesterday", "format_date: cannot parse 'yesterday'"),
         ("sum", None, [1, "x"], "sum: expected a number, got 'x'"),
         ("script", {"expression": "$number($)"}, "abc", "script: "),

@@ -1,0 +1,129 @@
+"""Company-group API keys: created by `syncline keys create`, stored hashed, revocable.
+
+A key is shown once, at creation. The config table keeps only its SHA-256:
+
+    PK = KEY#<sha256 hex>  SK = KEY                 tenant_id, created_at, revoked, revoked_at
+    PK = T#<tenant>        SK = APIKEY#<sha256 hex>  created_at, revoked  (the group's key list)
+
+The hex digest is also the key's id: it names the key in `keys list` and `keys revoke` without
+revealing it. Authentication is one GetItem per request, so a revocation takes effect at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from syncline.models import iso, is_valid_id, utcnow
+from syncline.store import ConfigStore, marshal, tenant_pk
+
+KEY_PREFIX = "sl_"
+_KEY_RE = re.compile(r"^sl_[A-Za-z0-9_-]{32,128}$")
+_KEY_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _store(store: ConfigStore | None) -> ConfigStore:
+    if store is not None:
+        return store
+    from syncline import runtime
+
+    return runtime.config_store()
+
+
+def key_id(api_key: str) -> str:
+    """The stored, shown-anywhere identity of a key: its SHA-256 hex digest."""
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def _key_row(digest: str) -> dict[str, str]:
+    return {"PK": f"KEY#{digest}", "SK": "KEY"}
+
+
+def create_key(tenant_id: str, *, store: ConfigStore | None = None) -> str:
+    """A new API key for the company group; returns the plaintext (shown once, never stored)."""
+    if not is_valid_id(tenant_id):
+        raise ValueError(f"invalid company group id {tenant_id!r}")
+    config = _store(store)
+    api_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    digest = key_id(api_key)
+    created = iso(utcnow())
+    key_row = {**_key_row(digest), "tenant_id": tenant_id, "created_at": created, "revoked": False}
+    listing = {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}", "created_at": created, "revoked": False}
+    config.ddb.transact_write_items(
+        TransactItems=[
+            {
+                "Put": {
+                    "TableName": config.name,
+                    "Item": marshal(key_row),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {"Put": {"TableName": config.name, "Item": marshal(listing)}},
+        ]
+    )
+    return api_key
+
+
+def authenticate(api_key: str | None, *, store: ConfigStore | None = None) -> str | None:
+    """The company group of a valid, unrevoked key; None otherwise."""
+    if not api_key or not _KEY_RE.match(api_key):
+        return None
+    row = _store(store)._get(_key_row(key_id(api_key)), consistent=True)
+    if row is None or row.get("revoked"):
+        return None
+    tenant_id = row.get("tenant_id")
+    return tenant_id if isinstance(tenant_id, str) else None
+
+
+def revoke_key(key: str, *, store: ConfigStore | None = None) -> str | None:
+    """Revoke a key, given its id (the SHA-256 hex) or the key itself. Returns the company group
+    it belonged to, or None when there is no such key."""
+    digest = key if _KEY_ID_RE.match(key) else key_id(key)
+    config = _store(store)
+    row = config._get(_key_row(digest), consistent=True)
+    if row is None:
+        return None
+    tenant_id = str(row["tenant_id"])
+    now = iso(utcnow())
+    values = marshal({":true": True, ":at": now})
+    config.ddb.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": config.name,
+                    "Key": marshal(_key_row(digest)),
+                    "UpdateExpression": "SET revoked = :true, revoked_at = :at",
+                    "ExpressionAttributeValues": values,
+                }
+            },
+            {
+                "Update": {
+                    "TableName": config.name,
+                    "Key": marshal({"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}),
+                    "UpdateExpression": "SET revoked = :true, revoked_at = :at",
+                    "ExpressionAttributeValues": values,
+                }
+            },
+        ]
+    )
+    return tenant_id
+
+
+def list_keys(tenant_id: str, *, store: ConfigStore | None = None) -> list[dict[str, Any]]:
+    config = _store(store)
+    rows = config._query_all(
+        index=None,
+        key_condition="PK = :pk AND begins_with(SK, :sk)",
+        values={":pk": tenant_pk(tenant_id), ":sk": "APIKEY#"},
+    )
+    return [
+        {
+            "key_id": r["SK"].split("#", 1)[1],
+            "created_at": r.get("created_at"),
+            "revoked": bool(r.get("revoked")),
+            "revoked_at": r.get("revoked_at"),
+        }
+        for r in rows
+    ]
