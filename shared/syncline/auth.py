@@ -16,7 +16,7 @@ import re
 import secrets
 from typing import Any
 
-from syncline.models import iso, is_valid_id, utcnow
+from syncline.models import is_valid_id, iso, utcnow
 from syncline.store import ConfigStore, marshal, tenant_pk
 
 KEY_PREFIX = "sl_"

@@ -157,6 +157,7 @@ class ReportQuery(BaseModel):
     services: tuple[str, ...] = ()
     source_systems: tuple[str, ...] = ()
     destination_systems: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # either side
     source_entities: tuple[str, ...] = ()
     destination_entities: tuple[str, ...] = ()
     run_id: str | None = None
@@ -169,6 +170,27 @@ class ReportQuery(BaseModel):
     window: str = ""  # how the window was asked for: part of the cursor's fingerprint
     sort: Literal["time", "status"] = "time"
     order: Literal["desc", "asc"] = "desc"
+
+    def scoped_beyond_services(self) -> bool:
+        return bool(
+            self.source_systems
+            or self.destination_systems
+            or self.entities
+            or self.source_entities
+            or self.destination_entities
+        )
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the search is limited to some services (by id, system or entity)."""
+        return bool(
+            self.services
+            or self.source_systems
+            or self.destination_systems
+            or self.entities
+            or self.source_entities
+            or self.destination_entities
+        )
 
     def fingerprint(self, tenant_id: str, kind: str = "items") -> str:
         body = self.model_dump(mode="json", exclude={"start", "end"})
@@ -615,15 +637,15 @@ def _lag(service: Service | None) -> timedelta:
 
 def _matching_services(ctx: _Context, q: ReportQuery) -> list[str]:
     """Service ids to read for a service/system/entity search."""
-    if q.services and not (
-        q.source_systems or q.destination_systems or q.source_entities or q.destination_entities
-    ):
+    if q.services and not q.scoped_beyond_services():
         return list(q.services)
     services = ctx.services()
     needs_systems = bool(q.source_systems or q.destination_systems)
     connectors = ctx.connectors() if needs_systems else {}
 
     def fits(service: Service) -> bool:
+        if q.entities and not {service.source.entity, service.destination.entity} & set(q.entities):
+            return False
         if q.source_entities and service.source.entity not in q.source_entities:
             return False
         if q.destination_entities and service.destination.entity not in q.destination_entities:
@@ -701,10 +723,7 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
     for name, index, tag, match in matches:
         if match is not None:
             return _match_plan(t, f"{name}.prefix", index, tag, match)
-    scoped = (
-        q.services or q.source_systems or q.destination_systems or q.source_entities or q.destination_entities
-    )
-    if scoped and not (statuses and RARE_STATUSES.issuperset(statuses)):
+    if q.scoped and not (statuses and RARE_STATUSES.issuperset(statuses)):
         services = ctx.services()
         specs = []
         for service_id in _matching_services(ctx, q):
@@ -729,9 +748,7 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
 def _accept(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> Callable[[SyncItem], bool]:
     lo = iso(q.start) if q.start else None
     hi = iso(q.end) if q.end else None
-    wanted_services: set[str] | None = None
-    if q.services or q.source_systems or q.destination_systems or q.source_entities or q.destination_entities:
-        wanted_services = set(_matching_services(ctx, q))
+    wanted_services = set(_matching_services(ctx, q)) if q.scoped else None
 
     def accept(item: SyncItem) -> bool:
         if statuses and item.status not in statuses:
@@ -741,6 +758,8 @@ def _accept(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> Call
         if q.source_systems and item.source_system not in q.source_systems:
             return False
         if q.destination_systems and item.destination_system not in q.destination_systems:
+            return False
+        if q.entities and item.source_entity not in q.entities and item.destination_entity not in q.entities:
             return False
         if q.source_entities and item.source_entity not in q.source_entities:
             return False

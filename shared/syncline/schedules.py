@@ -53,7 +53,9 @@ def _configured(cfg: Settings) -> bool:
 
 
 def schedule_input(service: Service) -> str:
-    return json.dumps({"tenant_id": service.tenant_id, "service_id": service.service_id, "trigger": "schedule"})
+    return json.dumps(
+        {"tenant_id": service.tenant_id, "service_id": service.service_id, "trigger": "schedule"}
+    )
 
 
 def _request(cfg: Settings, service: Service, timezone: str) -> dict[str, Any]:

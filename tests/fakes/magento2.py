@@ -175,7 +175,7 @@ class FakeMagento2(FakeServer):
             last = max(1, -(-len(selected) // size))
             current = min(current, last)  # Magento answers a page past the end with the last page
             items = selected[(current - 1) * size : current * size]
-        criteria = {"filter_groups": [], "page_size": size or None, "current_page": current}
+        criteria: dict[str, Any] = {"filter_groups": [], "page_size": size or None, "current_page": current}
         return FakeResponse(200, {"items": items, "search_criteria": criteria, "total_count": len(selected)})
 
     def _product(self, sku: str, body: Any) -> FakeResponse:

@@ -45,6 +45,7 @@ class FakeSftpServer:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> Self:
+        self.root.mkdir(parents=True, exist_ok=True)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fake-sftp", daemon=True)
         self._thread.start()

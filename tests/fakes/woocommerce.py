@@ -175,9 +175,10 @@ class FakeWooCommerce(FakeServer):
         now = datetime.now(UTC)
         if ident is None:
             self.next_id += 1
-            row = {**body, "id": self.next_id, "date_modified": _local(now), "date_modified_gmt": _gmt(now)}
-            self.store[entity].append(row)
-            return FakeResponse(201, row)
+            stamps = {"date_modified": _local(now), "date_modified_gmt": _gmt(now)}
+            created = {**body, "id": self.next_id, **stamps}
+            self.store[entity].append(created)
+            return FakeResponse(201, created)
         row = self._find(entity, ident)
         if row is None:
             return self._invalid_id(entity)

@@ -276,6 +276,8 @@ class SftpConnector(Connector):
             except (
                 asyncssh.ConnectionLost,
                 asyncssh.ChannelOpenError,
+                asyncssh.SFTPConnectionLost,
+                asyncssh.SFTPNoConnection,
                 BrokenPipeError,
                 ConnectionResetError,
             ) as exc:

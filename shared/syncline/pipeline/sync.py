@@ -121,8 +121,13 @@ class _Services:
         def compile_() -> Any:
             from syncline.mapping import compile_mapping
 
-            lookups = self.deps.config.lookups(service.tenant_id) if service.mappings else {}
-            return compile_mapping(service.mappings, service.payload_script, lookups=lookups)
+            if not service.mappings and not service.payload_script:
+                return compile_mapping([], None)
+            lookups = self.deps.config.lookups(service.tenant_id)
+            # Dates without an offset are read in the source system's time zone.
+            source = self.deps.config.get_connector(service.tenant_id, service.source.connector_id)
+            timezone = source.timezone if source else "UTC"
+            return compile_mapping(service.mappings, service.payload_script, lookups=lookups, timezone=timezone)
 
         return self._once(("mapping", service.tenant_id, service.service_id), compile_)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,16 +9,10 @@ from typing import Any
 
 import pytest
 
-# `tests.fakes` lives beside these tests; make the repository root importable when `tests` is not
-# a package (pytest then puts only `tests/` on sys.path).
-_ROOT = str(Path(__file__).resolve().parents[3])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
+from syncline.connectors import Connector, build_connector
+from syncline.connectors.auth import clear_token_cache
 
-from syncline.connectors import Connector, build_connector  # noqa: E402
-from syncline.connectors.auth import clear_token_cache  # noqa: E402
-
-from .cases import CASES, Build, Case  # noqa: E402
+from .cases import CASES, Build, Case
 
 
 @pytest.fixture(params=CASES, ids=[c.id for c in CASES])

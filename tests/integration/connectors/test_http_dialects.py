@@ -28,7 +28,9 @@ def built() -> Iterator[list[Connector]]:
     clear_token_cache()
 
 
-def build(built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any) -> Connector:
+def build(
+    built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any
+) -> Connector:
     connector = build_connector(
         system,
         base_url=fake.url,
@@ -68,7 +70,9 @@ def test_oauth2_token_is_cached_and_refreshed_once_after_a_401(built: list[Conne
 def test_bigcommerce_waits_for_its_window_when_requests_run_out(built: list[Connector]) -> None:
     with FakeBigCommerce() as fake:
         fake.set_window(quota=2, window_ms=400)
-        connector = build(built, "bigcommerce", fake, {"access_token": fake.access_token}, requests_per_second=100)
+        connector = build(
+            built, "bigcommerce", fake, {"access_token": fake.access_token}, requests_per_second=100
+        )
         started = time.monotonic()
         connector.pull("products", None, None, 3)  # 1 left
         connector.pull("products", None, None, 3)  # 0 left -> pause until the window resets

@@ -53,7 +53,11 @@ def handler(tokens: list[str], status_for: dict[str, int] | None = None) -> Reco
 
 def oauth(clock: FakeClock, **kwargs: object) -> OAuth2ClientCredentials:
     return OAuth2ClientCredentials(
-        "https://auth.example.com/oauth/token", "client", "secret-1", clock=clock, **kwargs  # type: ignore[arg-type]
+        "https://auth.example.com/oauth/token",
+        "client",
+        "secret-1",
+        clock=clock,
+        **kwargs,  # type: ignore[arg-type]
     )
 
 
@@ -103,7 +107,9 @@ def test_client_secret_in_the_body_when_asked(clock: FakeClock) -> None:
 
 
 def test_token_endpoint_refusal_is_an_authentication_error(clock: FakeClock) -> None:
-    recorder = Recorder(httpx.Response(401, json={"error": "invalid_client", "error_description": "bad client"}))
+    recorder = Recorder(
+        httpx.Response(401, json={"error": "invalid_client", "error_description": "bad client"})
+    )
     with pytest.raises(AuthenticationError, match="bad client"):
         send(oauth(clock), recorder)
 

@@ -21,7 +21,9 @@ from syncline.connectors.rest import RestConnector
 
 from .helpers import FakeClock, Recorder, make
 
-OK = httpx.Response(200, json={"data": [{"id": 1, "updated_at": "2024-03-01T08:00:00Z"}], "next_cursor": None})
+OK = httpx.Response(
+    200, json={"data": [{"id": 1, "updated_at": "2024-03-01T08:00:00Z"}], "next_cursor": None}
+)
 
 
 def rest(recorder: Recorder, clock: FakeClock, **kwargs: object) -> RestConnector:
@@ -69,7 +71,10 @@ def test_success_is_not_an_error() -> None:
 
 def test_html_error_pages_do_not_flood_the_report() -> None:
     response = httpx.Response(
-        502, text="<html>" + "x" * 5000 + "</html>", headers={"Content-Type": "text/html"}, request=httpx.Request("GET", "https://x")
+        502,
+        text="<html>" + "x" * 5000 + "</html>",
+        headers={"Content-Type": "text/html"},
+        request=httpx.Request("GET", "https://x"),
     )
     error = ResponseClassifier("demo").classify(response, method="GET", path="/")
     assert error is not None and len(error.message) < 200
@@ -147,7 +152,9 @@ def test_read_timeouts_are_unreachable(clock: FakeClock) -> None:
 
 
 def test_redirects_are_not_followed(clock: FakeClock) -> None:
-    recorder = Recorder(httpx.Response(301, headers={"Location": "https://evil.example.com/?token=tok_abcdef"}))
+    recorder = Recorder(
+        httpx.Response(301, headers={"Location": "https://evil.example.com/?token=tok_abcdef"})
+    )
     with pytest.raises(PermanentError) as caught:
         rest(recorder, clock).pull("orders", None, None, 10)
     assert "unexpected redirect" in str(caught.value)
@@ -162,7 +169,9 @@ def test_link_to_another_host_is_refused(clock: FakeClock) -> None:
 
 
 def test_non_json_success_is_transient(clock: FakeClock) -> None:
-    recorder = Recorder(httpx.Response(200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"}))
+    recorder = Recorder(
+        httpx.Response(200, text="<html>maintenance</html>", headers={"Content-Type": "text/html"})
+    )
     with pytest.raises(TransientError, match="expected JSON"):
         rest(recorder, clock).pull("orders", None, None, 10)
 
@@ -178,7 +187,9 @@ def test_malformed_records_are_permanent(clock: FakeClock) -> None:
 
 def test_errors_and_logs_carry_no_secret(clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    recorder = Recorder(httpx.Response(400, json={"message": "bad token tok_abcdef given", "api_key": "tok_abcdef"}))
+    recorder = Recorder(
+        httpx.Response(400, json={"message": "bad token tok_abcdef given", "api_key": "tok_abcdef"})
+    )
     with pytest.raises(PermanentError) as caught:
         rest(recorder, clock).pull("orders", None, None, 10)
     assert "tok_abcdef" not in str(caught.value)

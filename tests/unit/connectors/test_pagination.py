@@ -14,18 +14,24 @@ from syncline.connectors.pagination import (
 )
 
 
-def response(headers: dict[str, str] | None = None, url: str = "https://api.example.com/items") -> httpx.Response:
+def response(
+    headers: dict[str, str] | None = None, url: str = "https://api.example.com/items"
+) -> httpx.Response:
     return httpx.Response(200, headers=headers or {}, request=httpx.Request("GET", url))
 
 
-def walk(paginator: Any, bodies: list[Any], size: int, headers: list[dict[str, str]] | None = None) -> list[Any]:
+def walk(
+    paginator: Any, bodies: list[Any], size: int, headers: list[dict[str, str]] | None = None
+) -> list[Any]:
     """The params each page is requested with, following next_state until None."""
     state = None
     asked = []
     for index, body in enumerate(bodies):
         asked.append(paginator.params(state, size))
         count = len(body if isinstance(body, list) else body.get("items", []))
-        state = paginator.next_state(state, size, response((headers or [{}] * len(bodies))[index]), body, count)
+        state = paginator.next_state(
+            state, size, response((headers or [{}] * len(bodies))[index]), body, count
+        )
         if state is None:
             break
     return asked
@@ -73,7 +79,11 @@ def test_offsets() -> None:
 
 def test_cursor_from_the_body_and_has_more() -> None:
     paginator = CursorPaginator("cursor", "next", size_param="limit", has_more_path="has_more")
-    asked = walk(paginator, [{"items": [1], "next": "c2", "has_more": True}, {"items": [2], "next": "c3", "has_more": False}], 1)
+    asked = walk(
+        paginator,
+        [{"items": [1], "next": "c2", "has_more": True}, {"items": [2], "next": "c3", "has_more": False}],
+        1,
+    )
     assert asked == [{"limit": 1}, {"limit": 1, "cursor": "c2"}]
 
 

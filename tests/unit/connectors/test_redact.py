@@ -30,7 +30,10 @@ def test_short_values_are_not_masked_by_value_but_identifiers_are_skipped() -> N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("GET /x?consumer_key=ck_1&consumer_secret=cs_2&page=2", f"GET /x?consumer_key={MASK}&consumer_secret={MASK}&page=2"),
+        (
+            "GET /x?consumer_key=ck_1&consumer_secret=cs_2&page=2",
+            f"GET /x?consumer_key={MASK}&consumer_secret={MASK}&page=2",
+        ),
         ("https://h/p?access_token=abc#frag", f"https://h/p?access_token={MASK}#frag"),
         ("https://h/p?page=1&api_key=zzz", f"https://h/p?page=1&api_key={MASK}"),
         ("Authorization: Bearer eyJhbGci.x.y", f"Authorization: Bearer {MASK}"),

@@ -4,7 +4,13 @@ from typing import Any
 
 import pytest
 
-from syncline.connectors import ConfigurationError, build_connector, describe, systems, validate_connector_config
+from syncline.connectors import (
+    ConfigurationError,
+    build_connector,
+    describe,
+    systems,
+    validate_connector_config,
+)
 
 ALL = ["bigcommerce", "magento2", "rest", "sftp", "shopify", "woocommerce"]
 CREDENTIALS: dict[str, dict[str, str]] = {
@@ -15,7 +21,7 @@ CREDENTIALS: dict[str, dict[str, str]] = {
     "magento2": {"access_token": "mg_x"},
     "sftp": {"username": "u", "password": "pw_x"},
 }
-URLS = {s: "https://shop.example.com" for s in ALL} | {"sftp": "sftp://files.example.com:2222/drop"}
+URLS = dict.fromkeys(ALL, "https://shop.example.com") | {"sftp": "sftp://files.example.com:2222/drop"}
 
 
 def test_every_system_is_registered() -> None:
@@ -73,12 +79,22 @@ def test_entities_declared() -> None:
         ("shopify", "https://s.myshopify.com", {"api_version": "latest"}, None, "settings.api_version"),
         ("bigcommerce", "https://api.bigcommerce.com/stores/x", {"unknown": 1}, None, "settings.unknown"),
         ("magento2", "https://m.example", {"store_code": "de/../x"}, None, "settings.store_code"),
-        ("sftp", "sftp://h", {"filename_template": "{entity}-{secret}.json"}, None, "settings.filename_template"),
+        (
+            "sftp",
+            "sftp://h",
+            {"filename_template": "{entity}-{secret}.json"},
+            None,
+            "settings.filename_template",
+        ),
         ("sftp", "sftp://h", {"host_key": "ssh-ed25519 nope"}, None, "settings.host_key"),
     ],
 )
 def test_bad_configuration_names_the_field(
-    system: str, base_url: str | None, settings: dict[str, Any], credentials: dict[str, str] | None, field: str
+    system: str,
+    base_url: str | None,
+    settings: dict[str, Any],
+    credentials: dict[str, str] | None,
+    field: str,
 ) -> None:
     with pytest.raises(ConfigurationError) as caught:
         validate_connector_config(system, base_url, settings, credentials)

@@ -26,7 +26,13 @@ def test_defaults_are_the_original_contract() -> None:
         "next_cursor",
         "limit",
     )
-    assert (s.push_method, s.endpoint_id_field, s.check_path, s.auth, s.paginator) == ("POST", "id", "/", "auto", "cursor")
+    assert (s.push_method, s.endpoint_id_field, s.check_path, s.auth, s.paginator) == (
+        "POST",
+        "id",
+        "/",
+        "auto",
+        "cursor",
+    )
 
 
 def test_demo_style_pull_and_push(clock: FakeClock) -> None:
@@ -69,7 +75,12 @@ def test_no_token_means_no_auth(clock: FakeClock) -> None:
 
 def test_page_and_offset_paginators_with_totals(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(200, json={"items": [{"id": 1}, {"id": 2}], "total": 3}))
-    settings = {"paginator": "offset", "records_path": "items", "total_field": "total", "page_size_param": "limit"}
+    settings = {
+        "paginator": "offset",
+        "records_path": "items",
+        "total_field": "total",
+        "page_size_param": "limit",
+    }
     connector = make(RestConnector, recorder, clock, settings=settings)
     page = connector.pull("orders", None, None, 2)
     assert recorder.requests[0].url.params["offset"] == "0"
@@ -86,10 +97,17 @@ def test_page_and_offset_paginators_with_totals(clock: FakeClock) -> None:
 def test_since_formats(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(200, json={"data": []}))
     make(
-        RestConnector, recorder, clock, settings={"since_format": "local"}, timezone="Europe/Berlin", date_format="%d.%m.%Y %H:%M"
+        RestConnector,
+        recorder,
+        clock,
+        settings={"since_format": "local"},
+        timezone="Europe/Berlin",
+        date_format="%d.%m.%Y %H:%M",
     ).pull("orders", "2024-03-01T08:00:00.000Z", None, 5)
     assert recorder.requests[0].url.params["updated_since"] == "01.03.2024 09:00"
-    make(RestConnector, recorder, clock, settings={"since_format": "epoch"}).pull("orders", "2024-03-01T08:00:00Z", None, 5)
+    make(RestConnector, recorder, clock, settings={"since_format": "epoch"}).pull(
+        "orders", "2024-03-01T08:00:00Z", None, 5
+    )
     assert recorder.requests[1].url.params["updated_since"] == "1709280000"
 
 
@@ -114,7 +132,9 @@ def test_api_key_in_query_and_update_path(clock: FakeClock) -> None:
 
 def test_custom_entities_and_headers(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(200, json={"data": []}))
-    connector = make(RestConnector, recorder, clock, settings={"entities": ["tickets"], "headers": {"X-Tenant": "t1"}})
+    connector = make(
+        RestConnector, recorder, clock, settings={"entities": ["tickets"], "headers": {"X-Tenant": "t1"}}
+    )
     connector.pull("tickets", None, None, 5)
     assert recorder.requests[0].headers["X-Tenant"] == "t1"
     assert set(connector.entity_directions()) == {"tickets"}

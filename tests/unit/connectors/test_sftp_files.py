@@ -55,7 +55,10 @@ def test_csv_output_flattens_nested_values() -> None:
     ("entry", "expected"),
     [
         ({"file": "out/a.json", "status": "OK"}, Confirmation("a.json", True, None)),
-        ({"endpoint_id": "a.json", "status": "error", "message": "bad sku"}, Confirmation("a.json", False, "bad sku")),
+        (
+            {"endpoint_id": "a.json", "status": "error", "message": "bad sku"},
+            Confirmation("a.json", False, "bad sku"),
+        ),
         ({"filename": "a.json", "success": False, "error": "x"}, Confirmation("a.json", False, "x")),
         ({"filename": "a.json", "ok": True}, Confirmation("a.json", True, None)),
         ({"name": "a.json"}, Confirmation("a.json", True, None)),

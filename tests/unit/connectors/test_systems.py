@@ -47,7 +47,9 @@ def test_cost_bucket_estimates_the_refill(clock: FakeClock) -> None:
     assert bucket.wait_for(100) == 0
 
 
-def graphql(data: dict[str, Any] | None = None, errors: Any = None, available: float = 900.0, rate: float = 50.0) -> httpx.Response:
+def graphql(
+    data: dict[str, Any] | None = None, errors: Any = None, available: float = 900.0, rate: float = 50.0
+) -> httpx.Response:
     body: dict[str, Any] = {"extensions": {"cost": cost(available, rate)}}
     if data is not None:
         body["data"] = data
@@ -57,12 +59,22 @@ def graphql(data: dict[str, Any] | None = None, errors: Any = None, available: f
 
 
 THROTTLED = [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]
-PRODUCTS = {"products": {"nodes": [{"id": "gid://shopify/Product/1", "handle": "p", "updatedAt": "2024-03-01T08:00:00Z"}], "pageInfo": {"hasNextPage": False, "endCursor": "c1"}}}
+PRODUCTS = {
+    "products": {
+        "nodes": [{"id": "gid://shopify/Product/1", "handle": "p", "updatedAt": "2024-03-01T08:00:00Z"}],
+        "pageInfo": {"hasNextPage": False, "endCursor": "c1"},
+    }
+}
 
 
 def shopify(recorder: Recorder, clock: FakeClock, **settings: Any) -> ShopifyConnector:
     connector: ShopifyConnector = make(
-        ShopifyConnector, recorder, clock, base_url="https://demo.myshopify.com", credentials={"access_token": "shpat_1"}, settings=settings
+        ShopifyConnector,
+        recorder,
+        clock,
+        base_url="https://demo.myshopify.com",
+        credentials={"access_token": "shpat_1"},
+        settings=settings,
     )
     connector.bucket = CostBucket(clock)
     return connector
@@ -113,7 +125,12 @@ def test_shopify_access_denied_and_user_errors(clock: FakeClock) -> None:
 
     with pytest.raises(AuthenticationError, match="Access denied"):
         shopify(Recorder(graphql(errors=denied)), clock).pull("products", None, None, 10)
-    rejected = {"productCreate": {"product": None, "userErrors": [{"field": ["title"], "message": "Title can't be blank"}]}}
+    rejected = {
+        "productCreate": {
+            "product": None,
+            "userErrors": [{"field": ["title"], "message": "Title can't be blank"}],
+        }
+    }
     with pytest.raises(PermanentError, match="title: Title can't be blank"):
         shopify(Recorder(graphql(rejected)), clock).push("products", {})
 
@@ -121,14 +138,22 @@ def test_shopify_access_denied_and_user_errors(clock: FakeClock) -> None:
 def test_shopify_inventory_and_fulfilment_inputs(clock: FakeClock) -> None:
     group = {"inventoryAdjustmentGroup": {"id": "gid://shopify/InventoryAdjustmentGroup/9"}, "userErrors": []}
     recorder = Recorder(graphql({"inventorySetQuantities": group}))
-    result = shopify(recorder, clock).push("inventory", {"inventory_item_id": 5, "location_id": 7, "available": 3})
+    result = shopify(recorder, clock).push(
+        "inventory", {"inventory_item_id": 5, "location_id": 7, "available": 3}
+    )
     assert result.endpoint_id == "gid://shopify/InventoryAdjustmentGroup/9"
     sent = json.loads(recorder.requests[0].content)["variables"]["input"]
     assert sent["quantities"] == [
-        {"inventoryItemId": "gid://shopify/InventoryItem/5", "locationId": "gid://shopify/Location/7", "quantity": 3}
+        {
+            "inventoryItemId": "gid://shopify/InventoryItem/5",
+            "locationId": "gid://shopify/Location/7",
+            "quantity": 3,
+        }
     ]
     assert gid("Order", "gid://shopify/Order/1") == "gid://shopify/Order/1"
-    built = fulfilment_input({"fulfillment_order_id": 3, "line_items": [{"id": 4, "quantity": 2}], "tracking_number": "1Z"})
+    built = fulfilment_input(
+        {"fulfillment_order_id": 3, "line_items": [{"id": 4, "quantity": 2}], "tracking_number": "1Z"}
+    )
     assert built["lineItemsByFulfillmentOrder"][0]["fulfillmentOrderLineItems"] == [
         {"id": "gid://shopify/FulfillmentOrderLineItem/4", "quantity": 2}
     ]
@@ -168,7 +193,9 @@ def test_bigcommerce_rate_headers() -> None:
         200, headers={"X-Rate-Limit-Requests-Left": "1", "X-Rate-Limit-Time-Reset-Ms": "1500"}, request=req()
     )
     assert classifier.pause_after(low) == 1.5
-    plenty = httpx.Response(200, headers={"X-Rate-Limit-Requests-Left": "90", "X-Rate-Limit-Time-Reset-Ms": "1500"}, request=req())
+    plenty = httpx.Response(
+        200, headers={"X-Rate-Limit-Requests-Left": "90", "X-Rate-Limit-Time-Reset-Ms": "1500"}, request=req()
+    )
     assert classifier.pause_after(plenty) is None
     limited = httpx.Response(429, headers={"X-Rate-Limit-Time-Reset-Ms": "4000"}, request=req())
     assert classifier.retry_after(limited) == 4.0
@@ -177,7 +204,10 @@ def test_bigcommerce_rate_headers() -> None:
 
 
 def test_bigcommerce_pauses_when_the_window_is_used_up(clock: FakeClock) -> None:
-    body = {"data": [{"id": 1, "date_modified": "2024-03-01T08:00:00+00:00"}], "meta": {"pagination": {"total_pages": 1}}}
+    body = {
+        "data": [{"id": 1, "date_modified": "2024-03-01T08:00:00+00:00"}],
+        "meta": {"pagination": {"total_pages": 1}},
+    }
     headers = {"X-Rate-Limit-Requests-Left": "0", "X-Rate-Limit-Time-Reset-Ms": "1200"}
     recorder = Recorder(httpx.Response(200, json=body, headers=headers))
     connector = make(BigCommerceConnector, recorder, clock, credentials={"access_token": "bc_1"})
@@ -189,14 +219,18 @@ def test_bigcommerce_pauses_when_the_window_is_used_up(clock: FakeClock) -> None
 
 def test_bigcommerce_v2_orders_end_on_204(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(204))
-    page = make(BigCommerceConnector, recorder, clock, credentials={"access_token": "bc_1"}).pull("orders", None, None, 10)
+    page = make(BigCommerceConnector, recorder, clock, credentials={"access_token": "bc_1"}).pull(
+        "orders", None, None, 10
+    )
     assert page.records == [] and page.next_page is None
 
 
 def test_bigcommerce_rfc2822_dates(clock: FakeClock) -> None:
     order = {"id": 7, "date_modified": "Fri, 01 Mar 2024 09:00:00 +0100"}
     recorder = Recorder(httpx.Response(200, json=[order]))
-    page = make(BigCommerceConnector, recorder, clock, credentials={"access_token": "bc_1"}).pull("orders", None, None, 10)
+    page = make(BigCommerceConnector, recorder, clock, credentials={"access_token": "bc_1"}).pull(
+        "orders", None, None, 10
+    )
     assert page.records[0].version == "2024-03-01T08:00:00.000Z"
 
 
@@ -204,14 +238,24 @@ def test_bigcommerce_rfc2822_dates(clock: FakeClock) -> None:
 
 
 def test_magento_placeholders() -> None:
-    assert fill_placeholders('The "%1" attribute value is empty.', ["name"]) == 'The "name" attribute value is empty.'
+    assert (
+        fill_placeholders('The "%1" attribute value is empty.', ["name"])
+        == 'The "name" attribute value is empty.'
+    )
     assert fill_placeholders('"%fieldName" is required.', {"fieldName": "email"}) == '"email" is required.'
-    body = {"message": "%1 errors", "parameters": [2], "errors": [{"message": "bad %field", "parameters": {"field": "sku"}}]}
+    body = {
+        "message": "%1 errors",
+        "parameters": [2],
+        "errors": [{"message": "bad %field", "parameters": {"field": "sku"}}],
+    }
     assert Magento2Classifier("magento2").message_from_body(body) == "2 errors; bad sku"
 
 
 def test_magento_search_criteria_and_utc_times(clock: FakeClock) -> None:
-    body = {"items": [{"entity_id": 5, "increment_id": "000000005", "updated_at": "2024-03-01 08:00:00"}], "total_count": 1}
+    body = {
+        "items": [{"entity_id": 5, "increment_id": "000000005", "updated_at": "2024-03-01 08:00:00"}],
+        "total_count": 1,
+    }
     recorder = Recorder(httpx.Response(200, json=body))
     connector = make(
         Magento2Connector, recorder, clock, credentials={"access_token": "mg_1"}, timezone="America/New_York"
@@ -232,7 +276,11 @@ def test_magento_search_criteria_and_utc_times(clock: FakeClock) -> None:
 
 
 def test_woocommerce_error_messages() -> None:
-    body = {"code": "rest_invalid_param", "message": "Invalid parameter(s): status", "data": {"params": {"status": "bad"}}}
+    body = {
+        "code": "rest_invalid_param",
+        "message": "Invalid parameter(s): status",
+        "data": {"params": {"status": "bad"}},
+    }
     assert WooCommerceClassifier("woocommerce").message_from_body(body) == (
         "Invalid parameter(s): status (status: bad) [rest_invalid_param]"
     )
@@ -255,7 +303,7 @@ def test_woocommerce_local_dates_when_gmt_missing(clock: FakeClock) -> None:
 
 def test_woocommerce_page_size_is_capped_at_100(clock: FakeClock) -> None:
     recorder = Recorder(httpx.Response(200, json=[], headers={"X-WP-TotalPages": "0"}))
-    make(WooCommerceConnector, recorder, clock, credentials={"consumer_key": "ck_1", "consumer_secret": "cs_1"}).pull(
-        "products", None, None, 500
-    )
+    make(
+        WooCommerceConnector, recorder, clock, credentials={"consumer_key": "ck_1", "consumer_secret": "cs_1"}
+    ).pull("products", None, None, 500)
     assert recorder.requests[0].url.params["per_page"] == "100"

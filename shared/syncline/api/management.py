@@ -1,0 +1,444 @@
+"""Connectors and services management behind the API: validation, storage, secrets, schedules.
+
+Every function takes the authenticated company group and reads and writes only its rows, so an
+id of another group is simply not found. Credentials go to Secrets Manager only
+(runtime.store_credentials); they are never stored in DynamoDB, returned, or logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from syncline import schedules
+from syncline.api.models import (
+    CloneBody,
+    ConnectorCreate,
+    ConnectorUpdate,
+    PreviewBody,
+    RunNowBody,
+    ServiceCreate,
+    ServiceListParams,
+    ServiceUpdate,
+)
+from syncline.errors import Conflict, Invalid, NotFound
+from syncline.models import Connector, Run, Service, Status, Trigger, iso, new_run_id, utcnow
+from syncline.observability import logger
+from syncline.reports import ReportDeps, ReportQuery, dashboard, entry, search, validation_fields
+
+# ---------------------------------------------------------------------------------- connectors
+
+
+def connector_view(connector: Connector) -> dict[str, Any]:
+    """A connector as the API shows it: never the credentials, nor where they are kept."""
+    out = connector.model_dump(mode="json", exclude={"tenant_id", "credentials_secret_arn"})
+    out["has_credentials"] = connector.credentials_secret_arn is not None
+    return out
+
+
+def _configuration_error(exc: Exception) -> Invalid:
+    field = getattr(exc, "field", "body")
+    message = getattr(exc, "message", "invalid configuration")
+    return Invalid(f"{field}: {message}", fields=[{"field": f"body.{field}", "message": message}])
+
+
+def _check_connector(
+    system: str,
+    base_url: str | None,
+    settings: Mapping[str, Any],
+    credentials: Mapping[str, Any] | None,
+    timezone: str,
+    date_format: str,
+) -> None:
+    from syncline.connectors import ConfigurationError
+    from syncline.connectors.registry import validate_connector_config
+
+    try:
+        validate_connector_config(
+            system, base_url, settings, credentials, timezone=timezone, date_format=date_format
+        )
+    except ConfigurationError as exc:
+        raise _configuration_error(exc) from None
+
+
+def _connector(tenant_id: str, values: Mapping[str, Any]) -> Connector:
+    try:
+        return Connector.model_validate({"tenant_id": tenant_id, **values})
+    except ValidationError as exc:
+        raise Invalid("the connector is not valid", fields=validation_fields(exc)) from None
+
+
+def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) -> Connector:
+    from syncline import runtime
+
+    _check_connector(
+        body.system, body.base_url, body.settings, body.credentials, body.timezone, body.date_format
+    )
+    values = body.model_dump(exclude={"credentials"})
+    connector = _connector(tenant_id, values)
+    deps.config.put_connector(connector, create=True)  # 409 when the id is taken
+    if body.credentials is not None:
+        try:
+            arn = runtime.store_credentials(tenant_id, connector.connector_id, body.credentials)
+        except Exception:
+            deps.config.delete_connector(tenant_id, connector.connector_id)
+            raise
+        connector = connector.model_copy(update={"credentials_secret_arn": arn})
+        deps.config.put_connector(connector)
+    return connector
+
+
+def get_connector(deps: ReportDeps, tenant_id: str, connector_id: str) -> Connector:
+    return deps.config.require_connector(tenant_id, connector_id)
+
+
+def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> Connector:
+    from syncline import runtime
+
+    current = deps.config.require_connector(tenant_id, connector_id)
+    changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
+    merged = current.model_dump(mode="json") | changes | {"updated_at": utcnow().isoformat()}
+    credentials = body.credentials
+    if credentials is None and current.credentials_secret_arn:
+        credentials = dict(runtime.credentials(current.credentials_secret_arn))
+    base_url = merged.get("base_url")
+    _check_connector(
+        current.system,
+        str(base_url) if base_url is not None else None,
+        merged.get("settings") or {},
+        credentials,
+        merged["timezone"],
+        merged["date_format"],
+    )
+    merged.pop("tenant_id", None)
+    connector = _connector(tenant_id, merged)
+    if body.credentials is not None:
+        arn = runtime.store_credentials(tenant_id, connector_id, body.credentials)
+        connector = connector.model_copy(update={"credentials_secret_arn": arn})
+    deps.config.put_connector(connector)
+    return connector
+
+
+def services_using(deps: ReportDeps, tenant_id: str, connector_id: str) -> list[Service]:
+    return [
+        s
+        for s in deps.config.list_services(tenant_id)
+        if connector_id in (s.source.connector_id, s.destination.connector_id)
+    ]
+
+
+def delete_connector(deps: ReportDeps, tenant_id: str, connector_id: str) -> None:
+    from syncline import aws
+
+    connector = deps.config.require_connector(tenant_id, connector_id)
+    users = services_using(deps, tenant_id, connector_id)
+    if users:
+        names = ", ".join(s.service_id for s in users)
+        raise Conflict(
+            f"connector {connector_id!r} is used by {len(users)} service(s): {names}",
+            fields=[{"field": "connector_id", "message": f"used by service {s.service_id}"} for s in users],
+        )
+    deps.config.delete_connector(tenant_id, connector_id)
+    if connector.credentials_secret_arn:
+        try:  # without a recovery window, so the id can be used again at once
+            aws.client("secretsmanager").delete_secret(
+                SecretId=connector.credentials_secret_arn, ForceDeleteWithoutRecovery=True
+            )
+        except Exception as exc:  # the connector is gone; an orphan secret is logged, not fatal
+            logger.warning("could not delete a connector secret", extra={"error_type": type(exc).__name__})
+
+
+def connector_status(connector: Connector) -> dict[str, Any]:
+    return {
+        "connector_id": connector.connector_id,
+        "health_status": connector.health_status.value,
+        "health_reason": connector.health_reason,
+        "health_checked_at": connector.health_checked_at.isoformat() if connector.health_checked_at else None,
+    }
+
+
+def connector_summary(
+    deps: ReportDeps, tenant_id: str, connector_id: str, start: datetime, end: datetime
+) -> dict[str, Any]:
+    connector = deps.config.require_connector(tenant_id, connector_id)
+    users = services_using(deps, tenant_id, connector_id)
+    ids = [s.service_id for s in users]
+    totals = dashboard(deps, tenant_id, start, end, service_ids=ids)
+    failed: list[dict[str, Any]] = []
+    if ids:
+        query = ReportQuery(
+            statuses=(Status.FAILED,), services=tuple(ids), start=start, end=end, window="summary"
+        )
+        failed = [entry(i, additional=True) for i in search(deps, tenant_id, query, limit=10).items]
+    return {
+        "connector": connector_view(connector),
+        "status": connector_status(connector),
+        "services": [
+            {
+                "service_id": s.service_id,
+                "name": s.name,
+                "role": "source" if s.source.connector_id == connector_id else "destination",
+                "active": s.active,
+            }
+            for s in users
+        ],
+        "from": totals["from"],
+        "to": totals["to"],
+        "totals": totals["totals"],
+        "failure_rate": totals["failure_rate"],
+        "recent_failed": failed,
+    }
+
+
+def systems_catalog() -> list[dict[str, Any]]:
+    from syncline.connectors.registry import describe, systems
+
+    return [describe(name) for name in systems()]
+
+
+# ---------------------------------------------------------------------------------- services
+
+
+def service_view(service: Service) -> dict[str, Any]:
+    return service.model_dump(mode="json", exclude={"tenant_id"})
+
+
+def _service(tenant_id: str, values: Mapping[str, Any]) -> Service:
+    try:
+        return Service.model_validate({**values, "tenant_id": tenant_id})
+    except ValidationError as exc:
+        raise Invalid("the service is not valid", fields=validation_fields(exc)) from None
+
+
+def _entities(connector: Connector) -> Mapping[str, frozenset[str]] | None:
+    from syncline.connectors import ConfigurationError
+    from syncline.connectors.registry import connector_class
+
+    try:
+        cls = connector_class(connector.system)
+        return cls.entities_for(cls.parse_settings(connector.settings))
+    except ConfigurationError:
+        return None
+
+
+def validate_service(deps: ReportDeps, service: Service) -> Connector | None:
+    """Every problem of a service, in one 422: schedule, connectors of this company group, entity
+    directions, and the mapping validator's findings with their rule index. Returns the source
+    connector (its time zone is the rules' and the schedule's)."""
+    from syncline.mapping import validate_rules
+
+    problems: list[dict[str, Any]] = []
+    if service.schedule:
+        problem = schedules.check_expression(service.schedule)
+        if problem:
+            problems.append({"field": "body.schedule", "message": problem})
+    ends: dict[str, Connector | None] = {}
+    for side, direction in (("source", "pull"), ("destination", "push")):
+        endpoint = service.source if side == "source" else service.destination
+        connector = deps.config.get_connector(service.tenant_id, endpoint.connector_id)
+        ends[side] = connector
+        if connector is None:
+            problems.append(
+                {"field": f"body.{side}.connector_id", "message": f"no connector {endpoint.connector_id!r}"}
+            )
+            continue
+        entities = _entities(connector)
+        if entities and direction not in entities.get(endpoint.entity, frozenset()):
+            can = sorted(name for name, dirs in entities.items() if direction in dirs)
+            problems.append(
+                {
+                    "field": f"body.{side}.entity",
+                    "message": f"{connector.system} cannot {direction} {endpoint.entity!r}; "
+                    f"it can {direction}: {', '.join(can) or 'nothing'}",
+                }
+            )
+    source = ends["source"]
+    timezone = source.timezone if source else "UTC"
+    lookups = deps.config.lookups(service.tenant_id)
+    for error in validate_rules(service.filters, service.mappings, service.payload_script, lookups, timezone):
+        problems.append(
+            {
+                "field": f"body.{error.location}",
+                "message": error.reason,
+                "section": error.section,
+                "index": error.index,
+            }
+        )
+    if problems:
+        raise Invalid(f"the service has {len(problems)} problem(s)", fields=problems)
+    return source
+
+
+def _schedule(service: Service, source: Connector | None) -> None:
+    schedules.apply(service, timezone=source.timezone if source else "UTC")
+
+
+def create_service(deps: ReportDeps, tenant_id: str, body: ServiceCreate) -> Service:
+    service = _service(tenant_id, body.model_dump())
+    source = validate_service(deps, service)
+    deps.config.put_service(service, create=True)
+    _schedule(service, source)
+    return service
+
+
+def get_service(deps: ReportDeps, tenant_id: str, service_id: str) -> Service:
+    return deps.config.require_service(tenant_id, service_id)
+
+
+def update_service(deps: ReportDeps, tenant_id: str, service_id: str, body: ServiceUpdate) -> Service:
+    current = deps.config.require_service(tenant_id, service_id)
+    values = current.model_dump()
+    changes = body.model_dump(exclude_unset=True)
+    if "settings" in changes:
+        values["settings"] = values["settings"] | {
+            k: v for k, v in (changes.pop("settings") or {}).items() if v is not None
+        }
+    values.update(changes)
+    values["updated_at"] = utcnow()
+    service = _service(tenant_id, values)
+    source = validate_service(deps, service)
+    deps.config.put_service(service)
+    _schedule(service, source)
+    return service
+
+
+def delete_service(deps: ReportDeps, tenant_id: str, service_id: str) -> None:
+    deps.config.require_service(tenant_id, service_id)
+    schedules.delete(tenant_id, service_id)
+    deps.config.delete_service(tenant_id, service_id)
+
+
+def clone_service(deps: ReportDeps, tenant_id: str, service_id: str, body: CloneBody) -> Service:
+    """A copy under a new id, inactive so it never runs next to the original until switched on."""
+    current = deps.config.require_service(tenant_id, service_id)
+    now = utcnow()
+    values = current.model_dump() | {
+        "service_id": body.service_id,
+        "name": body.name or f"{current.name} (copy)"[:200],
+        "active": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    clone = _service(tenant_id, values)
+    validate_service(deps, clone)
+    deps.config.put_service(clone, create=True)
+    return clone
+
+
+def set_active(deps: ReportDeps, tenant_id: str, service_id: str, active: bool) -> Service:
+    current = deps.config.require_service(tenant_id, service_id)
+    service = current.model_copy(update={"active": active, "updated_at": utcnow()})
+    source = validate_service(deps, service) if active else None
+    deps.config.put_service(service)
+    _schedule(service, source)
+    return service
+
+
+def set_notes(deps: ReportDeps, tenant_id: str, service_id: str, notes: str) -> Service:
+    current = deps.config.require_service(tenant_id, service_id)
+    service = current.model_copy(update={"notes": notes, "updated_at": utcnow()})
+    deps.config.put_service(service)
+    return service
+
+
+def run_now(deps: ReportDeps, tenant_id: str, service_id: str, body: RunNowBody | None) -> Run:
+    """Open a manual run and hand it to the trigger through its queue; the trigger continues the
+    run from `since` (the override, else the service's stored cursor)."""
+    from syncline.pipeline.fanout import enqueue
+    from syncline.pipeline.messages import TriggerRequest
+
+    service = deps.config.require_service(tenant_id, service_id)
+    for endpoint in (service.source, service.destination):
+        if deps.config.get_connector(tenant_id, endpoint.connector_id) is None:
+            raise Conflict(
+                f"connector {endpoint.connector_id!r} of this service no longer exists",
+                fields=[{"field": "service", "message": f"missing connector {endpoint.connector_id}"}],
+            )
+    body = body or RunNowBody()
+    run = Run(tenant_id=tenant_id, run_id=new_run_id(), service_id=service_id, trigger=Trigger.MANUAL)
+    deps.syncs.create_run(run)
+    since = body.since if body.since is not None else deps.config.get_cursor(tenant_id, service_id)
+    request = TriggerRequest(
+        tenant_id=tenant_id,
+        service_id=service_id,
+        trigger=Trigger.MANUAL,
+        run_id=run.run_id,
+        since=since,
+        page_size=body.page_size,
+    )
+    enqueue(deps.trigger_queue_url, [request.model_dump_json(exclude_none=True)])
+    return run
+
+
+def preview(deps: ReportDeps, tenant_id: str, service_id: str, body: PreviewBody) -> dict[str, Any]:
+    """Run the service's rules (or the unsaved ones given) on a sample record: whether the filters
+    keep it, the output, and a per-rule trace."""
+    from syncline.mapping import compile_filters, compile_mapping, validate_rules
+
+    service = deps.config.require_service(tenant_id, service_id)
+    given = body.model_fields_set
+    filters = body.filters if "filters" in given and body.filters is not None else service.filters
+    mappings = body.mappings if "mappings" in given and body.mappings is not None else service.mappings
+    script = body.payload_script if "payload_script" in given else service.payload_script
+    source = deps.config.get_connector(tenant_id, service.source.connector_id)
+    timezone = source.timezone if source else "UTC"
+    lookups = deps.config.lookups(tenant_id)
+    errors = validate_rules(filters, mappings, script, lookups, timezone)
+    if errors:
+        problems: list[dict[str, Any]] = [
+            {"field": f"body.{e.location}", "message": e.reason, "section": e.section, "index": e.index}
+            for e in errors
+        ]
+        raise Invalid(f"the rules have {len(errors)} problem(s)", fields=problems)
+    kept = bool(compile_filters(filters, timezone=timezone)(body.record))
+    result = compile_mapping(mappings, script, lookups=lookups, timezone=timezone).preview(body.record)
+    return {"kept": kept, **result}
+
+
+def list_services(deps: ReportDeps, tenant_id: str, params: ServiceListParams) -> list[Service]:
+    services = deps.config.list_services(tenant_id)
+    connectors: dict[str, Connector] = {}
+    if params.source_system or params.destination_system:
+        connectors = {c.connector_id: c for c in deps.config.list_connectors(tenant_id)}
+
+    def system(connector_id: str) -> str | None:
+        row = connectors.get(connector_id)
+        return row.system if row else None
+
+    needle = params.q.casefold() if params.q else None
+    out = []
+    for s in services:
+        if needle and not any(needle in text.casefold() for text in (s.service_id, s.type, s.name)):
+            continue
+        if params.status and s.active != (params.status == "active"):
+            continue
+        if params.type and s.type != params.type:
+            continue
+        if params.source_entity and s.source.entity != params.source_entity:
+            continue
+        if params.destination_entity and s.destination.entity != params.destination_entity:
+            continue
+        if params.source_system and system(s.source.connector_id) != params.source_system:
+            continue
+        if params.destination_system and system(s.destination.connector_id) != params.destination_system:
+            continue
+        out.append(s)
+    return sorted(out, key=lambda s: s.service_id)
+
+
+def run_started(run: Run) -> dict[str, Any]:
+    return {
+        "run_id": run.run_id,
+        "service_id": run.service_id,
+        "trigger": run.trigger.value,
+        "status": run.status.value,
+        "started_at": iso(run.started_at),
+        "run": f"/runs/{run.run_id}",
+    }
+
+
+def not_found(kind: Literal["service", "connector"], ident: str) -> NotFound:
+    return NotFound(f"{kind} {ident!r} not found")

@@ -1,0 +1,326 @@
+"""Request models of the report API: query parameters and bodies, validated by Powertools.
+
+Every model forbids unknown fields; unknown query parameters are rejected by the app's
+middleware (query models only see their own fields).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from syncline.models import ID_PATTERN, Endpoint, RunStatus, ServiceSettings, Status, Trigger
+from syncline.reports import (
+    DEFAULT_LIMIT,
+    MAX_DAYS,
+    MAX_LIMIT,
+    MAX_RESYNC_IDS,
+    RUN_ID_PATTERN,
+    SYNC_ID_PATTERN,
+    Match,
+    ReportQuery,
+    resolve_window,
+)
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="an id: letters, digits, '_', '.', '-' (max 64)")]
+SyncId = Annotated[str, Field(pattern=SYNC_ID_PATTERN, description="a sync id (24 hex digits)")]
+RunId = Annotated[str, Field(pattern=RUN_ID_PATTERN, description="a run id, e.g. 20250101T120000000-a1b2c3")]
+Name = Annotated[str, Field(min_length=1, max_length=64)]
+SearchText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _split(value: Any) -> Any:
+    """Accept repeated parameters and comma-separated values alike."""
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    out: list[Any] = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip()) if isinstance(v, str) else out.append(v)
+    return out or None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WindowParams(_Strict):
+    days: int | None = Field(default=None, ge=1, le=MAX_DAYS, description="the last N days (default 5)")
+    from_: datetime | None = Field(default=None, alias="from", description="window start, ISO 8601")
+    to: datetime | None = Field(default=None, description="window end, ISO 8601 (default now)")
+
+    def window(self, *, default: bool = True) -> tuple[datetime | None, datetime | None, str]:
+        return resolve_window(self.days, self.from_, self.to, default=default)
+
+
+class FilterParams(WindowParams):
+    """What selects report entries; the same in search, export and resync-by-filter."""
+
+    status: list[Status] | None = Field(default=None, description="OK, Sent, Pending, Failed (several)")
+    service: list[Id] | None = Field(default=None, description="service ids (several)")
+    source_system: list[Name] | None = Field(default=None, description="source systems (several)")
+    destination_system: list[Name] | None = Field(default=None, description="destination systems (several)")
+    entity: list[Name] | None = Field(default=None, description="entity on either side (several)")
+    source_entity: list[Name] | None = None
+    destination_entity: list[Name] | None = None
+    run: RunId | None = Field(default=None, description="one run's entries (no default window)")
+    sync_id: list[SyncId] | None = Field(default=None, description="sync ids, exact (no default window)")
+    reference: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
+    source_id: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
+    endpoint_id: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
+
+    _split_lists = field_validator(
+        "status",
+        "service",
+        "source_system",
+        "destination_system",
+        "entity",
+        "source_entity",
+        "destination_entity",
+        "sync_id",
+        mode="before",
+    )(_split)
+
+    def to_query(
+        self, sort: Literal["time", "status"] = "time", order: Literal["desc", "asc"] = "desc"
+    ) -> ReportQuery:
+        # A run or sync id names its entries: no default window, unless one is asked for.
+        start, end, window = self.window(default=not (self.run or self.sync_id))
+        return ReportQuery(
+            statuses=tuple(self.status or ()),
+            services=tuple(self.service or ()),
+            source_systems=tuple(self.source_system or ()),
+            destination_systems=tuple(self.destination_system or ()),
+            entities=tuple(self.entity or ()),
+            source_entities=tuple(self.source_entity or ()),
+            destination_entities=tuple(self.destination_entity or ()),
+            run_id=self.run,
+            sync_ids=tuple(dict.fromkeys(self.sync_id or ())),
+            reference=Match.parse(self.reference, "reference") if self.reference else None,
+            source_id=Match.parse(self.source_id, "source_id") if self.source_id else None,
+            endpoint_id=Match.parse(self.endpoint_id, "endpoint_id") if self.endpoint_id else None,
+            start=start,
+            end=end,
+            window=window,
+            sort=sort,
+            order=order,
+        )
+
+
+class ReportParams(FilterParams):
+    sort: Literal["time", "status"] = Field(default="time", description="time, or status then time")
+    order: Literal["desc", "asc"] = Field(default="desc", description="desc: newest (or Failed) first")
+    fields: Literal["default", "additional"] = Field(
+        default="default", description="additional: source and endpoint ids and the latest attempt"
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=8192, description="next_cursor of the previous page")
+
+
+class ExportParams(FilterParams):
+    sort: Literal["time", "status"] = "time"
+    order: Literal["desc", "asc"] = "desc"
+
+
+class ResyncBody(_Strict):
+    """Exactly one of `sync_ids` and `filter`."""
+
+    sync_ids: list[SyncId] | None = Field(default=None, min_length=1, max_length=MAX_RESYNC_IDS)
+    filter: FilterParams | None = Field(
+        default=None, description="entries matching it (default status Failed)"
+    )
+    limit: int = Field(
+        default=MAX_RESYNC_IDS, ge=1, le=MAX_RESYNC_IDS, description="filter: at most this many"
+    )
+    dry_run: bool = Field(default=False, description="say what would be queued, change nothing")
+
+    @model_validator(mode="after")
+    def _one_selection(self) -> ResyncBody:
+        if (self.sync_ids is None) == (self.filter is None):
+            raise ValueError("give exactly one of sync_ids and filter")
+        return self
+
+
+class RunsParams(WindowParams):
+    service: Id | None = None
+    status: list[RunStatus] | None = Field(default=None, description="Running, OK, Failed")
+    trigger: list[Trigger] | None = Field(
+        default=None, description="schedule, manual, inbound, sweeper, resync"
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=8192)
+
+    _split_lists = field_validator("status", "trigger", mode="before")(_split)
+
+
+class DashboardParams(WindowParams):
+    pass
+
+
+class HistoryParams(_Strict):
+    limit: int = Field(default=50, ge=1, le=200)
+
+
+class ServiceListParams(_Strict):
+    q: SearchText | None = Field(default=None, description="matches id, type and name, case insensitive")
+    status: Literal["active", "inactive"] | None = None
+    type: Literal["standard", "sweeper"] | None = None
+    source_system: Name | None = None
+    source_entity: Name | None = None
+    destination_system: Name | None = None
+    destination_entity: Name | None = None
+
+
+# ---------------------------------------------------------------------------------- connectors
+
+
+class ConnectorCreate(_Strict):
+    connector_id: Id
+    system: Name
+    name: str = Field(min_length=1, max_length=200)
+    base_url: str | None = Field(default=None, max_length=2000)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    credentials: dict[str, str] | None = Field(
+        default=None, description="write-only: stored in Secrets Manager"
+    )
+    timezone: str = Field(default="UTC", max_length=64)
+    date_format: str = Field(default="%Y-%m-%dT%H:%M:%S%z", max_length=64)
+
+
+class ConnectorUpdate(_Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    base_url: str | None = Field(default=None, max_length=2000)
+    settings: dict[str, Any] | None = None
+    credentials: dict[str, str] | None = Field(
+        default=None, description="write-only: replaces the stored set"
+    )
+    timezone: str | None = Field(default=None, max_length=64)
+    date_format: str | None = Field(default=None, max_length=64)
+
+
+# ---------------------------------------------------------------------------------- services
+
+
+class ServiceCreate(_Strict):
+    service_id: Id
+    name: str = Field(min_length=1, max_length=200)
+    type: Literal["standard", "sweeper"] = "standard"
+    active: bool = True
+    schedule: str | None = Field(default="rate(5 minutes)", max_length=200)
+    source: Endpoint
+    destination: Endpoint
+    filters: list[dict[str, Any]] = Field(default_factory=list)
+    mappings: list[dict[str, Any]] = Field(default_factory=list)
+    payload_script: str | None = Field(default=None, max_length=20000)
+    alerts: dict[str, Any] = Field(default_factory=dict)
+    settings: ServiceSettings = Field(default_factory=ServiceSettings)
+    notes: str = Field(default="", max_length=10000)
+
+
+class ServiceSettingsPatch(_Strict):
+    max_attempts: int | None = Field(default=None, ge=1, le=5)
+    page_size: int | None = Field(default=None, ge=1, le=1000)
+    concurrency: int | None = Field(default=None, ge=1, le=100)
+    retry_base_seconds: int | None = Field(default=None, ge=0, le=3600)
+    retry_max_seconds: int | None = Field(default=None, ge=0, le=43200)
+
+
+class ServiceUpdate(_Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    type: Literal["standard", "sweeper"] | None = None
+    active: bool | None = None
+    schedule: str | None = Field(default=None, max_length=200)
+    source: Endpoint | None = None
+    destination: Endpoint | None = None
+    filters: list[dict[str, Any]] | None = None
+    mappings: list[dict[str, Any]] | None = None
+    payload_script: str | None = Field(default=None, max_length=20000)
+    alerts: dict[str, Any] | None = None
+    settings: ServiceSettingsPatch | None = None
+    notes: str | None = Field(default=None, max_length=10000)
+
+
+class CloneBody(_Strict):
+    service_id: Id
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class RunNowBody(_Strict):
+    since: str | None = Field(default=None, min_length=1, max_length=200, description="start cursor override")
+    page_size: int | None = Field(default=None, ge=1, le=1000)
+
+
+class NotesBody(_Strict):
+    notes: str = Field(max_length=10000)
+
+
+class PreviewBody(_Strict):
+    """A sample source record, and optionally unsaved rules to try instead of the saved ones."""
+
+    record: dict[str, Any]
+    filters: list[dict[str, Any]] | None = None
+    mappings: list[dict[str, Any]] | None = None
+    payload_script: str | None = Field(default=None, max_length=20000)
+
+
+# ---------------------------------------------------------------------------------- responses
+
+
+class ErrorField(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: list[ErrorField]
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class ReportEntry(BaseModel):
+    sync_id: str
+    run_id: str
+    service_id: str
+    status: Status
+    reference: str
+    source_system: str
+    source_entity: str
+    destination_system: str
+    destination_entity: str
+    created_at: str
+    updated_at: str
+    source_id: str | None = Field(default=None, description="with fields=additional")
+    endpoint_id: str | None = Field(default=None, description="with fields=additional")
+    latest: dict[str, Any] | None = Field(default=None, description="with fields=additional")
+
+
+class ReportPageResponse(BaseModel):
+    items: list[ReportEntry]
+    next_cursor: str | None
+    window: dict[str, str | None]
+    plan: str
+
+
+class ResyncResponse(BaseModel):
+    queued: int
+    run_ids: list[str]
+    refused: list[dict[str, str]]
+    refused_counts: dict[str, int]
+    more: bool
+    dry_run: bool
+    would_queue: list[str] | None = None
+
+
+class ExportStatus(BaseModel):
+    export_id: str
+    status: Literal["running", "done", "failed"]
+    rows: int
+    url: str | None = None
+    expires_at: str | None = None
+    poll: str | None = None
