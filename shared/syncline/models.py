@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_MAX_ATTEMPTS = 5
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -95,7 +95,7 @@ class Connector(_Model):
     connector_id: str = Field(pattern=ID_PATTERN)
     system: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
-    base_url: HttpUrl | None = None
+    base_url: AnyUrl | None = None  # http(s) for APIs, sftp:// for file drops
     settings: dict[str, Any] = Field(default_factory=dict)
     credentials_secret_arn: str | None = None
     timezone: str = "UTC"

@@ -343,12 +343,17 @@ M = TypeVar("M")
 
 
 class _Stream:
+    """One Query stream: rows read ahead in `buffer`; `position` is the sort key of the last row
+    examined; `peek` is the sort key of the next row when the previous page saw it, so the merge
+    can order this stream without reading it again."""
+
     def __init__(
         self,
         table: SyncStore,
         spec: StreamSpec,
         forward: bool,
         position: str | bool | None,
+        peek: str | None,
         stats: ReadStats,
         chunk: int,
     ) -> None:
@@ -357,9 +362,11 @@ class _Stream:
         self.forward = forward
         self.stats = stats
         self.chunk = chunk
+        self.growth = 2
         self.buffer: deque[dict[str, Any]] = deque()
         self.fetched_all = position is False
         self.position: str | None = position if isinstance(position, str) else None
+        self.peek: str | None = None if self.fetched_all else peek
         self.next_start: dict[str, str] | None = (
             spec.start_key(position) if isinstance(position, str) else None
         )
@@ -367,9 +374,20 @@ class _Stream:
     def sort_key(self, row: Mapping[str, Any]) -> str:
         return str(row[self.spec.index.sk])
 
-    def head(self, limit: int | None = None) -> dict[str, Any] | None:
+    def head_key(self, cap: int) -> str | None:
+        """The next row's sort key, read only when not known from the previous page."""
+        if self.buffer:
+            return self.sort_key(self.buffer[0])
+        if self.peek is not None:
+            return self.peek
+        row = self.head(cap)
+        return self.sort_key(row) if row is not None else None
+
+    def head(self, cap: int | None = None) -> dict[str, Any] | None:
+        """The next row; a read takes at most `cap` rows (what the caller can still use)."""
         while not self.buffer and not self.fetched_all:
-            self._fetch(limit or self.chunk)
+            self._fetch(max(1, min(self.chunk, cap)) if cap is not None else self.chunk)
+        self.peek = None
         return self.buffer[0] if self.buffer else None
 
     def _fetch(self, limit: int) -> None:
@@ -388,12 +406,20 @@ class _Stream:
         self.next_start = last
         if last is None:
             self.fetched_all = True
-        self.chunk = min(self.chunk * 2, MAX_CHUNK)
+        self.chunk = min(self.chunk * self.growth, MAX_CHUNK)
+
+    def has_more(self) -> bool:
+        return (
+            bool(self.buffer) or self.peek is not None or (not self.fetched_all and self.head(1) is not None)
+        )
 
     def state(self) -> str | bool | None:
-        if not self.buffer and self.fetched_all:
+        if not self.buffer and self.peek is None and self.fetched_all:
             return False
         return self.position
+
+    def next_key(self) -> str | None:
+        return self.sort_key(self.buffer[0]) if self.buffer else self.peek
 
 
 @dataclass
@@ -419,25 +445,44 @@ class _Merge(Generic[M]):
         source: _Source[M],
         stats: ReadStats,
         need: int,
+        hints: Mapping[str, int] | None = None,
+        peeks: Mapping[str, str] | None = None,
     ) -> None:
-        chunk = max(2, math.ceil(need / max(1, len(specs))) + 1)
+        # Read-ahead is what a stateless cursor throws away at a page end, so each stream starts
+        # small: with what it contributed to the previous page (the cursor's hint), else its even
+        # share; a stream that keeps being consumed doubles its next read. A single stream reads
+        # one row more than the page, to know whether another page follows.
+        share = need // max(1, len(specs)) + (1 if len(specs) == 1 else 0)
         self.syncs = syncs
         self.forward = forward
         self.source = source
         self.stats = stats
-        self.streams = [_Stream(syncs, spec, forward, state.get(spec.key), stats, chunk) for spec in specs]
+        self.used: Counter[str] = Counter()
+        self.streams = []
+        for spec in specs:
+            hint = (hints or {}).get(spec.key)
+            chunk = max(1, min(MAX_CHUNK, hint if hint is not None else share))
+            peek = (peeks or {}).get(spec.key)
+            stream = _Stream(syncs, spec, forward, state.get(spec.key), peek, stats, chunk)
+            if hint is not None:  # a known pace: grow gently past it
+                stream.growth = 1 if hint >= 4 else 2
+            self.streams.append(stream)
 
-    def _best(self) -> _Stream | None:
-        best: _Stream | None = None
-        best_key = ""
-        for stream in self.streams:
-            row = stream.head()
-            if row is None:
-                continue
-            key = stream.sort_key(row)
-            if best is None or (key > best_key if not self.forward else key < best_key):
-                best, best_key = stream, key
-        return best
+    def _best(self, cap: int) -> _Stream | None:
+        """The stream whose next row comes first; streams are ordered by their known next keys and
+        read only when chosen (a chosen stream's real next row is then compared again)."""
+        while True:
+            best: _Stream | None = None
+            best_key = ""
+            for stream in self.streams:
+                key = stream.head_key(cap)
+                if key is None:
+                    continue
+                if best is None or (key > best_key if not self.forward else key < best_key):
+                    best, best_key = stream, key
+            if best is None or best.buffer:
+                return best
+            best.head(cap)  # known only by its key: read it, then compare again
 
     def take(self, need: int) -> list[M]:
         out: list[M] = []
@@ -445,7 +490,7 @@ class _Merge(Generic[M]):
         while len(out) < need:
             examined: list[tuple[_Stream, dict[str, Any]]] = []
             while len(examined) < batch:
-                stream = self._best()
+                stream = self._best(batch - len(examined))
                 if stream is None:
                     break
                 examined.append((stream, stream.buffer.popleft()))
@@ -465,6 +510,7 @@ class _Merge(Generic[M]):
                 stream.buffer.appendleft(row)
             for stream, row in examined[:cut]:
                 stream.position = stream.sort_key(row)
+                self.used[stream.spec.key] += 1
             remaining = need - len(out)
             rate = max(accepted / cut, 0.02) if cut else 1.0
             batch = max(1, min(100, math.ceil(remaining / rate)))
@@ -494,8 +540,19 @@ class _Merge(Generic[M]):
         return out
 
     def more(self) -> bool:
-        """Whether any stream has rows left (peeking at most one row per stream)."""
-        return any(stream.head(limit=1) is not None for stream in self.streams)
+        """Whether any stream has rows left (reading at most one row of a stream not yet seen)."""
+        return any(stream.has_more() for stream in self.streams)
+
+    def peeks(self) -> dict[str, str]:
+        out = {}
+        for stream in self.streams:
+            key = stream.next_key()
+            if key is not None and stream.state() is not False:
+                out[stream.spec.key] = key
+        return out
+
+    def hints(self) -> dict[str, int]:
+        return {key: n for key, n in self.used.items() if n}
 
     def state(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -536,6 +593,9 @@ def decode_cursor(cursor: str, fingerprint: str) -> dict[str, Any]:
     for value in document.get("s", {}).values():
         if not (value is False or isinstance(value, str)):
             raise bad
+    peeks = document.get("n", {})
+    if not isinstance(peeks, dict) or not all(isinstance(v, str) for v in peeks.values()):
+        raise bad
     return document
 
 
@@ -553,6 +613,14 @@ def _check_positions(state: Mapping[str, Any], specs: Sequence[StreamSpec]) -> N
                 "cursor is not valid for this request",
                 fields=[{"field": "query.cursor", "message": "invalid"}],
             )
+
+
+def _hints(document: Mapping[str, Any]) -> dict[str, int]:
+    """Read-size hints (rows each stream gave the previous page); only ever a performance matter."""
+    hints = document.get("h", {})
+    if not isinstance(hints, dict):
+        return {}
+    return {str(k): min(v, MAX_CHUNK) for k, v in hints.items() if isinstance(v, int) and v >= 0}
 
 
 def _pinned_window(document: Mapping[str, Any], query: ReportQuery) -> ReportQuery:
@@ -818,22 +886,28 @@ def search(
             "cursor is not valid for this request", fields=[{"field": "query.cursor", "message": "invalid"}]
         )
     state: dict[str, Any] = dict(document.get("s", {}))
+    hints = _hints(document)
+    peeks: dict[str, str] = dict(document.get("n", {}))
     items: list[SyncItem] = []
     plan_names: list[str] = []
     next_state: dict[str, Any] | None = None
+    next_hints: dict[str, int] = {}
+    next_peeks: dict[str, str] = {}
     while pass_index < len(passes):
-        merge = _pass_merge(ctx, query, passes[pass_index], state, stats, limit - len(items), plan_names)
+        merge = _pass_merge(
+            ctx, query, passes[pass_index], state, stats, limit - len(items), plan_names, hints, peeks
+        )
         items += merge.take(limit - len(items))
         if len(items) < limit:
-            pass_index, state = pass_index + 1, {}
+            pass_index, state, hints, peeks = pass_index + 1, {}, {}, {}
             continue
         if merge.more():
-            next_state = merge.state()
+            next_state, next_hints, next_peeks = merge.state(), merge.hints(), merge.peeks()
             break
         # This pass ended exactly at the page end: the cursor moves to the next pass with rows.
         pass_index += 1
         while pass_index < len(passes):
-            if _pass_merge(ctx, query, passes[pass_index], {}, stats, 1, []).more():
+            if _pass_merge(ctx, query, passes[pass_index], {}, stats, 1, [], {}, {}).more():
                 next_state = {}
                 break
             pass_index += 1
@@ -842,9 +916,12 @@ def search(
     next_cursor = None
     if next_state is not None:
         window = [iso(query.start), iso(query.end)] if query.start and query.end else None
-        next_cursor = encode_cursor(
-            {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": pass_index, "s": next_state}
-        )
+        document = {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": pass_index, "s": next_state}
+        if next_hints:
+            document["h"] = next_hints
+        if next_peeks:
+            document["n"] = next_peeks
+        next_cursor = encode_cursor(document)
     return ReportPage(
         items=items,
         next_cursor=next_cursor,
@@ -863,14 +940,17 @@ def _pass_merge(
     stats: ReadStats,
     need: int,
     plan_names: list[str],
+    hints: Mapping[str, int],
+    peeks: Mapping[str, str],
 ) -> _Merge[SyncItem]:
     plan = _plan(ctx, query, statuses)
     plan_names.append(plan.name)
     _check_positions(state, plan.specs)
+    _check_positions(peeks, plan.specs)
     source = _Source(
         keys_only=plan.keys_only, to_model=_item_from_row, accept=_accept(ctx, query, statuses), pre=plan.pre
     )
-    return _Merge(ctx.deps.syncs, plan.specs, query.order == "asc", state, source, stats, need)
+    return _Merge(ctx.deps.syncs, plan.specs, query.order == "asc", state, source, stats, need, hints, peeks)
 
 
 def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:
@@ -1618,13 +1698,18 @@ def list_runs(
     stats = ReadStats()
     fingerprint = query.fingerprint(tenant_id)
     state: dict[str, Any] = {}
+    hints: dict[str, int] = {}
+    peeks: dict[str, str] = {}
     if cursor:
         document = decode_cursor(cursor, fingerprint)
+        hints = _hints(document)
+        peeks = dict(document.get("n", {}))
         pinned = _pinned_window(document, ReportQuery())
         query = query.model_copy(update={"start": pinned.start, "end": pinned.end})
         state = dict(document.get("s", {}))
     spec, keys_only = _runs_spec(tenant_id, query)
     _check_positions(state, [spec])
+    _check_positions(peeks, [spec])
 
     def accept(run: Run) -> bool:
         if query.statuses and run.status not in query.statuses:
@@ -1632,14 +1717,21 @@ def list_runs(
         return not (query.triggers and run.trigger not in query.triggers)
 
     source: _Source[Run] = _Source(keys_only=keys_only, to_model=_run_from_row, accept=accept)
-    merge = _Merge(deps.syncs, [spec], False, state, source, stats, limit)
+    merge = _Merge(deps.syncs, [spec], False, state, source, stats, limit, hints, peeks)
     runs = merge.take(limit)
     stats.returned = len(runs)
     next_cursor = None
     if len(runs) >= limit and merge.more():
         window = [iso(query.start), iso(query.end)] if query.start and query.end else None
         next_cursor = encode_cursor(
-            {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": 0, "s": merge.state()}
+            {
+                "v": CURSOR_VERSION,
+                "f": fingerprint,
+                "w": window,
+                "p": 0,
+                "s": merge.state(),
+                "n": merge.peeks(),
+            }
         )
     return RunsPage(runs=runs, next_cursor=next_cursor, start=query.start, end=query.end, stats=stats)
 
@@ -1783,7 +1875,9 @@ def validation_fields(exc: ValidationError, prefix: str = "body") -> list[dict[s
         location = prefix
         for part in error.get("loc", ()):
             location += f"[{part}]" if isinstance(part, int) else f".{part}"
-        out.append({"field": location, "message": str(error.get("msg", "invalid"))})
+        out.append(
+            {"field": location, "message": str(error.get("msg", "invalid")).removeprefix("Value error, ")}
+        )
     return out
 
 

@@ -26,7 +26,6 @@ from syncline.models import (
     Run,
     RunStatus,
     Service,
-    Status,
     SyncItem,
     Tenant,
     iso,
@@ -585,7 +584,25 @@ class SyncStore(_Table):
             self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
         if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending == 0:
             return self._finish_run(run)
+        if run.status == RunStatus.OK and run.totals.Failed:
+            return self._fail_finished_run(run)  # a destination rejected a Sent item later
         return run
+
+    def _fail_finished_run(self, run: Run) -> Run:
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(run.tenant_id, run.run_id)),
+                UpdateExpression="SET #status = :failed",
+                ConditionExpression="#status = :ok",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(
+                    {":failed": RunStatus.FAILED.value, ":ok": RunStatus.OK.value}
+                ),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return run
+        return run.model_copy(update={"status": RunStatus.FAILED})
 
     def _add_first_errors(self, tenant_id: str, run_id: str, errors: list[ErrorInfo]) -> None:
         try:
@@ -676,22 +693,40 @@ class SyncStore(_Table):
         The condition guards at-least-once delivery: an item already OK/Sent/Failed, or one whose
         attempt counter already passed this attempt, is never written again.
         """
+        return self._transition(before, after)
+
+    def confirm_sent(self, before: SyncItem, after: SyncItem) -> bool:
+        """Sent -> OK or Failed when the destination confirms an asynchronous push; once."""
+        return self._transition(before, after)
+
+    def _transition(self, before: SyncItem, after: SyncItem) -> bool:
         row = self.item_row(after)
-        old_keys = item_index_keys(before)
         try:
             self.ddb.put_item(
                 TableName=self.name,
                 Item=marshal(row),
-                ConditionExpression="#status = :pending AND attempts = :prev",
+                ConditionExpression="#status = :status AND attempts = :prev",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=marshal(
-                    {":pending": Status.PENDING.value, ":prev": before.attempts}
-                ),
+                ExpressionAttributeValues=marshal({":status": before.status.value, ":prev": before.attempts}),
             )
         except self.ddb.exceptions.ConditionalCheckFailedException:
             return False
-        _meter_item_write(row, old_keys)
+        _meter_item_write(row, item_index_keys(before))
         return True
+
+    def items_by_endpoint(self, tenant_id: str, endpoint_id: str) -> list[SyncItem]:
+        """Items pushed under this destination id (exact), from every shard of by_endpoint."""
+        keys: list[dict[str, str]] = []
+        for n in range(SHARDS):
+            keys += [
+                {"PK": r["PK"], "SK": r["SK"]}
+                for r in self._query_all(
+                    index=BY_ENDPOINT.name,
+                    key_condition=f"{BY_ENDPOINT.pk} = :pk AND begins_with({BY_ENDPOINT.sk}, :id)",
+                    values={":pk": f"{tenant_id}#END#{n}", ":id": f"{endpoint_id}#"},
+                )
+            ]
+        return self._items_from_keys(keys) if keys else []
 
     def items_of_run(self, tenant_id: str, service_id: str, run_id: str) -> Iterator[SyncItem]:
         keys = self._query_all(

@@ -12,7 +12,6 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -312,10 +311,3 @@ def paginate(rows: list[Any], page: int, per_page: int) -> tuple[list[Any], int]
     total_pages = max(1, -(-len(rows) // per_page)) if rows else 0
     start = (page - 1) * per_page
     return rows[start : start + per_page], total_pages
-
-
-def route_match(pattern: str, path: str) -> re.Match[str] | None:
-    return re.fullmatch(pattern, path)
-
-
-Handler = Callable[[FakeRequest, re.Match[str]], FakeResponse]

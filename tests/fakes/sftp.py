@@ -41,6 +41,7 @@ class FakeSftpServer:
         self._thread: threading.Thread | None = None
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = 0
+        self._connections: list[asyncssh.SSHServerConnection] = []
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -58,6 +59,9 @@ class FakeSftpServer:
         fake = self
 
         class Server(asyncssh.SSHServer):
+            def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+                fake._connections.append(conn)
+
             def begin_auth(self, username: str) -> bool:
                 return True
 
@@ -120,11 +124,24 @@ class FakeSftpServer:
         if self._loop is None:
             return
         loop, acceptor = self._loop, self._acceptor
+        fake_connections = list(self._connections)
 
         async def shutdown() -> None:
             if acceptor is not None:
                 acceptor.close()
                 await acceptor.wait_closed()
+            # Sessions of clients that never closed: end them so nothing outlives the loop.
+            for conn in fake_connections:
+                conn.close()
+            for conn in fake_connections:
+                try:
+                    await asyncio.wait_for(conn.wait_closed(), 1)
+                except (TimeoutError, OSError, asyncssh.Error):
+                    pass
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
         try:
             asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=5)

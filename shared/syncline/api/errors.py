@@ -95,7 +95,7 @@ def _location(loc: Sequence[Any]) -> str:
 def request_validation_fields(exc: RequestValidationError) -> list[dict[str, str]]:
     fields = []
     for error in exc.errors():
-        message = str(error.get("msg", "invalid"))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         if error.get("type") == "json_invalid":
             message = "the body is not valid JSON"
         elif error.get("type") == "missing" and tuple(error.get("loc", ()))[:1] == ("body",):

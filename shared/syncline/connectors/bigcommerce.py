@@ -147,6 +147,10 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"bigcommerce: a {entity} record must be a JSON object"))
+        with self.parsing(f"{entity} record"):
+            return self._push(entity, record)
+
+    def _push(self, entity: str, record: dict[str, Any]) -> PushResult:
         if entity == "customers":
             # v3 customers take and return lists, both for create (POST) and update (PUT).
             method = "PUT" if record.get("id") else "POST"

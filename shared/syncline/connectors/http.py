@@ -51,7 +51,7 @@ from syncline.connectors.base import (
 from syncline.connectors.pagination import Paginator, dig
 from syncline.connectors.ratelimit import Budget, Clock, Sleep, shared_budget
 from syncline.connectors.redact import Redactor, logger, redact_url
-from syncline.connectors.timeutil import later, normalize, parse_cursor, to_iso, zone
+from syncline.connectors.timeutil import later, normalize, parse_cursor, zone
 
 log = logger()
 
@@ -304,9 +304,10 @@ class HttpClient:
                         return response
                     assert error is not None
                     wait = self._retry_wait(error, attempt, method, safe)
+                    self.redactor.scrub(error)
                     if wait is not None and wait <= wait_left:
                         attempt += 1
-                        log.warning("%s: %s; retry %d in %.2fs", self.system, error.message, attempt, wait)
+                        log.warning("%s; retry %d in %.2fs", error.message, attempt, wait)
                         if isinstance(error, RateLimitedError):
                             self.budget.limiter.block_for(wait)  # every thread of this connector waits
                         else:
@@ -681,7 +682,3 @@ def path_id(value: Any) -> str:
 def _not_before(version: str, since: datetime) -> bool:
     moment = parse_cursor(version)
     return moment is None or moment >= since
-
-
-def since_iso(since: datetime) -> str:
-    return to_iso(since)

@@ -152,6 +152,10 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"magento2: a {entity} record must be a JSON object"))
+        with self.parsing(f"{entity} record"):
+            return self._push(entity, record)
+
+    def _push(self, entity: str, record: dict[str, Any]) -> PushResult:
         if entity == "inventory":
             sku = record.get("sku")
             quantity = record.get("quantity")

@@ -29,7 +29,6 @@ from syncline.connectors.http import (
 from syncline.connectors.pagination import PageNumberPaginator, dig
 from syncline.connectors.timeutil import normalize
 
-PULL = frozenset({"pull"})
 PUSH = frozenset({"push"})
 BOTH = frozenset({"pull", "push"})
 
@@ -161,11 +160,14 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
 
     def push(self, entity: str, record: dict[str, Any]) -> PushResult:
         self.require(entity, "push")
-        if entity == "inventory":
-            return self._push_stock(record)
-        if entity == "fulfilments":
-            return self._push_fulfilment(record)
-        return self.push_with(self.push_spec(entity), entity, record)
+        if not isinstance(record, dict):
+            raise self.fail(PermanentError(f"woocommerce: a {entity} record must be a JSON object"))
+        with self.parsing(f"{entity} record"):
+            if entity == "inventory":
+                return self._push_stock(record)
+            if entity == "fulfilments":
+                return self._push_fulfilment(record)
+            return self.push_with(self.push_spec(entity), entity, record)
 
     def _product_id(self, record: dict[str, Any]) -> str:
         ident = record.get("product_id") or record.get("id")

@@ -162,7 +162,9 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     """Pull changed records page by page and fan them out; hand over to a continuation when the
     invocation's time budget runs low. The service cursor advances only after every page of the
     pull is on the queue."""
+    from syncline.connectors import connector_class
     from syncline.mapping import compile_filters
+    from syncline.pipeline.confirm import apply_confirmations
 
     service = deps.config.require_service(request.tenant_id, request.service_id)
     if not service.active and request.trigger == Trigger.SCHEDULE and request.run_id is None:
@@ -170,6 +172,10 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     source_row = deps.config.require_connector(service.tenant_id, service.source.connector_id)
     destination_row = deps.config.require_connector(service.tenant_id, service.destination.connector_id)
     keep = compile_filters(service.filters, timezone=source_row.timezone)
+    if request.run_id is None and connector_class(destination_row.system).asynchronous:
+        apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
+    if request.run_id is None and connector_class(destination_row.system).asynchronous:
+        apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
 
     if request.run_id:
         existing_run = deps.syncs.get_run(service.tenant_id, request.run_id)

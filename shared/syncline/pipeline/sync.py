@@ -127,7 +127,9 @@ class _Services:
             # Dates without an offset are read in the source system's time zone.
             source = self.deps.config.get_connector(service.tenant_id, service.source.connector_id)
             timezone = source.timezone if source else "UTC"
-            return compile_mapping(service.mappings, service.payload_script, lookups=lookups, timezone=timezone)
+            return compile_mapping(
+                service.mappings, service.payload_script, lookups=lookups, timezone=timezone
+            )
 
         return self._once(("mapping", service.tenant_id, service.service_id), compile_)
 

@@ -123,3 +123,12 @@ def test_woocommerce_customers_are_filtered_after_reading(built: list[Connector]
         page = connector.pull("customers", "2024-03-01T12:00:00.000Z", None, 10)
         assert [r.source_id for r in page.records] == ["304", "305", "306"]
         assert "modified_after" not in fake.requests[-1].query
+
+
+def test_fakes_report_expected_calls_that_never_came() -> None:
+    with FakeRest() as fake:
+        fake.expect("GET", "^/orders$", updated_since=None)
+        fake.expect("POST", "^/products$")
+        assert fake.unmet() == ["GET ^/orders$ {'updated_since': None}", "POST ^/products$"]
+        with pytest.raises(AssertionError, match="never received"):
+            fake.assert_expectations()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,6 +47,7 @@ def test_describe(system: str) -> None:
     assert info["settings_schema"].get("additionalProperties") is False
     if system != "sftp":
         assert "requests_per_second" in info["settings_schema"]["properties"]
+    json.dumps(info)  # the management API returns it as is
 
 
 def test_entities_declared() -> None:

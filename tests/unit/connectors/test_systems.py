@@ -307,3 +307,11 @@ def test_woocommerce_page_size_is_capped_at_100(clock: FakeClock) -> None:
         WooCommerceConnector, recorder, clock, credentials={"consumer_key": "ck_1", "consumer_secret": "cs_1"}
     ).pull("products", None, None, 500)
     assert recorder.requests[0].url.params["per_page"] == "100"
+
+
+def test_bad_record_values_are_permanent_not_crashes(clock: FakeClock) -> None:
+    recorder = Recorder(httpx.Response(200, json=[]))
+    connector = make(Magento2Connector, recorder, clock, credentials={"access_token": "mg_1"})
+    with pytest.raises(PermanentError, match="unexpected inventory record"):
+        connector.push("inventory", {"sku": "A", "quantity": "lots"})
+    assert recorder.requests == []

@@ -1,0 +1,207 @@
+"""The report API: one APIGatewayRestResolver with validation, every route, one error shape.
+
+`handle(event, context)` is what report_api's handler calls, on AWS and in the local stack alike
+(which turns HTTP requests into the same API Gateway REST proxy events). It authenticates the API
+key first (401 without one, 403 for an unknown or revoked one), binds the request to the key's
+company group, then lets the resolver route, validate and answer. GET /openapi.json is public.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from pydantic import BaseModel
+
+from syncline.api import context as request_context
+from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
+from syncline.api.models import ErrorResponse
+from syncline.api.routes import connectors, reports, runs, services
+from syncline.observability import logger
+
+TITLE = "Syncline API"
+VERSION = "1"
+API_KEY_HEADER = "x-api-key"
+PUBLIC = frozenset({("GET", "/openapi.json")})
+ERROR_RESPONSES = {
+    "400": "Malformed request: parameters, ids, JSON body, cursor or unknown parameters",
+    "401": "No API key",
+    "403": "Unknown or revoked API key",
+    "404": "Not found (also any id of another company group)",
+    "409": "Conflict with the current state",
+    "422": "Well-formed but invalid content",
+    "429": "Too many requests",
+}
+
+app = APIGatewayRestResolver(enable_validation=True)
+register(app)
+for area in (reports, runs, connectors, services):
+    app.include_router(area.router)
+
+
+def _allowed_query(route: Any) -> frozenset[str]:
+    names: set[str] = set()
+    for param in route.dependant.query_params:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names.update(f.alias or n for n, f in annotation.model_fields.items())
+        else:
+            names.add(param.alias)
+    return frozenset(names)
+
+
+_ALLOWED: dict[int, frozenset[str]] = {}
+
+
+def reject_unknown_query(router: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Unknown query parameters are a 400 that names them: a typo must not silently widen a search."""
+    route = router.context.get("_route")
+    if route is not None:
+        allowed = _ALLOWED.setdefault(id(route), _allowed_query(route))
+        event = router.current_event.raw_event
+        given = set(event.get("queryStringParameters") or {}) | set(
+            event.get("multiValueQueryStringParameters") or {}
+        )
+        unknown = sorted(given - allowed)
+        if unknown:
+            from syncline.reports import BadRequest
+
+            raise BadRequest(
+                f"unknown query parameter(s): {', '.join(unknown)}",
+                fields=[{"field": f"query.{name}", "message": "unknown parameter"} for name in unknown],
+            )
+    return next_middleware(router)
+
+
+app.use(middlewares=[reject_unknown_query])
+
+
+@app.get(
+    "/openapi.json",
+    summary="This API's OpenAPI document",
+    tags=["meta"],
+    security=[],
+)
+def openapi_document() -> dict[str, Any]:
+    return openapi()
+
+
+_OPENAPI: dict[str, Any] | None = None
+
+
+def openapi() -> dict[str, Any]:
+    """The generated OpenAPI document, with the one error shape on every operation and the query
+    models' parameters typed as their fields are."""
+    global _OPENAPI
+    if _OPENAPI is not None:
+        return _OPENAPI
+    doc: dict[str, Any] = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description="Sync report, runs, dashboard, connectors and services of one company group. "
+            f"Send the company group's API key in the `{API_KEY_HEADER}` header.",
+            security_schemes={"apiKey": APIKey(name=API_KEY_HEADER, in_=APIKeyIn.header)},
+            security=[{"apiKey": []}],
+        )
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorResponse"] = error_schema
+    error_ref = {"$ref": "#/components/schemas/ErrorResponse"}
+    routes = {(r.method.lower(), r.openapi_path): r for r in app._static_routes + app._dynamic_routes}
+    for path, operations in doc.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)  # the resolver's own validation shape: ours replaces it
+            if "204" in responses:
+                responses["204"] = {"description": "Done: no content"}
+            public = (method.upper(), path) in PUBLIC
+            for status, description in ERROR_RESPONSES.items():
+                if public and status in ("401", "403"):
+                    continue
+                responses[status] = {"description": description, "content": {JSON: {"schema": error_ref}}}
+            route = routes.get((method, path))
+            if route is not None:
+                _type_query_parameters(operation, route)
+    if "/ValidationError" not in json.dumps(doc["paths"]).replace("HTTPValidationError", ""):
+        for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
+            schemas.pop(name, None)
+    _OPENAPI = doc
+    return doc
+
+
+def _type_query_parameters(operation: dict[str, Any], route: Any) -> None:
+    """A query model's fields are listed as untyped strings by the generator: type them."""
+    properties: dict[str, Any] = {}
+    for param in route.dependant.query_params:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            properties.update(annotation.model_json_schema(by_alias=True).get("properties", {}))
+    for parameter in operation.get("parameters", []):
+        schema = properties.get(parameter.get("name")) if parameter.get("in") == "query" else None
+        if schema is not None and "$ref" not in json.dumps(schema):
+            description = schema.pop("description", None)
+            schema.pop("title", None)
+            parameter["schema"] = schema
+            if description and "description" not in parameter:
+                parameter["description"] = description
+            if isinstance(schema.get("anyOf"), list) and any(
+                s.get("type") == "array" for s in schema["anyOf"] if isinstance(s, dict)
+            ):
+                parameter["style"], parameter["explode"] = "form", True
+
+
+def api_key(event: Mapping[str, Any]) -> str | None:
+    """The key from `x-api-key`, or `Authorization: Bearer <key>`."""
+    headers: dict[str, str] = {}
+    for name, values in (event.get("multiValueHeaders") or {}).items():
+        if values:
+            headers[name.lower()] = values[-1]
+    for name, value in (event.get("headers") or {}).items():
+        if value is not None:
+            headers[name.lower()] = value
+    key = headers.get(API_KEY_HEADER, "").strip()
+    if key:
+        return key
+    scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from syncline.auth import authenticate
+
+    method = str(event.get("httpMethod", "")).upper()
+    path = str(event.get("path", ""))
+    token = None
+    if (method, path) not in PUBLIC:
+        key = api_key(event)
+        if key is None:
+            return proxy_error(
+                401, "unauthorized", f"send the company group's API key in the {API_KEY_HEADER} header"
+            )
+        try:
+            tenant_id = authenticate(key)
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in THROTTLING_CODES:
+                return proxy_error(429, "throttled", "too many requests, retry later")
+            logger.exception("authentication failed", extra={"error_type": type(exc).__name__})
+            return proxy_error(500, "internal_error", "internal error")
+        if tenant_id is None:
+            return proxy_error(403, "forbidden", "the API key is not valid or has been revoked")
+        token = request_context._tenant.set(tenant_id)
+        logger.append_keys(tenant_id=tenant_id)
+    try:
+        return app.resolve(event, context)
+    finally:
+        if token is not None:
+            request_context._tenant.reset(token)
+            logger.remove_keys(["tenant_id"])

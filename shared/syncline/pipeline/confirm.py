@@ -1,0 +1,57 @@
+"""Sent -> OK (or Failed): asynchronous destinations (file drops) confirm pushes later.
+
+Each run of a service whose destination is asynchronous first reads the destination's
+confirmations (a confirmation file or a listing of processed/rejected files), moves the
+matching Sent items to OK or Failed, adds the change to each item's own run, and then
+acknowledges (archives) the confirmations it has stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from syncline.connectors import Connector
+from syncline.models import Connector as ConnectorRow
+from syncline.models import ErrorInfo, Service, Status, utcnow
+from syncline.store import RunChange, SyncStore
+
+
+def apply_confirmations(
+    syncs: SyncStore, service: Service, row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+) -> int:
+    """Returns how many Sent items were settled."""
+    entity = service.destination.entity
+    with open_connector(row) as connector:
+        confirmations = getattr(connector, "confirmations", None)
+        if not callable(confirmations):
+            return 0
+        changes: dict[str, RunChange] = {}
+        settled = 0
+        for confirmation in confirmations(entity):
+            for item in syncs.items_by_endpoint(service.tenant_id, confirmation.endpoint_id):
+                if item.service_id != service.service_id or item.status != Status.SENT:
+                    continue
+                status = Status.OK if confirmation.ok else Status.FAILED
+                error = (
+                    None
+                    if confirmation.ok
+                    else ErrorInfo(
+                        code="rejected", message=(confirmation.message or "rejected by the destination")[:500]
+                    )
+                )
+                after = item.model_copy(
+                    update={"status": status, "last_error": error, "updated_at": utcnow()}
+                )
+                if syncs.confirm_sent(item, after):
+                    change = changes.setdefault(item.run_id, RunChange())
+                    change.totals[Status.SENT.value] -= 1
+                    change.totals[status.value] += 1
+                    if error:
+                        change.errors.append(error)
+                    settled += 1
+        for run_id, change in changes.items():
+            syncs.apply_run_change(service.tenant_id, run_id, change)
+        acknowledge = getattr(connector, "acknowledge_confirmations", None)
+        if callable(acknowledge):
+            acknowledge(entity)
+        return settled
