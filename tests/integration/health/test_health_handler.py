@@ -3,7 +3,9 @@ and the history of status changes."""
 
 from __future__ import annotations
 
-from syncline import runtime
+import pytest
+
+from syncline import aws, runtime
 from syncline.local.lambdas import invoke
 from syncline.local.stack import TENANT, StackOptions, local_stack
 from syncline.models import HealthStatus
@@ -43,3 +45,17 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
             HealthStatus.OPERATIONAL.value,
         ]
         assert history[0]["previous"] == HealthStatus.OPERATIONAL.value
+
+
+def test_updated_credentials_are_picked_up_without_a_redeploy(monkeypatch: pytest.MonkeyPatch) -> None:
+    with local_stack(StackOptions(records=1)) as stack:
+        stack.driver.stop()
+        row = runtime.config_store().require_connector(TENANT, "demo-shop")
+        assert runtime.credentials(row.credentials_secret_arn)["token"] == stack.shop.token
+        # another container (the API) rotates the secret; this container's cache expires
+        aws.client("secretsmanager").put_secret_value(
+            SecretId=row.credentials_secret_arn, SecretString='{"token": "rotated-token"}'
+        )
+        assert runtime.credentials(row.credentials_secret_arn)["token"] == stack.shop.token  # cached
+        monkeypatch.setattr(runtime, "CREDENTIALS_TTL_SECONDS", 0.0)
+        assert runtime.credentials(row.credentials_secret_arn)["token"] == "rotated-token"

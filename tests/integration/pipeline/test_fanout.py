@@ -156,3 +156,28 @@ def test_filters_count_on_the_run_and_mappings_shape_what_is_pushed() -> None:
         assert [line["item_code"] for line in sent["lines"]] == [li["sku"] for li in order["line_items"]]
         assert sent["channel"] == "web" and sent["lines_count"] == len(order["line_items"])
         assert "email" not in sent and "line_items" not in sent  # only mapped fields are sent
+
+
+def test_a_record_the_mapping_cannot_handle_fails_alone_with_the_rule_named() -> None:
+    from syncline.local.stack import DEMO_MAPPING
+
+    options = StackOptions(
+        records=30,
+        fail_rate=0.0,
+        permanent_failures=False,
+        mappings=[*DEMO_MAPPING, {"source": "line_items[1].sku", "target": "second_sku", "required": True}],
+    )
+    with local_stack(options) as stack:
+        run = stack.wait_for_run(stack.fire(), timeout=60)
+        items = {i.source_id: i for i in runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)}
+        single = {o["id"] for o in stack.shop.orders if len(o["line_items"]) == 1}
+        assert 0 < len(single) < 30
+        for source_id, item in items.items():
+            if source_id in single:
+                assert item.status == Status.FAILED and item.attempts == 1
+                assert item.last_error is not None and item.last_error.code == "mapping_error"
+                assert f"mappings[{len(DEMO_MAPPING)}]" in item.last_error.message
+                assert source_id not in stack.warehouse.pushes  # never pushed
+            else:
+                assert item.status == Status.OK
+        assert run.totals.Failed == len(single) and run.totals.OK == 30 - len(single)
