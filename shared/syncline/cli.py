@@ -39,7 +39,75 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--records", type=_records, default=200)
     up.add_argument("--fail-rate", type=_rate, default=0.1)
     up.add_argument("--schedule", default="rate(1 minute)", help="EventBridge rate expression")
+    up.add_argument(
+        "--api-port", type=_port, default=8765, help="report API port on 127.0.0.1 (default 8765)"
+    )
+
+    keys = sub.add_parser("keys", help="company-group API keys for the report API")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key for a company group (printed once)")
+    create.add_argument("--tenant", required=True, help="the company group id (created if it does not exist)")
+    create.add_argument("--name", default=None, help="the company group's name, when it is created")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key by its id (or the key itself)")
+    revoke.add_argument("key_id")
+    listing = keys_sub.add_parser("list", help="list a company group's keys (ids only)")
+    listing.add_argument("--tenant", required=True)
+    for command in (create, revoke, listing):
+        target = command.add_mutually_exclusive_group()
+        target.add_argument(
+            "--stack-prefix", default=None, help="a deployed stack's prefix: uses <prefix>-config"
+        )
+        target.add_argument(
+            "--table", default=None, help="the config table (default: $SYNCLINE_CONFIG_TABLE)"
+        )
     return parser
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"--api-port must be between 0 and 65535, got {value}")
+    return port
+
+
+def _keys(args: argparse.Namespace) -> int:
+    import os
+
+    from syncline import auth
+    from syncline.config import ENV
+    from syncline.models import Tenant, is_valid_id
+    from syncline.store import ConfigStore
+
+    table = args.table or (
+        f"{args.stack_prefix}-config" if args.stack_prefix else os.environ.get(ENV["config_table"])
+    )
+    if not table:
+        print(f"syncline keys: give --stack-prefix, --table or set {ENV['config_table']}", file=sys.stderr)
+        return 2
+    store = ConfigStore(table)
+    if args.keys_command == "create":
+        if not is_valid_id(args.tenant):
+            print(f"syncline keys: invalid company group id {args.tenant!r}", file=sys.stderr)
+            return 2
+        if store.get_tenant(args.tenant) is None:
+            store.put_tenant(Tenant(tenant_id=args.tenant, name=args.name or args.tenant))
+            print(f"company group {args.tenant!r} created")
+        key = auth.create_key(args.tenant, store=store)
+        print(f"API key for company group {args.tenant!r} (shown once: keep it now):")
+        print(f"  {key}")
+        print(f"key id (for `syncline keys revoke`): {auth.key_id(key)}")
+        return 0
+    if args.keys_command == "revoke":
+        tenant = auth.revoke_key(args.key_id, store=store)
+        if tenant is None:
+            print("syncline keys: no such key", file=sys.stderr)
+            return 1
+        print(f"revoked a key of company group {tenant!r}")
+        return 0
+    for row in auth.list_keys(args.tenant, store=store):
+        state = f"revoked {row['revoked_at']}" if row["revoked"] else "active"
+        print(f"{row['key_id']}  created {row['created_at']}  {state}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,7 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "demo":
             return demo(StackOptions(records=args.records, fail_rate=args.fail_rate), out_dir=args.out)
-        return up(StackOptions(records=args.records, fail_rate=args.fail_rate, schedule=args.schedule))
+        return up(
+            StackOptions(records=args.records, fail_rate=args.fail_rate, schedule=args.schedule),
+            api_port=args.api_port,
+        )
+    if args.command == "keys":
+        return _keys(args)
     return 2
 
 

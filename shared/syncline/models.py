@@ -181,6 +181,7 @@ class Run(_Model):
     queued: int = 0
     pushed: int = 0
     pull_done: bool = False
+    pull_error: ErrorInfo | None = None  # the pull stopped early; the cursor did not move
     totals: Totals = Field(default_factory=Totals)
     first_errors: list[ErrorInfo] = Field(default_factory=list)
 

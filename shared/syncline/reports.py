@@ -48,6 +48,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -93,6 +94,7 @@ _SYNC_ID_RE = re.compile(SYNC_ID_PATTERN)
 _RUN_ID_RE = re.compile(RUN_ID_PATTERN)
 
 MAX_CHUNK = 1000  # rows per Query call when a stream keeps being consumed
+PREFETCH_THREADS = 8
 CURSOR_VERSION = 1
 
 
@@ -256,11 +258,17 @@ def run_stamp(value: datetime) -> str:
 class ReadStats:
     """What a search read: the figure behind "reads little more than it returns"."""
 
+    _lock: Lock = field(default_factory=Lock, repr=False, compare=False)
     queries: int = 0
     index_rows: int = 0  # rows returned by Query calls (index entries, or items for ALL indexes)
     batch_gets: int = 0
     base_rows: int = 0  # item rows fetched by key (KEYS_ONLY follow-ups, sync id lookups)
     returned: int = 0
+
+    def queried(self, rows: int) -> None:
+        with self._lock:
+            self.queries += 1
+            self.index_rows += rows
 
     @property
     def rows_read(self) -> int:
@@ -400,8 +408,7 @@ class _Stream:
             limit=limit,
             start_key=self.next_start,
         )
-        self.stats.queries += 1
-        self.stats.index_rows += len(rows)
+        self.stats.queried(len(rows))
         self.buffer.extend(rows)
         self.next_start = last
         if last is None:
@@ -484,9 +491,21 @@ class _Merge(Generic[M]):
                 return best
             best.head(cap)  # known only by its key: read it, then compare again
 
+    def _prefetch(self, cap: int) -> None:
+        """The first read of every stream not known from the cursor, concurrently: a page's latency
+        is one round trip, not one per stream."""
+        cold = [s for s in self.streams if not s.buffer and s.peek is None and not s.fetched_all]
+        if len(cold) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(PREFETCH_THREADS, len(cold))) as pool:
+            list(pool.map(lambda stream: stream.head(cap), cold))
+
     def take(self, need: int) -> list[M]:
         out: list[M] = []
         batch = need
+        self._prefetch(need)
         while len(out) < need:
             examined: list[tuple[_Stream, dict[str, Any]]] = []
             while len(examined) < batch:

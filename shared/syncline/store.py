@@ -537,7 +537,13 @@ class SyncStore(_Table):
         return Run.model_validate(_strip_keys(_body(row))) if row else None
 
     def apply_run_change(
-        self, tenant_id: str, run_id: str, change: RunChange, *, pull_done: bool = False
+        self,
+        tenant_id: str,
+        run_id: str,
+        change: RunChange,
+        *,
+        pull_done: bool = False,
+        pull_error: ErrorInfo | None = None,
     ) -> Run:
         """Add counter deltas atomically; close the run once the pull is done and nothing is Pending."""
         sets: list[str] = []
@@ -558,6 +564,9 @@ class SyncStore(_Table):
         if pull_done:
             sets.append("pull_done = :true")
             values[":true"] = True
+        if pull_error is not None:
+            sets.append("pull_error = :pull_error")
+            values[":pull_error"] = pull_error.model_dump()
         expression = ""
         if sets:
             expression += "SET " + ", ".join(sets)
@@ -620,7 +629,7 @@ class SyncStore(_Table):
         METER.wrote("syncs.run", 2)
 
     def _finish_run(self, run: Run) -> Run:
-        status = RunStatus.FAILED if run.totals.Failed else RunStatus.OK
+        status = RunStatus.FAILED if run.totals.Failed or run.pull_error else RunStatus.OK
         ended = utcnow()
         try:
             self.ddb.update_item(

@@ -126,9 +126,11 @@ def openapi() -> dict[str, Any]:
                 if public and status in ("401", "403"):
                     continue
                 responses[status] = {"description": description, "content": {JSON: {"schema": error_ref}}}
+            if public:
+                operation["security"] = []
             route = routes.get((method, path))
             if route is not None:
-                _type_query_parameters(operation, route)
+                schemas.update(_type_query_parameters(operation, route))
     if "/ValidationError" not in json.dumps(doc["paths"]).replace("HTTPValidationError", ""):
         for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
             schemas.pop(name, None)
@@ -136,16 +138,20 @@ def openapi() -> dict[str, Any]:
     return doc
 
 
-def _type_query_parameters(operation: dict[str, Any], route: Any) -> None:
-    """A query model's fields are listed as untyped strings by the generator: type them."""
+def _type_query_parameters(operation: dict[str, Any], route: Any) -> dict[str, Any]:
+    """A query model's fields are listed as untyped strings by the generator: type them. Returns
+    the schemas they refer to (enums), for the document's components."""
     properties: dict[str, Any] = {}
+    definitions: dict[str, Any] = {}
     for param in route.dependant.query_params:
         annotation = param.field_info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            properties.update(annotation.model_json_schema(by_alias=True).get("properties", {}))
+            model = annotation.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+            definitions.update(model.get("$defs", {}))
+            properties.update(model.get("properties", {}))
     for parameter in operation.get("parameters", []):
         schema = properties.get(parameter.get("name")) if parameter.get("in") == "query" else None
-        if schema is not None and "$ref" not in json.dumps(schema):
+        if schema is not None:
             description = schema.pop("description", None)
             schema.pop("title", None)
             parameter["schema"] = schema
@@ -155,6 +161,7 @@ def _type_query_parameters(operation: dict[str, Any], route: Any) -> None:
                 s.get("type") == "array" for s in schema["anyOf"] if isinstance(s, dict)
             ):
                 parameter["style"], parameter["explode"] = "form", True
+    return definitions
 
 
 def api_key(event: Mapping[str, Any]) -> str | None:

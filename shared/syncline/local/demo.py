@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -95,12 +96,24 @@ def _summary(stack: LocalStack, run: Run, elapsed: float, report: Path, rows: in
         print(f"  first errors: {error.code}: {error.message}", file=out)
 
 
-def up(options: StackOptions, out: TextIO = sys.stdout, stop: threading.Event | None = None) -> int:
-    """Keep the stack running and fire the service on its schedule until Ctrl-C."""
+def up(
+    options: StackOptions,
+    out: TextIO = sys.stdout,
+    stop: threading.Event | None = None,
+    api_port: int | None = 8765,
+) -> int:
+    """Keep the stack running and fire the service on its schedule until Ctrl-C; serve the report
+    API on 127.0.0.1:`api_port` (None: no API)."""
+    from syncline.auth import create_key
+    from syncline.local.http import ApiServer
+
     stop = stop or threading.Event()
     interval = parse_rate(options.schedule) or 300.0
-    with local_stack(options) as stack:
+    with local_stack(options) as stack, contextlib.ExitStack() as extras:
         print(f"Syncline local stack up: AWS (moto) {stack.aws.endpoint}", file=out)
+        if api_port is not None:
+            api = extras.enter_context(ApiServer(port=api_port))
+            print(f"  report API {api.url}  (header x-api-key: {create_key(TENANT)})", file=out)
         print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
         print(
             f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop",

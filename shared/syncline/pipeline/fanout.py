@@ -15,8 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from syncline import aws
-from syncline.connectors import Connector, SourceRecord
-from syncline.models import Run, Service, Status, SyncItem, Trigger, new_run_id, sync_id_for, utcnow
+from syncline.connectors import Connector, ConnectorError, SourceRecord
+from syncline.models import (
+    ErrorInfo,
+    Run,
+    Service,
+    Status,
+    SyncItem,
+    Trigger,
+    new_run_id,
+    sync_id_for,
+    utcnow,
+)
 from syncline.pipeline.messages import SyncMessage, TriggerRequest
 from syncline.store import ConfigStore, RunChange, SyncStore
 
@@ -203,7 +213,17 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     page_size = request.page_size or service.settings.page_size
     with deps.open_connector(source_row) as source:
         while True:
-            got = source.pull(service.source.entity, since, page, page_size)
+            try:
+                got = source.pull(service.source.entity, since, page, page_size)
+            except ConnectorError as exc:
+                # Stop here; the cursor stays where it was, so the next run pulls these records
+                # again (and the sync ids already queued are skipped). The run says why.
+                error = ErrorInfo(code=exc.code, message=exc.message[:500])
+                final = deps.syncs.apply_run_change(
+                    run.tenant_id, run.run_id, RunChange(), pull_done=True, pull_error=error
+                )
+                result.status, result.reason = final.status.value, f"pull failed: {error.message}"
+                return result
             wanted = [r for r in got.records if keep(r.data)]
             change = fan_out(deps, service, run, wanted, source_row.system, destination_row.system)
             change.pulled = len(got.records)

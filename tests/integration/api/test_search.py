@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,18 @@ from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
 
 # (label, query, plan, predicate over an item)
 Predicate = Callable[[SyncItem], bool]
+# Index entries read per entry returned, at most (pages of 50). The 16-stream merge re-reads each
+# contributing stream's next row once per page; prefix searches read outside the window (the
+# reference, source and endpoint indexes have no time in their keys); the rare-status plan filters
+# the service in memory.
+LIMITS = {
+    "no filter": 1.7,
+    "days=2": 1.7,
+    "service=orders&status=OK": 1.5,
+    "service=orders&status=Failed": 6.0,
+    "reference=#10*": 12.0,
+    "endpoint_id=end-000*": 12.0,
+}
 MEASURED: list[tuple[str, str, int, int, int, int, float]] = []
 
 
@@ -24,7 +37,9 @@ MEASURED: list[tuple[str, str, int, int, int, int, float]] = []
 def world(aws_env: AwsEnv) -> Iterator[tuple[Group, Group, datetime]]:
     now = utcnow()
     a = new_group("a")
-    seed_items(a, runs_per_service=16, items_per_run=12, now=now)
+    # moto sorts a whole table on every Query: keep it small here; SYNCLINE_API_SCALE=4 for figures.
+    scale = int(os.environ.get("SYNCLINE_API_SCALE", "1"))
+    seed_items(a, runs_per_service=10 * scale, items_per_run=8 * scale, now=now)
     b = new_group("b")
     seed_items(b, runs_per_service=3, items_per_run=5, seed=2, now=now)
     yield a, b, now
@@ -151,18 +166,18 @@ def test_every_plan_returns_exactly_the_matching_entries_and_reads_little_more(
         if len(got) >= 20 and plan != "get":
             # Read per returned: about one index entry each, plus one base row for KEYS_ONLY indexes,
             # plus what in-memory filters drop (none of these filters drops much except the window).
-            pass  # assert reads["index_rows"] / len(got) < 1.8, (label, reads)
+            assert reads["index_rows"] / len(got) < LIMITS.get(label, 1.3), (label, reads)
             assert reads["base_rows"] <= reads["index_rows"]
 
 
 def test_status_plan_is_newest_first_and_pages_are_stable(world: tuple[Group, Group, datetime]) -> None:
     a, _, now = world
     query = _window(now)
-    items, _, pages = a.api.pages("/reports", query | {"limit": 40})
+    items, _, pages = a.api.pages("/reports", query | {"limit": 15})
     assert pages > 5
     keys = [(i["updated_at"], i["sync_id"]) for i in items]
     assert keys == sorted(keys, reverse=True)
-    asc, _, _ = a.api.pages("/reports", query | {"limit": 40, "order": "asc"})
+    asc, _, _ = a.api.pages("/reports", query | {"limit": 15, "order": "asc"})
     assert [i["sync_id"] for i in asc] == [i["sync_id"] for i in reversed(items)]
 
 
@@ -229,7 +244,8 @@ def test_another_groups_entries_are_never_found(world: tuple[Group, Group, datet
         {"service": victim.service_id, "days": 15, "reference": victim.reference},
     ):
         resp = b.api.get("/reports", query=query)
-        assert resp.status == 200 and resp.json()["items"] == [], query
+        assert resp.status == 200, query
+        assert {i["sync_id"] for i in resp.json()["items"]} <= {i.sync_id for i in b.items}, query
 
 
 def _tamper(cursor: str, change: Callable[[dict[str, Any]], None]) -> str:

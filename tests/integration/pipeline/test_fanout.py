@@ -181,3 +181,12 @@ def test_a_record_the_mapping_cannot_handle_fails_alone_with_the_rule_named() ->
             else:
                 assert item.status == Status.OK
         assert run.totals.Failed == len(single) and run.totals.OK == 30 - len(single)
+
+
+def test_a_pull_that_fails_ends_the_run_failed_and_keeps_the_cursor() -> None:
+    with local_stack(StackOptions(records=20, page_size=5, fail_rate=0.0, permanent_failures=False)) as stack:
+        stack.shop.token = "rotated-elsewhere"  # the shop now refuses Syncline's token
+        run = stack.wait_for_run(stack.fire(), timeout=30)
+        assert run.status == RunStatus.FAILED and run.pulled == 0
+        assert run.pull_error is not None and run.pull_error.code == "authentication_failed"
+        assert runtime.config_store().get_cursor(TENANT, SERVICE) is None

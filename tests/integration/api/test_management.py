@@ -1,0 +1,273 @@
+"""Connectors and services management: validation on save, credentials write-only, schedules kept
+in step, delete refused while in use, clone, activate/deactivate, run now, notes, preview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from syncline import aws, runtime
+from syncline.models import HealthStatus, RunStatus, Status, Trigger, utcnow
+from syncline.schedules import schedule_name
+from tests.integration.api.conftest import SCHEDULE_GROUP, SECRET_TOKEN, AwsEnv, Group, new_group, seed_items
+
+NEW_TOKEN = "rotated-T0KEN-9f8e7d"
+
+
+@pytest.fixture
+def group(aws_env: AwsEnv) -> Group:
+    return new_group("mg")
+
+
+def _schedule(group: Group, service_id: str) -> dict[str, Any] | None:
+    scheduler = aws.client("scheduler")
+    try:
+        got: dict[str, Any] = scheduler.get_schedule(
+            Name=schedule_name(group.tenant_id, service_id), GroupName=SCHEDULE_GROUP
+        )
+    except scheduler.exceptions.ResourceNotFoundException:
+        return None
+    return got
+
+
+def _secret(group: Group, connector_id: str) -> dict[str, str]:
+    arn = runtime.config_store().require_connector(group.tenant_id, connector_id).credentials_secret_arn
+    value: dict[str, str] = json.loads(
+        aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
+    )
+    return value
+
+
+CONNECTOR = {
+    "connector_id": "shop2",
+    "system": "rest",
+    "name": "Second shop",
+    "base_url": "https://shop2.example.com",
+    "credentials": {"token": SECRET_TOKEN},
+    "settings": {"records_path": "data"},
+}
+
+
+def test_connector_lifecycle_and_credentials_are_write_only(group: Group) -> None:
+    api = group.api
+    created = api.post("/connectors", body=CONNECTOR)
+    assert created.status == 201, created.text
+    assert created.headers["location"] == "/connectors/shop2"
+    body = created.json()
+    assert (
+        body["has_credentials"] is True and "credentials" not in body and "credentials_secret_arn" not in body
+    )
+    assert _secret(group, "shop2") == {"token": SECRET_TOKEN}
+    assert api.post("/connectors", body=CONNECTOR).status == 409
+    assert {c["connector_id"] for c in api.get("/connectors").json()["items"]} >= {
+        "shop",
+        "wh",
+        "erp",
+        "shop2",
+    }
+    assert api.get("/connectors/shop2").json()["name"] == "Second shop"
+
+    updated = api.patch("/connectors/shop2", body={"name": "Shop 2", "credentials": {"token": NEW_TOKEN}})
+    assert updated.status == 200, updated.text
+    assert updated.json()["name"] == "Shop 2"
+    assert _secret(group, "shop2") == {"token": NEW_TOKEN}
+    assert api.patch("/connectors/shop2", body={"settings": {"records_path": "items"}}).json()[
+        "settings"
+    ] == {"records_path": "items"}
+    assert _secret(group, "shop2") == {"token": NEW_TOKEN}  # untouched when not sent
+
+    # status and history
+    config = runtime.config_store()
+    config.record_health(group.tenant_id, "shop2", HealthStatus.UNREACHABLE, "timeout", utcnow())
+    config.record_health(group.tenant_id, "shop2", HealthStatus.OPERATIONAL, None, utcnow())
+    status = api.get("/connectors/shop2/status").json()
+    assert status["health_status"] == "Connector Operational"
+    history = api.get("/connectors/shop2/status/history", query={"limit": 10}).json()["items"]
+    assert [h["status"] for h in history] == ["Connector Operational", "System Unreachable"]
+
+    deleted = api.delete("/connectors/shop2")
+    assert deleted.status == 204 and deleted.body == b""
+    assert api.get("/connectors/shop2").status == 404
+    for text in api.bodies:  # never a credential in any answer, errors included
+        assert SECRET_TOKEN not in text and NEW_TOKEN not in text
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field"),
+    [
+        ({"system": "nosuch"}, 422, "body.system"),
+        ({"base_url": "ftp://shop.example.com"}, 422, "body.base_url"),
+        ({"base_url": "https://user:pw@shop.example.com"}, 422, "body.base_url"),
+        ({"settings": {"no_such_setting": 1}}, 422, "body.settings"),
+        ({"settings": {"auth": "bearer"}, "credentials": {}}, 422, "body.credentials.token"),
+        ({"credentials": {"token": 12345}}, 400, "body.credentials.token"),
+        ({"timezone": "Mars/Olympus"}, 422, "body.timezone"),
+        ({"connector_id": "bad id"}, 400, "body.connector_id"),
+        ({"extra": True}, 400, "body.extra"),
+    ],
+)
+def test_bad_connectors_are_refused_naming_the_field(
+    group: Group, change: dict[str, Any], status: int, field: str
+) -> None:
+    resp = group.api.post("/connectors", body=CONNECTOR | change)
+    assert resp.status == status, resp.text
+    fields = [f["field"] for f in resp.json()["error"]["fields"]]
+    assert any(f.startswith(field) for f in fields), fields
+    assert SECRET_TOKEN not in resp.text
+    assert group.api.get("/connectors/shop2").status == 404
+
+
+SERVICE = {
+    "service_id": "orders2",
+    "name": "Orders to warehouse, again",
+    "schedule": "rate(10 minutes)",
+    "source": {"connector_id": "shop", "entity": "orders"},
+    "destination": {"connector_id": "wh", "entity": "orders"},
+    "mappings": [{"source": "number", "target": "reference"}, {"source": "total", "target": "amount"}],
+}
+
+
+def test_service_lifecycle_keeps_the_schedule_in_step(group: Group) -> None:
+    api = group.api
+    created = api.post("/services", body=SERVICE)
+    assert created.status == 201, created.text
+    schedule = _schedule(group, "orders2")
+    assert schedule is not None and schedule["ScheduleExpression"] == "rate(10 minutes)"
+    assert json.loads(schedule["Target"]["Input"]) == {
+        "tenant_id": group.tenant_id,
+        "service_id": "orders2",
+        "trigger": "schedule",
+    }
+    assert api.post("/services", body=SERVICE).status == 409
+
+    assert (
+        api.patch("/services/orders2", body={"schedule": "rate(1 hour)"}).json()["schedule"] == "rate(1 hour)"
+    )
+    assert _schedule(group, "orders2")["ScheduleExpression"] == "rate(1 hour)"  # type: ignore[index]
+    assert api.post("/services/orders2/deactivate").json()["active"] is False
+    assert _schedule(group, "orders2") is None
+    assert api.post("/services/orders2/activate").json()["active"] is True
+    assert _schedule(group, "orders2") is not None
+    patched = api.patch("/services/orders2", body={"settings": {"page_size": 50}}).json()
+    assert patched["settings"]["page_size"] == 50 and patched["settings"]["max_attempts"] == 5
+
+    notes = api.put("/services/orders2/notes", body={"notes": "Owned by the warehouse team"})
+    assert notes.json()["notes"] == "Owned by the warehouse team"
+
+    clone = api.post("/services/orders2/clone", body={"service_id": "orders3"})
+    assert (
+        clone.status == 201
+        and clone.json()["active"] is False
+        and clone.json()["mappings"] == SERVICE["mappings"]
+    )
+    assert _schedule(group, "orders3") is None
+    assert api.post("/services/orders2/clone", body={"service_id": "orders3"}).status == 409
+
+    assert api.delete("/connectors/shop").status == 409  # still used
+    assert api.delete("/services/orders2").status == 204
+    assert _schedule(group, "orders2") is None
+    assert api.get("/services/orders2").status == 404
+
+
+def test_rules_and_references_are_validated_on_save_with_every_problem_listed(group: Group) -> None:
+    bad = SERVICE | {
+        "schedule": "every 5 minutes",
+        "source": {"connector_id": "nope", "entity": "orders"},
+        "destination": {"connector_id": "wh", "entity": "orders"},
+        "mappings": [
+            {"source": "number", "target": "reference"},
+            {"source": "total", "target": "amount", "transforms": [{"fn": "no_such_function"}]},
+        ],
+        "filters": [{"field": "status", "operator": "is_like_totally", "value": "x"}],
+    }
+    resp = group.api.post("/services", body=bad)
+    assert resp.status == 422, resp.text
+    fields = resp.json()["error"]["fields"]
+    named = {f["field"] for f in fields}
+    assert "body.schedule" in named and "body.source.connector_id" in named
+    assert any(f.get("section") == "mappings" and f.get("index") == 1 for f in fields), fields
+    assert any(f.get("section") == "filters" and f.get("index") == 0 for f in fields), fields
+    assert group.api.get("/services/orders2").status == 404
+    wrong_entity = SERVICE | {"destination": {"connector_id": "erp", "entity": "warp_drives"}}
+    resp = group.api.post("/services", body=wrong_entity)
+    assert resp.status == 422 and "body.destination.entity" in resp.text
+
+
+def test_list_services_searches_and_filters(group: Group) -> None:
+    api = group.api
+    names = lambda query: sorted(s["service_id"] for s in api.get("/services", query=query).json()["items"])  # noqa: E731
+    assert names({}) == ["orders", "products", "stock"]
+    assert names({"q": "ORDERS"}) == ["orders"]
+    assert names({"q": "standard"}) == ["orders", "products", "stock"]
+    assert names({"q": "Stock SYNC"}) == ["stock"]
+    assert names({"source_system": "shopify"}) == ["orders", "products"]
+    assert names({"source_entity": "stock"}) == ["stock"]
+    assert names({"status": "active"}) == []
+    assert names({"status": "inactive"}) == ["orders", "products", "stock"]
+    assert api.get("/services", query={"status": "paused"}).status == 400
+    assert api.get("/services", query={"sort": "name"}).status == 400
+
+
+def test_run_now_opens_a_manual_run_and_queues_it_for_the_trigger(aws_env: AwsEnv, group: Group) -> None:
+    aws_env.drain(aws_env.trigger_queue)
+    runtime.config_store().set_cursor(group.tenant_id, "orders", "2025-01-01T00:00:00Z")
+    resp = group.api.post("/services/orders/run")
+    assert resp.status == 202, resp.text
+    run_id = resp.json()["run_id"]
+    assert resp.headers["location"] == f"/runs/{run_id}"
+    run = runtime.sync_store().get_run(group.tenant_id, run_id)
+    assert run is not None and run.trigger == Trigger.MANUAL and run.status == RunStatus.RUNNING
+    override = group.api.post("/services/orders/run", body={"since": "2024-06-01T00:00:00Z", "page_size": 20})
+    assert override.status == 202
+    messages = aws_env.drain(aws_env.trigger_queue)
+    assert messages == [
+        {
+            "tenant_id": group.tenant_id,
+            "service_id": "orders",
+            "trigger": "manual",
+            "run_id": run_id,
+            "since": "2025-01-01T00:00:00Z",
+        },
+        {
+            "tenant_id": group.tenant_id,
+            "service_id": "orders",
+            "trigger": "manual",
+            "run_id": override.json()["run_id"],
+            "since": "2024-06-01T00:00:00Z",
+            "page_size": 20,
+        },
+    ]
+    assert group.api.post("/services/orders/run", body={"page_size": 0}).status == 400
+    assert group.api.post("/services/nope/run").status == 404
+
+
+def test_preview_runs_saved_or_unsaved_rules_on_a_sample(group: Group) -> None:
+    api = group.api
+    api.patch("/services/orders", body={"mappings": SERVICE["mappings"], "filters": []})
+    record = {"number": "1001", "total": 12.5, "status": "paid"}
+    saved = api.post("/services/orders/preview", body={"record": record})
+    assert saved.status == 200, saved.text
+    assert saved.json()["kept"] is True and saved.json()["output"] == {"reference": "1001", "amount": 12.5}
+    assert len(saved.json()["trace"]) == 2
+    unsaved = api.post(
+        "/services/orders/preview",
+        body={"record": record, "mappings": [{"source": "status", "target": "state"}]},
+    ).json()
+    assert unsaved["output"] == {"state": "paid"}
+    bad = api.post(
+        "/services/orders/preview", body={"record": record, "mappings": [{"source": "x", "target": "1bad["}]}
+    )
+    assert bad.status == 422 and bad.json()["error"]["fields"][0]["index"] == 0
+
+
+def test_connector_summary(group: Group) -> None:
+    seed_items(group, runs_per_service=2, items_per_run=6, days=2)
+    body = group.api.get("/connectors/wh/summary", query={"days": 5}).json()
+    assert [s["service_id"] for s in body["services"]] == ["orders"]
+    orders = [i for i in group.items if i.service_id == "orders"]
+    assert sum(body["totals"].values()) == len(orders)
+    failed = {i.sync_id for i in orders if i.status == Status.FAILED}
+    assert {e["sync_id"] for e in body["recent_failed"]} == set(list(failed)[:10]) or len(failed) > 10
+    assert "credentials_secret_arn" not in json.dumps(body) and SECRET_TOKEN not in json.dumps(body)

@@ -1,0 +1,213 @@
+"""POST /reports/resync: Failed and stuck Pending entries go back to Pending in a new resync run
+and onto the queue with their stored payload; everything else is refused with a reason; run totals
+stay equal to their items' statuses (invariant 3), also when an entry changes meanwhile."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from syncline import runtime
+from syncline.models import RunStatus, Status, SyncItem, Trigger, utcnow
+from syncline.store import SyncStore
+from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
+
+
+@pytest.fixture
+def group(aws_env: AwsEnv) -> Group:
+    aws_env.drain(aws_env.sync_queue)
+    g = new_group("rs")
+    seed_items(g, runs_per_service=3, items_per_run=10, days=3)
+    return g
+
+
+def _current(group: Group) -> dict[str, SyncItem]:
+    return runtime.sync_store().get_items(group.tenant_id, [i.sync_id for i in group.items])
+
+
+def assert_totals_match_items(group: Group, extra_runs: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Invariant 3 for every run of the group, old and new."""
+    syncs = runtime.sync_store()
+    runs = {r.run_id: r.service_id for r in group.runs}
+    for run_id in extra_runs:
+        run = syncs.get_run(group.tenant_id, run_id)
+        assert run is not None
+        runs[run_id] = run.service_id
+    for run_id, service_id in runs.items():
+        run = syncs.get_run(group.tenant_id, run_id)
+        assert run is not None
+        counts = Counter(i.status.value for i in syncs.items_of_run(group.tenant_id, service_id, run_id))
+        assert run.totals.model_dump() == {s.value: counts.get(s.value, 0) for s in Status}, run_id
+
+
+def _by_status(group: Group, status: Status) -> list[SyncItem]:
+    return [i for i in group.items if i.status == status]
+
+
+def test_failed_entries_go_back_to_pending_in_a_resync_run_with_their_payload(
+    aws_env: AwsEnv, group: Group
+) -> None:
+    failed = _by_status(group, Status.FAILED)
+    ok = _by_status(group, Status.OK)[0]
+    unknown = "f" * 24
+    resp = group.api.post(
+        "/reports/resync", body={"sync_ids": [i.sync_id for i in failed] + [ok.sync_id, unknown]}
+    )
+    assert resp.status == 200, resp.text
+    body = resp.json()
+    assert body["queued"] == len(failed)
+    reasons = {r["sync_id"]: r["reason"] for r in body["refused"]}
+    assert reasons == {ok.sync_id: "already_ok", unknown: "not_found"}
+    assert body["refused_counts"] == {"already_ok": 1, "not_found": 1}
+    services = {i.service_id for i in failed}
+    assert len(body["run_ids"]) == len(services)
+
+    now = _current(group)
+    new_runs = set(body["run_ids"])
+    for item in failed:
+        moved = now[item.sync_id]
+        assert moved.status == Status.PENDING and moved.attempts == 0 and moved.last_error is None
+        assert moved.run_id in new_runs and moved.payload == item.payload
+    assert now[ok.sync_id].status == Status.OK
+
+    messages = aws_env.drain(aws_env.sync_queue)
+    assert sorted(m["sync_id"] for m in messages) == sorted(i.sync_id for i in failed)
+    for message in messages:
+        item = now[message["sync_id"]]
+        assert message["run_id"] == item.run_id
+        assert message["record"] == item.payload
+        assert message["tenant_id"] == group.tenant_id
+
+    syncs = runtime.sync_store()
+    for run_id in body["run_ids"]:
+        run = syncs.get_run(group.tenant_id, run_id)
+        assert run is not None and run.trigger == Trigger.RESYNC and run.pull_done
+        assert run.totals.Pending == run.queued == sum(1 for i in failed if now[i.sync_id].run_id == run_id)
+        assert run.status == RunStatus.RUNNING
+    assert_totals_match_items(group, body["run_ids"])
+
+    again = group.api.post("/reports/resync", body={"sync_ids": [failed[0].sync_id]}).json()
+    assert again["queued"] == 0 and again["refused"][0]["reason"] == "in_progress"
+
+
+def test_only_failed_and_stuck_pending_entries_with_a_payload_qualify(aws_env: AwsEnv, group: Group) -> None:
+    syncs = runtime.sync_store()
+    stuck = next(i for i in _by_status(group, Status.PENDING) if utcnow() - i.updated_at > timedelta(hours=1))
+    sent = _by_status(group, Status.SENT)[0]
+    recent, no_payload = _by_status(group, Status.FAILED)[:2]
+    recent_pending = recent.model_copy(update={"status": Status.PENDING, "updated_at": utcnow()})
+    _rewrite(syncs, recent, recent_pending)
+    bare = no_payload.model_copy(update={"payload": None})
+    _rewrite(syncs, no_payload, bare)
+    other = new_group("other")
+    seed_items(other, runs_per_service=1, items_per_run=5, days=1, seed=9)
+    foreign = _by_status(other, Status.FAILED) or other.items
+
+    ids = [stuck.sync_id, sent.sync_id, recent.sync_id, no_payload.sync_id, foreign[0].sync_id]
+    body = group.api.post("/reports/resync", body={"sync_ids": ids}).json()
+    reasons = {r["sync_id"]: r["reason"] for r in body["refused"]}
+    assert body["queued"] == 1
+    assert reasons == {
+        sent.sync_id: "sent",
+        recent.sync_id: "in_progress",
+        no_payload.sync_id: "no_payload",
+        foreign[0].sync_id: "not_found",
+    }
+    assert _current(group)[stuck.sync_id].status == Status.PENDING
+    assert runtime.sync_store().get_item(other.tenant_id, foreign[0].sync_id) == foreign[0]
+    # the stuck entry left its old (Running) run: totals still equal the items
+    group.items = [recent_pending if i.sync_id == recent.sync_id else i for i in group.items]
+    assert_totals_match_items(group, body["run_ids"])
+
+
+def _rewrite(syncs: SyncStore, before: SyncItem, after: SyncItem) -> None:
+    """Change an item in place (same run), keeping its run's totals equal to its items."""
+    from syncline.store import RunChange
+
+    syncs._batch_write([syncs.item_row(after)])
+    if before.status != after.status:
+        change = RunChange()
+        change.totals[before.status.value] -= 1
+        change.totals[after.status.value] += 1
+        syncs.apply_run_change(before.tenant_id, before.run_id, change)
+
+
+def test_resync_by_filter_in_slices_with_more(aws_env: AwsEnv, group: Group) -> None:
+    counts = Counter(i.service_id for i in _by_status(group, Status.FAILED))
+    service, _ = counts.most_common(1)[0]
+    failed = [i for i in _by_status(group, Status.FAILED) if i.service_id == service]
+    assert len(failed) >= 2
+    query = {"service": [service], "days": 15}
+    dry = group.api.post("/reports/resync", body={"filter": query, "dry_run": True}).json()
+    assert (
+        dry["dry_run"]
+        and dry["queued"] == 0
+        and sorted(dry["would_queue"]) == sorted(i.sync_id for i in failed)
+    )
+    assert all(i.status == Status.FAILED for i in _current(group).values() if i.sync_id in dry["would_queue"])
+
+    first = group.api.post("/reports/resync", body={"filter": query, "limit": 1}).json()
+    assert first["queued"] == 1 and first["more"] is True
+    rest = group.api.post("/reports/resync", body={"filter": query}).json()
+    assert rest["queued"] == len(failed) - 1 and rest["more"] is False
+    now = _current(group)
+    assert all(now[i.sync_id].status == Status.PENDING for i in failed)
+    assert_totals_match_items(group, first["run_ids"] + rest["run_ids"])
+    assert len(aws_env.drain(aws_env.sync_queue)) == len(failed)
+
+
+def test_an_entry_that_changes_meanwhile_is_refused_and_totals_stay_right(
+    aws_env: AwsEnv, group: Group, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = _by_status(group, Status.FAILED)
+    victim = failed[0]
+    real = SyncStore.get_items
+
+    def racing(self: SyncStore, tenant_id: str, sync_ids: list[str], consistent: bool = True) -> Any:
+        got = real(self, tenant_id, sync_ids, consistent)
+        # a late outcome lands between the read and the write: the entry is OK now
+        _rewrite(
+            self, victim, victim.model_copy(update={"status": Status.OK, "attempts": victim.attempts + 1})
+        )
+        return got
+
+    monkeypatch.setattr(SyncStore, "get_items", racing)
+    body = group.api.post("/reports/resync", body={"sync_ids": [i.sync_id for i in failed]}).json()
+    monkeypatch.undo()
+    assert body["queued"] == len(failed) - 1
+    assert body["refused"] == [
+        {"sync_id": victim.sync_id, "reason": "changed", "message": body["refused"][0]["message"]}
+    ]
+    assert _current(group)[victim.sync_id].status == Status.OK
+    group.items = [
+        i.model_copy(update={"status": Status.OK}) if i.sync_id == victim.sync_id else i for i in group.items
+    ]
+    assert_totals_match_items(group, body["run_ids"])
+    assert len(aws_env.drain(aws_env.sync_queue)) == len(failed) - 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({}, 400),
+        ({"sync_ids": []}, 400),
+        ({"sync_ids": ["a" * 24], "filter": {"days": 1}}, 400),
+        ({"sync_ids": [f"{n:024x}" for n in range(1001)]}, 400),
+        ({"sync_ids": ["not-a-sync-id"]}, 400),
+        ({"filter": {"status": ["OK"]}}, 422),
+        ({"filter": {"days": 99}}, 400),
+        ({"filter": {"colour": "red"}}, 400),
+    ],
+)
+def test_bad_resync_requests_change_nothing(
+    aws_env: AwsEnv, group: Group, body: dict[str, Any], status: int
+) -> None:
+    before = _current(group)
+    resp = group.api.post("/reports/resync", body=body)
+    assert resp.status == status, resp.text
+    assert set(resp.json()) == {"error"}
+    assert _current(group) == before
+    assert aws_env.drain(aws_env.sync_queue) == []
