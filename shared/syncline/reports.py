@@ -363,14 +363,14 @@ class _Stream:
         position: str | bool | None,
         peek: str | None,
         stats: ReadStats,
-        chunk: int,
+        share: float,
     ) -> None:
         self.table = table
         self.spec = spec
         self.forward = forward
         self.stats = stats
-        self.chunk = chunk
-        self.growth = 2
+        self.share = share  # the part of a page this stream is expected to supply
+        self.boost = 1.0  # doubles with every read: a stream hotter than expected catches up fast
         self.buffer: deque[dict[str, Any]] = deque()
         self.fetched_all = position is False
         self.position: str | None = position if isinstance(position, str) else None
@@ -391,10 +391,13 @@ class _Stream:
         row = self.head(cap)
         return self.sort_key(row) if row is not None else None
 
-    def head(self, cap: int | None = None) -> dict[str, Any] | None:
-        """The next row; a read takes at most `cap` rows (what the caller can still use)."""
+    def head(self, cap: int) -> dict[str, Any] | None:
+        """The next row. A read takes this stream's expected share of the `cap` rows the caller can
+        still use, plus one (the next row, whose key the cursor keeps), never more than cap + 1."""
         while not self.buffer and not self.fetched_all:
-            self._fetch(max(1, min(self.chunk, cap)) if cap is not None else self.chunk)
+            expected = math.ceil(cap * self.share * self.boost) + 1
+            self._fetch(max(1, min(cap + 1, MAX_CHUNK, expected)))
+            self.boost *= 2
         self.peek = None
         return self.buffer[0] if self.buffer else None
 
@@ -413,7 +416,6 @@ class _Stream:
         self.next_start = last
         if last is None:
             self.fetched_all = True
-        self.chunk = min(self.chunk * self.growth, MAX_CHUNK)
 
     def has_more(self) -> bool:
         return (
@@ -455,11 +457,10 @@ class _Merge(Generic[M]):
         hints: Mapping[str, int] | None = None,
         peeks: Mapping[str, str] | None = None,
     ) -> None:
-        # Read-ahead is what a stateless cursor throws away at a page end, so each stream starts
-        # small: with what it contributed to the previous page (the cursor's hint), else its even
-        # share; a stream that keeps being consumed doubles its next read. A single stream reads
-        # one row more than the page, to know whether another page follows.
-        share = need // max(1, len(specs)) + (1 if len(specs) == 1 else 0)
+        # Read-ahead is what a stateless cursor throws away at a page end, so each stream reads its
+        # expected share of the page: what it contributed to the previous page (the cursor's hint),
+        # else an even share.
+        even = 1 / max(1, len(specs))
         self.syncs = syncs
         self.forward = forward
         self.source = source
@@ -468,12 +469,9 @@ class _Merge(Generic[M]):
         self.streams = []
         for spec in specs:
             hint = (hints or {}).get(spec.key)
-            chunk = max(1, min(MAX_CHUNK, hint if hint is not None else share))
+            share = min(1.0, hint / max(1, need)) if hint is not None else even
             peek = (peeks or {}).get(spec.key)
-            stream = _Stream(syncs, spec, forward, state.get(spec.key), peek, stats, chunk)
-            if hint is not None:  # a known pace: grow gently past it
-                stream.growth = 1 if hint >= 4 else 2
-            self.streams.append(stream)
+            self.streams.append(_Stream(syncs, spec, forward, state.get(spec.key), peek, stats, share))
 
     def _best(self, cap: int) -> _Stream | None:
         """The stream whose next row comes first; streams are ordered by their known next keys and
@@ -1569,6 +1567,8 @@ def _move_items(
     and the rest retried, so run totals always equal the items' statuses (invariant 3)."""
     syncs = deps.syncs
     remaining = list(items)
+    checked_runs: set[str] = set()
+    missing_runs: set[str] = set()
     for attempt in range(4):
         if not remaining:
             return []
@@ -1603,6 +1603,12 @@ def _move_items(
         leaving: dict[str, Counter[str]] = {}
         for item in remaining:
             leaving.setdefault(item.run_id, Counter())[item.status.value] += 1
+        for run_id in [r for r in leaving if r not in checked_runs]:
+            checked_runs.add(run_id)
+            if syncs.get_run(tenant_id, run_id) is None:  # expired: nothing to keep in step
+                missing_runs.add(run_id)
+        for run_id in missing_runs:
+            leaving.pop(run_id, None)
         for run_id, counts in leaving.items():
             names = {"#totals": "totals", **{f"#{s}": s for s in counts}}
             sets = ", ".join(f"#totals.#{s} = #totals.#{s} - :{s}" for s in counts)

@@ -17,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError, ValidationException
 from pydantic import ValidationError
 
 from syncline.errors import Conflict, Invalid, NotFound, SynclineError, Throttled
@@ -110,6 +110,15 @@ def register(app: APIGatewayRestResolver) -> None:
         fields = request_validation_fields(exc)
         first = fields[0] if fields else {"field": "request", "message": "invalid"}
         return error_response(400, "invalid_request", f"{first['field']}: {first['message']}", fields)
+
+    @app.exception_handler(ValidationException)
+    def _unsupported(exc: ValidationException) -> Response[str]:  # e.g. a body that is not JSON
+        return error_response(
+            400,
+            "invalid_request",
+            "send a JSON body with content-type application/json",
+            [{"field": "body", "message": "unsupported content type"}],
+        )
 
     @app.exception_handler(SynclineError)
     def _domain(exc: SynclineError) -> Response[str]:

@@ -155,6 +155,7 @@ class Api:
     def __init__(self, key: str | None) -> None:
         self.key = key
         self.bodies: list[str] = []  # every response body, for "never in any response" checks
+        self.first_page: dict[str, Any] = {}  # the first page of the last `pages` call
 
     def request(
         self,
@@ -211,6 +212,8 @@ class Api:
             assert resp.status == 200, resp.text
             pages += 1
             page = resp.json()
+            if pages == 1:
+                self.first_page = page
             items += page["items"]
             for name, value in resp.reads().items():
                 reads[name] = reads.get(name, 0) + value
@@ -261,7 +264,7 @@ def new_group(prefix: str = "grp") -> Group:
                 connector_id=connector_id,
                 system=system,
                 name=connector_id.title(),
-                base_url=url,  # type: ignore[arg-type]
+                base_url=url,
                 credentials_secret_arn=arn,
             )
         )

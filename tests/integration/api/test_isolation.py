@@ -118,13 +118,13 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             assert b.api.post(url, body=body).status == 201
             continue
         if (method, path) == ("POST", "/services"):
-            body = {
+            service_body: dict[str, Any] = {
                 "service_id": "a-svc",
                 "name": "B",
                 "source": {"connector_id": "erp-of-a", "entity": "orders"},
                 "destination": {"connector_id": "a-svc-conn", "entity": "orders"},
             }
-            resp = b.api.post(url, body=body)
+            resp = b.api.post(url, body=service_body)
             assert resp.status == 422 and "body.source.connector_id" in resp.text
             continue
         if (method, path) == ("POST", "/reports/resync"):

@@ -271,3 +271,12 @@ def test_connector_summary(group: Group) -> None:
     failed = {i.sync_id for i in orders if i.status == Status.FAILED}
     assert {e["sync_id"] for e in body["recent_failed"]} == set(list(failed)[:10]) or len(failed) > 10
     assert "credentials_secret_arn" not in json.dumps(body) and SECRET_TOKEN not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [("text/plain", "hello"), ("application/x-www-form-urlencoded", "a=b"), ("application/json", "[1, 2]")],
+)
+def test_bodies_that_are_not_a_json_object_are_400(group: Group, content_type: str, body: str) -> None:
+    resp = group.api.post("/services", raw_body=body, headers={"Content-Type": content_type})
+    assert resp.status == 400 and resp.json()["error"]["fields"][0]["field"].startswith("body")

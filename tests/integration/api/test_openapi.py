@@ -20,7 +20,7 @@ def _document(aws_env: AwsEnv) -> dict[str, Any]:
 
 def test_the_document_is_valid_and_lists_every_route(aws_env: AwsEnv) -> None:
     document = _document(aws_env)
-    validate(document)  # type: ignore[arg-type]
+    validate(document)
     routes = {(r.method.lower(), r.openapi_path) for r in app._static_routes + app._dynamic_routes}
     listed = {(method, path) for path, ops in document["paths"].items() for method in ops}
     assert routes == listed and len(routes) >= 28

@@ -211,3 +211,15 @@ def test_bad_resync_requests_change_nothing(
     assert set(resp.json()) == {"error"}
     assert _current(group) == before
     assert aws_env.drain(aws_env.sync_queue) == []
+
+
+def test_an_entry_whose_old_run_has_expired_is_still_resynced(aws_env: AwsEnv, group: Group) -> None:
+    from syncline.store import marshal, run_key
+
+    failed = _by_status(group, Status.FAILED)[0]
+    syncs = runtime.sync_store()
+    syncs.ddb.delete_item(TableName=syncs.name, Key=marshal(run_key(group.tenant_id, failed.run_id)))
+    body = group.api.post("/reports/resync", body={"sync_ids": [failed.sync_id]}).json()
+    assert body["queued"] == 1
+    assert _current(group)[failed.sync_id].run_id == body["run_ids"][0]
+    assert len(aws_env.drain(aws_env.sync_queue)) == 1
