@@ -13,6 +13,7 @@ a regional endpoint, and CORS only when ``corsOrigins`` is given.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_cdk import Acknowledgment, Validations
 from aws_cdk import aws_apigateway as apigw
@@ -42,33 +43,34 @@ _ACCESS_LOG_FIELDS = {
     "xrayTraceId": "$context.xrayTraceId",
 }
 
-# Gateway errors in the same JSON shape the API uses: {"error": {"code", "message"[, "field"]}}.
-_GATEWAY_ERRORS: dict[str, tuple[apigw.ResponseType, str | None, dict[str, dict[str, str | None]]]] = {
+# Gateway errors in the same JSON shape the API uses: {"error": {"code", "message", "fields": [...]}}.
+_MISSING_KEY = f"send the company group's API key in the {API_KEY_HEADER} header"
+_GATEWAY_ERRORS: dict[str, tuple[apigw.ResponseType, str | None, dict[str, dict[str, Any]]]] = {
     "MissingApiKey": (
         apigw.ResponseType.BAD_REQUEST_PARAMETERS,
-        "400",
+        "401",
         {
             "error": {
-                "code": "missing_api_key",
-                "field": API_KEY_HEADER,
-                "message": f"send the company group's API key in the {API_KEY_HEADER} header",
+                "code": "unauthorized",
+                "message": _MISSING_KEY,
+                "fields": [{"field": API_KEY_HEADER, "message": _MISSING_KEY}],
             }
         },
     ),
     "Throttled": (
         apigw.ResponseType.THROTTLED,
         "429",
-        {"error": {"code": "throttled", "message": "too many requests, retry later"}},
+        {"error": {"code": "throttled", "message": "too many requests, retry later", "fields": []}},
     ),
     "Default4xx": (
         apigw.ResponseType.DEFAULT_4_XX,
         None,
-        {"error": {"code": "bad_request", "message": None}},
+        {"error": {"code": "bad_request", "message": None, "fields": []}},
     ),
     "Default5xx": (
         apigw.ResponseType.DEFAULT_5_XX,
         None,
-        {"error": {"code": "server_error", "message": None}},
+        {"error": {"code": "server_error", "message": None, "fields": []}},
     ),
 }
 
@@ -131,6 +133,17 @@ class Api(Construct):
             )
             for resource in (self.rest_api.root, proxy)
         ]
+        # The OpenAPI document is public: it describes the API, it holds no company group's data.
+        self.openapi_method = self.rest_api.root.add_resource("openapi.json").add_method(
+            "GET", integration, authorization_type=apigw.AuthorizationType.NONE
+        )
+        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+            _acknowledge(
+                self.openapi_method,
+                rule,
+                "GET /openapi.json serves the generated description of the API, the same for every "
+                "company group; it reads no data, so it needs no key and no authorizer.",
+            )
         for method in self.methods:
             _acknowledge(
                 method,
@@ -187,7 +200,7 @@ def _cors_headers(config: StageConfig) -> dict[str, str] | None:
     return {"Access-Control-Allow-Origin": f"'{config.cors_origins[0]}'"}
 
 
-def _error_template(body: dict[str, dict[str, str | None]]) -> str:
+def _error_template(body: dict[str, dict[str, Any]]) -> str:
     """A mapping template: fixed fields as JSON, a None message from API Gateway's own."""
     error = body["error"]
     fields = [f'"{key}": {json.dumps(value)}' for key, value in error.items() if value is not None]

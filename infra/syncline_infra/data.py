@@ -48,7 +48,13 @@ class Data(Construct):
                     # A payload snapshot lives as long as the report row that may resync it.
                     expiration=Duration.days(config.retention_days + 1),
                     abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
+                ),
+                s3.LifecycleRule(
+                    id="expire-exports",
+                    enabled=True,
+                    prefix="exports/",  # a CSV export's link lives 15 minutes; the file a day
+                    expiration=Duration.days(1),
+                ),
             ],
         )
         Validations.of(self.bucket).acknowledge(

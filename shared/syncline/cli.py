@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--fail-rate", type=_rate, default=0.1)
     up.add_argument("--schedule", default="rate(1 minute)", help="EventBridge rate expression")
     up.add_argument(
-        "--api-port", type=_port, default=8765, help="report API port on 127.0.0.1 (default 8765)"
+        "--api-port", type=_port, default=0, help="report API port on 127.0.0.1 (default: a free one)"
     )
 
     keys = sub.add_parser("keys", help="company-group API keys for the report API")

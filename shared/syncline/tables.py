@@ -59,6 +59,9 @@ class Queue:
 #   PK = T#<tenant>            SK = CONNECTOR#<id> | SERVICE#<id> | CURSOR#<service> | TENANT
 #   PK = TENANTS               SK = <tenant>        (the list of company groups, for health checks)
 #   PK = KEY#<sha256>          SK = KEY             (API keys, stored hashed)
+#   PK = T#<tenant>            SK = APIKEY#<sha256> (a company group's keys, for listing and revoking)
+#   PK = T#<tenant>            SK = EXPORT#<id>     (large CSV export jobs; expire after a day)
+#   PK = T#<tenant>            SK = HEALTH#<connector>#<time> (connector status history, 90 days)
 CONFIG = Table(logical_id="ConfigTable", suffix="config", ttl_attribute="expires_at")
 
 # syncs: sync items (report rows) and runs.

@@ -26,7 +26,11 @@ def test_every_method_requires_the_key_header_and_has_no_authorizer(
     validator = resources[validator_id]["Properties"]
     assert validator["ValidateRequestParameters"] is True
     methods = of_type(resources, "AWS::ApiGateway::Method")
-    assert sorted(m["Properties"]["HttpMethod"] for m in methods.values()) == ["ANY", "ANY"]
+    assert sorted(m["Properties"]["HttpMethod"] for m in methods.values()) == ["ANY", "ANY", "GET"]
+    openapi_id = logical_id(default.stack.api.openapi_method)
+    public = methods.pop(openapi_id)["Properties"]  # GET /openapi.json: the public API description
+    assert public["HttpMethod"] == "GET" and "RequestParameters" not in public
+    assert public["AuthorizationType"] == "NONE" and public["Integration"]["Type"] == "AWS_PROXY"
     for method in methods.values():
         props = method["Properties"]
         assert props["AuthorizationType"] == "NONE"
@@ -85,7 +89,10 @@ def test_gateway_errors_are_json_and_name_the_missing_header(resources: dict[str
     }
     assert set(responses) == {"BAD_REQUEST_PARAMETERS", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"}
     missing_key = json.loads(responses["BAD_REQUEST_PARAMETERS"]["ResponseTemplates"]["application/json"])
-    assert missing_key["error"]["field"] == API_KEY_HEADER
+    assert missing_key["error"]["fields"] == [
+        {"field": API_KEY_HEADER, "message": missing_key["error"]["message"]}
+    ]
+    assert responses["BAD_REQUEST_PARAMETERS"]["StatusCode"] == "401"
     assert responses["THROTTLED"]["StatusCode"] == "429"
     for props in responses.values():
         assert "ResponseParameters" not in props  # no CORS headers unless CORS is configured
@@ -105,7 +112,7 @@ def test_cors_preflight_when_origins_are_given_needs_no_key(variant_resources: d
         for m in of_type(variant_resources, "AWS::ApiGateway::Method").values()
         if m["Properties"]["HttpMethod"] == "OPTIONS"
     ]
-    assert len(options) == 2
+    assert len(options) == 3  # /, /{proxy+} and /openapi.json
     for props in options:
         assert "RequestParameters" not in props
         headers = props["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
@@ -120,7 +127,7 @@ def test_api_invokes_only_report_api(resources: dict[str, Any], default: Synthes
         for p in of_type(resources, "AWS::Lambda::Permission").values()
         if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
-    assert len(permissions) == 2
+    assert len(permissions) == 3  # ANY /, ANY /{proxy+}, GET /openapi.json
     for props in permissions:
         assert props["FunctionName"] == {"Fn::GetAtt": [report_api, "Arn"]}
         assert "/test-invoke-stage/" not in json.dumps(props["SourceArn"])

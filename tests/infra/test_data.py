@@ -96,7 +96,8 @@ def test_bucket_is_private_encrypted_ssl_only_and_expires(template: Template, de
                             "ExpirationInDays": default.stack.config.retention_days + 1,
                             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
                         }
-                    )
+                    ),
+                    Match.object_like({"Status": "Enabled", "Prefix": "exports/", "ExpirationInDays": 1}),
                 ]
             },
         },
@@ -124,8 +125,9 @@ def test_bucket_is_private_encrypted_ssl_only_and_expires(template: Template, de
 
 def test_bucket_expiry_follows_retention_days(variant_resources: dict[str, Any]) -> None:
     (bucket,) = of_type(variant_resources, "AWS::S3::Bucket").values()
-    (rule,) = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
-    assert rule["ExpirationInDays"] == 91
+    rule, exports = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule["ExpirationInDays"] == 91 and "Prefix" not in rule
+    assert exports["Prefix"] == "exports/" and exports["ExpirationInDays"] == 1
 
 
 def test_functions_get_the_table_and_bucket_names(resources: dict[str, Any], default: Synthesized) -> None:

@@ -100,7 +100,7 @@ def up(
     options: StackOptions,
     out: TextIO = sys.stdout,
     stop: threading.Event | None = None,
-    api_port: int | None = 8765,
+    api_port: int | None = 0,
 ) -> int:
     """Keep the stack running and fire the service on its schedule until Ctrl-C; serve the report
     API on 127.0.0.1:`api_port` (None: no API)."""

@@ -20,24 +20,6 @@ from syncline.store import METER
 
 TENANT = "demo"
 SERVICE = "shop-orders-to-warehouse"
-REPORT_COLUMNS = [
-    "sync_id",
-    "run_id",
-    "service_id",
-    "status",
-    "reference",
-    "source_id",
-    "endpoint_id",
-    "attempts",
-    "error_code",
-    "error_message",
-    "source_system",
-    "source_entity",
-    "destination_system",
-    "destination_entity",
-    "created_at",
-    "updated_at",
-]
 
 
 # What the demo warehouse wants: its own field names, line items mapped to lines.
@@ -104,17 +86,16 @@ class LocalStack:
         return self.run(run_id)
 
     def write_report(self, run_id: str, path: Path) -> int:
+        """The run's report rows as CSV, in the same format as the API's export."""
+        from syncline.reports import CSV_COLUMNS, csv_row
+
         path.parent.mkdir(parents=True, exist_ok=True)
-        items = runtime.sync_store().items_of_run(TENANT, SERVICE, run_id)
         count = 0
         with aws.unobserved(), path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(REPORT_COLUMNS)
-            for item in items:
-                row = item.model_dump(mode="json")
-                error = row.pop("last_error") or {}
-                row["error_code"], row["error_message"] = error.get("code", ""), error.get("message", "")
-                writer.writerow([row.get(c) if row.get(c) is not None else "" for c in REPORT_COLUMNS])
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(CSV_COLUMNS)
+            for item in runtime.sync_store().items_of_run(TENANT, SERVICE, run_id):
+                writer.writerow(csv_row(item))
                 count += 1
         return count
 

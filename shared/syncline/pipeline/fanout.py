@@ -67,18 +67,21 @@ def enqueue(queue_url: str, bodies: Sequence[str], *, delay_seconds: int = 0) ->
         return sum(pool.map(send, chunks))
 
 
-def message_body(message: SyncMessage, bucket: str | None) -> str:
-    """Serialise a message; a record too large for SQS goes to S3 (claim check)."""
-    body = message.model_dump_json(exclude_none=True)
-    if len(body.encode()) <= MAX_MESSAGE_BYTES:
-        return body
+def claim_check(message: SyncMessage, bucket: str | None) -> SyncMessage:
+    """A record too large for an SQS message goes to S3; the message carries its key instead."""
+    if len(message.model_dump_json(exclude_none=True).encode()) <= MAX_MESSAGE_BYTES:
+        return message
     if not bucket:
         raise EnqueueError(
             f"record {message.sync_id} is larger than {MAX_MESSAGE_BYTES} bytes and no bucket is set"
         )
     key = f"payloads/{message.tenant_id}/{message.sync_id}.json"
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=json.dumps(message.record).encode())
-    return message.model_copy(update={"record": None, "payload_ref": key}).model_dump_json(exclude_none=True)
+    return message.model_copy(update={"record": None, "payload_ref": key})
+
+
+def message_body(message: SyncMessage, bucket: str | None) -> str:
+    return claim_check(message, bucket).model_dump_json(exclude_none=True)
 
 
 def load_record(message: SyncMessage, bucket: str | None) -> dict[str, Any]:
@@ -148,9 +151,8 @@ def fan_out(
         if sync_id not in existing
     ]
     if items:
-        deps.syncs.put_pending_items(items)
-        bodies = [
-            message_body(
+        messages = [
+            claim_check(
                 SyncMessage(
                     tenant_id=service.tenant_id,
                     service_id=service.service_id,
@@ -162,7 +164,13 @@ def fan_out(
             )
             for item in items
         ]
-        enqueue(deps.sync_queue_url, bodies)
+        # A record kept in S3 is referenced from its row from the start: a resync can resend it.
+        items = [
+            item.model_copy(update={"payload_ref": m.payload_ref}) if m.payload_ref else item
+            for item, m in zip(items, messages, strict=True)
+        ]
+        deps.syncs.put_pending_items(items)
+        enqueue(deps.sync_queue_url, [m.model_dump_json(exclude_none=True) for m in messages])
     change = RunChange(skipped=len(records) - len(items), queued=len(items))
     change.totals[Status.PENDING.value] += len(items)
     return change

@@ -190,3 +190,21 @@ def test_a_pull_that_fails_ends_the_run_failed_and_keeps_the_cursor() -> None:
         assert run.status == RunStatus.FAILED and run.pulled == 0
         assert run.pull_error is not None and run.pull_error.code == "authentication_failed"
         assert runtime.config_store().get_cursor(TENANT, SERVICE) is None
+
+
+def test_a_record_too_large_for_sqs_travels_through_s3() -> None:
+    options = StackOptions(records=3, fail_rate=0.0, permanent_failures=False, mappings=[])
+    with local_stack(options) as stack:
+        big = stack.shop.orders[1]
+        big["notes"] = "n" * 250_000  # SQS takes 256 KB a message
+        run = stack.wait_for_run(stack.fire(), timeout=60)
+        assert run.totals.OK == 3
+        assert stack.warehouse.received[big["id"]]["notes"] == big["notes"]
+        objects = aws.client("s3").list_objects_v2(
+            Bucket=stack.aws.env["SYNCLINE_BUCKET"], Prefix="payloads/"
+        )
+        assert [o["Key"] for o in objects.get("Contents", [])] == [
+            f"payloads/{TENANT}/{i.sync_id}.json"
+            for i in runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)
+            if i.source_id == big["id"]
+        ]
