@@ -7,6 +7,7 @@ Pending (retry) and Failed.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -248,3 +249,17 @@ class Connector(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+ENTITY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,59}")
+
+
+def entity_names(value: list[str] | None) -> list[str] | None:
+    """Validator for a connector's configurable entity list (settings.entities)."""
+    if value is not None:
+        if not value:
+            raise ValueError("must name at least one entity")
+        for name in value:
+            if not ENTITY_NAME.fullmatch(name):
+                raise ValueError(f"invalid entity name {name!r}")
+    return value

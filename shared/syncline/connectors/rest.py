@@ -32,7 +32,7 @@ from syncline.connectors.auth import (
     NoAuth,
     OAuth2ClientCredentials,
 )
-from syncline.connectors.base import ConfigurationError, check_url
+from syncline.connectors.base import ConfigurationError, check_url, entity_names
 from syncline.connectors.http import HttpConnector, HttpSettings, PullSpec, PushSpec
 from syncline.connectors.pagination import (
     CursorPaginator,
@@ -123,13 +123,7 @@ class RestSettings(HttpSettings):
     @field_validator("entities")
     @classmethod
     def _entity_names(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None:
-            if not value:
-                raise ValueError("must name at least one entity")
-            for name in value:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,59}", name):
-                    raise ValueError(f"invalid entity name {name!r}")
-        return value
+        return entity_names(value)
 
 
 class RestConnector(HttpConnector[RestSettings]):

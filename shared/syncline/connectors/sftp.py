@@ -61,6 +61,7 @@ from syncline.connectors.base import (
     SourceRecord,
     TransientError,
     UnreachableError,
+    entity_names,
 )
 from syncline.connectors.http import content_version
 from syncline.connectors.pagination import dig
@@ -138,13 +139,7 @@ class SftpSettings(BaseModel):
     @field_validator("entities")
     @classmethod
     def _entities(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None:
-            if not value:
-                raise ValueError("must name at least one entity")
-            for name in value:
-                if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,59}", name):
-                    raise ValueError(f"invalid entity name {name!r}")
-        return value
+        return entity_names(value)
 
 
 class SftpConnector(Connector):

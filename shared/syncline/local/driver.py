@@ -8,7 +8,6 @@ moves exhausted ones to the dead-letter queue, exactly as on AWS.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import traceback
@@ -40,7 +39,6 @@ class EventSource:
     timeout_seconds: float = SYNC_ITEM_TIMEOUT_SECONDS
     wait_seconds: int = 1
     stats: PollerStats = field(default_factory=PollerStats)
-    busy: int = 0
 
     def queue_arn(self) -> str:
         name = self.queue_url.rsplit("/", 1)[-1]
@@ -62,11 +60,7 @@ class EventSource:
         if not messages:
             return 0
         aws.notify("sqs", "ReceiveMessage", request)
-        self.busy += 1
-        try:
-            self._deliver(sqs, messages)
-        finally:
-            self.busy -= 1
+        self._deliver(sqs, messages)
         return len(messages)
 
     def _deliver(self, sqs: Any, messages: list[dict[str, Any]]) -> None:
@@ -188,7 +182,3 @@ def parse_rate(expression: str | None) -> float | None:
     if not amount.isdigit() or unit not in seconds:
         return None
     return int(amount) * seconds[unit]
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=str)
