@@ -200,8 +200,12 @@ class Connector(ABC):
 
     @classmethod
     def entities_for(cls, settings: BaseModel) -> Mapping[str, frozenset[str]]:
-        """The entities these settings expose (a configurable connector may change the default set)."""
-        return cls.entities
+        """The entities these settings expose: a configurable connector's `settings.entities` (each
+        pulled and pushed) replaces the default set."""
+        names: list[str] | None = getattr(settings, "entities", None)
+        if names is None:
+            return cls.entities
+        return {name: frozenset({"pull", "push"}) for name in names}
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -149,13 +149,6 @@ class RestConnector(HttpConnector[RestSettings]):
         return AUTH_CREDENTIALS[settings.auth]
 
     @classmethod
-    def entities_for(cls, settings: BaseModel) -> Mapping[str, frozenset[str]]:
-        assert isinstance(settings, RestSettings)
-        if settings.entities is None:
-            return cls.entities
-        return {name: frozenset({"pull", "push"}) for name in settings.entities}
-
-    @classmethod
     def describe(cls) -> dict[str, Any]:
         info = super().describe()
         info["credential_fields_by_auth"] = {kind: list(fields) for kind, fields in AUTH_CREDENTIALS.items()}

@@ -189,13 +189,6 @@ class SftpConnector(Connector):
                 ) from None
 
     @classmethod
-    def entities_for(cls, settings: BaseModel) -> Mapping[str, frozenset[str]]:
-        assert isinstance(settings, SftpSettings)
-        if settings.entities is None:
-            return cls.entities
-        return {name: frozenset({"pull", "push"}) for name in settings.entities}
-
-    @classmethod
     def describe(cls) -> dict[str, Any]:
         info = super().describe()
         info["credential_fields_one_of"] = ["password", "private_key"]
