@@ -54,6 +54,30 @@ def _speed_up_moto() -> None:
     SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
 
 
+def _serialise_moto_dynamodb_writes() -> None:
+    """DynamoDB applies each write to an item atomically; moto's threaded server does not lock,
+    so two concurrent UpdateItems on one run row can interleave attribute by attribute and lose
+    a counter delta (seen under CPU load: OK 1000 with Pending 10 left over). One lock around
+    moto's item operations restores DynamoDB's per-item atomicity. Idempotent."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend, "_syncline_locked", False):
+        return
+    lock = threading.RLock()
+    for name in ("put_item", "get_item", "update_item", "delete_item", "transact_write_items"):
+        original = getattr(DynamoDBBackend, name)
+
+        def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                return __original(*args, **kwargs)
+
+        setattr(DynamoDBBackend, name, functools.wraps(original)(locked))
+    DynamoDBBackend._syncline_locked = True  # type: ignore[attr-defined]
+
+
 class LocalAws:
     """Starts moto on a free port, sets the process environment, creates the resources."""
 
@@ -70,6 +94,7 @@ class LocalAws:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         _speed_up_moto()
+        _serialise_moto_dynamodb_writes()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
