@@ -5,7 +5,9 @@ Dialect: `X-Auth-Token`; v3 lists `{"data": [...], "meta": {"pagination": {...}}
 `min_date_modified`; every answer carries `X-Rate-Limit-Requests-Left`,
 `X-Rate-Limit-Time-Reset-Ms`, `X-Rate-Limit-Requests-Quota`, `X-Rate-Limit-Time-Window-Ms`; 429s
 say when the window resets (no Retry-After); v3 errors `{"status", "title", "type", "errors"}`,
-v2 errors `[{"status", "message"}]`.
+v2 errors `[{"status", "message"}]`. Exact list filters: products `sku`, customers `email:in`
+(comma-separated, case-insensitive), v2 orders `external_order_id`; an order's shipments are
+listed at `GET /v2/orders/{id}/shipments` (204 when there are none).
 """
 
 from __future__ import annotations
@@ -167,6 +169,9 @@ class FakeBigCommerce(FakeServer):
         match = re.fullmatch(r"/v2/orders/(\d+)/shipments", path)
         if match and method == "POST":
             return self._shipment(int(match.group(1)), request.json())
+        if match and method == "GET":
+            shipments = [s for s in self.shipments if s["order_id"] == int(match.group(1))]
+            return FakeResponse(200, shipments) if shipments else FakeResponse(204, None)
         raise NotFound
 
     def not_found(self, request: FakeRequest) -> FakeResponse:
@@ -191,6 +196,13 @@ class FakeBigCommerce(FakeServer):
         page, limit = parsed
         since = request.param("date_modified:min")
         selected = [r for r in rows if since is None or _parse_when(r["date_modified"]) >= _parse_when(since)]
+        sku = request.param("sku")
+        if sku is not None:
+            selected = [r for r in selected if r.get("sku") == sku]
+        emails = request.param("email:in")
+        if emails is not None:
+            wanted = {e.strip().casefold() for e in emails.split(",")}
+            selected = [r for r in selected if str(r.get("email", "")).casefold() in wanted]
         chunk, pages = paginate(selected, page, limit)
         links: dict[str, str] = {"current": f"?page={page}&limit={limit}"}
         if page < pages:
@@ -216,6 +228,9 @@ class FakeBigCommerce(FakeServer):
         rows = [
             r for r in self.orders if since is None or _parse_when(r["date_modified"]) >= _parse_when(since)
         ]
+        external = request.param("external_order_id")
+        if external is not None:
+            rows = [r for r in rows if r.get("external_order_id") == external]
         chunk, _ = paginate(rows, page, limit)
         if not chunk:
             return FakeResponse(204, None, {"Content-Type": "application/json"})

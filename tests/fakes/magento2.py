@@ -5,6 +5,7 @@ value|condition_type]`, `searchCriteria[pageSize]`, `searchCriteria[currentPage]
 `searchCriteria[sortOrders]` and answer `{"items", "search_criteria", "total_count"}`; a page
 past the end returns the last page again (as Magento does); times are UTC without an offset
 (`2024-03-01 08:00:00`); errors are `{"message": "... %1 ...", "parameters": [...]}`.
+`POST /order/{id}/ship` answers the new shipment's `entity_id`; `GET /shipments` searches them.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class FakeMagento2(FakeServer):
         lists = {"/orders": "orders", "/products": "products", "/customers/search": "customers"}
         if path in lists and method == "GET":
             return self._search(self.store[lists[path]], request)
+        if path == "/shipments" and method == "GET":
+            return self._search(self.shipments, request)
         match = re.fullmatch(r"/products/([^/]+)", path)
         if match and method == "PUT":
             return self._product(match.group(1), request.json())
@@ -137,7 +140,7 @@ class FakeMagento2(FakeServer):
                     404, "The entity that was requested doesn't exist. Verify the entity and try again."
                 )
             self.next_id += 1
-            self.shipments.append({"id": self.next_id, "order_id": order_id, **(request.json() or {})})
+            self.shipments.append({"entity_id": self.next_id, "order_id": order_id, **(request.json() or {})})
             return FakeResponse(200, self.next_id)
         raise NotFound
 

@@ -7,6 +7,11 @@
   `GET /api/{entity}?per_page=&updated_since=` -> a bare list plus `Link: <...>; rel="next"`, and
   naive `modified` times in the API's local time zone (`updated_since` in the same form).
 
+Both: `POST /{entity}` creates (a row needs `name`) and de-duplicates on the
+`idempotency_header` (a repeat with a key already seen answers the first result and creates
+nothing); `PUT|PATCH /{entity}/{id}` updates; a list takes any row field as an exact filter
+(`GET /orders?number=R-1003`); `GET /{entity}/by-{field}/{value}` answers one row or 404.
+
 Errors: `{"error": {"code": ..., "message": ...}}`; validation:
 `{"message": "Validation failed", "errors": [{"field": ..., "message": ...}]}` (422).
 """
@@ -25,6 +30,7 @@ from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, is
 
 LOCAL_TZ = ZoneInfo("America/New_York")
 LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
+LIST_PARAMS = frozenset({"limit", "cursor", "per_page", "page", "updated_since"})
 
 
 class FakeRest(FakeServer):
@@ -39,6 +45,7 @@ class FakeRest(FakeServer):
         client_secret: str = "client_secret_d34db33f",
         n: int = 7,
         token_lifetime: int = 3600,
+        idempotency_header: str | None = "Idempotency-Key",
     ) -> None:
         super().__init__()
         assert mode in ("cursor", "link")
@@ -68,6 +75,8 @@ class FakeRest(FakeServer):
             self.rows["inventory"].append({"id": f"i{i}", "sku": f"RS-{i}", "available": i, **when})
             self.rows["fulfilments"].append({"id": f"f{i}", "order_id": f"o{i}", **when})
         self.created: list[dict[str, Any]] = []
+        self.idempotency_header = idempotency_header.lower() if idempotency_header else None
+        self.by_key: dict[str, dict[str, Any]] = {}
 
     @property
     def prefix(self) -> str:
@@ -124,20 +133,44 @@ class FakeRest(FakeServer):
             return self._token(request)
         if request.path in ("/", f"{self.prefix}/") and request.method == "GET":
             return FakeResponse(200, {"ok": True})
-        match = re.fullmatch(rf"{self.prefix}/(\w+)", request.path)
+        match = re.fullmatch(rf"{self.prefix}/(\w+)(?:/by-(\w+))?(?:/([^/]+))?", request.path)
         if not match or match.group(1) not in self.rows:
             raise NotFound
-        entity = match.group(1)
-        if request.method == "GET":
+        entity, by, ident = match.groups()
+        if request.method == "GET" and ident is None:
             return self._list(entity, request)
-        if request.method == "POST":
-            body = request.json()
-            if not isinstance(body, dict) or not body.get("name"):
-                return self.fault_response("validation", request, None)
-            row = {**body, "id": f"new-{len(self.created) + 1}"}
-            self.created.append(row)
-            return FakeResponse(201, row)
+        if request.method == "GET" and by:
+            found = next((r for r in self.rows[entity] if str(r.get(by)) == ident), None)
+            if found is None:
+                return self.not_found(request)
+            return FakeResponse(200, found)
+        if request.method == "POST" and ident is None:
+            return self._create(entity, request)
+        if request.method in ("PUT", "PATCH") and ident is not None and not by:
+            row = next((r for r in self.rows[entity] if r["id"] == ident), None)
+            if row is None:
+                return self.not_found(request)
+            row.update(request.json() or {})
+            return FakeResponse(200, row)
         raise NotFound
+
+    def _create(self, entity: str, request: FakeRequest) -> FakeResponse:
+        key = request.headers.get(self.idempotency_header) if self.idempotency_header else None
+        if key and key in self.by_key:
+            return FakeResponse(201, self.by_key[key])  # the first answer again; nothing created
+        body = request.json()
+        if not isinstance(body, dict) or not body.get("name"):
+            return self.fault_response("validation", request, None)
+        now = datetime.now(LOCAL_TZ)
+        when = (
+            {"updated_at": iso_z(now)} if self.mode == "cursor" else {"modified": now.strftime(LOCAL_FORMAT)}
+        )
+        row = {**body, "id": f"new-{len(self.created) + 1}", **when}
+        self.created.append(row)
+        self.rows[entity].append(row)
+        if key:
+            self.by_key[key] = row
+        return FakeResponse(201, row)
 
     def _token(self, request: FakeRequest) -> FakeResponse:
         header = request.headers.get("authorization", "")
@@ -159,6 +192,9 @@ class FakeRest(FakeServer):
 
     def _list(self, entity: str, request: FakeRequest) -> FakeResponse:
         rows = self.rows[entity]
+        for name, values in request.query.items():
+            if name not in LIST_PARAMS:
+                rows = [r for r in rows if str(r.get(name)) == values[0]]
         since = request.param("updated_since")
         if self.mode == "cursor":
             if since:

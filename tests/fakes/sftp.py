@@ -1,7 +1,8 @@
 """A real SFTP server (asyncssh) on 127.0.0.1, serving a temporary folder.
 
 It runs in its own thread and event loop with a generated ed25519 host key, accepts one user by
-password and/or public key, records the SFTP operations it serves, and can deny writes.
+password and/or public key, records the SFTP operations it serves, and can deny writes or play a
+server without the `posix-rename` extension (whose plain rename refuses to replace a file).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class FakeSftpServer:
         self.requests: list[tuple[str, str]] = []
         self.logins: list[tuple[str, str, bool]] = []  # (user, method, ok)
         self.deny_writes = False
+        self.supports_posix_rename = True
         self._expectations: list[tuple[str, re.Pattern[str]]] = []
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -98,6 +100,8 @@ class FakeSftpServer:
                 return super().scandir(path)
 
             def posix_rename(self, oldpath: bytes, newpath: bytes) -> Any:
+                if not fake.supports_posix_rename:
+                    raise asyncssh.SFTPOpUnsupported("posix-rename not supported")
                 fake.record("rename", newpath)
                 return super().posix_rename(oldpath, newpath)
 

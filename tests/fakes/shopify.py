@@ -9,7 +9,9 @@ mutations report problems in `userErrors`; a bad token gets HTTP 401
 `{"errors": "[API] Invalid API key or access token ..."}`.
 
 The root field is recognised from the query text (no GraphQL parser): the first field after
-the operation's opening brace.
+the operation's opening brace. Lookups: `productByIdentifier(identifier: {handle})` (a created
+product gets a handle from its title when it has none, as Shopify does) and
+`fulfillmentOrder(id) { fulfillments { nodes { id trackingInfo { number } } } }`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, is
 
 VERSION = "2025-07"
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+UNKNOWN = object()  # a root field the fake does not know
 
 
 def _cursor(index: int) -> str:
@@ -102,6 +105,7 @@ class FakeShopify(FakeServer):
             )
         self.next_id = 5000
         self.mutations: list[tuple[str, dict[str, Any]]] = []
+        self.fulfillments: dict[str, list[dict[str, Any]]] = {}  # fulfillment order id -> fulfillments
 
     # -- the cost bucket ----------------------------------------------------------------------
 
@@ -193,7 +197,7 @@ class FakeShopify(FakeServer):
         except ValueError as exc:
             error = {"message": str(exc), "extensions": {"code": "BAD_USER_INPUT"}}
             return FakeResponse(200, {"errors": [error], "extensions": {"cost": cost}})
-        if data is None:
+        if data is UNKNOWN:
             return FakeResponse(
                 200,
                 {
@@ -213,13 +217,18 @@ class FakeShopify(FakeServer):
             return {"name": "Fake Shopify store"}
         if root in self.nodes:
             return self._connection(self.nodes[root], variables)
+        if root == "productByIdentifier":
+            handle = (variables.get("identifier") or {}).get("handle")
+            return next((p for p in self.nodes["products"] if p.get("handle") == handle), None)
+        if root == "fulfillmentOrder":
+            return {"fulfillments": {"nodes": self.fulfillments.get(str(variables.get("id")), [])}}
         if root in ("productCreate", "productUpdate"):
             return self._product(root, variables.get("product") or {})
         if root in ("inventoryAdjustQuantities", "inventorySetQuantities"):
             return self._inventory(root, variables.get("input") or {})
         if root == "fulfillmentCreate":
             return self._fulfillment(variables.get("fulfillment") or {})
-        return None
+        return UNKNOWN
 
     def _connection(self, nodes: list[dict[str, Any]], variables: dict[str, Any]) -> dict[str, Any]:
         first = int(variables.get("first") or 0)
@@ -256,6 +265,7 @@ class FakeShopify(FakeServer):
                 }
             self.next_id += 1
             node = {
+                "handle": re.sub(r"[^a-z0-9]+", "-", product["title"].lower()).strip("-"),
                 **product,
                 "id": f"gid://shopify/Product/{self.next_id}",
                 "updatedAt": iso_z(datetime.now(UTC)),
@@ -310,7 +320,11 @@ class FakeShopify(FakeServer):
                 "userErrors": [{"field": ["fulfillment"], "message": "Fulfillment order does not exist."}],
             }
         self.next_id += 1
-        return {
-            "fulfillment": {"id": f"gid://shopify/Fulfillment/{self.next_id}", "status": "SUCCESS"},
-            "userErrors": [],
+        node = {
+            "id": f"gid://shopify/Fulfillment/{self.next_id}",
+            "status": "SUCCESS",
+            "trackingInfo": [fulfillment["trackingInfo"]] if fulfillment.get("trackingInfo") else [],
         }
+        for group in groups:
+            self.fulfillments.setdefault(group["fulfillmentOrderId"], []).append(node)
+        return {"fulfillment": {"id": node["id"], "status": node["status"]}, "userErrors": []}

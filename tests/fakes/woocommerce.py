@@ -3,7 +3,9 @@
 Dialect: Basic auth or `consumer_key`/`consumer_secret` query parameters; `page`/`per_page`
 (1..100) with `X-WP-Total`/`X-WP-TotalPages` and `Link` headers; `modified_after` (exclusive) with
 `dates_are_gmt`; `date_modified` in the site's time zone (naive) and `date_modified_gmt` (naive
-UTC); errors as `{"code", "message", "data": {"status", "params"}}`.
+UTC); errors as `{"code", "message", "data": {"status", "params"}}`. List filters: `sku`
+(products), `email` (customers, case-insensitive as MySQL compares), `search` (orders: a fuzzy
+substring match on the id, number and billing e-mail, as WooCommerce's order search is).
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def _gmt(value: datetime) -> str:
 
 def _error(status: int, code: str, message: str, **data: Any) -> FakeResponse:
     return FakeResponse(status, {"code": code, "message": message, "data": {"status": status, **data}})
+
+
+def _searchable(row: dict[str, Any]) -> list[Any]:
+    billing = row.get("billing")
+    email = billing.get("email") if isinstance(billing, dict) else None
+    return [row.get("id"), row.get("number"), row.get("email"), email]
 
 
 class FakeWooCommerce(FakeServer):
@@ -153,6 +161,12 @@ class FakeWooCommerce(FakeServer):
         sku = request.param("sku")
         if sku is not None:
             rows = [r for r in rows if r.get("sku") == sku]
+        email = request.param("email")
+        if email is not None:
+            rows = [r for r in rows if str(r.get("email", "")).casefold() == email.casefold()]
+        search = (request.param("search") or "").casefold()
+        if search:
+            rows = [r for r in rows if any(search in str(v).casefold() for v in _searchable(r))]
         rows.sort(key=lambda r: r["id"])
         chunk, pages = paginate(rows, page, per_page)
         headers = {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(pages)}
@@ -177,6 +191,8 @@ class FakeWooCommerce(FakeServer):
             self.next_id += 1
             stamps = {"date_modified": _local(now), "date_modified_gmt": _gmt(now)}
             created = {**body, "id": self.next_id, **stamps}
+            if entity == "orders":
+                created["number"] = str(self.next_id)  # read-only: WooCommerce numbers the order
             self.store[entity].append(created)
             return FakeResponse(201, created)
         row = self._find(entity, ident)

@@ -239,8 +239,35 @@ class Connector(ABC):
         """One page of records of `entity` changed since the cursor `since`."""
 
     @abstractmethod
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
-        """Create or update one record; return the destination's id."""
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
+        """Create or update one record; return the destination's id.
+
+        idempotency_key: a stable key for this record's sync (the pipeline passes its sync id, a 24-char
+        hex string) sent on every push where the system accepts one, so a repeat is de-duplicated by the
+        destination.
+        ambiguous: an earlier attempt of this very push may have reached the destination without us
+        seeing the answer (timeout, crash after sending). A connector whose system has no idempotency key
+        then looks the record up at the destination first (find_existing) and returns the existing
+        record's id instead of creating it again.
+        """
+
+    def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
+        """The record as the destination already has it (created by an earlier push), or None.
+        Default: None (the system offers no way to look it up)."""
+        return None
+
+    @property
+    def max_push_seconds(self) -> float:
+        """How long one push can take at most: the pipeline starts a push only with this much
+        time left in the invocation."""
+        return 30.0
 
     def check(self) -> None:  # noqa: B027 - optional override
         """A cheap authenticated call; raises a ConnectorError when the system is not usable."""

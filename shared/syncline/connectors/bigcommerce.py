@@ -5,6 +5,12 @@ Base URL: `https://api.bigcommerce.com/stores/{store_hash}`. Credential `access_
 page until a short page (or 204). Every response carries `X-Rate-Limit-Requests-Left` and
 `X-Rate-Limit-Time-Reset-Ms`: when the window is (nearly) used up, the connector's bucket is
 blocked until the reset, and a 429 waits for the reset (bounded) or raises RateLimitedError.
+
+The API takes no idempotency key. Updates by id and absolute inventory adjustments are
+idempotent; before an ambiguous create the connector looks the record up with a documented
+filter and matches exactly: products by `sku` (v3 catalog), customers by `email:in` (v3), orders
+by `external_order_id` (v2; writable on create, so map the source order's id to it: an order
+without one is not looked up), shipments among the order's shipments by `tracking_number`.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from syncline.connectors.base import PermanentError, PushResult
 from syncline.connectors.http import (
     HttpConnector,
     HttpSettings,
+    LookupSpec,
     PullSpec,
     PushSpec,
     ResponseClassifier,
@@ -30,6 +37,14 @@ from syncline.connectors.pagination import PageNumberPaginator, dig
 
 BOTH = frozenset({"pull", "push"})
 PUSH = frozenset({"push"})
+LOOKUPS = {
+    "products": LookupSpec("/v3/catalog/products", "sku", {"sku": "{sku}"}, records_path="data"),
+    "customers": LookupSpec(
+        "/v3/customers", "email", {"email:in": "{email}"}, records_path="data", ignore_case=True
+    ),
+    "orders": LookupSpec("/v2/orders", "external_order_id", {"external_order_id": "{external_order_id}"}),
+    "fulfilments": LookupSpec("/v2/orders/{order_id}/shipments", "tracking_number"),
+}
 
 
 class BigCommerceSettings(HttpSettings):
@@ -143,14 +158,27 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             return PushSpec("/v2/orders", update_path="/v2/orders/{id}", endpoint_id_path="id")
         return super().push_spec(entity)
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def lookup_spec(self, entity: str) -> LookupSpec | None:
+        return LOOKUPS.get(entity)
+
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"bigcommerce: a {entity} record must be a JSON object"))
         with self.parsing(f"{entity} record"):
-            return self._push(entity, record)
+            return self._push(entity, record, ambiguous)
 
-    def _push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def _push(self, entity: str, record: dict[str, Any], ambiguous: bool) -> PushResult:
+        creates = entity == "fulfilments" or (entity == "customers" and not record.get("id"))
+        if creates and ambiguous and (existing := self.find_existing(entity, record)) is not None:
+            return existing
         if entity == "customers":
             # v3 customers take and return lists, both for create (POST) and update (PUT).
             method = "PUT" if record.get("id") else "POST"
@@ -174,4 +202,4 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             )
             ident = dig(body, "id")
             return PushResult(endpoint_id=str(ident) if ident is not None else None)
-        return self.push_with(self.push_spec(entity), entity, record)
+        return self.push_with(self.push_spec(entity), entity, record, ambiguous=ambiguous)

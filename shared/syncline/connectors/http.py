@@ -13,6 +13,12 @@ Classification (drives Pending vs Failed in sync_item and the report's reason):
 * other 4xx -> `PermanentError` with the system's own error message
 * a redirect -> `PermanentError` (a wrong base URL; credentials are never sent to another host)
 
+Repeatable pushes: a connector whose system de-duplicates on an idempotency header names it
+(`idempotency_header_name()`); every push then carries the pipeline's key, and such a POST is
+retried on transient errors like a GET. Systems without one declare a `LookupSpec` per entity:
+an ambiguous create (an earlier attempt may have gone through) first looks the record up and
+returns the existing id instead of creating it again. Updates by id are idempotent already.
+
 Waiting is bounded: one call sleeps at most `max_wait_seconds` in total (rate budget,
 `Retry-After`, retry backoff). A longer wait raises `RateLimitedError(retry_after=...)` so the
 pipeline puts the message back with that delay instead of a Lambda sleeping.
@@ -23,8 +29,9 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -236,8 +243,11 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep = time.sleep,
+        idempotency_header: str | None = None,
     ) -> None:
         self.system = system
+        # A POST carrying this header is de-duplicated by the destination: safe to send again.
+        self.idempotency_header = idempotency_header
         self.base_url = httpx.URL(base_url)
         self.classifier = classifier
         self.settings = settings
@@ -289,6 +299,9 @@ class HttpClient:
     ) -> httpx.Response:
         """Send one logical request; return a 2xx response or raise a classified, redacted error."""
         method = method.upper()
+        keyed = bool(
+            self.idempotency_header and headers and self.idempotency_header in httpx.Headers(headers)
+        )
         self._check_origin(url)
         wait_left = self.settings.max_wait_seconds if max_wait is None else max(0.0, max_wait)
         path = self._path(url)
@@ -303,7 +316,7 @@ class HttpClient:
                     if error is None and response is not None:
                         return response
                     assert error is not None
-                    wait = self._retry_wait(error, attempt, method, safe)
+                    wait = self._retry_wait(error, attempt, method, safe or keyed)
                     self.redactor.scrub(error)
                     if wait is not None and wait <= wait_left:
                         attempt += 1
@@ -416,6 +429,26 @@ class PullSpec:
 
 
 @dataclass(frozen=True)
+class LookupSpec:
+    """How `find_existing` finds a record an earlier push created: one GET, then an exact match.
+
+    `path` and the values of `params` may name fields of the pushed record in braces
+    (`/v2/orders/{order_id}/shipments`, `{"sku": "{sku}"}`); a record lacking one cannot be looked
+    up (None). The rows are read at `records_path` (None: the body; a single object is one row); the
+    first row whose `row_field` equals the record's `match` value exactly gives the id.
+    """
+
+    path: str
+    match: str  # dot path of the identifying value in the record
+    params: Mapping[str, str] = field(default_factory=dict)
+    row_field: str | None = None  # dot path of that value in a row (default: `match`)
+    records_path: str | None = None
+    id_field: str = "id"
+    ignore_case: bool = False  # e-mail addresses
+    not_found_is_none: bool = False  # a 404 means "no such record" (a GET by key), not a bad path
+
+
+@dataclass(frozen=True)
 class PushSpec:
     """How one entity is pushed: create (and optionally update) request and the id in the answer."""
 
@@ -501,6 +534,7 @@ class HttpConnector(Connector, Generic[S]):
             headers=self.headers(),
             transport=transport,
             sleep=sleep,
+            idempotency_header=self.idempotency_header_name(),
         )
 
     # -- declarations (override) -------------------------------------------------------------
@@ -523,6 +557,14 @@ class HttpConnector(Connector, Generic[S]):
     def push_spec(self, entity: str) -> PushSpec:
         raise PermanentError(f"{self.system} cannot push {entity!r}")
 
+    def lookup_spec(self, entity: str) -> LookupSpec | None:
+        """How an ambiguous create of `entity` is looked up first; None: it cannot be."""
+        return None
+
+    def idempotency_header_name(self) -> str | None:
+        """The request header the system de-duplicates pushes on; None: it has none."""
+        return None
+
     def since_params(self, entity: str, spec: PullSpec, since: datetime) -> dict[str, Any]:
         """Query parameters of the server-side "changed since" filter."""
         return {}
@@ -541,13 +583,61 @@ class HttpConnector(Connector, Generic[S]):
     def max_concurrency(self) -> int:
         return self.config.max_concurrency
 
+    @property
+    def max_push_seconds(self) -> float:
+        """How long one push can take: connecting, waiting for the answer, and the waits the
+        client allows itself (rate budget, Retry-After, backoff)."""
+        cfg = self.config
+        return cfg.connect_timeout_seconds + cfg.timeout_seconds + cfg.max_wait_seconds
+
     def pull(self, entity: str, since: str | None, page: str | None, page_size: int) -> Page:
         self.require(entity, "pull")
         return self.pull_with(self.pull_spec(entity), entity, since, page, page_size)
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
-        return self.push_with(self.push_spec(entity), entity, record)
+        return self.push_with(
+            self.push_spec(entity), entity, record, idempotency_key=idempotency_key, ambiguous=ambiguous
+        )
+
+    def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
+        spec = self.lookup_spec(entity)
+        value = dig(record, spec.match) if spec else None
+        if spec is None or value in (None, "") or isinstance(value, dict | list):
+            return None
+        path = fill(spec.path, record, path_id)
+        params = {name: fill(template, record, str) for name, template in spec.params.items()}
+        if path is None or None in params.values():
+            return None
+        try:
+            response = self.client.request("GET", path, params=params)
+        except PermanentError as exc:
+            if spec.not_found_is_none and exc.status_code == 404:
+                return None
+            raise
+        body = self.client.json(response)
+        with self.parsing(f"{entity} lookup"):
+            rows = dig(body, spec.records_path) if spec.records_path else body
+            if rows is None and isinstance(body, dict):
+                rows = body  # a GET by key answering the record itself
+            for row in rows if isinstance(rows, list) else [rows]:
+                found = dig(row, spec.row_field or spec.match) if isinstance(row, dict) else None
+                ident = dig(row, spec.id_field) if isinstance(row, dict) else None
+                if same(found, value, spec.ignore_case) and ident not in (None, ""):
+                    return PushResult(endpoint_id=str(ident))
+        return None
+
+    def idempotency_headers(self, key: str | None) -> dict[str, str]:
+        """The header carrying `key`, when the system takes one and a key is given."""
+        name = self.idempotency_header_name()
+        return {name: key} if name and key else {}
 
     def check(self) -> None:
         self.client.request("GET", self.check_path)
@@ -651,16 +741,30 @@ class HttpConnector(Connector, Generic[S]):
             records = [r for r in records if _not_before(r.version, since_dt)]
         return self.make_page(records, next_state, watermark, since)
 
-    def push_with(self, spec: PushSpec, entity: str, record: dict[str, Any]) -> PushResult:
+    def push_with(
+        self,
+        spec: PushSpec,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"{self.system}: a {entity} record must be a JSON object"))
         ident = record.get(spec.id_field) if spec.update_path else None
+        headers = self.idempotency_headers(idempotency_key)
         if spec.update_path and ident not in (None, ""):
             method, path = spec.update_method, spec.update_path.replace("{id}", path_id(ident))
         else:
             method, path = spec.method, spec.path
+            # A create the system cannot de-duplicate: find what an earlier attempt made.
+            if ambiguous and method == "POST" and not headers:
+                existing = self.find_existing(entity, record)
+                if existing is not None:
+                    return existing
         payload = {spec.envelope: record} if spec.envelope else record
-        response = self.client.request(method, path, json=payload)
+        response = self.client.request(method, path, json=payload, headers=headers or None)
         try:
             body = response.json() if response.content else None
         except ValueError:
@@ -671,6 +775,33 @@ class HttpConnector(Connector, Generic[S]):
         if endpoint_id in (None, "") and ident not in (None, ""):
             endpoint_id = ident
         return PushResult(endpoint_id=str(endpoint_id) if endpoint_id not in (None, "") else None)
+
+
+_PLACEHOLDER = re.compile(r"\{([\w.-]+)\}")
+
+
+def fill(template: str, record: dict[str, Any], encode: Callable[[Any], str]) -> str | None:
+    """`template` with each `{field}` replaced by the record's value (encoded); None if one is missing."""
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = dig(record, match.group(1))
+        if found in (None, "") or isinstance(found, dict | list):
+            missing = True
+            return ""
+        return encode(found)
+
+    text = _PLACEHOLDER.sub(value, template)
+    return None if missing else text
+
+
+def same(found: Any, wanted: Any, ignore_case: bool = False) -> bool:
+    """An exact match of two identifying values (`42` and `"42"` are the same id)."""
+    if found in (None, "") or isinstance(found, dict | list):
+        return False
+    a, b = str(found), str(wanted)
+    return a.casefold() == b.casefold() if ignore_case else a == b
 
 
 def path_id(value: Any) -> str:

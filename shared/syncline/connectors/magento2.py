@@ -7,6 +7,12 @@ Magento stores and returns times in UTC without an offset (`2024-03-01 08:00:00`
 `timestamps_in_utc: false` for an installation that returns store-local times, which are then
 read in the connector's time zone. Error messages come with `%1`/`%name` placeholders and
 `parameters`, which are filled in.
+
+The API takes no idempotency key. Products are PUT by SKU (create or update: idempotent), stock
+is set (`source-items`), customers are updated by id; before an ambiguous create the connector
+looks the record up through `searchCriteria` and matches exactly: customers by `email`,
+shipments among the order's shipments (`order_id`) by the first track's `track_number` (a
+shipment without a track is not looked up). Orders are pulled only.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from syncline.connectors.base import PermanentError, PushResult
 from syncline.connectors.http import (
     HttpConnector,
     HttpSettings,
+    LookupSpec,
     PullSpec,
     PushSpec,
     ResponseClassifier,
@@ -77,6 +84,24 @@ def _pages() -> PageNumberPaginator:
         "searchCriteria[currentPage]", "searchCriteria[pageSize]", total_items_path="total_count"
     )
 
+
+def _where(field_name: str, value: str) -> dict[str, str]:
+    """One `eq` filter of a searchCriteria query."""
+    return {f"{FILTER}[field]": field_name, f"{FILTER}[value]": value, f"{FILTER}[condition_type]": "eq"}
+
+
+LOOKUPS = {
+    "customers": LookupSpec(
+        "/customers/search", "email", _where("email", "{email}"), records_path="items", ignore_case=True
+    ),
+    "fulfilments": LookupSpec(
+        "/shipments",
+        "tracks.0.track_number",
+        _where("order_id", "{order_id}"),
+        records_path="items",
+        id_field="entity_id",
+    ),
+}
 
 SORT = {
     "searchCriteria[sortOrders][0][field]": "updated_at",
@@ -148,15 +173,25 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
             return PushSpec("/customers", update_path="/customers/{id}", envelope="customer")
         return super().push_spec(entity)
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def lookup_spec(self, entity: str) -> LookupSpec | None:
+        return LOOKUPS.get(entity)
+
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"magento2: a {entity} record must be a JSON object"))
         with self.parsing(f"{entity} record"):
-            return self._push(entity, record)
+            return self._push(entity, record, ambiguous)
 
-    def _push(self, entity: str, record: dict[str, Any]) -> PushResult:
-        if entity == "inventory":
+    def _push(self, entity: str, record: dict[str, Any], ambiguous: bool) -> PushResult:
+        if entity == "inventory":  # sets the quantity: a repeat changes nothing
             sku = record.get("sku")
             quantity = record.get("quantity")
             if not sku or quantity is None:
@@ -174,9 +209,11 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
             order_id = record.get("order_id")
             if not order_id:
                 raise self.fail(PermanentError("magento2: a fulfilment record needs order_id"))
+            if ambiguous and (existing := self.find_existing(entity, record)) is not None:
+                return existing
             shipment = {k: v for k, v in record.items() if k != "order_id"}
             body = self.client.json(
                 self.client.request("POST", f"/order/{path_id(order_id)}/ship", json=shipment)
             )
             return PushResult(endpoint_id=str(body) if isinstance(body, int | str) and body != "" else None)
-        return self.push_with(self.push_spec(entity), entity, record)
+        return self.push_with(self.push_spec(entity), entity, record, ambiguous=ambiguous)

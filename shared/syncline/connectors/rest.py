@@ -13,6 +13,19 @@ offset | link | none, with `has_more_field`, `page_start`, `total_pages_field`,
 `total_pages_header`, `total_field`, `total_header`), `since_format` (iso | local | epoch),
 `update_path` / `update_method`, `entities`, `headers`, and the rate budget of every HTTP
 connector (`requests_per_second`, `burst`, `max_concurrency`, `max_wait_seconds`, timeouts).
+
+Repeatable pushes: every push carries the pipeline's idempotency key in `idempotency_header`
+(default `Idempotency-Key`), and a POST with it is retried after a transient error like a GET.
+For an API that ignores such a header, set it to null and describe a lookup instead, used before
+a create (POST) that an earlier attempt may have made:
+
+* `lookup_field`: the record's field (dot path) that identifies it at the destination, matched
+  exactly in the answer (default: `reference_field`);
+* `lookup_path`: the GET path, `{entity}` and `{value}` (that field's value) replaced: a list
+  filter `/{entity}` with `lookup_param: reference` (GET `/orders?reference=R-1`), or a GET by
+  key `/{entity}/by-reference/{value}` (a 404 there means "not created yet");
+* the answer is a list at `records_path` (as a pull page) or the record itself; the id is the
+  matching row's `id_field`.
 """
 
 from __future__ import annotations
@@ -33,7 +46,7 @@ from syncline.connectors.auth import (
     OAuth2ClientCredentials,
 )
 from syncline.connectors.base import ConfigurationError, check_url, entity_names
-from syncline.connectors.http import HttpConnector, HttpSettings, PullSpec, PushSpec
+from syncline.connectors.http import HttpConnector, HttpSettings, LookupSpec, PullSpec, PushSpec
 from syncline.connectors.pagination import (
     CursorPaginator,
     LinkHeaderPaginator,
@@ -102,8 +115,25 @@ class RestSettings(HttpSettings):
     oauth_client_auth: Literal["basic", "body"] = "basic"
     entities: list[str] | None = Field(default=None, description="entity names (default: the usual five)")
     headers: dict[str, str] = Field(default_factory=dict, description="extra static, non-secret headers")
+    idempotency_header: str | None = Field(
+        default="Idempotency-Key",
+        pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]*$",
+        description="header carrying each push's idempotency key, which the API de-duplicates on; "
+        "null or '' when the API has none (then lookup_path makes repeated creates safe)",
+    )
+    lookup_path: str | None = Field(
+        default=None,
+        description="GET path finding a record an earlier push created ({entity}, {value} replaced); "
+        "used before an ambiguous create when no idempotency header is sent",
+    )
+    lookup_param: str | None = Field(default=None, description="query parameter carrying the lookup value")
+    lookup_field: str | None = Field(
+        default=None,
+        pattern=r"^[\w.-]+$",
+        description="record field (dot path) matched exactly in the lookup answer (else reference_field)",
+    )
 
-    @field_validator("pull_path", "push_path", "update_path", "check_path")
+    @field_validator("pull_path", "push_path", "update_path", "check_path", "lookup_path")
     @classmethod
     def _path(cls, value: str | None) -> str | None:
         if value is not None and (
@@ -111,6 +141,11 @@ class RestSettings(HttpSettings):
         ):
             raise ValueError("must be a path starting with / (relative to the base URL)")
         return value
+
+    @field_validator("idempotency_header")
+    @classmethod
+    def _optional_header(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("headers")
     @classmethod
@@ -141,6 +176,11 @@ class RestConnector(HttpConnector[RestSettings]):
             if not parsed.token_url:
                 raise ConfigurationError("settings.token_url", "required when auth is oauth2")
             check_url(parsed.token_url, field_name="settings.token_url", schemes=("http", "https"))
+        if parsed.lookup_path:
+            if not (parsed.lookup_field or parsed.reference_field):
+                raise ConfigurationError("settings.lookup_field", "required with lookup_path")
+            if "{value}" not in parsed.lookup_path and not parsed.lookup_param:
+                raise ConfigurationError("settings.lookup_param", "required when lookup_path has no {value}")
         return parsed
 
     @classmethod
@@ -250,4 +290,22 @@ class RestConnector(HttpConnector[RestSettings]):
             update_method=s.update_method,
             id_field=s.id_field,
             endpoint_id_path=s.endpoint_id_field,
+        )
+
+    def idempotency_header_name(self) -> str | None:
+        return self.config.idempotency_header
+
+    def lookup_spec(self, entity: str) -> LookupSpec | None:
+        s = self.config
+        match = s.lookup_field or s.reference_field
+        if not s.lookup_path or not match:
+            return None
+        value = "{" + match + "}"  # filled from the record by find_existing
+        return LookupSpec(
+            path=s.lookup_path.replace("{entity}", entity).replace("{value}", value),
+            match=match,
+            params={s.lookup_param: value} if s.lookup_param else {},
+            records_path=s.records_path or None,
+            id_field=s.id_field,
+            not_found_is_none="{value}" in s.lookup_path,
         )

@@ -14,7 +14,13 @@ lists/objects or JSON Lines; `id_field`, `reference_field` and `updated_field` p
 
 Push writes one file per record to `outbound_path` (written under a hidden `.part` name, then
 renamed, so a reader never sees half a file) and returns the file name as `endpoint_id` with
-status Sent. `confirmations(entity)` later reports which files the destination accepted:
+status Sent. The name comes from `filename_template` (`{entity}`, `{id}`, `{ext}`, and `{key}`,
+`{stamp}`, `{uuid}`). With an idempotency key, `{key}`, `{stamp}` and `{uuid}` all become the key,
+so a repeated push writes the same name again (replacing the file, not adding a second one) and
+its confirmation still maps to the endpoint id; without one they are the time and a random
+suffix. An ambiguous repeat in `listing` mode first checks whether the destination has already
+moved the file to `confirmation_path` or `rejected_path`, and then does not drop it again.
+`confirmations(entity)` later reports which files the destination accepted:
 
 * `confirmation_mode: file` (default): files in `confirmation_path` (JSON, JSON Lines or CSV) with
   one entry per pushed file: `file` (or `endpoint_id`), `status` (ok/success/accepted/... or
@@ -76,7 +82,7 @@ OK_WORDS = frozenset(
     {"ok", "success", "succeeded", "accepted", "processed", "done", "true", "1", "imported", "yes"}
 )
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]*)\}")
-TEMPLATE_FIELDS = frozenset({"entity", "id", "stamp", "ext", "uuid"})
+TEMPLATE_FIELDS = frozenset({"entity", "id", "stamp", "ext", "uuid", "key"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 PARTIAL_SUFFIXES = (".part", ".tmp", ".filepart", ".partial", ".crdownload")
 
@@ -431,15 +437,20 @@ class SftpConnector(Connector):
 
     # -- push ---------------------------------------------------------------------------------
 
-    def filename(self, entity: str, record: dict[str, Any]) -> str:
+    def filename(self, entity: str, record: dict[str, Any], key: str | None = None) -> str:
+        """The pushed file's name; with an idempotency key the same for every repeat of the push."""
         ident = record.get(self.config.id_field)
         now = datetime.now(UTC)
+        stamp = now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond:06d}"
+        unique = uuid.uuid4().hex[:12]
+        safe_key = _UNSAFE.sub("_", key)[:80] if key else None
         values = {
             "entity": entity,
             "id": _UNSAFE.sub("_", str(ident))[:80] if ident not in (None, "") else "record",
-            "stamp": now.strftime("%Y%m%dT%H%M%S") + f"{now.microsecond:06d}",
+            "stamp": safe_key or stamp,
             "ext": self.config.file_format,
-            "uuid": uuid.uuid4().hex[:12],
+            "uuid": safe_key or unique,
+            "key": safe_key or f"{stamp}-{unique}",
         }
         name = _TEMPLATE_FIELD.sub(lambda m: values[m.group(1)], self.config.filename_template)
         return _UNSAFE.sub("_", name).lstrip(".") or f"{entity}-{values['uuid']}"
@@ -454,7 +465,14 @@ class SftpConnector(Connector):
             return buffer.getvalue().encode(self.config.encoding)
         return json.dumps(record, ensure_ascii=False, default=str, indent=1).encode(self.config.encoding)
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.redactor.scrub(PermanentError(f"sftp: a {entity} record must be a JSON object"))
@@ -464,10 +482,20 @@ class SftpConnector(Connector):
             raise self.redactor.scrub(
                 PermanentError(f"sftp: cannot write the record as {self.config.file_format}: {exc}")
             ) from None
-        name = self.filename(entity, record)
+        name = self.filename(entity, record, idempotency_key)
         folder = self.folder(self.config.outbound_path, entity)
-        self._run(lambda sftp: self._write(sftp, folder, name, content))
+        if not (ambiguous and idempotency_key and self._run(lambda sftp: self._taken(sftp, entity, name))):
+            self._run(lambda sftp: self._write(sftp, folder, name, content))
         return PushResult(endpoint_id=name, status="Sent")
+
+    async def _taken(self, sftp: asyncssh.SFTPClient, entity: str, name: str) -> bool:
+        """Whether the destination already moved the file `name` away (listing mode only)."""
+        if self.config.confirmation_mode != "listing":
+            return False  # `file` mode: nowhere to look; the same name is written again
+        for template in (self.config.confirmation_path, self.config.rejected_path):
+            if await sftp.exists(posixpath.join(self.folder(template, entity), name)):
+                return True
+        return False
 
     async def _write(self, sftp: asyncssh.SFTPClient, folder: str, name: str, content: bytes) -> None:
         if folder not in self._made_dirs:
@@ -478,8 +506,10 @@ class SftpConnector(Connector):
         async with sftp.open(partial, "wb") as handle:
             await handle.write(content)
         try:
-            await sftp.posix_rename(partial, final)
+            await sftp.posix_rename(partial, final)  # replaces a file of a repeated push
         except asyncssh.SFTPOpUnsupported:
+            if await sftp.exists(final):  # a plain SFTP rename does not replace
+                await sftp.remove(final)
             await sftp.rename(partial, final)
 
     # -- confirmations --------------------------------------------------------------------------

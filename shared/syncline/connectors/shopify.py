@@ -10,6 +10,14 @@ app's bucket is and how fast it refills. Before a query the connector estimates 
 bucket holds the query's cost; if not, it sleeps only when the bucket refills within
 `max_wait_seconds`, otherwise it raises RateLimitedError with the computed wait. A `THROTTLED`
 answer is handled the same way.
+
+Mutations take no idempotency key (the 2025-01 schema has no such directive). Product updates
+(by id) and inventory set to a quantity are idempotent; an inventory *delta* is not, and Shopify
+offers no way to find an adjustment made by an earlier attempt. Before an ambiguous create the
+connector looks up what an earlier attempt made and matches exactly: a product by its `handle`
+(`productByIdentifier`; a product pushed without a handle gets one from its title and is not
+looked up), a fulfilment among its fulfilment order's fulfillments by tracking number (one
+without a tracking number is not looked up).
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from syncline.connectors.base import (
     SourceRecord,
     TransientError,
 )
-from syncline.connectors.http import HttpConnector, HttpSettings, decode_page
+from syncline.connectors.http import HttpConnector, HttpSettings, decode_page, same
 from syncline.connectors.pagination import dig
 from syncline.connectors.redact import logger
 from syncline.connectors.timeutil import parse_cursor
@@ -190,6 +198,12 @@ MUTATIONS = {
     " fulfillment { id status } userErrors { field message } } }",
 }
 CHECK_QUERY = "query SynclineCheck { shop { name } }"
+LOOKUP_QUERIES = {
+    "products": "query SynclineProductByHandle($identifier: ProductIdentifierInput!) {"
+    " productByIdentifier(identifier: $identifier) { id handle } }",
+    "fulfilments": "query SynclineFulfillments($id: ID!) { fulfillmentOrder(id: $id) {"
+    " fulfillments(first: 50) { nodes { id trackingInfo(first: 10) { number } } } } }",
+}
 
 
 class ShopifyConnector(HttpConnector[ShopifySettings]):
@@ -347,21 +361,64 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
 
     # -- push --------------------------------------------------------------------------------
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"shopify: a {entity} record must be a JSON object"))
         with self.parsing(f"{entity} record"):
-            if entity == "products":
-                if record.get("id"):
-                    product = {**record, "id": gid("Product", record["id"])}
-                    return self._mutate("productUpdate", {"product": product}, "product.id")
-                return self._mutate("productCreate", {"product": record}, "product.id")
+            if entity == "products" and record.get("id"):
+                product = {**record, "id": gid("Product", record["id"])}
+                return self._mutate("productUpdate", {"product": product}, "product.id")
             if entity == "inventory":
                 return self._push_inventory(record)
+            if ambiguous and (existing := self.find_existing(entity, record)) is not None:
+                return existing
+            if entity == "products":
+                return self._mutate("productCreate", {"product": record}, "product.id")
             return self._mutate(
                 "fulfillmentCreate", {"fulfillment": fulfilment_input(record)}, "fulfillment.id"
             )
+
+    def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
+        with self.parsing(f"{entity} lookup"):
+            if entity == "products":
+                return self._product_by_handle(record)
+            if entity == "fulfilments":
+                return self._fulfilment_by_tracking(record)
+        return None
+
+    def _product_by_handle(self, record: dict[str, Any]) -> PushResult | None:
+        handle = record.get("handle")
+        if not handle:
+            return None
+        variables = {"identifier": {"handle": str(handle)}}
+        node = self.graphql("lookup:products", LOOKUP_QUERIES["products"], variables)["productByIdentifier"]
+        if isinstance(node, dict) and same(node.get("handle"), handle, ignore_case=True):
+            return PushResult(endpoint_id=str(node["id"]))
+        return None
+
+    def _fulfilment_by_tracking(self, record: dict[str, Any]) -> PushResult | None:
+        try:
+            fulfilment = fulfilment_input(record)
+        except PermanentError:
+            return None  # the create says what is missing
+        order = dig(fulfilment, "lineItemsByFulfillmentOrder.0.fulfillmentOrderId")
+        number = dig(fulfilment, "trackingInfo.number")
+        if not order or not number:
+            return None
+        variables = {"id": gid("FulfillmentOrder", order)}
+        data = self.graphql("lookup:fulfilments", LOOKUP_QUERIES["fulfilments"], variables)
+        for node in dig(data, "fulfillmentOrder.fulfillments.nodes") or []:
+            if any(same(info.get("number"), number) for info in node.get("trackingInfo") or []):
+                return PushResult(endpoint_id=str(node["id"]))
+        return None
 
     def _push_inventory(self, record: dict[str, Any]) -> PushResult:
         item = record.get("inventory_item_id") or record.get("inventoryItemId")

@@ -6,6 +6,15 @@ Pages with `page`/`per_page` and the `X-WP-TotalPages` header; "changed since" w
 `modified_after` (+ `dates_are_gmt`) where the API has it, otherwise filtered after reading
 (customers). Versions come from the `*_gmt` fields, which are UTC; the site-local fields are read
 in the connector's time zone when the GMT ones are missing.
+
+The API takes no idempotency key. Updates (PUT by id), stock and fulfilment pushes (PUT) are
+idempotent; before an ambiguous create the connector looks the record up with the documented list
+filters and matches exactly: products by `sku`, customers by `email` (any role). Orders have no
+writable unique field (`number` is read-only), so a created order carries the push's key in a
+meta entry (`syncline_sync_id`; no leading underscore: WordPress treats such keys as protected,
+and WooCommerce 9.6 stopped taking them through the API for customers); the lookup searches the
+billing e-mail (`search`) and matches that entry exactly. An order without a billing e-mail is
+not looked up.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from syncline.connectors.base import PermanentError, PushResult, SourceRecord
 from syncline.connectors.http import (
     HttpConnector,
     HttpSettings,
+    LookupSpec,
     PullSpec,
     PushSpec,
     ResponseClassifier,
@@ -31,6 +41,11 @@ from syncline.connectors.timeutil import normalize
 
 PUSH = frozenset({"push"})
 BOTH = frozenset({"pull", "push"})
+SYNC_META = "syncline_sync_id"  # order meta entry holding the push's idempotency key
+LOOKUPS = {
+    "products": LookupSpec("/products", "sku", {"sku": "{sku}"}),
+    "customers": LookupSpec("/customers", "email", {"email": "{email}", "role": "all"}, ignore_case=True),
+}
 
 
 class WooCommerceSettings(HttpSettings):
@@ -158,7 +173,17 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
             return PushSpec(f"/{entity}", update_path=f"/{entity}/{{id}}")
         return super().push_spec(entity)
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def lookup_spec(self, entity: str) -> LookupSpec | None:
+        return LOOKUPS.get(entity)
+
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         self.require(entity, "push")
         if not isinstance(record, dict):
             raise self.fail(PermanentError(f"woocommerce: a {entity} record must be a JSON object"))
@@ -167,7 +192,24 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
                 return self._push_stock(record)
             if entity == "fulfilments":
                 return self._push_fulfilment(record)
-            return self.push_with(self.push_spec(entity), entity, record)
+            if entity == "orders" and idempotency_key and not record.get("id"):
+                record = with_meta(record, SYNC_META, idempotency_key)
+            return self.push_with(self.push_spec(entity), entity, record, ambiguous=ambiguous)
+
+    def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
+        if entity != "orders":
+            return super().find_existing(entity, record)
+        mark, email = meta_value(record, SYNC_META), dig(record, "billing.email")
+        if not mark or not email:
+            return None
+        # `search` is a fuzzy match (address, e-mail, items): the meta entry decides.
+        params = {"search": email, "per_page": 100, "orderby": "date", "order": "desc"}
+        rows = self.client.json(self.client.request("GET", "/orders", params=params))
+        with self.parsing("orders lookup"):
+            for row in rows if isinstance(rows, list) else []:
+                if meta_value(row, SYNC_META) == mark:
+                    return PushResult(endpoint_id=str(row["id"]))
+        return None
 
     def _product_id(self, record: dict[str, Any]) -> str:
         ident = record.get("product_id") or record.get("id")
@@ -201,3 +243,20 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
             body["meta_data"] = record["meta_data"]
         self.client.request("PUT", f"/orders/{path_id(order_id)}", json=body)
         return PushResult(endpoint_id=str(order_id))
+
+
+def meta_value(row: Any, key: str) -> str | None:
+    """The value of the `meta_data` entry `key` of an order (row or record), as text."""
+    entries = row.get("meta_data") if isinstance(row, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("key") == key and entry.get("value") not in (None, ""):
+            return str(entry["value"])
+    return None
+
+
+def with_meta(record: dict[str, Any], key: str, value: str) -> dict[str, Any]:
+    """A copy of `record` whose `meta_data` holds `key: value` (an existing entry is kept)."""
+    entries = record.get("meta_data", [])
+    if not isinstance(entries, list) or meta_value(record, key) is not None:
+        return record  # a malformed meta_data is the API's to reject
+    return {**record, "meta_data": [*entries, {"key": key, "value": value}]}

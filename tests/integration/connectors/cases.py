@@ -24,6 +24,19 @@ VERSIONS = [to_iso(moment(i)) for i in range(N)]
 
 
 @dataclass
+class Repeats:
+    """Repeatable pushes of one entity, each with an idempotency key and `ambiguous=True`: a new
+    create pushed twice, a create of a record the fake already has, an update by id."""
+
+    entity: str
+    count: Callable[[Any], int]  # records of `entity` the fake holds (SFTP: files dropped)
+    new: dict[str, Any]
+    existing: tuple[dict[str, Any], str] | None = None  # a create the fake already has, and its id
+    update: dict[str, Any] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # for `existing`/`update` (rest: a lookup)
+
+
+@dataclass
 class Case:
     id: str
     system: str
@@ -47,6 +60,7 @@ class Case:
     trigger_validation: Callable[[Connector, Any], None] | None = None
     since_marker: str | None = None  # text a request must carry when a pull has a since cursor
     covers_all_pushes: bool = True  # push_samples holds every entity the connector can push
+    repeats: Repeats | None = None
 
     def __str__(self) -> str:
         return self.id
@@ -87,6 +101,28 @@ def _wrong(field_name: str) -> Callable[[dict[str, str]], dict[str, str]]:
 
 FAST = {"requests_per_second": 200.0, "burst": 50}
 
+
+def _rest_repeats(prefix: str) -> Repeats:
+    return Repeats(
+        entity="orders",
+        count=lambda fake: len(fake.created),
+        new={"name": "new order", "number": "R-9001"},
+        existing=({"name": "again", "number": "R-1003"}, "o2"),
+        update={"id": "o1", "name": "changed", "number": "R-1002"},
+        settings={  # no idempotency header: a lookup by number instead
+            "idempotency_header": None,
+            "lookup_path": prefix + "/{entity}",
+            "lookup_param": "number",
+            "lookup_field": "number",
+            "update_path": prefix + "/{entity}/{id}",
+        },
+    )
+
+
+def _sftp_files(fake: Any) -> int:
+    return len([p for p in fake.path("outbound/orders").glob("*") if not p.name.startswith(".")])
+
+
 CASES = [
     Case(
         id="rest",
@@ -106,6 +142,7 @@ CASES = [
         auth_message="The access token is missing, expired or invalid",
         pull_path=r"^/orders$",
         secret_fields=("token",),
+        repeats=_rest_repeats(""),
     ),
     Case(
         id="rest-oauth2-link",
@@ -140,6 +177,7 @@ CASES = [
         pull_path=r"^/api/orders$",
         secret_fields=("client_secret",),
         fault_path=r"^/api/",
+        repeats=_rest_repeats("/api"),
     ),
     Case(
         id="shopify",
@@ -169,6 +207,13 @@ CASES = [
         auth_message="[API] Invalid API key or access token",
         pull_path=r"^/admin/api/2025-07/graphql\.json$",
         secret_fields=("access_token",),
+        repeats=Repeats(
+            entity="products",
+            count=lambda fake: sum(1 for name, _ in fake.mutations if name == "productCreate"),
+            new={"title": "New product", "handle": "new-product"},
+            existing=({"title": "Product 2", "handle": "product-2"}, "gid://shopify/Product/802"),
+            update={"id": "gid://shopify/Product/801", "title": "Changed", "handle": "product-1"},
+        ),
     ),
     Case(
         id="woocommerce",
@@ -193,6 +238,13 @@ CASES = [
         auth_message="Consumer secret is invalid.",
         pull_path=r"^/wp-json/wc/v3/orders$",
         secret_fields=("consumer_key", "consumer_secret"),
+        repeats=Repeats(
+            entity="customers",
+            count=lambda fake: len(fake.store["customers"]),
+            new={"email": "new.customer@example.com"},
+            existing=({"email": "C2@Example.com"}, "302"),
+            update={"id": 301, "email": "c1@example.com", "first_name": "Changed"},
+        ),
     ),
     Case(
         id="woocommerce-query-auth",
@@ -211,6 +263,12 @@ CASES = [
         auth_message="Consumer key is invalid.",
         pull_path=r"^/wp-json/wc/v3/products$",
         secret_fields=("consumer_key", "consumer_secret"),
+        repeats=Repeats(  # orders: no unique field; the push's key in a meta entry decides
+            entity="orders",
+            count=lambda fake: len(fake.store["orders"]),
+            new={"status": "processing", "billing": {"email": "buyer@example.com"}},
+            update={"id": 101, "status": "completed"},
+        ),
     ),
     Case(
         id="bigcommerce",
@@ -238,6 +296,16 @@ CASES = [
         auth_message="You are not authorized to access this resource.",
         pull_path=r"^/stores/abc123/v3/catalog/products$",
         secret_fields=("access_token",),
+        repeats=Repeats(
+            entity="products",
+            count=lambda fake: len(fake.products),
+            new={"name": "New", "type": "physical", "weight": 1, "price": 5, "sku": "BC-NEW"},
+            existing=(
+                {"name": "Product 2", "type": "physical", "weight": 1, "price": 5, "sku": "BC-2"},
+                "12",
+            ),
+            update={"id": 11, "sku": "BC-1", "name": "Changed"},
+        ),
     ),
     Case(
         id="magento2",
@@ -261,6 +329,13 @@ CASES = [
         auth_message="The consumer isn't authorized to access Magento_Sales::actions_view.",
         pull_path=r"^/rest/default/V1/products$",
         secret_fields=("access_token",),
+        repeats=Repeats(
+            entity="customers",
+            count=lambda fake: len(fake.store["customers"]),
+            new={"email": "new@example.com", "firstname": "New", "lastname": "Customer"},
+            existing=({"email": "m2@example.com", "firstname": "M", "lastname": "Two"}, "62"),
+            update={"id": 61, "email": "m1@example.com", "firstname": "Changed"},
+        ),
     ),
     Case(
         id="sftp",
@@ -282,5 +357,6 @@ CASES = [
         secret_fields=("password",),
         http=False,
         trigger_validation=_sftp_bad_file,
+        repeats=Repeats(entity="orders", count=_sftp_files, new={"id": "A-1", "value": 1}),
     ),
 ]

@@ -7,6 +7,7 @@ Each test runs once per case in `cases.py`. The fakes record what they receive a
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from typing import Any
@@ -24,9 +25,11 @@ from syncline.connectors import (
 from syncline.health import check as health_check
 from syncline.models import HealthStatus
 
-from .cases import Build, Case
+from .cases import Build, Case, Repeats
 
 PAGE = 3
+KEY = "65f0c3a9e1b2d4c6e8a0b1c2"  # sync ids: 24 hex characters
+OTHER_KEY = "7d1e5b3f9a2c4e6a8b0d1f3e"
 
 
 def expect_pull(case: Case, fake: Any) -> None:
@@ -221,6 +224,52 @@ def test_push_returns_the_endpoint_id(case: Case, fake: Any, connect: Build) -> 
         assert any(r.method in ("POST", "PUT") for r in fake.requests)
     else:
         assert fake.calls("rename", r"^outbound/")
+
+
+def repeats_of(case: Case) -> Repeats:
+    assert case.repeats is not None, f"{case.id} declares no Repeats"
+    return case.repeats
+
+
+def test_a_repeated_push_with_the_same_key_makes_one_record(case: Case, fake: Any, connect: Build) -> None:
+    """The first push reached the destination but its answer was lost: the repeat adds nothing."""
+    r = repeats_of(case)
+    connector = connect()
+    before = r.count(fake)
+    first = connector.push(r.entity, dict(r.new), idempotency_key=KEY)
+    assert r.count(fake) == before + 1
+    second = connector.push(r.entity, dict(r.new), idempotency_key=KEY, ambiguous=True)
+    assert r.count(fake) == before + 1, "the repeat created a second record"
+    assert first.endpoint_id and second.endpoint_id == first.endpoint_id
+
+
+def test_an_ambiguous_create_finds_the_existing_record(case: Case, fake: Any, connect: Build) -> None:
+    r = repeats_of(case)
+    connector = connect(**r.settings)
+    before = r.count(fake)
+    if r.existing is not None:
+        record, ident = r.existing
+        found = connector.push(r.entity, dict(record), idempotency_key=KEY, ambiguous=True)
+        assert found.endpoint_id == ident
+        assert r.count(fake) == before, "a record the destination has was created again"
+    created = connector.push(r.entity, dict(r.new), idempotency_key=OTHER_KEY, ambiguous=True)
+    assert r.count(fake) == before + 1, "nothing to find: the create goes ahead"
+    again = connector.push(r.entity, dict(r.new), idempotency_key=OTHER_KEY, ambiguous=True)
+    assert r.count(fake) == before + 1
+    assert created.endpoint_id and again.endpoint_id == created.endpoint_id
+
+
+def test_an_ambiguous_update_makes_no_lookup(case: Case, fake: Any, connect: Build) -> None:
+    r = repeats_of(case)
+    if r.update is None:
+        pytest.skip(f"{case.system} pushes no updates by id")
+    connector = connect(**r.settings)
+    before, seen = r.count(fake), len(fake.calls())
+    result = connector.push(r.entity, dict(r.update), idempotency_key=KEY, ambiguous=True)
+    sent = [q for q in fake.calls()[seen:] if not case.fault_path or re.search(case.fault_path, q.path)]
+    assert len(sent) == 1 and sent[0].method != "GET", [f"{q.method} {q.path}" for q in sent]
+    assert r.count(fake) == before
+    assert result.endpoint_id
 
 
 def test_every_declared_pull_entity_reads(case: Case, fake: Any, connect: Build) -> None:

@@ -17,6 +17,8 @@ from syncline.connectors.sftp import SftpConnector
 from tests.fakes.http import moment
 from tests.fakes.sftp import FakeSftpServer
 
+KEY = "65f0c3a9e1b2d4c6e8a0b1c2"
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[FakeSftpServer]:
@@ -138,6 +140,47 @@ def test_confirmation_by_listing(server: FakeSftpServer, built: list[Connector])
     assert sorted(connector.confirmations("products")) == sorted(
         [Confirmation(ok, True, None), Confirmation(bad, False, "rejected by the destination")]
     )
+
+
+@pytest.mark.parametrize("posix_rename", [True, False])
+def test_a_repeated_push_with_the_same_key_replaces_its_file(
+    server: FakeSftpServer, built: list[Connector], posix_rename: bool
+) -> None:
+    server.supports_posix_rename = posix_rename
+    connector = connect(built, server)
+    first = connector.push("orders", {"id": "A-1", "total": 5}, idempotency_key=KEY)
+    again = connector.push("orders", {"id": "A-1", "total": 6}, idempotency_key=KEY, ambiguous=True)
+    name = first.endpoint_id or ""
+    assert again == first and name == f"orders-A-1-{KEY}.json"
+    assert [p.name for p in server.path("outbound/orders").iterdir()] == [name], "one file, no partials"
+    assert json.loads(server.path(f"outbound/orders/{name}").read_text())["total"] == 6
+    other = connector.push("orders", {"id": "A-1", "total": 7}, idempotency_key="ab" * 12)
+    assert other.endpoint_id != name
+    server.write("confirmations/orders/r.json", json.dumps([{"file": name, "status": "accepted"}]))
+    assert connector.confirmations("orders") == [Confirmation(name, True, None)]
+
+
+def test_an_ambiguous_repeat_is_not_dropped_again_once_the_destination_took_it(
+    server: FakeSftpServer, built: list[Connector]
+) -> None:
+    connector = connect(
+        built,
+        server,
+        confirmation_mode="listing",
+        confirmation_path="outbound/{entity}/processed",
+        rejected_path="outbound/{entity}/failed",
+    )
+    name = connector.push("products", {"id": 1}, idempotency_key=KEY).endpoint_id or ""
+    server.path("outbound/products/processed").mkdir()
+    server.path(f"outbound/products/{name}").rename(server.path(f"outbound/products/processed/{name}"))
+    writes = len(server.calls("write"))
+    again = connector.push("products", {"id": 1}, idempotency_key=KEY, ambiguous=True)
+    assert again.endpoint_id == name and again.status == "Sent"
+    assert len(server.calls("write")) == writes, "the destination has it: not dropped again"
+    assert not server.path(f"outbound/products/{name}").exists()
+    assert connector.confirmations("products") == [Confirmation(name, True, None)]
+    connector.push("products", {"id": 2}, idempotency_key="ab" * 12, ambiguous=True)  # not taken yet
+    assert len(server.calls("write")) == writes + 1
 
 
 def test_write_permission_denied(server: FakeSftpServer, built: list[Connector]) -> None:

@@ -32,7 +32,14 @@ class Stub(Connector):
     def pull(self, entity: str, since: str | None, page: str | None, page_size: int) -> Page:
         raise NotImplementedError
 
-    def push(self, entity: str, record: dict[str, Any]) -> PushResult:
+    def push(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        ambiguous: bool = False,
+    ) -> PushResult:
         raise NotImplementedError
 
     def check(self) -> None:

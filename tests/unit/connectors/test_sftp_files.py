@@ -46,6 +46,16 @@ def test_filenames_are_safe() -> None:
     assert not sftp(filename_template=".{id}").filename("orders", {"id": "x"}).startswith(".")
 
 
+def test_filenames_come_from_the_idempotency_key() -> None:
+    key = "65f0c3a9e1b2d4c6e8a0b1c2"
+    c = sftp()
+    assert c.filename("orders", {"id": "A-1"}, key) == f"orders-A-1-{key}.json"
+    keyed = sftp(filename_template="{entity}-{key}.{ext}")
+    assert keyed.filename("orders", {}, key) == f"orders-{key}.json"
+    assert keyed.filename("orders", {}) != keyed.filename("orders", {})
+    assert sftp(filename_template="{uuid}.{ext}").filename("orders", {}, key) == f"{key}.json"
+
+
 def test_csv_output_flattens_nested_values() -> None:
     text = sftp(file_format="csv").serialize({"id": 1, "lines": [{"sku": "A"}]}).decode()
     assert text.splitlines() == ["id,lines", '1,"[{""sku"": ""A""}]"']
