@@ -2,7 +2,8 @@
 
 Prints records/s, AWS requests per 1,000 records by operation, DynamoDB write units per record
 (metered by the store with DynamoDB's sizing rules; moto's capacity figures are fake), and the
-estimated AWS cost per million records at list prices, next to the floor in DESIGN.md.
+estimated AWS cost per million records at list prices, next to the bare floor (batched SQS, one
+write unit, a share of one invocation per record).
 
     .venv/bin/python bench/pipeline.py --records 10000
 """
@@ -29,7 +30,7 @@ SYNC_BATCH_SECONDS, TRIGGER_SECONDS, MEMORY_GB = 0.4, 2.0, 0.25
 
 
 def floor_per_record() -> float:
-    """DESIGN.md's floor: 1/10 send + 1/10 receive + 1/10 delete, 1 write unit, 1/10 invocation."""
+    """The bare floor: 1/10 send + 1/10 receive + 1/10 delete, 1 write unit, 1/10 invocation."""
     lambda_share = (LAMBDA_PER_INVOKE + SYNC_BATCH_SECONDS * MEMORY_GB * LAMBDA_PER_GB_S_ARM) / 10
     return 0.3 * SQS_PER_REQUEST + DDB_PER_WRU + lambda_share
 
@@ -92,7 +93,7 @@ def main() -> None:
     print("Estimated AWS cost per million records (list prices, us-east-1):")
     for what, cost in parts.items():
         print(f"  {what:<20} ${cost / n * 1e6:7.2f}")
-    print(f"  {'total':<20} ${total:7.2f}   floor (DESIGN.md) ${floor:.2f}   ratio {total / floor:.1f}x")
+    print(f"  {'total':<20} ${total:7.2f}   floor ${floor:.2f}   ratio {total / floor:.1f}x")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def _ensure_cdk_importable() -> None:
 
 
 def main() -> None:
-    # aws-cdk-lib runs on Node through jsii; Node 20 works (DESIGN.md, tool versions).
+    # aws-cdk-lib runs on Node through jsii; Node 20 works (see the deploy guide).
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     _ensure_cdk_importable()
     # The repository root (for ``infra.syncline_infra``) and the library (for ``syncline``).

@@ -1,4 +1,4 @@
-"""Functions: trigger, sync_item, health and report_api, and the SQS event sources.
+"""Functions: trigger, sync_item, health, reconcile and report_api, and the SQS event sources.
 
 Each function has its own role (its permissions are in :mod:`.permissions`), its own log group
 with retention, X-Ray tracing, arm64 and the newest Python runtime aws-cdk-lib offers. Every
@@ -84,6 +84,14 @@ SPECS = (
         async_retries=0,
     ),
     FunctionSpec(
+        "reconcile",
+        "Re-queues or fails records that lost their message and closes runs whose batches died",
+        memory_mb=256,
+        timeout_seconds=tables.RECONCILE_TIMEOUT_SECONDS,
+        # The next scheduled pass does the same work: a retry would only overlap it.
+        async_retries=0,
+    ),
+    FunctionSpec(
         "report_api",
         "Report, runs, services and connectors API behind API Gateway",
         memory_mb=512,
@@ -116,11 +124,13 @@ class Functions(Construct):
             if spec.name == "trigger":
                 budget = tables.TRIGGER_TIMEOUT_SECONDS - TRIGGER_BUDGET_MARGIN_SECONDS
                 extra[ENV["trigger_budget_seconds"]] = str(budget)
+                extra[ENV["trigger_timeout_seconds"]] = str(tables.TRIGGER_TIMEOUT_SECONDS)
             self._function(spec, {**environment, **extra}, cache)
 
         self.trigger = self.functions["trigger"]
         self.sync_item = self.functions["sync_item"]
         self.health = self.functions["health"]
+        self.reconcile = self.functions["reconcile"]
         self.report_api = self.functions["report_api"]
 
         # sync_item: batches of up to 10 from the sync queue; each failed record is reported on

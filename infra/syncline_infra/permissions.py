@@ -4,6 +4,7 @@
   trigger     config rw, syncs rw   send: sync, trigger; consume trigger       bucket, secrets read
   sync_item   config r, syncs rw    send+visibility: sync, sync DLQ; consume   bucket, secrets read, SES
   health      config rw             -                                          secrets read
+  reconcile   config r, syncs rw    send + queue depth: sync                   bucket read
   report_api  config rw, syncs rw   send: sync, trigger; DLQ receive/delete    bucket, secrets manage,
                                                                              schedules, SES
 
@@ -127,6 +128,13 @@ def grant_all(config: StageConfig, functions: Functions, data: Data, queues: Que
     role = functions.roles["health"]
     read_write(role, config_table)
     secrets(role, SECRETS_READ)
+
+    # reconcile: find Pending items that lost their message and open runs, re-queue or settle them.
+    role = functions.roles["reconcile"]
+    read(role, config_table)
+    read_write(role, syncs_table)
+    on_queues(role, "Requeue", ("sqs:SendMessage", "sqs:GetQueueAttributes"), tables.SYNC_QUEUE.logical_id)
+    objects(role)
 
     # report_api: the API manages connectors (and their secrets), services, resyncs and runs.
     role = functions.roles["report_api"]

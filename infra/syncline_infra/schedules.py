@@ -15,6 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
+from syncline import tables
 from syncline.config import ENV
 
 from .context import StageConfig
@@ -36,6 +37,7 @@ class Schedules(Construct):
         config: StageConfig,
         trigger: lambda_.IFunction,
         health: lambda_.IFunction,
+        reconcile: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -83,6 +85,20 @@ class Schedules(Construct):
                     health,
                     retry_attempts=0,
                     max_event_age=Duration.minutes(config.health_rate_minutes),
+                )
+            ],
+        )
+
+        self.reconcile_rule = events.Rule(
+            self,
+            "Reconcile",
+            description=f"Syncline {config.stage}: re-queue lost records, close runs whose batches died",
+            schedule=events.Schedule.rate(Duration.minutes(tables.RECONCILE_RATE_MINUTES)),
+            targets=[
+                targets.LambdaFunction(
+                    reconcile,
+                    retry_attempts=0,
+                    max_event_age=Duration.minutes(tables.RECONCILE_RATE_MINUTES),
                 )
             ],
         )

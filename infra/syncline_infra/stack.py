@@ -50,6 +50,7 @@ class SynclineStack(Stack):
             config=config,
             trigger=self.functions.trigger,
             health=self.functions.health,
+            reconcile=self.functions.reconcile,
         )
         for name, value in self.schedules.environment().items():
             self.functions.report_api.add_environment(name, value)

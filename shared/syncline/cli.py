@@ -118,8 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.command == "demo":
             return demo(StackOptions(records=args.records, fail_rate=args.fail_rate), out_dir=args.out)
+        # `up` runs what AWS would run on a schedule, the reconciler included (every minute here).
         return up(
-            StackOptions(records=args.records, fail_rate=args.fail_rate, schedule=args.schedule),
+            StackOptions(
+                records=args.records, fail_rate=args.fail_rate, schedule=args.schedule, reconcile_every=60.0
+            ),
             api_port=args.api_port,
         )
     if args.command == "keys":

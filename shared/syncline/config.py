@@ -26,6 +26,8 @@ ENV = {
     "trigger_function_arn": "SYNCLINE_TRIGGER_FUNCTION_ARN",
     "scheduler_role_arn": "SYNCLINE_SCHEDULER_ROLE_ARN",
     "alert_sender": "SYNCLINE_ALERT_SENDER",
+    "trigger_timeout_seconds": "SYNCLINE_TRIGGER_TIMEOUT_SECONDS",
+    "reconcile_grace_seconds": "SYNCLINE_RECONCILE_GRACE_SECONDS",
 }
 
 
@@ -51,6 +53,10 @@ class Settings(BaseModel):
     trigger_function_arn: str | None = None
     scheduler_role_arn: str | None = None
     alert_sender: str | None = None
+    # The trigger function's timeout: a pull silent for longer than this has lost its trigger.
+    trigger_timeout_seconds: float = Field(default=300.0, gt=0, le=900)
+    # The reconciler leaves an item or run alone while anything touched it within this long.
+    reconcile_grace_seconds: float = Field(default=300.0, ge=0, le=86400)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

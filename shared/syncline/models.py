@@ -1,4 +1,4 @@
-"""Domain models: company group, connector, service, run and sync item (see DESIGN.md)."""
+"""Domain models: company group, connector, service, run and sync item."""
 
 from __future__ import annotations
 
@@ -41,6 +41,14 @@ def sync_id_for(service_id: str, source_id: str, version: str) -> str:
     """
     digest = hashlib.blake2b(f"{service_id}\x1f{source_id}\x1f{version}".encode(), digest_size=12)
     return digest.hexdigest()
+
+
+MAX_TEXT_CHARS = 1000  # a reference or source id longer than this is kept cut short, marked
+
+
+def clip(value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`value`, or its first characters and an ellipsis when it is longer than `limit`."""
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
 
 
 def is_valid_id(value: str) -> bool:
@@ -182,6 +190,10 @@ class Run(_Model):
     pushed: int = 0
     pull_done: bool = False
     pull_error: ErrorInfo | None = None  # the pull stopped early; the cursor did not move
+    # While the pull is not done: when the trigger that owns it is known to be dead if it has
+    # not finished (its timeout, or the trigger queue's redelivery window for a continuation).
+    pull_deadline: datetime | None = None
+    updated_at: datetime | None = None  # the last change to the run's counters
     totals: Totals = Field(default_factory=Totals)
     first_errors: list[ErrorInfo] = Field(default_factory=list)
 
@@ -207,3 +219,11 @@ class SyncItem(_Model):
     updated_at: datetime = Field(default_factory=utcnow)
     payload: dict[str, Any] | None = None
     payload_ref: str | None = None
+    # An attempt in progress: the delivery that claimed the item, until when its claim holds.
+    # The outcome write clears both, so a claim still set on a later delivery means the last
+    # attempt died between its claim and its outcome (it may have reached the destination).
+    claim_id: str | None = None
+    claimed_until: datetime | None = None
+    # The last attempt ended without an answer (timeout, broken connection): the destination may
+    # have the record, so the next push looks before it creates again where the system has no key.
+    ambiguous: bool = False

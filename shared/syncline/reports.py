@@ -65,6 +65,7 @@ from syncline.store import (
     item_index_keys,
     item_key,
     item_size,
+    key_value,
     marshal,
     run_key,
     tenant_pk,
@@ -771,14 +772,17 @@ def _status_specs(tenant_id: str, statuses: Iterable[Status], q: ReportQuery) ->
 
 def _match_plan(tenant_id: str, name: str, index: Index, tag: str, match: Match) -> _Plan:
     base = _item_base_key(tenant_id)
-    prefix = match.value if match.prefix else f"{match.value}#"
+    # Keys hold long values in a bounded form (a cut plus a hash): an exact search uses the same form.
+    wanted = match.value if match.prefix else key_value(match.value)
+    prefix = wanted if match.prefix else f"{wanted}#"
     specs = [
         StreamSpec(key=f"{tag}#{n}", index=index, pk=f"{tenant_id}#{tag}#{n}", base_key=base, prefix=prefix)
         for n in range(SHARDS)
     ]
 
     def pre(sort_key: str) -> bool:
-        return match.matches(sort_key.rpartition("#")[0])
+        stored = sort_key.rpartition("#")[0]
+        return stored.startswith(wanted) if match.prefix else stored == wanted
 
     return _Plan(name=name, specs=specs, keys_only=True, pre=pre)
 
@@ -1529,8 +1533,8 @@ def _resync_service(
         syncs.apply_run_change(tenant_id, run.run_id, RunChange(), pull_done=True)
         for run_id in old_runs:  # a Running run whose stuck entries left may now be complete
             old = syncs.get_run(tenant_id, run_id)
-            if old and old.status == RunStatus.RUNNING and old.pull_done and old.totals.Pending == 0:
-                syncs._finish_run(old)
+            if old and old.status == RunStatus.RUNNING and old.pull_done and old.totals.Pending <= 0:
+                syncs.close_if_settled(old)
 
 
 def _new_run_id(now: datetime) -> str:
@@ -1582,6 +1586,8 @@ def _move_items(
                     "run_id": run.run_id,
                     "last_error": None,
                     "updated_at": now,
+                    "claim_id": None,
+                    "claimed_until": None,
                 }
             )
             row = syncs.item_row(moved)

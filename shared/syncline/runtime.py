@@ -18,6 +18,7 @@ from syncline.config import Settings, settings
 from syncline.connectors import Connector, build_connector
 from syncline.models import Connector as ConnectorRow
 from syncline.pipeline.fanout import Deps as FanoutDeps
+from syncline.pipeline.reconcile import ReconcileDeps
 from syncline.pipeline.sync import SyncDeps
 from syncline.store import ConfigStore, SyncStore
 
@@ -103,6 +104,18 @@ def fanout_deps() -> FanoutDeps:
         trigger_queue_url=cfg.trigger_queue_url,
         bucket=cfg.bucket,
         open_connector=open_connector,
+        invocation_seconds=cfg.trigger_timeout_seconds,
+    )
+
+
+def reconcile_deps() -> ReconcileDeps:
+    cfg = settings()
+    return ReconcileDeps(
+        config=config_store(),
+        syncs=sync_store(),
+        sync_queue_url=cfg.sync_queue_url,
+        bucket=cfg.bucket,
+        grace_seconds=cfg.reconcile_grace_seconds,
     )
 
 

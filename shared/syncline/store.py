@@ -26,8 +26,10 @@ from syncline.models import (
     Run,
     RunStatus,
     Service,
+    Status,
     SyncItem,
     Tenant,
+    Totals,
     iso,
     utcnow,
 )
@@ -36,6 +38,24 @@ from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATU
 FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
 
 # ---------------------------------------------------------------- keys (one place for all of them)
+
+
+# A value that goes into an index key (reference, source id, endpoint id) is kept to this many
+# bytes: longer ones are cut on a character boundary and end in a hash of the whole value, so an
+# exact search still finds them and no record can exceed DynamoDB's 1,024-byte sort key limit.
+MAX_KEY_VALUE_BYTES = 200
+_KEY_HASH_CHARS = 16
+
+
+def key_value(value: str) -> str:
+    data = value.encode()
+    if len(data) <= MAX_KEY_VALUE_BYTES:
+        return value
+    import hashlib
+
+    digest = hashlib.blake2b(data, digest_size=_KEY_HASH_CHARS // 2).hexdigest()
+    head = data[: MAX_KEY_VALUE_BYTES - _KEY_HASH_CHARS - 1].decode(errors="ignore")
+    return f"{head}~{digest}"
 
 
 def item_key(tenant_id: str, sync_id: str) -> dict[str, str]:
@@ -54,18 +74,27 @@ def item_index_keys(item: SyncItem) -> dict[str, str]:
         BY_SERVICE.pk: f"{t}#V#{item.service_id}",
         BY_SERVICE.sk: f"{item.run_id}#{sid}",
         BY_REF.pk: f"{t}#REF#{n}",
-        BY_REF.sk: f"{item.reference}#{sid}",
+        BY_REF.sk: f"{key_value(item.reference)}#{sid}",
         BY_SOURCE.pk: f"{t}#SRC#{n}",
-        BY_SOURCE.sk: f"{item.source_id}#{sid}",
+        BY_SOURCE.sk: f"{key_value(item.source_id)}#{sid}",
     }
     if item.endpoint_id:
         keys[BY_ENDPOINT.pk] = f"{t}#END#{n}"
-        keys[BY_ENDPOINT.sk] = f"{item.endpoint_id}#{sid}"
+        keys[BY_ENDPOINT.sk] = f"{key_value(item.endpoint_id)}#{sid}"
     return keys
 
 
 def run_key(tenant_id: str, run_id: str) -> dict[str, str]:
     return {"PK": f"{tenant_id}#R#{run_id}", "SK": "R"}
+
+
+# Every run that is not closed has a marker row in one partition, so the reconciler finds the
+# open runs of every company group with one Query (a few rows), not by reading runs.
+OPEN_RUNS_PK = "OPENRUNS"
+
+
+def open_run_key(tenant_id: str, run_id: str) -> dict[str, str]:
+    return {"PK": OPEN_RUNS_PK, "SK": f"{tenant_id}#{run_id}"}
 
 
 def run_index_keys(run: Run) -> dict[str, str]:
@@ -184,9 +213,12 @@ class Meter:
 METER = Meter()
 
 
-def _meter_item_write(row: Mapping[str, Any], old_index_keys: Mapping[str, str] | None) -> None:
-    """Meter one item write: the base row, plus every index whose key or projection changed."""
-    units = write_units(item_size(row))
+def _meter_item_write(
+    row: Mapping[str, Any], old_index_keys: Mapping[str, str] | None, old_size: int = 0
+) -> None:
+    """Meter one item write: the base row (a write over an existing row is billed at the larger of
+    the two), plus every index whose key or projection changed."""
+    units = write_units(max(item_size(row), old_size))
     METER.wrote("syncs.item", units)
     for index in SYNCS.indexes:
         new_key = (row.get(index.pk), row.get(index.sk))
@@ -223,7 +255,11 @@ class _Table:
         return out
 
     def _batch_get(
-        self, keys: list[dict[str, str]], consistent: bool = False, projection: str | None = None
+        self,
+        keys: list[dict[str, str]],
+        consistent: bool = False,
+        projection: str | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for start in range(0, len(keys), 100):
@@ -231,6 +267,8 @@ class _Table:
             request["ConsistentRead"] = consistent
             if projection:
                 request["ProjectionExpression"] = projection
+            if names:
+                request["ExpressionAttributeNames"] = dict(names)
             pending = {self.name: request}
             delay = 0.05
             while pending:
@@ -505,15 +543,26 @@ class RunChange:
     totals: Counter[str] = field(default_factory=Counter)
     errors: list[ErrorInfo] = field(default_factory=list)
 
-    def empty(self) -> bool:
-        return not (
-            self.pulled
-            or self.filtered
-            or self.skipped
-            or self.queued
-            or self.pushed
-            or any(self.totals.values())
-        )
+
+@dataclass(frozen=True)
+class Existing:
+    """What fan-out needs to know of a sync id that already has a row."""
+
+    run_id: str
+    status: Status
+    attempts: int
+    claimed: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim: whether this delivery owns the attempt, and the row as it stands
+    (after the claim when claimed; None when there is no row). `previous` is the row before the
+    claim: its own `claim_id` still set means the attempt before this one died unrecorded."""
+
+    claimed: bool
+    item: SyncItem | None
+    previous: SyncItem | None = None
 
 
 class SyncStore(_Table):
@@ -525,8 +574,14 @@ class SyncStore(_Table):
 
     # runs ------------------------------------------------------------------------------------
     def create_run(self, run: Run) -> None:
+        """The run row and its open-run marker (the marker first: a run is never open unseen)."""
+        expires = int((run.started_at + self.retention).timestamp())
+        marker = {**open_run_key(run.tenant_id, run.run_id), "expires_at": expires}
+        self.ddb.put_item(TableName=self.name, Item=marshal(marker))
+        METER.wrote("syncs.run", 1)
+        run = run.model_copy(update={"updated_at": run.updated_at or run.started_at})
         row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
-        row["expires_at"] = int((run.started_at + self.retention).timestamp())
+        row["expires_at"] = expires
         self.ddb.put_item(
             TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)"
         )
@@ -544,10 +599,17 @@ class SyncStore(_Table):
         *,
         pull_done: bool = False,
         pull_error: ErrorInfo | None = None,
+        pull_deadline: datetime | None = None,
+        closed_ok: bool = False,
     ) -> Run:
-        """Add counter deltas atomically; close the run once the pull is done and nothing is Pending."""
-        sets: list[str] = []
-        values: dict[str, Any] = {}
+        """Add counter deltas atomically; close the run once the pull is done and nothing is Pending.
+
+        A closed run's totals were counted from its items when it closed, so deltas that arrive
+        later (a batch that flushed after the close) are dropped, except `closed_ok` ones: a
+        destination confirming or rejecting a Sent item after the run ended.
+        """
+        sets: list[str] = ["updated_at = :now"]
+        values: dict[str, Any] = {":now": utcnow().isoformat()}
         names: dict[str, str] = {}
         adds = []
         for name in ("pulled", "filtered", "skipped", "queued", "pushed"):
@@ -567,32 +629,39 @@ class SyncStore(_Table):
         if pull_error is not None:
             sets.append("pull_error = :pull_error")
             values[":pull_error"] = pull_error.model_dump()
-        expression = ""
-        if sets:
-            expression += "SET " + ", ".join(sets)
+        if pull_deadline is not None:
+            sets.append("pull_deadline = :deadline")
+            values[":deadline"] = pull_deadline.isoformat()
+        condition = "attribute_exists(PK)"
+        if not closed_ok:
+            condition += " AND #status = :running"
+            names["#status"] = "status"
+            values[":running"] = RunStatus.RUNNING.value
+        expression = "SET " + ", ".join(sets)
         if adds:
             expression += " ADD " + ", ".join(adds)
-        if not expression:
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(tenant_id, run_id)),
+                UpdateExpression=expression,
+                **({"ExpressionAttributeNames": names} if names else {}),
+                ExpressionAttributeValues=marshal(values),
+                ConditionExpression=condition,
+                ReturnValues="ALL_NEW",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
             run = self.get_run(tenant_id, run_id)
             if run is None:
-                raise NotFound(f"run {run_id!r} not found")
-            return run
-        got = self.ddb.update_item(
-            TableName=self.name,
-            Key=marshal(run_key(tenant_id, run_id)),
-            UpdateExpression=expression.strip(),
-            **({"ExpressionAttributeNames": names} if names else {}),
-            ExpressionAttributeValues=marshal(values),
-            ConditionExpression="attribute_exists(PK)",
-            ReturnValues="ALL_NEW",
-        )
+                raise NotFound(f"run {run_id!r} not found") from None
+            return run  # closed already: its totals were counted from its items
         row = unmarshal(got["Attributes"])
         METER.wrote("syncs.run", write_units(item_size(row)) * 2)  # the row and its by_status entry
         run = Run.model_validate(_strip_keys(_body(row)))
         if change.errors and len(run.first_errors) < FIRST_ERRORS:
             self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
-        if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending == 0:
-            return self._finish_run(run)
+        if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending <= 0:
+            return self.close_if_settled(run)
         if run.status == RunStatus.OK and run.totals.Failed:
             return self._fail_finished_run(run)  # a destination rejected a Sent item later
         return run
@@ -628,30 +697,60 @@ class SyncStore(_Table):
             return
         METER.wrote("syncs.run", 2)
 
-    def _finish_run(self, run: Run) -> Run:
-        status = RunStatus.FAILED if run.totals.Failed or run.pull_error else RunStatus.OK
+    def count_items(self, run: Run) -> Counter[str]:
+        """The run's items by status, read now (strongly consistent item reads)."""
+        counts: Counter[str] = Counter({s.value: 0 for s in Status})
+        for item in self.items_of_run(run.tenant_id, run.service_id, run.run_id, consistent=True):
+            counts[item.status.value] += 1
+        return counts
+
+    def close_if_settled(self, run: Run) -> Run:
+        """Close a run whose pull is done once none of its items is Pending, with its totals
+        counted from the items themselves: a delta lost to a crash (or counted twice) cannot
+        outlive the run. Returns the run unchanged while an item is still Pending."""
+        if run.status != RunStatus.RUNNING or not run.pull_done:
+            return run
+        counts = self.count_items(run)
+        if counts[Status.PENDING.value]:
+            return run
+        totals = Totals.model_validate(dict(counts))
+        status = RunStatus.FAILED if totals.Failed or run.pull_error else RunStatus.OK
         ended = utcnow()
         try:
             self.ddb.update_item(
                 TableName=self.name,
                 Key=marshal(run_key(run.tenant_id, run.run_id)),
-                UpdateExpression="SET #status = :status, ended_at = :ended",
-                ConditionExpression="#status = :running AND #totals.#Pending = :zero AND pull_done = :true",
-                ExpressionAttributeNames={"#status": "status", "#totals": "totals", "#Pending": "Pending"},
+                UpdateExpression=(
+                    "SET #status = :status, ended_at = :ended, updated_at = :ended, #totals = :totals"
+                ),
+                ConditionExpression="#status = :running AND pull_done = :true",
+                ExpressionAttributeNames={"#status": "status", "#totals": "totals"},
                 ExpressionAttributeValues=marshal(
                     {
                         ":status": status.value,
                         ":ended": ended.isoformat(),
+                        ":totals": totals.model_dump(),
                         ":running": RunStatus.RUNNING.value,
-                        ":zero": 0,
                         ":true": True,
                     }
                 ),
             )
         except self.ddb.exceptions.ConditionalCheckFailedException:
-            return run  # someone else closed it, or it is busy again
+            return self.get_run(run.tenant_id, run.run_id) or run  # someone else closed it
         METER.wrote("syncs.run", 2)
-        return run.model_copy(update={"status": status, "ended_at": ended})
+        self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(run.tenant_id, run.run_id)))
+        METER.wrote("syncs.run", 1)
+        return run.model_copy(update={"status": status, "ended_at": ended, "totals": totals})
+
+    def open_runs(self) -> list[tuple[str, str]]:
+        """(company group, run id) of every run not closed yet, from the open-run markers."""
+        rows = self._query_all(index=None, key_condition="PK = :pk", values={":pk": OPEN_RUNS_PK})
+        pairs = [str(r["SK"]).partition("#") for r in rows]
+        return [(tenant_id, run_id) for tenant_id, _, run_id in pairs]
+
+    def forget_open_run(self, tenant_id: str, run_id: str) -> None:
+        """Drop the marker of a run that is closed (or expired)."""
+        self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(tenant_id, run_id)))
 
     def runs_of_service(self, tenant_id: str, service_id: str, limit: int = 20) -> list[Run]:
         rows, _ = self._query(
@@ -670,21 +769,57 @@ class SyncStore(_Table):
         row = {
             **item_key(item.tenant_id, item.sync_id),
             **item_index_keys(item),
-            **item.model_dump(mode="json"),
+            **item.model_dump(mode="json", exclude={"claimed_until"}),
         }
+        if item.claimed_until is not None:
+            row["claimed_until"] = iso(item.claimed_until)
+        if not item.ambiguous:
+            row.pop("ambiguous", None)
         row["expires_at"] = int((item.created_at + self.retention).timestamp())
         return row
 
-    def existing_sync_ids(self, tenant_id: str, sync_ids: Iterable[str]) -> set[str]:
+    def existing(self, tenant_id: str, sync_ids: Iterable[str]) -> dict[str, Existing]:
+        """The sync ids that already have a row, with what fan-out needs to repair a crashed one."""
         keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
-        rows = self._batch_get(keys, projection="PK")
-        return {r["PK"].rsplit("#I#", 1)[1] for r in rows}
+        rows = self._batch_get(
+            keys, projection="PK, #status, attempts, run_id, claim_id", names={"#status": "status"}
+        )
+        return {
+            r["PK"].rsplit("#I#", 1)[1]: Existing(
+                run_id=r["run_id"],
+                status=Status(r["status"]),
+                attempts=int(r.get("attempts", 0)),
+                claimed=bool(r.get("claim_id")),
+            )
+            for r in rows
+        }
 
-    def put_pending_items(self, items: list[SyncItem]) -> None:
-        rows = [self.item_row(i) for i in items]
-        self._batch_write(rows)
-        for row in rows:
-            _meter_item_write(row, None)
+    def put_pending_items(self, items: list[SyncItem]) -> list[tuple[SyncItem, str]]:
+        """Write new rows (BatchWriteItem of 25). A chunk DynamoDB refuses is written one row at a
+        time, so one row that cannot be stored does not take the others with it; the rows that
+        still fail are returned with the reason, and nothing about them is left half-written."""
+        rejected: list[tuple[SyncItem, str]] = []
+        for start in range(0, len(items), 25):
+            chunk = items[start : start + 25]
+            rows = [self.item_row(i) for i in chunk]
+            try:
+                self._batch_write(rows)
+            except self.ddb.exceptions.ClientError as exc:
+                if _error_code(exc) != "ValidationException":
+                    raise
+                for item, row in zip(chunk, rows, strict=True):
+                    try:
+                        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+                    except self.ddb.exceptions.ClientError as one:
+                        if _error_code(one) != "ValidationException":
+                            raise
+                        rejected.append((item, _error_text(one)))
+                        continue
+                    _meter_item_write(row, None)
+                continue
+            for row in rows:
+                _meter_item_write(row, None)
+        return rejected
 
     def get_items(self, tenant_id: str, sync_ids: list[str], consistent: bool = True) -> dict[str, SyncItem]:
         keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
@@ -696,11 +831,53 @@ class SyncStore(_Table):
         row = self._get(item_key(tenant_id, sync_id), consistent=True)
         return SyncItem.model_validate(_strip_keys(_body(row))) if row else None
 
-    def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
-        """Write one attempt's outcome, once. False if the row moved on meanwhile (a duplicate).
+    def claim(
+        self, tenant_id: str, sync_id: str, *, attempt: int, token: str, until: datetime, now: datetime
+    ) -> Claim:
+        """Take attempt `attempt` of a Pending item for one delivery, before anything is pushed.
 
-        The condition guards at-least-once delivery: an item already OK/Sent/Failed, or one whose
-        attempt counter already passed this attempt, is never written again.
+        Conditional on the item being Pending, not yet past this attempt, and not held by a live
+        claim of another delivery: of two deliveries of one message, at most one pushes.
+        """
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(item_key(tenant_id, sync_id)),
+                UpdateExpression="SET attempts = :attempt, claim_id = :token, claimed_until = :until",
+                ConditionExpression=(
+                    "#status = :pending AND attempts < :attempt"
+                    " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(
+                    {
+                        ":pending": Status.PENDING.value,
+                        ":attempt": attempt,
+                        ":token": token,
+                        ":until": iso(until),
+                        ":now": iso(now),
+                    }
+                ),
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            raw = exc.response.get("Item")
+            METER.wrote("syncs.item", 1)  # a failed conditional write still consumes a unit
+            item = SyncItem.model_validate(_strip_keys(_body(unmarshal(raw)))) if raw else None
+            return Claim(claimed=False, item=item, previous=item)
+        old_row = unmarshal(got["Attributes"])
+        previous = SyncItem.model_validate(_strip_keys(_body(old_row)))
+        claimed = previous.model_copy(update={"attempts": attempt, "claim_id": token, "claimed_until": until})
+        _meter_item_write(self.item_row(claimed), item_index_keys(previous), old_size=item_size(old_row))
+        return Claim(claimed=True, item=claimed, previous=previous)
+
+    def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
+        """Write one attempt's outcome, once. False if the row moved on meanwhile.
+
+        `before` is the claimed row: the write is conditional on that claim still being the one on
+        the row, so an attempt whose claim was taken over (it outlived its lease) cannot overwrite
+        a newer attempt's outcome. The outcome row carries no claim.
         """
         return self._transition(before, after)
 
@@ -708,20 +885,44 @@ class SyncStore(_Table):
         """Sent -> OK or Failed when the destination confirms an asynchronous push; once."""
         return self._transition(before, after)
 
-    def _transition(self, before: SyncItem, after: SyncItem) -> bool:
-        row = self.item_row(after)
+    def settle_unowned(self, before: SyncItem, after: SyncItem, now: datetime) -> bool:
+        """Write a Pending item that no delivery holds (the reconciler): conditional on the row
+        being as read and on no live claim, so a delivery working on it meanwhile wins."""
+        return self._transition(before, after, unclaimed_at=now)
+
+    def _transition(self, before: SyncItem, after: SyncItem, unclaimed_at: datetime | None = None) -> bool:
+        row = self.item_row(after.model_copy(update={"claim_id": None, "claimed_until": None}))
+        values: dict[str, Any] = {":status": before.status.value, ":prev": before.attempts}
+        condition = "#status = :status AND attempts = :prev"
+        if before.claim_id:
+            condition += " AND claim_id = :claim"
+            values[":claim"] = before.claim_id
+        if unclaimed_at is not None:
+            condition += " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+            values[":now"] = iso(unclaimed_at)
         try:
             self.ddb.put_item(
                 TableName=self.name,
                 Item=marshal(row),
-                ConditionExpression="#status = :status AND attempts = :prev",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=marshal({":status": before.status.value, ":prev": before.attempts}),
+                ExpressionAttributeValues=marshal(values),
             )
         except self.ddb.exceptions.ConditionalCheckFailedException:
+            METER.wrote("syncs.item", 1)
             return False
-        _meter_item_write(row, item_index_keys(before))
+        _meter_item_write(row, item_index_keys(before), old_size=item_size(self.item_row(before)))
         return True
+
+    def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
+        """Pending items last written before `before`, oldest first, from every status shard."""
+        for n in range(SHARDS):
+            for row in self._query_all(
+                index=BY_STATUS.name,
+                key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} < :before",
+                values={":pk": f"{tenant_id}#S#{Status.PENDING.value}#{n}", ":before": iso(before)},
+            ):
+                yield SyncItem.model_validate(_strip_keys(_body(row)))
 
     def items_by_endpoint(self, tenant_id: str, endpoint_id: str) -> list[SyncItem]:
         """Items pushed under this destination id (exact), from every shard of by_endpoint."""
@@ -732,12 +933,14 @@ class SyncStore(_Table):
                 for r in self._query_all(
                     index=BY_ENDPOINT.name,
                     key_condition=f"{BY_ENDPOINT.pk} = :pk AND begins_with({BY_ENDPOINT.sk}, :id)",
-                    values={":pk": f"{tenant_id}#END#{n}", ":id": f"{endpoint_id}#"},
+                    values={":pk": f"{tenant_id}#END#{n}", ":id": f"{key_value(endpoint_id)}#"},
                 )
             ]
         return self._items_from_keys(keys) if keys else []
 
-    def items_of_run(self, tenant_id: str, service_id: str, run_id: str) -> Iterator[SyncItem]:
+    def items_of_run(
+        self, tenant_id: str, service_id: str, run_id: str, *, consistent: bool = False
+    ) -> Iterator[SyncItem]:
         keys = self._query_all(
             index=BY_SERVICE.name,
             key_condition=f"{BY_SERVICE.pk} = :pk AND begins_with({BY_SERVICE.sk}, :run)",
@@ -747,13 +950,21 @@ class SyncStore(_Table):
         for row in keys:
             batch.append({"PK": row["PK"], "SK": row["SK"]})
             if len(batch) == 100:
-                yield from self._items_from_keys(batch)
+                yield from self._items_from_keys(batch, consistent)
                 batch = []
         if batch:
-            yield from self._items_from_keys(batch)
+            yield from self._items_from_keys(batch, consistent)
 
-    def _items_from_keys(self, keys: list[dict[str, str]]) -> list[SyncItem]:
-        rows = self._batch_get(keys)
+    def _items_from_keys(self, keys: list[dict[str, str]], consistent: bool = False) -> list[SyncItem]:
+        rows = self._batch_get(keys, consistent=consistent)
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+
+
+def _error_code(exc: Exception) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _error_text(exc: Exception) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Message", "")) or type(exc).__name__

@@ -114,6 +114,9 @@ TRIGGER_QUEUE = Queue(
     max_receive_count=3,
 )
 QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE)
+# The reconciler's timeout and schedule (it re-queues lost records and closes runs).
+RECONCILE_TIMEOUT_SECONDS = 300
+RECONCILE_RATE_MINUTES = 5
 
 
 def create_table_request(table: Table, prefix: str) -> dict[str, Any]:

@@ -37,11 +37,12 @@ def _newest_python() -> str:
     return f"python3.{max(versions)}"
 
 
-def test_four_functions(resources: dict[str, Any]) -> None:
+def test_five_functions(resources: dict[str, Any]) -> None:
     assert sorted(
         f["Properties"]["FunctionName"] for f in of_type(resources, "AWS::Lambda::Function").values()
     ) == [
         "syncline-dev-health",
+        "syncline-dev-reconcile",
         "syncline-dev-report-api",
         "syncline-dev-sync-item",
         "syncline-dev-trigger",

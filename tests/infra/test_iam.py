@@ -83,6 +83,9 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     elif name == "health":
         expected.allow(DDB_READ, config).allow(DDB_WRITE, config)
         expected.allow(SECRETS_READ, secrets)
+    elif name == "reconcile":
+        expected.allow(("sqs:SendMessage", "sqs:GetQueueAttributes"), sync_queue)
+        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, syncs)
     elif name == "report_api":
         expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue)
         expected.allow(("sqs:GetQueueAttributes",), sync_queue, trigger_queue, sync_dlq)
@@ -94,7 +97,7 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     return expected.allowed
 
 
-@pytest.mark.parametrize("name", ["trigger", "sync_item", "health", "report_api"])
+@pytest.mark.parametrize("name", ["trigger", "sync_item", "health", "reconcile", "report_api"])
 def test_function_policy_is_exactly_what_it_needs(
     default: Synthesized, resources: dict[str, Any], name: str
 ) -> None:
@@ -164,7 +167,9 @@ def test_ses_send_only_from_the_alert_sender_identity(
         else:
             assert not any(action.startswith("ses:") for action in allowed)
         secrets = {r for a, rs in allowed.items() if a.startswith("secretsmanager:") for r in rs}
-        assert secrets == {ARN % ("secretsmanager", "secret:syncline/prod/*")}
+        # the reconciler never calls a connector: no credentials at all
+        wanted = set() if name == "reconcile" else {ARN % ("secretsmanager", "secret:syncline/prod/*")}
+        assert secrets == wanted
 
 
 def test_no_ses_without_an_alert_sender(resources: dict[str, Any]) -> None:

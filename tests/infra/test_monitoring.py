@@ -70,7 +70,7 @@ def test_every_alarm_notifies_the_topic_and_ignores_missing_data(
 ) -> None:
     topic = logical_id(default.stack.monitoring.topic)
     alarms = _alarms(resources)
-    assert len(alarms) == 4 + 2 * 4 + 1
+    assert len(alarms) == 4 + 2 * len(default.stack.functions.functions) + 1
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": topic}]
         assert alarm["OKActions"] == [{"Ref": topic}]

@@ -1,10 +1,13 @@
-"""Schedules: the group the API creates service schedules in, and the fixed-rate health check."""
+"""Schedules: the group the API creates service schedules in, and the fixed-rate health check and
+reconciler."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aws_cdk.assertions import Match, Template
+
+from syncline import tables
 
 from .conftest import Synthesized, logical_id, of_type
 
@@ -41,13 +44,30 @@ def test_health_runs_on_a_fixed_rate(template: Template, default: Synthesized) -
     )
 
 
-def test_only_the_health_check_is_invoked_by_eventbridge(
+def test_the_reconciler_runs_on_a_fixed_rate(template: Template, default: Synthesized) -> None:
+    reconcile = logical_id(default.stack.functions.reconcile)
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": f"rate({tables.RECONCILE_RATE_MINUTES} minutes)",
+            "Targets": [Match.object_like({"Arn": {"Fn::GetAtt": [reconcile, "Arn"]}})],
+        },
+    )
+
+
+def test_only_the_health_check_and_the_reconciler_are_invoked_by_eventbridge(
     resources: dict[str, Any], default: Synthesized
 ) -> None:
-    health = logical_id(default.stack.functions.health)
-    for permission in of_type(resources, "AWS::Lambda::Permission").values():
-        if permission["Properties"]["Principal"] == "events.amazonaws.com":
-            assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": [health, "Arn"]}
+    allowed = [
+        {"Fn::GetAtt": [logical_id(f), "Arn"]}
+        for f in (default.stack.functions.health, default.stack.functions.reconcile)
+    ]
+    invoked = [
+        p["Properties"]["FunctionName"]
+        for p in of_type(resources, "AWS::Lambda::Permission").values()
+        if p["Properties"]["Principal"] == "events.amazonaws.com"
+    ]
+    assert sorted(map(str, invoked)) == sorted(map(str, allowed))
 
 
 def test_schedule_group_and_its_schedules_go_with_the_stack(resources: dict[str, Any]) -> None:

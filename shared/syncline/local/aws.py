@@ -87,7 +87,8 @@ class LocalAws:
         self._saved_env: dict[str, str | None] = {}
         self.resources: Resources | None = None
 
-    def start(self) -> Resources:
+    def start(self, extra_env: dict[str, str] | None = None) -> Resources:
+        """`extra_env`: more SYNCLINE_* settings for the functions (set for the stack's lifetime)."""
         import logging
 
         from moto.server import ThreadedMotoServer
@@ -99,7 +100,7 @@ class LocalAws:
         self._server.start()
         host, port = self._server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        env = {**CREDENTIAL_ENV, "AWS_ENDPOINT_URL": endpoint}
+        env = {**CREDENTIAL_ENV, "AWS_ENDPOINT_URL": endpoint, **(extra_env or {})}
         self._apply_env(env)
         env.update(self._create())
         self._apply_env(env)

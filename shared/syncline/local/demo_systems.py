@@ -49,7 +49,7 @@ class _Server:
             self.requests[key] += 1
 
     def handle(
-        self, method: str, path: str, query: dict[str, str], body: Any
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], Any]:
         raise NotImplementedError
 
@@ -76,8 +76,15 @@ class _Server:
                     except ValueError:
                         status, headers, payload = 400, {}, {"message": "body is not JSON"}
                     else:
-                        status, headers, payload = server.handle(method, parsed.path, query, body)
+                        given = {k.lower(): v for k, v in self.headers.items()}
+                        status, headers, payload = server.handle(method, parsed.path, query, body, given)
                 data = json.dumps(payload).encode()
+                try:
+                    self._reply(status, headers, data)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting (a timeout): what it sent still counts
+
+            def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -141,7 +148,7 @@ class DemoShop(_Server):
         return None
 
     def handle(
-        self, method: str, path: str, query: dict[str, str], body: Any
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], Any]:
         self.count(f"{method} {path}")
         wait = self._throttled()
@@ -169,7 +176,13 @@ class DemoWarehouse(_Server):
 
     `fail_rate` of pushes fail with a transient 503; orders whose id ends in 7 fail
     permanently with 422 (a postcode the warehouse refuses), when `permanent` is set; ids in
-    `always_down` answer 503 every time (they exhaust their attempts).
+    `always_down` answer 503 every time (they exhaust their attempts). `slow_rate` of pushes are
+    accepted only after `slow_seconds` (longer than a client waits: the client sees a timeout,
+    the warehouse has the order).
+
+    Like Stripe and most order APIs, it honours an `Idempotency-Key` header: a request repeating
+    the key of an accepted one gets the first answer again and creates nothing. `accepted` counts
+    the orders it really created, per order id: above 1 is a double push.
     """
 
     def __init__(
@@ -179,35 +192,69 @@ class DemoWarehouse(_Server):
         fail_rate: float = 0.1,
         permanent: bool = True,
         always_down: set[str] | None = None,
+        slow_rate: float = 0.0,
+        slow_seconds: float = 2.0,
         seed: int = 11,
     ) -> None:
         self.token = token
         self.fail_rate = fail_rate
         self.permanent = permanent
         self.always_down = always_down or set()
+        self.slow_rate = slow_rate
+        self.slow_seconds = slow_seconds
         self.received: dict[str, dict[str, Any]] = {}
         self.pushes: Counter[str] = Counter()
+        self.accepted: Counter[str] = Counter()
+        self.replayed = 0
+        self.slow_answers = 0
+        self._answers: dict[str, tuple[int, dict[str, str], Any]] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
         self._rng = random.Random(seed)
         super().__init__()
 
+    def _key_lock(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
+
     def handle(
-        self, method: str, path: str, query: dict[str, str], body: Any
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], Any]:
         self.count(f"{method} {path}")
         if method == "GET" and path == "/":
             return 200, {}, {"warehouse": "demo"}
         if method != "POST" or path != "/orders" or not isinstance(body, dict):
             return 404, {}, {"message": f"no route {method} {path}"}
+        key = headers.get("idempotency-key")
+        if not key:
+            return self._create(body)
+        with self._key_lock(key):  # a repeat waits for the first request with its key to finish
+            answer = self._answers.get(key)
+            if answer is not None:
+                with self._lock:
+                    self.replayed += 1
+                return answer
+            answer = self._create(body)
+            if 200 <= answer[0] < 300:
+                self._answers[key] = answer
+            return answer
+
+    def _create(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         order_id = str(body.get("id", ""))
         with self._lock:
             self.pushes[order_id] += 1
             transient = self._rng.random() < self.fail_rate
+            slow = self._rng.random() < self.slow_rate
         if order_id in self.always_down:
             return 503, {"Retry-After": "1"}, {"message": "warehouse busy, try again"}
         if self.permanent and order_id.endswith("7"):  # validation comes before any capacity check
             return 422, {}, {"message": "shipping_address.postcode: not a deliverable postcode"}
         if transient:
             return 503, {"Retry-After": "1"}, {"message": "warehouse busy, try again"}
+        if slow:
+            with self._lock:
+                self.slow_answers += 1
+            time.sleep(self.slow_seconds)
         with self._lock:
             self.received[order_id] = body
+            self.accepted[order_id] += 1
         return 201, {}, {"id": f"WH-{order_id}", "status": "accepted"}

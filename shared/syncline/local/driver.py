@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from syncline import aws
+from syncline.faults import InjectedCrash
 from syncline.local.lambdas import invoke
-from syncline.tables import SYNC_ITEM_TIMEOUT_SECONDS, TRIGGER_TIMEOUT_SECONDS
+from syncline.tables import RECONCILE_TIMEOUT_SECONDS, SYNC_ITEM_TIMEOUT_SECONDS, TRIGGER_TIMEOUT_SECONDS
 
 
 @dataclass
@@ -84,7 +85,7 @@ class EventSource:
         self.stats.records += len(messages)
         try:
             response = invoke(self.function, event, timeout_seconds=self.timeout_seconds) or {}
-        except Exception:  # the invocation failed: every message comes back after its timeout
+        except (Exception, InjectedCrash):  # the invocation failed: every message comes back later
             self.stats.errors += 1
             self.stats.last_error = traceback.format_exc(limit=5)
             return
@@ -104,7 +105,9 @@ class EventSource:
 class Driver:
     """Runs event source pollers on threads until stopped."""
 
-    def __init__(self, env: dict[str, str], *, sync_concurrency: int = 4) -> None:
+    def __init__(
+        self, env: dict[str, str], *, sync_concurrency: int = 4, reconcile_every: float | None = None
+    ) -> None:
         from syncline.config import ENV
 
         self.sync = EventSource(queue_url=env[ENV["sync_queue_url"]], function="sync_item")
@@ -115,6 +118,8 @@ class Driver:
             timeout_seconds=TRIGGER_TIMEOUT_SECONDS,
         )
         self.sync_concurrency = sync_concurrency
+        self.reconcile_every = reconcile_every
+        self.reconcile_errors = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -126,12 +131,24 @@ class Driver:
             )
             thread.start()
             self._threads.append(thread)
+        if self.reconcile_every:
+            thread = threading.Thread(target=self._reconcile_loop, name="schedule-reconcile", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _reconcile_loop(self) -> None:
+        assert self.reconcile_every
+        while not self._stop.wait(self.reconcile_every):
+            try:
+                self.reconcile()
+            except Exception:
+                self.reconcile_errors += 1
 
     def _loop(self, source: EventSource) -> None:
         while not self._stop.is_set():
             try:
                 source.poll_once()
-            except Exception:
+            except (Exception, InjectedCrash):
                 source.stats.errors += 1
                 source.stats.last_error = traceback.format_exc(limit=5)
                 self._stop.wait(0.5)
@@ -148,6 +165,11 @@ class Driver:
         """What an EventBridge Scheduler schedule does: invoke trigger with the service's input."""
         event = {"tenant_id": tenant_id, "service_id": service_id, "trigger": trigger, **extra}
         result: dict[str, Any] = invoke("trigger", event, timeout_seconds=TRIGGER_TIMEOUT_SECONDS)
+        return result
+
+    def reconcile(self) -> dict[str, Any]:
+        """What the reconcile schedule does: one pass of the reconciler."""
+        result: dict[str, Any] = invoke("reconcile", {}, timeout_seconds=RECONCILE_TIMEOUT_SECONDS)
         return result
 
     def queue_depths(self) -> dict[str, int]:

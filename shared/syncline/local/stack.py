@@ -52,6 +52,17 @@ class StackOptions:
     filters: list[dict[str, Any]] = field(default_factory=list)
     mappings: list[dict[str, Any]] = field(default_factory=lambda: list(DEMO_MAPPING))
     payload_script: str | None = None
+    # Pushes the warehouse accepts only after `slow_seconds` (past the client's timeout when
+    # `push_timeout_seconds` is shorter): the client sees a timeout, the warehouse has the order.
+    slow_rate: float = 0.0
+    slow_seconds: float = 2.0
+    push_timeout_seconds: float | None = None
+    # Fire the reconciler this often (seconds), as its schedule would; None: only when asked.
+    reconcile_every: float | None = None
+    # The sync queue's visibility timeout, when not the deployed one (set before any poller runs).
+    sync_visibility_seconds: int | None = None
+    # More function settings (SYNCLINE_* variables), e.g. a shorter reconcile grace.
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,6 +132,9 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
         ("demo-shop", "Demo shop", shop),
         ("demo-warehouse", "Demo warehouse", warehouse),
     ):
+        settings: dict[str, Any] = {"records_path": "data", "reference_field": "number", "check_path": "/"}
+        if server is warehouse and options.push_timeout_seconds is not None:
+            settings["timeout_seconds"] = options.push_timeout_seconds
         arn = runtime.store_credentials(TENANT, connector_id, {"token": server.token})
         config.put_connector(
             Connector(
@@ -130,7 +144,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
                 name=name,
                 base_url=server.url,
                 credentials_secret_arn=arn,
-                settings={"records_path": "data", "reference_field": "number", "check_path": "/"},
+                settings=settings,
             )
         )
     config.put_service(
@@ -162,18 +176,29 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
     local = LocalAws()
     shop = DemoShop(options.records, rate_limit=options.shop_rate_limit)
     warehouse = DemoWarehouse(
-        fail_rate=options.fail_rate, permanent=options.permanent_failures, always_down=options.always_down
+        fail_rate=options.fail_rate,
+        permanent=options.permanent_failures,
+        always_down=options.always_down,
+        slow_rate=options.slow_rate,
+        slow_seconds=options.slow_seconds,
     )
     driver: Driver | None = None
     try:
-        resources = local.start()
+        resources = local.start(options.env)
         shop.start()
         warehouse.start()
         seed(shop, warehouse, options)
+        if options.sync_visibility_seconds is not None:
+            aws.client("sqs").set_queue_attributes(
+                QueueUrl=resources.env["SYNCLINE_SYNC_QUEUE_URL"],
+                Attributes={"VisibilityTimeout": str(options.sync_visibility_seconds)},
+            )
         aws.add_observer(calls)  # count from here on: the pipeline's calls, not the set-up's
         METER.write.clear()
         METER.read.clear()
-        driver = Driver(resources.env, sync_concurrency=options.sync_concurrency)
+        driver = Driver(
+            resources.env, sync_concurrency=options.sync_concurrency, reconcile_every=options.reconcile_every
+        )
         driver.start()
         yield LocalStack(
             aws=resources, shop=shop, warehouse=warehouse, driver=driver, options=options, calls=calls

@@ -50,7 +50,7 @@ def apply_confirmations(
                         change.errors.append(error)
                     settled += 1
         for run_id, change in changes.items():
-            syncs.apply_run_change(service.tenant_id, run_id, change)
+            syncs.apply_run_change(service.tenant_id, run_id, change, closed_ok=True)
         acknowledge = getattr(connector, "acknowledge_confirmations", None)
         if callable(acknowledge):
             acknowledge(entity)

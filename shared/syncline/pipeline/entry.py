@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from syncline import runtime
@@ -25,16 +26,21 @@ def trigger_requests(event: Mapping[str, Any]) -> list[TriggerRequest]:
     return [TriggerRequest.model_validate(dict(event))]
 
 
+def remaining_seconds(context: Any) -> Callable[[], float]:
+    """The invocation's remaining time, from the Lambda context (unbounded without one)."""
+    remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining_ms):
+        return lambda: math.inf
+    return lambda: remaining_ms() / 1000
+
+
 def handle_trigger(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     started = time.monotonic()
     budget = settings().trigger_budget_seconds
+    remaining = remaining_seconds(context)
 
     def time_left() -> float:
-        left = budget - (time.monotonic() - started)
-        remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
-        if callable(remaining_ms):
-            left = min(left, remaining_ms() / 1000 - SAFETY_MARGIN_SECONDS)
-        return left
+        return min(budget - (time.monotonic() - started), remaining() - SAFETY_MARGIN_SECONDS)
 
     deps = runtime.fanout_deps()
     results = [run_trigger(deps, request, time_left) for request in trigger_requests(event)]
@@ -53,7 +59,7 @@ def handle_sync_batch(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    result = process_batch(runtime.sync_deps(), received_from_event(event))
+    result = process_batch(runtime.sync_deps(), received_from_event(event), remaining_seconds(context))
     retry = set(result.failed_message_ids)
 
     def record_handler(record: SQSRecord) -> None:

@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from syncline import aws
 from syncline.connectors import Connector, ConnectorError, SourceRecord
+from syncline.faults import crash_point
 from syncline.models import (
     ErrorInfo,
     Run,
@@ -23,12 +25,14 @@ from syncline.models import (
     Status,
     SyncItem,
     Trigger,
+    clip,
     new_run_id,
     sync_id_for,
     utcnow,
 )
 from syncline.pipeline.messages import SyncMessage, TriggerRequest
 from syncline.store import ConfigStore, RunChange, SyncStore
+from syncline.tables import TRIGGER_QUEUE, TRIGGER_TIMEOUT_SECONDS
 
 SQS_BATCH = 10
 SEND_CONCURRENCY = 8
@@ -38,6 +42,10 @@ MAX_MESSAGE_BYTES = 200 * 1024  # above this the record goes to S3 and the messa
 
 class EnqueueError(RuntimeError):
     pass
+
+
+class RecordTooLarge(EnqueueError):
+    """A record too large for a message, with nowhere to keep it (no bucket)."""
 
 
 def enqueue(queue_url: str, bodies: Sequence[str], *, delay_seconds: int = 0) -> int:
@@ -72,8 +80,8 @@ def claim_check(message: SyncMessage, bucket: str | None) -> SyncMessage:
     if len(message.model_dump_json(exclude_none=True).encode()) <= MAX_MESSAGE_BYTES:
         return message
     if not bucket:
-        raise EnqueueError(
-            f"record {message.sync_id} is larger than {MAX_MESSAGE_BYTES} bytes and no bucket is set"
+        raise RecordTooLarge(
+            f"the record is larger than {MAX_MESSAGE_BYTES} bytes and no bucket is configured to keep it"
         )
     key = f"payloads/{message.tenant_id}/{message.sync_id}.json"
     aws.client("s3").put_object(Bucket=bucket, Key=key, Body=json.dumps(message.record).encode())
@@ -104,6 +112,10 @@ class Deps:
     trigger_queue_url: str
     bucket: str | None
     open_connector: Callable[..., Connector]
+    # How long a pull may be silent before the reconciler takes its trigger for dead: one
+    # invocation's timeout, or, once handed to the trigger queue, every redelivery of it.
+    invocation_seconds: float = TRIGGER_TIMEOUT_SECONDS
+    continuation_seconds: float = TRIGGER_QUEUE.visibility_timeout * (TRIGGER_QUEUE.max_receive_count or 1)
 
 
 @dataclass
@@ -113,9 +125,17 @@ class TriggerResult:
     filtered: int = 0
     skipped: int = 0
     queued: int = 0
+    requeued: int = 0
+    failed: int = 0
     continued: bool = False
     status: str = "Running"
     reason: str | None = None
+
+
+@dataclass
+class FanOut:
+    change: RunChange
+    requeued: int = 0
 
 
 def fan_out(
@@ -125,15 +145,40 @@ def fan_out(
     records: Sequence[SourceRecord],
     source_system: str,
     destination_system: str,
-) -> RunChange:
-    """Write the Pending rows for new records, put one message per record on the sync queue."""
+    change: RunChange | None = None,
+) -> FanOut:
+    """Write the Pending rows for new records, put one message per record on the sync queue.
+
+    The run counts the page before any row is written, so a crash part-way leaves its totals
+    high, never low (a run closes only when its items, counted, are all settled). Rows an earlier,
+    crashed fan-out wrote but never queued (Pending, never attempted, never claimed) get their
+    message now: a retried trigger finishes what the crashed one started, and a second message for
+    a row that had one is harmless (the claim lets one delivery push). A record that cannot be
+    stored or queued becomes a Failed row with the reason; the rest of the page goes on.
+    """
+    change = change or RunChange()
+    tenant_id = service.tenant_id
     ids = [sync_id_for(service.service_id, r.source_id, r.version) for r in records]
     unique = dict(zip(ids, records, strict=True))
-    existing = deps.syncs.existing_sync_ids(service.tenant_id, unique) if unique else set()
+    existing = deps.syncs.existing(tenant_id, unique) if unique else {}
     now = utcnow()
-    items = [
-        SyncItem(
-            tenant_id=service.tenant_id,
+
+    def message(sync_id: str, run_id: str) -> SyncMessage:
+        return SyncMessage(
+            tenant_id=tenant_id,
+            service_id=service.service_id,
+            run_id=run_id,
+            sync_id=sync_id,
+            record=unique[sync_id].data,
+        )
+
+    queued: list[tuple[SyncItem, SyncMessage]] = []
+    failed: list[SyncItem] = []
+    for sync_id, record in unique.items():
+        if sync_id in existing:
+            continue
+        item = SyncItem(
+            tenant_id=tenant_id,
             sync_id=sync_id,
             run_id=run.run_id,
             service_id=service.service_id,
@@ -141,39 +186,79 @@ def fan_out(
             source_entity=service.source.entity,
             destination_system=destination_system,
             destination_entity=service.destination.entity,
-            reference=record.reference,
-            source_id=record.source_id,
+            reference=clip(record.reference),
+            source_id=clip(record.source_id),
             status=Status.PENDING,
             created_at=now,
             updated_at=now,
         )
-        for sync_id, record in unique.items()
-        if sync_id not in existing
-    ]
-    if items:
-        messages = [
-            claim_check(
-                SyncMessage(
-                    tenant_id=service.tenant_id,
-                    service_id=service.service_id,
-                    run_id=run.run_id,
-                    sync_id=item.sync_id,
-                    record=unique[item.sync_id].data,
-                ),
-                deps.bucket,
-            )
-            for item in items
-        ]
+        try:
+            checked = claim_check(message(sync_id, run.run_id), deps.bucket)
+        except RecordTooLarge as exc:
+            failed.append(_unqueueable(item, "record_too_large", str(exc)))
+            continue
         # A record kept in S3 is referenced from its row from the start: a resync can resend it.
-        items = [
-            item.model_copy(update={"payload_ref": m.payload_ref}) if m.payload_ref else item
-            for item, m in zip(items, messages, strict=True)
-        ]
-        deps.syncs.put_pending_items(items)
-        enqueue(deps.sync_queue_url, [m.model_dump_json(exclude_none=True) for m in messages])
-    change = RunChange(skipped=len(records) - len(items), queued=len(items))
-    change.totals[Status.PENDING.value] += len(items)
-    return change
+        if checked.payload_ref:
+            item = item.model_copy(update={"payload_ref": checked.payload_ref})
+        queued.append((item, checked))
+    repairs = [
+        claim_check(message(sync_id, found.run_id), deps.bucket)
+        for sync_id, found in existing.items()
+        if found.status == Status.PENDING and found.attempts == 0 and not found.claimed
+    ]
+
+    change.skipped += len(records) - len(queued) - len(failed)
+    change.queued += len(queued)
+    change.totals[Status.PENDING.value] += len(queued)
+    change.totals[Status.FAILED.value] += len(failed)
+    change.errors += [i.last_error for i in failed if i.last_error]
+    deps.syncs.apply_run_change(tenant_id, run.run_id, change)
+
+    rejected = deps.syncs.put_pending_items([item for item, _ in queued] + failed)
+    if rejected:
+        _store_rejected(deps, run, rejected)
+        gone = {item.sync_id for item, _ in rejected}
+        queued = [(item, m) for item, m in queued if item.sync_id not in gone]
+    crash_point("trigger.after_rows")
+
+    bodies = [m.model_dump_json(exclude_none=True) for _, m in queued]
+    bodies += [m.model_dump_json(exclude_none=True) for m in repairs]
+    enqueue(deps.sync_queue_url, bodies[:SQS_BATCH])
+    if len(bodies) > SQS_BATCH:
+        crash_point("trigger.mid_enqueue")
+        enqueue(deps.sync_queue_url, bodies[SQS_BATCH:])
+    return FanOut(change=change, requeued=len(repairs))
+
+
+def _unqueueable(item: SyncItem, code: str, message: str) -> SyncItem:
+    return item.model_copy(
+        update={"status": Status.FAILED, "last_error": ErrorInfo(code=code, message=message)}
+    )
+
+
+def _store_rejected(deps: Deps, run: Run, rejected: list[tuple[SyncItem, str]]) -> None:
+    """Rows DynamoDB refused (too large, a value it cannot index): keep a Failed row with the reason
+    and only the fields that identify the record, cut short, so the report still shows it."""
+    small = [
+        _unqueueable(
+            item.model_copy(
+                update={"reference": clip(item.reference, 100), "source_id": clip(item.source_id, 100)}
+            ),
+            "record_not_stored",
+            f"the record could not be stored for the report: {reason[:200]}",
+        )
+        for item, reason in rejected
+    ]
+    still = deps.syncs.put_pending_items(small)
+    if still:
+        raise EnqueueError(f"{len(still)} records could be neither stored nor failed: {still[0][1][:200]}")
+    fix = RunChange()
+    was_pending = sum(1 for item, _ in rejected if item.status == Status.PENDING)
+    fix.queued -= was_pending
+    fix.totals[Status.PENDING.value] -= was_pending
+    fix.totals[Status.FAILED.value] += was_pending
+    fix.errors = [i.last_error for i in small[:1] if i.last_error]
+    deps.syncs.apply_run_change(run.tenant_id, run.run_id, fix)
 
 
 def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], float]) -> TriggerResult:
@@ -192,8 +277,6 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     keep = compile_filters(service.filters, timezone=source_row.timezone)
     if request.run_id is None and connector_class(destination_row.system).asynchronous:
         apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
-    if request.run_id is None and connector_class(destination_row.system).asynchronous:
-        apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
 
     if request.run_id:
         existing_run = deps.syncs.get_run(service.tenant_id, request.run_id)
@@ -202,11 +285,14 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
         run = existing_run
         since = request.since
     else:
+        now = utcnow()
         run = Run(
             tenant_id=service.tenant_id,
-            run_id=new_run_id(),
+            run_id=new_run_id(now),
             service_id=service.service_id,
             trigger=request.trigger,
+            started_at=now,
+            pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
         )
         deps.syncs.create_run(run)
         since = (
@@ -233,24 +319,25 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                 result.status, result.reason = final.status.value, f"pull failed: {error.message}"
                 return result
             wanted = [r for r in got.records if keep(r.data)]
-            change = fan_out(deps, service, run, wanted, source_row.system, destination_row.system)
-            change.pulled = len(got.records)
-            change.filtered = len(got.records) - len(wanted)
+            counted = RunChange(pulled=len(got.records), filtered=len(got.records) - len(wanted))
+            done_page = fan_out(
+                deps, service, run, wanted, source_row.system, destination_row.system, counted
+            )
+            change = done_page.change
             result.pulled += change.pulled
             result.filtered += change.filtered
             result.skipped += change.skipped
             result.queued += change.queued
+            result.failed += change.totals[Status.FAILED.value]
+            result.requeued += done_page.requeued
             if got.cursor and (high_water is None or got.cursor > high_water):
                 high_water = got.cursor
             page = got.next_page
-            done = page is None
-            if done and high_water:
-                deps.syncs.apply_run_change(run.tenant_id, run.run_id, change)
-                deps.config.set_cursor(service.tenant_id, service.service_id, high_water)
+            if page is None:
+                crash_point("trigger.before_cursor")
+                if high_water:
+                    deps.config.set_cursor(service.tenant_id, service.service_id, high_water)
                 final = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_done=True)
-            else:
-                final = deps.syncs.apply_run_change(run.tenant_id, run.run_id, change, pull_done=done)
-            if done:
                 result.status = final.status.value
                 return result
             if time_left() <= 0:
@@ -264,6 +351,8 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                     cursor=high_water,
                     page_size=request.page_size,
                 )
+                deadline = utcnow() + timedelta(seconds=deps.continuation_seconds + deps.invocation_seconds)
+                deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_deadline=deadline)
                 enqueue(deps.trigger_queue_url, [continuation.model_dump_json(exclude_none=True)])
                 result.continued = True
                 return result

@@ -1,7 +1,9 @@
 """sync_item: push each record of an SQS batch and write its outcome.
 
-Per record: skip it if the item is no longer Pending (SQS delivers at least once); map it;
-push it through the destination connector; classify the outcome:
+Per record: claim the item (a conditional write that fails when the item is no longer Pending,
+this attempt was made already, or another delivery holds it: SQS delivers at least once, and two
+deliveries of one message must never both push); map it; push it through the destination
+connector with the sync id as its idempotency key; classify the outcome:
 
 - success -> OK (Sent for file/async destinations); the message is deleted.
 - transient (timeout, connection, 5xx, 429) -> stays Pending with the attempt and last error;
@@ -13,12 +15,18 @@ While the health check says a destination is unreachable, its messages are put b
 delay as fresh copies that keep their attempt count (a circuit breaker): an outage delays syncs
 instead of failing them.
 
-Each item row is written once per attempt (a conditional put), and each run's totals once per
-batch (one UpdateItem with the deltas).
+Each attempt writes its item twice: the claim and the outcome (a put conditional on the claim).
+Each run's totals are updated once per batch (one UpdateItem with the deltas); a run closes with
+totals counted from its items, so a delta lost to a crash does not outlive the run.
+
+A push is started only when the invocation has time left to finish it; records it has no time
+for go back to the queue as fresh copies that keep their attempt number.
 """
 
 from __future__ import annotations
 
+import math
+import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +36,7 @@ from typing import Any
 
 from syncline import aws
 from syncline.connectors import Connector, ConnectorError, TransientError
+from syncline.faults import crash_point
 from syncline.models import Connector as ConnectorRow
 from syncline.models import ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
 from syncline.pipeline.fanout import enqueue, load_record
@@ -38,6 +47,9 @@ from syncline.store import ConfigStore, RunChange, SyncStore
 CIRCUIT_DELAY_SECONDS = 900  # SQS's longest message delay
 CIRCUIT_FRESHNESS = timedelta(minutes=15)  # trust an "unreachable" health status this long
 ERROR_MESSAGE_LIMIT = 500
+# Left over after the last push for the outcome writes and the batch's flush.
+FLUSH_MARGIN_SECONDS = 3.0
+MAX_LEASE_SECONDS = 900.0  # Lambda's longest timeout
 
 
 @dataclass
@@ -66,7 +78,9 @@ class Outcome:
     retry: bool = False  # report as a batch item failure: the message comes back
     visibility: int | None = None  # new visibility timeout for a retried message
     to_dlq: str | None = None  # body to send to the DLQ explicitly (then the message is deleted)
-    defer: str | None = None  # body to re-send with a delay (circuit breaker; then deleted)
+    # (body, delay seconds) to re-send as a fresh copy, then delete this one: the circuit breaker,
+    # and records the invocation has no time left for. The copy keeps the attempt number.
+    defer: tuple[str, int] | None = None
     run_key: tuple[str, str] | None = None
     from_status: Status | None = None
     to_status: Status | None = None
@@ -111,6 +125,9 @@ class _Services:
         )
         return found
 
+    def push_seconds(self, row: ConnectorRow) -> float:
+        return float(self.connector(row).max_push_seconds)
+
     def connector(self, row: ConnectorRow) -> Connector:
         opened: Connector = self._once(
             ("connector", row.tenant_id, row.connector_id), lambda: self.deps.open_connector(row)
@@ -139,7 +156,23 @@ class _Services:
                 value.close()
 
 
-def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
+def _forever() -> float:
+    return math.inf
+
+
+def process_batch(
+    deps: SyncDeps, records: list[Received], time_left: Callable[[], float] = _forever
+) -> BatchResult:
+    """Push a batch; `time_left` is the invocation's remaining time in seconds.
+
+    A push starts only while there is time to finish it (the connector's worst case, but at most
+    half of what the batch started with, so a connector slower than half an invocation still gets
+    its pushes started early in each batch)."""
+    started_with = time_left()
+
+    def push_deadline_ok(push_seconds: float) -> bool:
+        return time_left() >= min(push_seconds, started_with / 2) + FLUSH_MARGIN_SECONDS
+
     result = BatchResult()
     parsed: dict[str, SyncMessage] = {}
     seen: set[tuple[str, str]] = set()
@@ -157,30 +190,16 @@ def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
         seen.add(key)
         parsed[record.message_id] = message
 
-    items: dict[tuple[str, str], SyncItem] = {}
-    by_tenant: dict[str, list[str]] = {}
-    for message in parsed.values():
-        by_tenant.setdefault(message.tenant_id, []).append(message.sync_id)
-    for tenant_id, sync_ids in by_tenant.items():
-        for sync_id, item in deps.syncs.get_items(tenant_id, sync_ids).items():
-            items[(tenant_id, sync_id)] = item
-
     services = _Services(deps)
     try:
         work = [r for r in records if r.message_id in parsed]
-        concurrency = max(
-            (
-                s.settings.concurrency
-                for m in parsed.values()
-                if (s := services.service(m.tenant_id, m.service_id))
-            ),
-            default=1,
-        )
+        concurrency = max((_concurrency(services, m) for m in parsed.values()), default=1)
 
         def one(record: Received) -> tuple[str, Outcome]:
             message = parsed[record.message_id]
-            item = items.get((message.tenant_id, message.sync_id))
-            return record.message_id, _process_one(deps, services, record, message, item)
+            return record.message_id, _process_one(
+                deps, services, record, message, time_left, push_deadline_ok
+            )
 
         if len(work) > 1 and concurrency > 1:
             with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
@@ -190,30 +209,73 @@ def process_batch(deps: SyncDeps, records: list[Received]) -> BatchResult:
     finally:
         services.close()
 
+    crash_point("sync_item.before_flush")
     _flush(deps, records, result)
     return result
 
 
+def _concurrency(services: _Services, message: SyncMessage) -> int:
+    """Pushes in flight: the service's setting, but no more than the destination lets through at
+    once (a push waiting for a connection slot could not be timed against the deadline)."""
+    service = services.service(message.tenant_id, message.service_id)
+    if service is None:
+        return 1
+    row = services.destination_row(service)
+    limit = getattr(services.connector(row), "max_concurrency", None) if row else None
+    return min(service.settings.concurrency, int(limit or service.settings.concurrency))
+
+
+def _fresh_copy(message: SyncMessage, attempt: int, delay: int) -> Outcome:
+    """Put the record back as a new message that will make the same attempt again."""
+    copy = message.model_copy(update={"attempt_offset": attempt - 1})
+    return Outcome(defer=(copy.model_dump_json(exclude_none=True), delay))
+
+
 def _process_one(
-    deps: SyncDeps, services: _Services, record: Received, message: SyncMessage, item: SyncItem | None
+    deps: SyncDeps,
+    services: _Services,
+    record: Received,
+    message: SyncMessage,
+    time_left: Callable[[], float],
+    can_start: Callable[[float], bool],
 ) -> Outcome:
-    if item is None or item.status != Status.PENDING:
-        return Outcome()  # unknown or already settled (a redelivered message): never pushed again
     attempt = message.attempt_offset + record.receive_count
-    if item.attempts >= attempt:
-        return Outcome()  # a duplicate copy of an attempt already made
     service = services.service(message.tenant_id, message.service_id)
     row = services.destination_row(service) if service else None
-    run_key = (item.tenant_id, item.run_id)
+    if row is not None:
+        if _circuit_open(row):
+            return _fresh_copy(message, attempt, CIRCUIT_DELAY_SECONDS)
+        if not can_start(services.push_seconds(row)):
+            return _fresh_copy(message, attempt, 0)  # no time to finish: not an attempt
+
+    # The claim holds while this invocation can live; a crashed one's claim runs out by itself.
+    now = utcnow()
+    lease = min(time_left(), MAX_LEASE_SECONDS)
+    claim = deps.syncs.claim(
+        message.tenant_id,
+        message.sync_id,
+        attempt=attempt,
+        token=uuid.uuid4().hex,
+        until=now + timedelta(seconds=lease),
+        now=now,
+    )
+    if not claim.claimed:
+        held = claim.item
+        if held and held.status == Status.PENDING and held.claimed_until and held.claimed_until > now:
+            # Another delivery is pushing it right now: look again once its claim has run out.
+            wait = math.ceil((held.claimed_until - now).total_seconds()) + 1
+            return Outcome(retry=True, visibility=wait)
+        return Outcome()  # gone, settled, or this attempt was made already: never pushed again
+    item = claim.item
+    assert item is not None and claim.previous is not None
+    # The attempt before this one claimed the item and never recorded an outcome (it died), or
+    # ended without an answer: the destination may already have the record.
+    ambiguous = bool(claim.previous.claim_id) or claim.previous.ambiguous
     if service is None or row is None:
         missing = "service" if service is None else "destination connector"
         return _settle(
             deps, item, attempt, Status.FAILED, _error("configuration", f"{missing} no longer exists")
         )
-
-    if _circuit_open(row):
-        deferred = message.model_copy(update={"attempt_offset": attempt - 1})
-        return Outcome(defer=deferred.model_dump_json(exclude_none=True), run_key=run_key)
 
     source_record = load_record(message, deps.bucket)
     # A record that did not make it keeps its payload on the row: that is what a resync sends again.
@@ -224,19 +286,25 @@ def _process_one(
     except Exception as exc:  # a mapping that cannot apply to this record is permanent
         return _settle(deps, item, attempt, Status.FAILED, _error("mapping_error", str(exc)))
 
+    crash_point("sync_item.before_push")
+    connector = services.connector(row)
     try:
-        pushed = services.connector(row).push(service.destination.entity, outgoing)
+        pushed = connector.push(
+            service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
+        )
     except TransientError as exc:
+        unanswered = exc.status_code is None  # a timeout or a broken connection, not a refusal
         return _retry_or_fail(
-            deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message)
+            deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message), unanswered
         )
     except ConnectorError as exc:  # permanent: a 4xx retrying cannot fix, or failed authentication
         return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message))
     except Exception as exc:  # an unexpected fault in a connector: retried like a transient one
         error = _error("internal_error", f"{type(exc).__name__}: {exc}")
-        return _retry_or_fail(deps, record, message, item, service, attempt, None, error)
+        return _retry_or_fail(deps, record, message, item, service, attempt, None, error, True)
+    crash_point("sync_item.after_push")
 
-    status = Status.SENT if (pushed.status == "Sent" or services.connector(row).asynchronous) else Status.OK
+    status = Status.SENT if (pushed.status == "Sent" or connector.asynchronous) else Status.OK
     return _settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id)
 
 
@@ -249,17 +317,18 @@ def _retry_or_fail(
     attempt: int,
     exc: TransientError | None,
     error: ErrorInfo,
+    ambiguous: bool,
 ) -> Outcome:
     """A transient failure: Pending and back on the queue later, or Failed on the last attempt."""
     if attempt >= min(service.settings.max_attempts, _final_attempt(message, deps)):
-        outcome = _settle(deps, item, attempt, Status.FAILED, error)
+        outcome = _settle(deps, item, attempt, Status.FAILED, error, ambiguous=ambiguous)
         if outcome.to_status is Status.FAILED:
             if record.receive_count >= deps.queue_max_receive_count:
                 outcome.retry, outcome.visibility = True, 0  # the redrive policy moves it to the DLQ
             else:
                 outcome.to_dlq = record.body  # the service allows fewer attempts than the queue
         return outcome
-    outcome = _settle(deps, item, attempt, Status.PENDING, error)
+    outcome = _settle(deps, item, attempt, Status.PENDING, error, ambiguous=ambiguous)
     if outcome.to_status is Status.PENDING:
         settings = service.settings
         outcome.retry = True
@@ -289,7 +358,9 @@ def _settle(
     status: Status,
     error: ErrorInfo | None,
     endpoint_id: str | None = None,
+    ambiguous: bool = False,
 ) -> Outcome:
+    """Write the outcome of the attempt `item` was claimed for (conditional on that claim)."""
     done = status in (Status.OK, Status.SENT)
     after = item.model_copy(
         update={
@@ -300,24 +371,29 @@ def _settle(
             "updated_at": utcnow(),
             "payload": None if done else item.payload,
             "payload_ref": None if done else item.payload_ref,
+            "ambiguous": ambiguous,
         }
     )
     if not deps.syncs.record_attempt(item, after):
-        return Outcome()  # another copy got there first: nothing to count
+        return Outcome()  # the claim was taken over meanwhile: nothing to count
+    crash_point("sync_item.after_item_write")
     return Outcome(
         run_key=(item.tenant_id, item.run_id), from_status=item.status, to_status=status, error=error
     )
 
 
 def _flush(deps: SyncDeps, records: list[Received], result: BatchResult) -> None:
-    """Batch the side effects: DLQ sends, deferred copies, visibility changes, run totals."""
+    """Batch the side effects: DLQ sends, fresh copies, visibility changes, run totals."""
     by_id = {r.message_id: r for r in records}
     to_dlq = [o.to_dlq for o in result.outcomes.values() if o.to_dlq]
     if to_dlq:
         enqueue(deps.sync_dlq_url, to_dlq)
-    deferred = [o.defer for o in result.outcomes.values() if o.defer]
-    if deferred:
-        enqueue(deps.sync_queue_url, deferred, delay_seconds=CIRCUIT_DELAY_SECONDS)
+    copies: dict[int, list[str]] = {}
+    for outcome in result.outcomes.values():
+        if outcome.defer:
+            copies.setdefault(outcome.defer[1], []).append(outcome.defer[0])
+    for delay, bodies in copies.items():
+        enqueue(deps.sync_queue_url, bodies, delay_seconds=delay)
 
     changes: dict[tuple[str, str], RunChange] = {}
     for outcome in result.outcomes.values():
@@ -342,6 +418,8 @@ def _flush(deps: SyncDeps, records: list[Received], result: BatchResult) -> None
     sqs = aws.client("sqs") if entries else None
     for start in range(0, len(entries), 10):
         assert sqs is not None
+        # An entry can fail when its message was received again meanwhile (a visibility timeout
+        # shorter than the batch): the newer delivery owns it now, so that is not an error here.
         sqs.change_message_visibility_batch(QueueUrl=deps.sync_queue_url, Entries=entries[start : start + 10])
     result.failed_message_ids = [mid for mid, _ in retries]
 

@@ -14,12 +14,16 @@ class TableCalls:
 
     def __init__(self) -> None:
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.run_updates: Counter[tuple[str, str]] = Counter()
         self._lock = Lock()
 
     def __call__(self, service: str, operation: str, params: dict[str, Any]) -> None:
         target = str(params.get("TableName") or params.get("QueueUrl") or "")
+        on_run = "#R#" in str(params.get("Key", {}).get("PK", {}).get("S", ""))
         with self._lock:
             self.calls[(operation, target)] += 1
+            if on_run:
+                self.run_updates[(operation, target)] += 1
 
     def count(self, operation: str, target_contains: str = "") -> int:
         return sum(
@@ -36,3 +40,11 @@ def table_calls() -> Any:
     aws.add_observer(counter)
     yield counter
     aws.remove_observer(counter)
+
+
+def run_updates(calls: TableCalls, table: str) -> int:
+    """UpdateItem calls on run rows (their keys hold `#R#`), to tell them from item claims."""
+    with calls._lock:
+        return sum(
+            n for (op, target), n in calls.run_updates.items() if op == "UpdateItem" and table in target
+        )

@@ -12,7 +12,7 @@ from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import RunStatus, Status
 from syncline.pipeline.fanout import enqueue
 from syncline.pipeline.messages import SyncMessage
-from tests.integration.pipeline.conftest import TableCalls
+from tests.integration.pipeline.conftest import TableCalls, run_updates
 from tests.integration.pipeline.test_fanout import same_instant
 
 ALWAYS_DOWN = "1003"
@@ -49,7 +49,9 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
         down = items[ALWAYS_DOWN]
         assert down.status == Status.FAILED and down.attempts == 5
         assert down.last_error is not None and down.last_error.code == "transient"
-        assert stack.warehouse.pushes[ALWAYS_DOWN] == 5
+        # each attempt is one request plus the connector's one quick retry, which is safe because
+        # the request carries the sync id as its Idempotency-Key
+        assert stack.warehouse.pushes[ALWAYS_DOWN] == 5 * 2
         exhausted = {
             i.sync_id
             for i in items.values()
@@ -80,10 +82,17 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
                 assert source_id in stack.warehouse.received
                 assert item.endpoint_id == f"WH-{source_id}"
 
-        # each item row is written once per attempt: conditional puts == attempts made (+1: the run row)
+        # each attempt writes its item twice: the claim (an update) and the outcome (a conditional put);
+        # +2 puts: the run row and its open-run marker
         syncs_table = stack.aws.env["SYNCLINE_SYNCS_TABLE"]
-        assert table_calls.count("PutItem", syncs_table) == sum(i.attempts for i in items.values()) + 1
-        assert sum(stack.warehouse.pushes.values()) == sum(i.attempts for i in items.values())
+        attempts = sum(i.attempts for i in items.values())
+        assert table_calls.count("PutItem", syncs_table) == attempts + 2
+        item_updates = table_calls.count("UpdateItem", syncs_table) - run_updates(table_calls, syncs_table)
+        assert item_updates == attempts
+        # the warehouse created every OK order exactly once, and nothing else
+        assert stack.warehouse.accepted == Counter(
+            {i.source_id: 1 for i in items.values() if i.status == Status.OK}
+        )
 
         # 4. no request path scans a table
         assert "Scan" not in table_calls.operations()
@@ -119,4 +128,4 @@ def test_unchanged_records_pulled_again_are_not_synced_twice() -> None:
         third = stack.wait_for_run(stack.fire("manual", since=""), timeout=60)
         assert third.pulled == 30 and third.skipped == 30 and third.queued == 0
         assert third.totals.OK == 0 and third.status == RunStatus.OK
-        assert max(stack.warehouse.pushes.values()) == 1
+        assert max(stack.warehouse.accepted.values()) == 1

@@ -1,0 +1,15 @@
+"""reconcile: re-queue or fail items that lost their message, close runs whose batches died."""
+
+from typing import Any
+
+from syncline import runtime
+from syncline.observability import logger
+from syncline.pipeline.reconcile import reconcile
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    result = reconcile(runtime.reconcile_deps())
+    summary = {k: v for k, v in result.__dict__.items() if k != "by_reason"} | dict(result.by_reason)
+    logger.info("reconciled", extra=summary)
+    return summary

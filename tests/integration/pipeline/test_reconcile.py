@@ -1,0 +1,168 @@
+"""The reconciler: items that lost their message are queued again or settled Failed, items someone
+holds are left alone, and runs whose trigger or batches died are closed with counted totals."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from syncline import aws, runtime
+from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
+from syncline.models import Run, RunStatus, Status, SyncItem, Trigger, new_run_id, utcnow
+from syncline.pipeline.messages import SyncMessage
+from syncline.pipeline.reconcile import ReconcileDeps, reconcile
+from syncline.store import RunChange
+
+
+@pytest.fixture
+def stack() -> Iterator[LocalStack]:
+    with local_stack(StackOptions(records=3, fail_rate=0.0, permanent_failures=False)) as running:
+        running.driver.stop()  # nothing consumes the queue: the test reads what lands on it
+        yield running
+
+
+def deps(**overrides: object) -> ReconcileDeps:
+    settings: dict[str, object] = {"grace_seconds": 60, **overrides}
+    return dataclasses.replace(runtime.reconcile_deps(), **settings)  # type: ignore[arg-type]
+
+
+def open_run(deadline: datetime | None = None) -> Run:
+    run = Run(
+        tenant_id=TENANT,
+        run_id=new_run_id(),
+        service_id=SERVICE,
+        trigger=Trigger.SCHEDULE,
+        pull_deadline=deadline,
+    )
+    runtime.sync_store().create_run(run)
+    return run
+
+
+def pull_done(run: Run) -> None:
+    runtime.sync_store().apply_run_change(TENANT, run.run_id, RunChange(), pull_done=True)
+
+
+def pending(run: Run, n: int, **fields: object) -> SyncItem:
+    """A Pending row last touched ten minutes ago, counted in its run."""
+    then = utcnow() - timedelta(minutes=10)
+    item = SyncItem(
+        tenant_id=TENANT,
+        sync_id=f"{n:024x}",
+        run_id=run.run_id,
+        service_id=SERVICE,
+        source_system="rest",
+        source_entity="orders",
+        destination_system="rest",
+        destination_entity="orders",
+        reference=f"#{n}",
+        source_id=str(n),
+        created_at=then,
+        updated_at=then,
+    ).model_copy(update=fields)
+    syncs = runtime.sync_store()
+    assert syncs.put_pending_items([item]) == []
+    change = RunChange()
+    change.totals[Status.PENDING.value] += 1
+    syncs.apply_run_change(TENANT, run.run_id, change)
+    return item
+
+
+def queued(stack: LocalStack) -> list[SyncMessage]:
+    with aws.unobserved():
+        got = aws.client("sqs").receive_message(
+            QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MaxNumberOfMessages=10
+        )
+    return [SyncMessage.model_validate_json(m["Body"]) for m in got.get("Messages", [])]
+
+
+def test_an_item_that_lost_its_message_is_queued_again_keeping_its_attempts(stack: LocalStack) -> None:
+    run = open_run()
+    item = pending(run, 1, attempts=2, payload={"id": "1", "number": "#1"})
+    pull_done(run)
+    result = reconcile(deps())
+    assert result.queue_idle and result.items_requeued == 1
+    (message,) = queued(stack)
+    assert message.sync_id == item.sync_id and message.attempt_offset == 2  # next receive: attempt 3
+    assert message.record == {"id": "1", "number": "#1"}
+    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    assert stored is not None and stored.status == Status.PENDING and stored.updated_at > item.updated_at
+    # touched: the next pass leaves it alone while its new message is on its way
+    assert reconcile(deps()).items_requeued == 0
+
+
+def test_an_item_whose_last_attempt_died_is_failed_and_its_run_closed(stack: LocalStack) -> None:
+    run = open_run()
+    item = pending(run, 2, attempts=5)
+    pull_done(run)
+    result = reconcile(deps())
+    assert result.items_failed == 1 and result.by_reason["attempts_exhausted"] == 1
+    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    assert stored is not None and stored.status == Status.FAILED
+    assert stored.last_error is not None and stored.last_error.code == "attempts_exhausted"
+    closed = runtime.sync_store().get_run(TENANT, run.run_id)
+    assert closed is not None and closed.status == RunStatus.FAILED
+    assert closed.totals.model_dump() == {"OK": 0, "Sent": 0, "Pending": 0, "Failed": 1}
+    assert runtime.sync_store().open_runs() == []
+
+
+def test_items_someone_holds_or_may_still_reach_are_left_alone(stack: LocalStack) -> None:
+    run = open_run()
+    claimed = pending(run, 3, attempts=1, claim_id="c", claimed_until=utcnow() + timedelta(minutes=5))
+    fresh = pending(run, 4, updated_at=utcnow())
+    never_tried = pending(run, 5)
+    pull_done(run)
+    # something is still on the queue: a never-attempted record may be waiting in a backlog
+    with aws.unobserved():
+        aws.client("sqs").send_message(QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MessageBody="{}")
+    result = reconcile(deps())
+    assert not result.queue_idle and result.items_requeued == result.items_failed == 0
+    got = runtime.sync_store().get_items(TENANT, [claimed.sync_id, fresh.sync_id, never_tried.sync_id])
+    assert {i.status for i in got.values()} == {Status.PENDING}
+    assert runtime.sync_store().get_run(TENANT, run.run_id).status == RunStatus.RUNNING  # type: ignore[union-attr]
+
+
+def test_a_never_attempted_item_without_its_payload_is_failed_once_the_queue_is_empty(
+    stack: LocalStack,
+) -> None:
+    run = open_run()
+    item = pending(run, 6)
+    pull_done(run)
+    result = reconcile(deps())
+    assert result.items_failed == 1 and result.by_reason["stranded"] == 1
+    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    assert stored is not None and stored.status == Status.FAILED and stored.last_error is not None
+    assert "pull it again" in stored.last_error.message
+
+
+def test_a_pull_whose_trigger_died_is_marked_interrupted_and_closed(stack: LocalStack) -> None:
+    run = open_run(deadline=utcnow() + timedelta(minutes=5))
+    assert reconcile(deps()).pulls_interrupted == 0  # its trigger may still be pulling
+    result = reconcile(deps(), now=utcnow() + timedelta(minutes=6))
+    assert result.pulls_interrupted == 1 and result.runs_closed == 1
+    closed = runtime.sync_store().get_run(TENANT, run.run_id)
+    assert closed is not None and closed.status == RunStatus.FAILED
+    assert closed.pull_error is not None and closed.pull_error.code == "pull_interrupted"
+
+
+def test_a_run_whose_flush_was_lost_is_closed_with_counted_totals(stack: LocalStack) -> None:
+    run = open_run()
+    item = pending(run, 7)
+    pull_done(run)
+    syncs = runtime.sync_store()
+    # the batch wrote the outcome and died before adding it to the run's totals
+    done = item.model_copy(update={"status": Status.OK, "attempts": 1, "updated_at": utcnow()})
+    assert syncs.record_attempt(item, done)
+    assert syncs.get_run(TENANT, run.run_id).totals.Pending == 1  # type: ignore[union-attr]
+    result = reconcile(deps(grace_seconds=0))
+    assert result.runs_closed == 1
+    closed = syncs.get_run(TENANT, run.run_id)
+    assert closed is not None and closed.status == RunStatus.OK
+    assert closed.totals.model_dump() == {"OK": 1, "Sent": 0, "Pending": 0, "Failed": 0}
+    # a late flush of that delta cannot count it twice
+    late = RunChange()
+    late.totals[Status.PENDING.value] -= 1
+    late.totals[Status.OK.value] += 1
+    assert syncs.apply_run_change(TENANT, run.run_id, late).totals == closed.totals
