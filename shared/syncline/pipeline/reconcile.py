@@ -113,7 +113,10 @@ def _items(deps: ReconcileDeps, tenant_id: str, now: datetime, result: Reconcile
     services: dict[str, Service | None] = {}
     changes: dict[str, RunChange] = {}
     again: list[str] = []
-    cutoff = now - timedelta(seconds=deps.grace_seconds)
+    # While the queue holds messages nothing younger than the shortest wait limit can qualify:
+    # read only what is older (a deep backlog of fresh items is not read on every pass).
+    shortest = deps.grace_seconds if result.queue_idle else CIRCUIT_DELAY_SECONDS + deps.grace_seconds
+    cutoff = now - timedelta(seconds=shortest)
     for item in deps.syncs.pending_not_updated_since(tenant_id, cutoff):
         if item.claimed_until is not None and item.claimed_until > now:
             continue  # a delivery is working on it

@@ -94,7 +94,10 @@ class BatchResult:
 
 
 def _error(code: str, message: str) -> ErrorInfo:
-    return ErrorInfo(code=code, message=message[:ERROR_MESSAGE_LIMIT])
+    from syncline.connectors.redact import safe_message
+
+    # Redacted (every live connector's secrets) before it is squashed and cut, never after.
+    return ErrorInfo(code=code, message=safe_message(message, ERROR_MESSAGE_LIMIT))
 
 
 class _Services:
@@ -278,13 +281,10 @@ def _process_one(
         )
 
     source_record = load_record(message, deps.bucket)
-    # A record that did not make it keeps its payload on the row: that is what a resync sends again.
-    # Records that went through do not, so the common path writes small rows.
-    item = item.model_copy(update={"payload": message.record, "payload_ref": message.payload_ref})
     try:
         outgoing = services.mapping(service).apply(source_record)
     except Exception as exc:  # a mapping that cannot apply to this record is permanent
-        return _settle(deps, item, attempt, Status.FAILED, _error("mapping_error", str(exc)))
+        return _settle(deps, item, attempt, Status.FAILED, _error("mapping_error", str(exc)), message=message)
 
     crash_point("sync_item.before_push")
     connector = services.connector(row)
@@ -298,7 +298,7 @@ def _process_one(
             deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message), unanswered
         )
     except ConnectorError as exc:  # permanent: a 4xx retrying cannot fix, or failed authentication
-        return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message))
+        return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message), message=message)
     except Exception as exc:  # an unexpected fault in a connector: retried like a transient one
         error = _error("internal_error", f"{type(exc).__name__}: {exc}")
         return _retry_or_fail(deps, record, message, item, service, attempt, None, error, True)
@@ -321,14 +321,14 @@ def _retry_or_fail(
 ) -> Outcome:
     """A transient failure: Pending and back on the queue later, or Failed on the last attempt."""
     if attempt >= min(service.settings.max_attempts, _final_attempt(message, deps)):
-        outcome = _settle(deps, item, attempt, Status.FAILED, error, ambiguous=ambiguous)
+        outcome = _settle(deps, item, attempt, Status.FAILED, error, ambiguous=ambiguous, message=message)
         if outcome.to_status is Status.FAILED:
             if record.receive_count >= deps.queue_max_receive_count:
                 outcome.retry, outcome.visibility = True, 0  # the redrive policy moves it to the DLQ
             else:
                 outcome.to_dlq = record.body  # the service allows fewer attempts than the queue
         return outcome
-    outcome = _settle(deps, item, attempt, Status.PENDING, error, ambiguous=ambiguous)
+    outcome = _settle(deps, item, attempt, Status.PENDING, error, ambiguous=ambiguous, message=message)
     if outcome.to_status is Status.PENDING:
         settings = service.settings
         outcome.retry = True
@@ -359,9 +359,17 @@ def _settle(
     error: ErrorInfo | None,
     endpoint_id: str | None = None,
     ambiguous: bool = False,
+    message: SyncMessage | None = None,
 ) -> Outcome:
-    """Write the outcome of the attempt `item` was claimed for (conditional on that claim)."""
+    """Write the outcome of the attempt `item` was claimed for (conditional on that claim).
+
+    A record that did not make it keeps its payload on the row (`message`'s record or S3 key):
+    that is what a resync sends again. Records that went through do not: the common path writes
+    small rows."""
     done = status in (Status.OK, Status.SENT)
+    payload, payload_ref = (
+        (message.record, message.payload_ref) if message else (item.payload, item.payload_ref)
+    )
     after = item.model_copy(
         update={
             "status": status,
@@ -369,8 +377,8 @@ def _settle(
             "last_error": error,
             "endpoint_id": endpoint_id or item.endpoint_id,
             "updated_at": utcnow(),
-            "payload": None if done else item.payload,
-            "payload_ref": None if done else item.payload_ref,
+            "payload": None if done else payload,
+            "payload_ref": None if done else payload_ref,
             "ambiguous": ambiguous,
         }
     )
