@@ -2,11 +2,16 @@
 
 A key is shown once, at creation. The config table keeps only its SHA-256:
 
-    PK = KEY#<sha256 hex>  SK = KEY                 tenant_id, created_at, revoked, revoked_at
-    PK = T#<tenant>        SK = APIKEY#<sha256 hex>  created_at, revoked  (the group's key list)
+    PK = KEY#<sha256 hex>  SK = KEY                 tenant_id, scope, expires_at, created_at, revoked, ...
+    PK = T#<tenant>        SK = APIKEY#<sha256 hex>  scope, expires_at, created_at, revoked  (the key list)
 
 The hex digest is also the key's id: it names the key in `keys list` and `keys revoke` without
 revealing it. Authentication is one GetItem per request, so a revocation takes effect at once.
+
+Scopes, each including the one before: `read` (report, runs, dashboard, export), `operate` (read, plus
+resync, run now, activate/deactivate), `admin` (everything). A key stored before scopes existed has
+no `scope` attribute and keeps working as `admin`. A key past its `expires_at` is refused like a
+revoked one.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from syncline.models import is_valid_id, iso, utcnow
 from syncline.store import ConfigStore, marshal, tenant_pk
@@ -22,6 +29,22 @@ from syncline.store import ConfigStore, marshal, tenant_pk
 KEY_PREFIX = "sl_"
 _KEY_RE = re.compile(r"^sl_[A-Za-z0-9_-]{32,128}$")
 _KEY_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+
+Scope = Literal["read", "operate", "admin"]
+SCOPES: tuple[Scope, ...] = ("read", "operate", "admin")  # each includes the ones before it
+LEGACY_SCOPE: Scope = "admin"  # keys stored without a scope
+MAX_EXPIRES_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a valid key speaks for, and what it may do."""
+
+    tenant_id: str
+    scope: Scope
+
+    def allows(self, needed: Scope) -> bool:
+        return SCOPES.index(self.scope) >= SCOPES.index(needed)
 
 
 def _store(store: ConfigStore | None) -> ConfigStore:
@@ -41,16 +64,31 @@ def _key_row(digest: str) -> dict[str, str]:
     return {"PK": f"KEY#{digest}", "SK": "KEY"}
 
 
-def create_key(tenant_id: str, *, store: ConfigStore | None = None) -> str:
-    """A new API key for the company group; returns the plaintext (shown once, never stored)."""
+def create_key(
+    tenant_id: str,
+    *,
+    scope: Scope = "admin",
+    expires_in_days: int | None = None,
+    store: ConfigStore | None = None,
+) -> str:
+    """A new API key for the company group; returns the plaintext (shown once, never stored).
+    The library default scope is `admin` (what every key was before scopes); the CLI asks for one."""
     if not is_valid_id(tenant_id):
         raise ValueError(f"invalid company group id {tenant_id!r}")
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRES_DAYS:
+        raise ValueError(f"expires_in_days must be between 1 and {MAX_EXPIRES_DAYS}")
     config = _store(store)
     api_key = KEY_PREFIX + secrets.token_urlsafe(32)
     digest = key_id(api_key)
-    created = iso(utcnow())
-    key_row = {**_key_row(digest), "tenant_id": tenant_id, "created_at": created, "revoked": False}
-    listing = {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}", "created_at": created, "revoked": False}
+    now = utcnow()
+    created = iso(now)
+    attrs: dict[str, Any] = {"created_at": created, "revoked": False, "scope": scope}
+    if expires_in_days is not None:
+        attrs["expires_at"] = iso(now + timedelta(days=expires_in_days))
+    key_row = {**_key_row(digest), "tenant_id": tenant_id, **attrs}
+    listing = {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}", **attrs}
     config.ddb.transact_write_items(
         TransactItems=[
             {
@@ -66,15 +104,27 @@ def create_key(tenant_id: str, *, store: ConfigStore | None = None) -> str:
     return api_key
 
 
-def authenticate(api_key: str | None, *, store: ConfigStore | None = None) -> str | None:
-    """The company group of a valid, unrevoked key; None otherwise."""
+def _expired(expires_at: Any, now: datetime) -> bool:
+    if expires_at is None:
+        return False
+    try:
+        return datetime.fromisoformat(str(expires_at).replace("Z", "+00:00")) <= now
+    except ValueError:
+        return True  # an unreadable expiry fails closed
+
+
+def authenticate(api_key: str | None, *, store: ConfigStore | None = None) -> Principal | None:
+    """The company group and scope of a valid, unrevoked, unexpired key; None otherwise."""
     if not api_key or not _KEY_RE.match(api_key):
         return None
     row = _store(store)._get(_key_row(key_id(api_key)), consistent=True)
-    if row is None or row.get("revoked"):
+    if row is None or row.get("revoked") or _expired(row.get("expires_at"), utcnow()):
         return None
     tenant_id = row.get("tenant_id")
-    return tenant_id if isinstance(tenant_id, str) else None
+    scope = row.get("scope", LEGACY_SCOPE)
+    if not isinstance(tenant_id, str) or scope not in SCOPES:
+        return None
+    return Principal(tenant_id=tenant_id, scope=scope)
 
 
 def revoke_key(key: str, *, store: ConfigStore | None = None) -> str | None:
@@ -122,6 +172,9 @@ def list_keys(tenant_id: str, *, store: ConfigStore | None = None) -> list[dict[
         {
             "key_id": r["SK"].split("#", 1)[1],
             "created_at": r.get("created_at"),
+            "scope": r.get("scope", LEGACY_SCOPE),
+            "expires_at": r.get("expires_at"),
+            "expired": _expired(r.get("expires_at"), utcnow()),
             "revoked": bool(r.get("revoked")),
             "revoked_at": r.get("revoked_at"),
         }

@@ -48,9 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
     create = keys_sub.add_parser("create", help="create a key for a company group (printed once)")
     create.add_argument("--tenant", required=True, help="the company group id (created if it does not exist)")
     create.add_argument("--name", default=None, help="the company group's name, when it is created")
+    create.add_argument(
+        "--scope",
+        choices=("read", "operate", "admin"),
+        default="admin",
+        help="read: report, runs, dashboard, export; operate: read plus resync, run now, "
+        "activate/deactivate; admin: everything (default: admin, what keys were before scopes)",
+    )
+    create.add_argument(
+        "--expires-in-days", type=_days, default=None, help="the key stops working after N days (1-3650)"
+    )
     revoke = keys_sub.add_parser("revoke", help="revoke a key by its id (or the key itself)")
     revoke.add_argument("key_id")
-    listing = keys_sub.add_parser("list", help="list a company group's keys (ids only)")
+    listing = keys_sub.add_parser("list", help="list a company group's keys (ids, scope, expiry)")
     listing.add_argument("--tenant", required=True)
     for command in (create, revoke, listing):
         target = command.add_mutually_exclusive_group()
@@ -61,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--table", default=None, help="the config table (default: $SYNCLINE_CONFIG_TABLE)"
         )
     return parser
+
+
+def _days(value: str) -> int:
+    days = int(value)
+    if not 1 <= days <= 3650:
+        raise argparse.ArgumentTypeError(f"--expires-in-days must be between 1 and 3650, got {value}")
+    return days
 
 
 def _port(value: str) -> int:
@@ -92,8 +109,10 @@ def _keys(args: argparse.Namespace) -> int:
         if store.get_tenant(args.tenant) is None:
             store.put_tenant(Tenant(tenant_id=args.tenant, name=args.name or args.tenant))
             print(f"company group {args.tenant!r} created")
-        key = auth.create_key(args.tenant, store=store)
-        print(f"API key for company group {args.tenant!r} (shown once: keep it now):")
+        key = auth.create_key(
+            args.tenant, scope=args.scope, expires_in_days=args.expires_in_days, store=store
+        )
+        print(f"API key for company group {args.tenant!r}, scope {args.scope} (shown once: keep it now):")
         print(f"  {key}")
         print(f"key id (for `syncline keys revoke`): {auth.key_id(key)}")
         return 0
@@ -105,8 +124,11 @@ def _keys(args: argparse.Namespace) -> int:
         print(f"revoked a key of company group {tenant!r}")
         return 0
     for row in auth.list_keys(args.tenant, store=store):
-        state = f"revoked {row['revoked_at']}" if row["revoked"] else "active"
-        print(f"{row['key_id']}  created {row['created_at']}  {state}")
+        state = (
+            f"revoked {row['revoked_at']}" if row["revoked"] else "expired" if row["expired"] else "active"
+        )
+        expiry = f"expires {row['expires_at']}" if row["expires_at"] else "no expiry"
+        print(f"{row['key_id']}  scope {row['scope']}  created {row['created_at']}  {expiry}  {state}")
     return 0
 
 

@@ -28,6 +28,9 @@ ENV = {
     "alert_sender": "SYNCLINE_ALERT_SENDER",
     "trigger_timeout_seconds": "SYNCLINE_TRIGGER_TIMEOUT_SECONDS",
     "reconcile_grace_seconds": "SYNCLINE_RECONCILE_GRACE_SECONDS",
+    # Connectors may reach private, loopback and link-local addresses (the local stack only).
+    # Read on each check by syncline.connectors.network, which must work without the rest.
+    "allow_private_networks": "SYNCLINE_ALLOW_PRIVATE_NETWORKS",
 }
 
 
@@ -57,6 +60,9 @@ class Settings(BaseModel):
     trigger_timeout_seconds: float = Field(default=300.0, gt=0, le=900)
     # The reconciler leaves an item or run alone while anything touched it within this long.
     reconcile_grace_seconds: float = Field(default=300.0, ge=0, le=86400)
+    # Deployed stages refuse connector destinations on internal addresses (SSRF); the local stack
+    # sets this to true to reach its demo systems on 127.0.0.1.
+    allow_private_networks: bool = False
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

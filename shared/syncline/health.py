@@ -14,7 +14,7 @@ from syncline.connectors.base import (
     ConnectorError,
     TransientError,
 )
-from syncline.connectors.redact import Redactor, redact_patterns
+from syncline.connectors.redact import Redactor, safe_message
 from syncline.models import HealthStatus
 
 MAX_REASON_LENGTH = 500
@@ -28,8 +28,9 @@ class HealthResult:
 
 def _reason(connector: Connector, text: str) -> str:
     redactor = getattr(connector, "redactor", None)
-    text = redactor.redact(text) if isinstance(redactor, Redactor) else redact_patterns(text)
-    return text[:MAX_REASON_LENGTH]
+    if isinstance(redactor, Redactor):  # redacted before it is squashed and cut, never after
+        text = redactor.clean(text, MAX_REASON_LENGTH)
+    return safe_message(text, MAX_REASON_LENGTH)
 
 
 def check(connector: Connector) -> HealthResult:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AnyUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 DEFAULT_MAX_ATTEMPTS = 5
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -55,6 +57,40 @@ def is_valid_id(value: str) -> bool:
     return bool(_ID_RE.match(value))
 
 
+# ---------------------------------------------------------------------------------- size bounds
+# DynamoDB refuses an item over 400 KB; a service is one item. Each free-form field has a bound on
+# its serialized size, and the bounds together stay well under the item limit.
+ITEM_LIMIT_BYTES = 400 * 1024
+ITEM_BUDGET_BYTES = 350_000  # what a row's own fields may use (keys and index attributes aside)
+MAX_RULES = 200  # filters, mappings
+MAX_RULES_BYTES = 64_000
+MAX_ALERTS_BYTES = 8_000
+MAX_SETTINGS_BYTES = 16_000  # a connector's settings (headers included), credentials
+MAX_RECORD_BYTES = 256_000  # a preview's sample record
+MAX_SCRIPT_CHARS = 20_000
+MAX_NOTES_CHARS = 10_000
+
+
+def json_size(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), default=str).encode())
+
+
+def max_json_bytes(limit: int) -> AfterValidator:
+    """A bound on a free-form value's serialized (JSON, UTF-8) size. The error names the bound,
+    never the value."""
+
+    def check(value: Any) -> Any:
+        if value is not None and json_size(value) > limit:
+            raise PydanticCustomError("too_large", "larger than {limit} bytes serialized", {"limit": limit})
+        return value
+
+    return AfterValidator(check)
+
+
+Rules = Annotated[list[dict[str, Any]], Field(max_length=MAX_RULES), max_json_bytes(MAX_RULES_BYTES)]
+Alerts = Annotated[dict[str, Any], Field(max_length=50), max_json_bytes(MAX_ALERTS_BYTES)]
+
+
 class Status(StrEnum):
     OK = "OK"
     SENT = "Sent"
@@ -92,7 +128,7 @@ class Tenant(_Model):
 
     tenant_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
-    alert_emails: list[str] = Field(default_factory=list)
+    alert_emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=50)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -122,7 +158,7 @@ class Connector(_Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError("unknown time zone (use an IANA name such as Europe/Berlin)") from exc
         return value
 
 
@@ -150,14 +186,28 @@ class Service(_Model):
     schedule: str | None = Field(default="rate(5 minutes)", max_length=200)
     source: Endpoint
     destination: Endpoint
-    filters: list[dict[str, Any]] = Field(default_factory=list)
-    mappings: list[dict[str, Any]] = Field(default_factory=list)
-    payload_script: str | None = None
-    alerts: dict[str, Any] = Field(default_factory=dict)
+    filters: Rules = Field(default_factory=list)
+    mappings: Rules = Field(default_factory=list)
+    payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
+    alerts: Alerts = Field(default_factory=dict)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
-    notes: str = ""
+    notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @model_validator(mode="after")
+    def _fits_one_item(self) -> Service:
+        """Refused before any write: a service row over DynamoDB's item limit."""
+        sizes = {name: json_size(value) for name, value in self.model_dump(mode="json").items()}
+        if sum(sizes.values()) > ITEM_BUDGET_BYTES:
+            largest = max(sizes, key=lambda name: sizes[name])
+            raise PydanticCustomError(
+                "too_large",
+                "the service is larger than the store's item limit ({limit} bytes); the largest field "
+                "is {field}",
+                {"limit": ITEM_LIMIT_BYTES, "field": largest},
+            )
+        return self
 
 
 class Totals(_Model):

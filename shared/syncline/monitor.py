@@ -33,8 +33,10 @@ def check_one(
     try:
         connector = open_connector(row)
     except ConfigurationError as exc:
+        from syncline.connectors.redact import safe_message
+
         status = HealthStatus.AUTH_FAILED if exc.field.startswith("credentials") else HealthStatus.UNREACHABLE
-        return status, f"configuration: {exc}"
+        return status, safe_message(f"configuration: {exc}")
     except Exception as exc:  # e.g. the secret is gone: the connector cannot authenticate
         return HealthStatus.AUTH_FAILED, f"credentials unavailable: {type(exc).__name__}"
     with connector:

@@ -24,8 +24,10 @@ Sent statuses                                  smaller set), service filtered in
 KEYS_ONLY indexes are followed by a BatchGetItem of the base rows, for the candidates the merge
 actually examines (not for rows read ahead). The cursor is an opaque base64url JSON document
 holding the position of every stream (the last examined sort key), the pinned time window and a
-fingerprint of the search, so a page boundary is stable and a cursor cannot be replayed against a
-different search; every position is checked against its stream's key range before use.
+fingerprint of the search (company group included), so a page boundary is stable and a cursor
+cannot be replayed against a different search. It is signed (HMAC-SHA256 over the whole document,
+key from $SYNCLINE_CURSOR_KEY or a random one kept in the config table), then every field is
+checked for type and bounds, and every position against its stream's key range, before use.
 
 Time: an entry's time is its last update (``updated_at``). by_service keys carry the run id, which
 starts with the run's start time; those plans read runs started up to the service's retry horizon
@@ -38,9 +40,11 @@ import base64
 import binascii
 import csv
 import hashlib
+import hmac
 import io
 import json
 import math
+import os
 import re
 import secrets
 import time
@@ -570,7 +574,7 @@ class _Merge(Generic[M]):
         return out
 
     def hints(self) -> dict[str, int]:
-        return {key: n for key, n in self.used.items() if n}
+        return {key: min(n, MAX_CHUNK) for key, n in self.used.items() if n}
 
     def state(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -584,37 +588,113 @@ class _Merge(Generic[M]):
 # ---------------------------------------------------------------------------------- cursors
 
 
-def encode_cursor(document: dict[str, Any]) -> str:
-    raw = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+CURSOR_KEY_ENV = "SYNCLINE_CURSOR_KEY"
+CURSOR_MAX_CHARS = 8192
+CURSOR_MAX_STREAMS = 256
+_CURSOR_FIELDS = frozenset({"v", "f", "w", "p", "s", "h", "n"})  # and "m", the signature
+_MAC_BYTES = 16
+_cursor_keys: dict[str, bytes] = {}
+_cursor_lock = Lock()
+
+
+def cursor_key() -> bytes:
+    """The key cursors are signed with: $SYNCLINE_CURSOR_KEY, else a random key created once in the
+    config table (so every container signs alike), cached per process."""
+    configured = os.environ.get(CURSOR_KEY_ENV)
+    if configured:
+        return configured.encode()
+    from syncline import runtime
+
+    config = runtime.config_store()
+    with _cursor_lock:
+        if config.name not in _cursor_keys:
+            row_key = {"PK": "CURSORKEY", "SK": "KEY"}
+            row = config._get(row_key, consistent=True)
+            if row is None:
+                try:
+                    config.ddb.put_item(
+                        TableName=config.name,
+                        Item=marshal({**row_key, "key": secrets.token_hex(32)}),
+                        ConditionExpression="attribute_not_exists(PK)",
+                    )
+                except Exception as exc:  # another container created it first
+                    if getattr(exc, "response", {}).get("Error", {}).get("Code") != (
+                        "ConditionalCheckFailedException"
+                    ):
+                        raise
+                row = config._get(row_key, consistent=True)
+            assert row is not None
+            _cursor_keys[config.name] = str(row["key"]).encode()
+        return _cursor_keys[config.name]
+
+
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _canonical(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _mac(document: Mapping[str, Any]) -> str:
+    """The signature of every field of a cursor document (`m` itself aside)."""
+    return _b64(hmac.new(cursor_key(), _canonical(document), hashlib.sha256).digest()[:_MAC_BYTES])
+
+
+def encode_cursor(document: dict[str, Any]) -> str:
+    return _b64(_canonical({**document, "m": _mac(document)}))
+
+
+def _is_int(value: Any, lo: int, hi: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+
+
+def _str_map(value: Any, ok: Callable[[Any], bool]) -> bool:
+    return (
+        isinstance(value, dict)
+        and len(value) <= CURSOR_MAX_STREAMS
+        and all(isinstance(k, str) and len(k) <= 512 and ok(v) for k, v in value.items())
+    )
+
+
+def _valid_document(document: Any) -> bool:
+    """Every field of a decoded cursor, typed and bounded."""
+    if not isinstance(document, dict) or not set(document) <= _CURSOR_FIELDS:
+        return False
+    window = document.get("w")
+    return (
+        document.get("v") == CURSOR_VERSION
+        and isinstance(document.get("f"), str)
+        and (window is None or (isinstance(window, list) and len(window) == 2))
+        and all(isinstance(w, str) and len(w) <= 40 for w in window or ())
+        and _is_int(document.get("p", 0), 0, 64)
+        and _str_map(document.get("s", {}), lambda v: v is False or (isinstance(v, str) and len(v) <= 2048))
+        and _str_map(document.get("n", {}), lambda v: isinstance(v, str) and len(v) <= 2048)
+        and _str_map(document.get("h", {}), lambda v: _is_int(v, 0, MAX_CHUNK))
+    )
+
+
 def decode_cursor(cursor: str, fingerprint: str) -> dict[str, Any]:
+    """A cursor's document, once its signature, its fingerprint and every field check out."""
     bad = BadRequest(
         "cursor is not valid for this request", fields=[{"field": "query.cursor", "message": "invalid"}]
     )
-    if len(cursor) > 8192:
+    if len(cursor) > CURSOR_MAX_CHARS:
         raise bad
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        document = json.loads(raw)
-    except (binascii.Error, ValueError):
+        document = json.loads(_unb64(cursor))
+    except (binascii.Error, ValueError, RecursionError):
         raise bad from None
-    if (
-        not isinstance(document, dict)
-        or document.get("v") != CURSOR_VERSION
-        or document.get("f") != fingerprint
-        or not isinstance(document.get("s", {}), dict)
-        or not isinstance(document.get("p", 0), int)
-    ):
+    mac = document.pop("m", None) if isinstance(document, dict) else None
+    if not isinstance(mac, str) or not hmac.compare_digest(mac.encode(), _mac(document).encode()):
         raise bad
-    for value in document.get("s", {}).values():
-        if not (value is False or isinstance(value, str)):
-            raise bad
-    peeks = document.get("n", {})
-    if not isinstance(peeks, dict) or not all(isinstance(v, str) for v in peeks.values()):
+    if not _valid_document(document) or document.get("f") != fingerprint:
         raise bad
-    return document
+    return dict(document)
 
 
 def _check_positions(state: Mapping[str, Any], specs: Sequence[StreamSpec]) -> None:
@@ -642,9 +722,13 @@ def _hints(document: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _pinned_window(document: Mapping[str, Any], query: ReportQuery) -> ReportQuery:
+    """The window the first page resolved. No window only where the search itself has none (a run
+    or sync ids): a cursor never lifts the window's bound."""
     window = document.get("w")
     if window is None:
-        return query.model_copy(update={"start": None, "end": None})
+        if query.start is not None or query.end is not None:
+            raise BadRequest("cursor is not valid", fields=[{"field": "query.cursor", "message": "invalid"}])
+        return query
     try:
         start, end = (datetime.fromisoformat(w.replace("Z", "+00:00")) for w in window)
     except (TypeError, ValueError, AttributeError):
@@ -1735,7 +1819,7 @@ def list_runs(
         document = decode_cursor(cursor, fingerprint)
         hints = _hints(document)
         peeks = dict(document.get("n", {}))
-        pinned = _pinned_window(document, ReportQuery())
+        pinned = _pinned_window(document, ReportQuery(start=query.start, end=query.end))
         query = query.model_copy(update={"start": pinned.start, "end": pinned.end})
         state = dict(document.get("s", {}))
     spec, keys_only = _runs_spec(tenant_id, query)

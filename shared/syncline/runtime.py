@@ -83,6 +83,38 @@ def store_credentials(tenant_id: str, connector_id: str, values: Mapping[str, An
     return arn
 
 
+def secret_value(tenant_id: str, connector_id: str) -> str | None:
+    """The connector's current secret as stored (None: it has none), to put back after a failure."""
+    sm = aws.client("secretsmanager")
+    try:
+        value: str = sm.get_secret_value(SecretId=secret_name(settings(), tenant_id, connector_id))[
+            "SecretString"
+        ]
+    except sm.exceptions.ResourceNotFoundException:
+        return None
+    return value
+
+
+def restore_credentials(tenant_id: str, connector_id: str, previous: str | None) -> None:
+    """Put a connector's secret back as `secret_value` returned it (None: delete it)."""
+    sm = aws.client("secretsmanager")
+    name = secret_name(settings(), tenant_id, connector_id)
+    if previous is None:
+        arn: str = sm.describe_secret(SecretId=name)["ARN"]
+        delete_credentials(arn)
+        return
+    arn = sm.put_secret_value(SecretId=name, SecretString=previous)["ARN"]
+    with _credentials_lock:
+        _credentials.pop(arn, None)
+
+
+def delete_credentials(secret_arn: str) -> None:
+    """Delete a connector's secret at once (no recovery window: the id can be used again)."""
+    aws.client("secretsmanager").delete_secret(SecretId=secret_arn, ForceDeleteWithoutRecovery=True)
+    with _credentials_lock:
+        _credentials.pop(secret_arn, None)
+
+
 def open_connector(row: ConnectorRow) -> Connector:
     return build_connector(
         row.system,

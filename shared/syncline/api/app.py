@@ -2,12 +2,16 @@
 
 `handle(event, context)` is what report_api's handler calls, on AWS and in the local stack alike
 (which turns HTTP requests into the same API Gateway REST proxy events). It authenticates the API
-key first (401 without one, 403 for an unknown or revoked one), binds the request to the key's
-company group, then lets the resolver route, validate and answer. GET /openapi.json is public.
+key first (401 without one, 403 for an unknown, revoked or expired one), checks the key's scope
+against the route's entry in SCOPES (403 naming the missing scope), checks the body is UTF-8 JSON
+of bounded size and depth (415 for another content type), binds the request to the key's company
+group, then lets the resolver route, validate and answer. GET /openapi.json is public.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -21,19 +25,36 @@ from syncline.api import context as request_context
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
 from syncline.api.routes import connectors, reports, runs, services
+from syncline.auth import Scope
 from syncline.observability import logger
 
 TITLE = "Syncline API"
 VERSION = "1"
 API_KEY_HEADER = "x-api-key"
 PUBLIC = frozenset({("GET", "/openapi.json")})
+# The scope each route needs, in one place; a route missing here needs `admin` (fail closed).
+SCOPES: dict[tuple[str, str], Scope] = {
+    ("GET", "/reports"): "read",
+    ("GET", "/reports/export"): "read",
+    ("GET", "/reports/export/{export_id}"): "read",
+    ("GET", "/reports/{sync_id}"): "read",
+    ("GET", "/runs"): "read",
+    ("GET", "/runs/{run_id}"): "read",
+    ("GET", "/dashboard"): "read",
+    ("POST", "/reports/resync"): "operate",
+    ("POST", "/services/{service_id}/run"): "operate",
+    ("POST", "/services/{service_id}/activate"): "operate",
+    ("POST", "/services/{service_id}/deactivate"): "operate",
+}
+MAX_JSON_DEPTH = 32
 ERROR_RESPONSES = {
     "400": "Malformed request: parameters, ids, JSON body, cursor or unknown parameters",
     "401": "No API key",
-    "403": "Unknown or revoked API key",
+    "403": "Unknown, revoked or expired API key, or a key without the route's scope",
     "404": "Not found (also any id of another company group)",
     "409": "Conflict with the current state",
-    "422": "Well-formed but invalid content",
+    "415": "A body that is not application/json",
+    "422": "Well-formed but invalid content (also too many filter values, non-ISO 8601 times)",
     "429": "Too many requests",
 }
 
@@ -164,6 +185,78 @@ def _type_query_parameters(operation: dict[str, Any], route: Any) -> dict[str, A
     return definitions
 
 
+def route_of(method: str, path: str) -> Any:
+    """The app's route for a request, as the resolver would pick it (None: no such route)."""
+    for route in app._static_routes + app._dynamic_routes:
+        if route.method == method and route.rule.match(path):
+            return route
+    return None
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods the app documents for a path (for a 405's Allow header): a literal path's own,
+    else its template's (/reports/resync is not /reports/{sync_id})."""
+    matching = [r for r in app._static_routes + app._dynamic_routes if r.rule.match(path)]
+    literal = [r for r in matching if "{" not in r.openapi_path]
+    return sorted({r.method for r in literal or matching})
+
+
+def scope_of(route: Any) -> Scope:
+    return SCOPES.get((route.method, route.openapi_path), "admin")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def check_body(event: dict[str, Any]) -> dict[str, Any] | None:
+    """An error result for a body the resolver must not see: not JSON (415), not UTF-8 or nested too
+    deep (400). A base64 body is left decoded (text) for the resolver."""
+    body = event.get("body")
+    if body is None or body == "":
+        return None
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items() if isinstance(v, str)}
+    content_type = headers.get("content-type", JSON).split(";", 1)[0].strip().lower()
+    if content_type != JSON:
+        return proxy_error(415, "unsupported_media_type", f"send the body as {JSON}", field="body")
+    raw: bytes | str = body
+    if event.get("isBase64Encoded"):
+        try:
+            raw = base64.b64decode(str(body), validate=True)
+        except (binascii.Error, ValueError):
+            return proxy_error(400, "invalid_request", "the body is not valid base64", field="body")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return proxy_error(400, "invalid_request", "the body is not UTF-8", field="body")
+        event["body"], event["isBase64Encoded"] = raw, False
+    elif not isinstance(raw, str):
+        return proxy_error(400, "invalid_request", "the body is not valid JSON", field="body")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates
+        return proxy_error(400, "invalid_request", "the body is not UTF-8", field="body")
+    try:
+        too_deep = _depth(json.loads(raw)) > MAX_JSON_DEPTH
+    except RecursionError:
+        too_deep = True
+    except ValueError:
+        return None  # the resolver says what is wrong with it
+    if too_deep:
+        return proxy_error(
+            400, "invalid_request", f"the body is nested deeper than {MAX_JSON_DEPTH} levels", field="body"
+        )
+    return None
+
+
 def api_key(event: Mapping[str, Any]) -> str | None:
     """The key from `x-api-key`, or `Authorization: Bearer <key>`."""
     headers: dict[str, str] = {}
@@ -188,6 +281,11 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     method = str(event.get("httpMethod", "")).upper()
     path = str(event.get("path", ""))
     token = None
+    allowed = allowed_methods(path)
+    if allowed and method not in allowed:
+        refused = proxy_error(405, "method_not_allowed", f"{method} is not allowed here")
+        refused["headers"]["Allow"] = ", ".join(allowed)
+        return refused
     if (method, path) not in PUBLIC:
         key = api_key(event)
         if key is None:
@@ -195,17 +293,22 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 401, "unauthorized", f"send the company group's API key in the {API_KEY_HEADER} header"
             )
         try:
-            tenant_id = authenticate(key)
+            principal = authenticate(key)
         except Exception as exc:
             code = getattr(exc, "response", {}).get("Error", {}).get("Code")
             if code in THROTTLING_CODES:
                 return proxy_error(429, "throttled", "too many requests, retry later")
             logger.exception("authentication failed", extra={"error_type": type(exc).__name__})
             return proxy_error(500, "internal_error", "internal error")
-        if tenant_id is None:
-            return proxy_error(403, "forbidden", "the API key is not valid or has been revoked")
-        token = request_context._tenant.set(tenant_id)
-        logger.append_keys(tenant_id=tenant_id)
+        if principal is None:
+            return proxy_error(403, "forbidden", "the API key is not valid, has expired or has been revoked")
+        route = route_of(method, path)
+        if route is not None and not principal.allows(scope_of(route)):
+            return proxy_error(403, "forbidden", f"this API key lacks the '{scope_of(route)}' scope")
+        token = request_context._tenant.set(principal.tenant_id)
+        logger.append_keys(tenant_id=principal.tenant_id)
+    if method in ("POST", "PUT", "PATCH") and (bad_body := check_body(event)) is not None:
+        return bad_body
     try:
         return app.resolve(event, context)
     finally:

@@ -3,8 +3,10 @@
     {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
 
 400 malformed request (parameters, ids, JSON, cursor, unknown parameters), 401 no API key,
-403 unknown or revoked key, 404 not found (including another company group's ids), 409 conflict,
-422 well-formed but invalid content (rules, connector configuration, references), 429 throttled,
+403 unknown, revoked or expired key, or a key without the route's scope, 404 not found (including
+another company group's ids), 409 conflict, 415 a body that is not JSON, 422 well-formed but
+invalid content (rules, connector configuration, references, sizes, too many filter values,
+timestamps that are not ISO 8601), 429 throttled,
 500 anything else (logged; the client sees no details, never a stack trace). Request input is
 never echoed back, so a credential sent in a bad request cannot come back in the answer.
 """
@@ -25,6 +27,9 @@ from syncline.observability import logger
 from syncline.reports import validation_fields
 
 JSON = "application/json"
+# Validation errors about well-formed but unacceptable content: 422 (the rest of a request's
+# validation errors are 400). Types raised by the models' own bounds (syncline.models, api.models).
+CONTENT_ERRORS = frozenset({"too_many_values", "iso_timestamp", "too_large"})
 THROTTLING_CODES = frozenset(
     {
         "ThrottlingException",
@@ -65,13 +70,14 @@ def error_response(
     return Response(status_code=status, content_type=JSON, body=json.dumps(error_body(code, message, fields)))
 
 
-def proxy_error(status: int, code: str, message: str) -> dict[str, Any]:
-    """An API Gateway proxy result, for errors answered before the resolver runs (auth)."""
+def proxy_error(status: int, code: str, message: str, *, field: str | None = None) -> dict[str, Any]:
+    """An API Gateway proxy result, for errors answered before the resolver runs (auth, scope, body)."""
+    fields = [{"field": field, "message": message}] if field else None
     return {
         "statusCode": status,
         "headers": {"Content-Type": JSON},
         "multiValueHeaders": {},
-        "body": json.dumps(error_body(code, message)),
+        "body": json.dumps(error_body(code, message, fields)),
         "isBase64Encoded": False,
     }
 
@@ -109,13 +115,15 @@ def register(app: APIGatewayRestResolver) -> None:
     def _request_invalid(exc: RequestValidationError) -> Response[str]:
         fields = request_validation_fields(exc)
         first = fields[0] if fields else {"field": "request", "message": "invalid"}
+        if any(error.get("type") in CONTENT_ERRORS for error in exc.errors()):
+            return error_response(422, "invalid", f"{first['field']}: {first['message']}", fields)
         return error_response(400, "invalid_request", f"{first['field']}: {first['message']}", fields)
 
     @app.exception_handler(ValidationException)
-    def _unsupported(exc: ValidationException) -> Response[str]:  # e.g. a body that is not JSON
+    def _unsupported(exc: ValidationException) -> Response[str]:  # a body that is not JSON
         return error_response(
-            400,
-            "invalid_request",
+            415,
+            "unsupported_media_type",
             "send a JSON body with content-type application/json",
             [{"field": "body", "message": "unsupported content type"}],
         )

@@ -64,11 +64,58 @@ def _check_connector(
         raise _configuration_error(exc) from None
 
 
+# A connector row must fit in one DynamoDB item (400 KB) with room for its secret's ARN.
+MAX_CONNECTOR_ROW_BYTES = 380_000
+_ARN_ALLOWANCE = 2048
+
+
 def _connector(tenant_id: str, values: Mapping[str, Any]) -> Connector:
+    from syncline.store import item_size
+
     try:
-        return Connector.model_validate({"tenant_id": tenant_id, **values})
+        connector = Connector.model_validate({"tenant_id": tenant_id, **values})
     except ValidationError as exc:
         raise Invalid("the connector is not valid", fields=validation_fields(exc)) from None
+    row = connector.model_dump(mode="json")
+    if item_size(row) + _ARN_ALLOWANCE > MAX_CONNECTOR_ROW_BYTES:
+        sizes = {name: item_size({name: row.get(name)}) for name in ("settings", "name", "base_url")}
+        biggest = max(sizes, key=lambda name: sizes[name])
+        raise Invalid(
+            "the connector is too large to store",
+            fields=[
+                {
+                    "field": f"body.{biggest}",
+                    "message": f"too large (at most {MAX_CONNECTOR_ROW_BYTES // 1000} KB in all)",
+                }
+            ],
+        )
+    return connector
+
+
+def _destination(url: str | None) -> tuple[str, str, int | None, str] | None:
+    """Where requests to `url` go: scheme, host, port (the scheme's default spelled out), path."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    try:
+        parts = urlsplit(str(url))
+        port = parts.port
+    except ValueError:
+        return ("?", str(url), None, "")
+    scheme = parts.scheme.lower()
+    if port is None:
+        port = {"http": 80, "https": 443, "sftp": 22}.get(scheme)
+    return scheme, (parts.hostname or "").lower().rstrip("."), port, parts.path.rstrip("/")
+
+
+def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[Any, ...]:
+    """Every place the connector sends its credentials: the base URL and an OAuth2 token URL."""
+    token_url = (settings or {}).get("token_url")
+    return (
+        _destination(str(base_url) if base_url else None),
+        _destination(token_url if isinstance(token_url, str) else None),
+    )
 
 
 def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) -> Connector:
@@ -78,16 +125,19 @@ def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) ->
         body.system, body.base_url, body.settings, body.credentials, body.timezone, body.date_format
     )
     values = body.model_dump(exclude={"credentials"})
-    connector = _connector(tenant_id, values)
+    connector = _connector(tenant_id, values)  # the full row, its size included, before any write
     deps.config.put_connector(connector, create=True)  # 409 when the id is taken
     if body.credentials is not None:
+        arn: str | None = None
         try:
             arn = runtime.store_credentials(tenant_id, connector.connector_id, body.credentials)
+            connector = connector.model_copy(update={"credentials_secret_arn": arn})
+            deps.config.put_connector(connector)
         except Exception:
             deps.config.delete_connector(tenant_id, connector.connector_id)
+            if arn is not None:
+                runtime.delete_credentials(arn)
             raise
-        connector = connector.model_copy(update={"credentials_secret_arn": arn})
-        deps.config.put_connector(connector)
     return connector
 
 
@@ -102,6 +152,17 @@ def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: 
     changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
     merged = current.model_dump(mode="json") | changes | {"updated_at": utcnow().isoformat()}
     credentials = body.credentials
+    moved = _destinations(current.base_url, current.settings) != _destinations(
+        merged.get("base_url"), merged.get("settings")
+    )
+    if moved and credentials is None and current.credentials_secret_arn:
+        # Stored credentials never follow a connector to a new destination: whoever points it
+        # elsewhere must know them (else any API key of the group could collect the token).
+        message = "required when base_url (or another destination: host, scheme, port, path) changes"
+        raise Invalid(
+            f"credentials: {message}",
+            fields=[{"field": "body.credentials", "message": message}],
+        )
     if credentials is None and current.credentials_secret_arn:
         credentials = dict(runtime.credentials(current.credentials_secret_arn))
     base_url = merged.get("base_url")
@@ -114,11 +175,22 @@ def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: 
         merged["date_format"],
     )
     merged.pop("tenant_id", None)
-    connector = _connector(tenant_id, merged)
-    if body.credentials is not None:
-        arn = runtime.store_credentials(tenant_id, connector_id, body.credentials)
-        connector = connector.model_copy(update={"credentials_secret_arn": arn})
-    deps.config.put_connector(connector)
+    connector = _connector(tenant_id, merged)  # the full new row, its size included, first
+    if body.credentials is None:
+        deps.config.put_connector(connector)
+        return connector
+    # The secret and the row change together: a failed row write puts the previous secret back.
+    previous = runtime.secret_value(tenant_id, connector_id)
+    arn = runtime.store_credentials(tenant_id, connector_id, body.credentials)
+    connector = connector.model_copy(update={"credentials_secret_arn": arn})
+    try:
+        deps.config.put_connector(connector)
+    except Exception:
+        try:
+            runtime.restore_credentials(tenant_id, connector_id, previous)
+        except Exception as exc:  # the original error matters more; this one is logged
+            logger.error("could not restore a connector secret", extra={"error_type": type(exc).__name__})
+        raise
     return connector
 
 

@@ -6,17 +6,35 @@ middleware (query models only see their own fields).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from syncline.models import ID_PATTERN, Endpoint, RunStatus, ServiceSettings, Status, Trigger
+from syncline.models import (
+    ID_PATTERN,
+    MAX_NOTES_CHARS,
+    MAX_RECORD_BYTES,
+    MAX_SCRIPT_CHARS,
+    MAX_SETTINGS_BYTES,
+    Alerts,
+    Endpoint,
+    Rules,
+    RunStatus,
+    ServiceSettings,
+    Status,
+    Trigger,
+    max_json_bytes,
+)
 from syncline.reports import (
     DEFAULT_LIMIT,
     MAX_DAYS,
     MAX_LIMIT,
     MAX_RESYNC_IDS,
+    MAX_SYNC_IDS,
     RUN_ID_PATTERN,
     SYNC_ID_PATTERN,
     Match,
@@ -29,27 +47,75 @@ SyncId = Annotated[str, Field(pattern=SYNC_ID_PATTERN, description="a sync id (2
 RunId = Annotated[str, Field(pattern=RUN_ID_PATTERN, description="a run id, e.g. 20250101T120000000-a1b2c3")]
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 SearchText = Annotated[str, Field(min_length=1, max_length=200)]
+Settings = Annotated[dict[str, Any], Field(max_length=100), max_json_bytes(MAX_SETTINGS_BYTES)]
+Credentials = Annotated[
+    dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=4096)]],
+    Field(max_length=20),
+    max_json_bytes(MAX_SETTINGS_BYTES),
+]
+Record = Annotated[dict[str, Any], max_json_bytes(MAX_RECORD_BYTES)]
+MAX_FILTER_VALUES = 50  # distinct values of one filter parameter (sync ids: MAX_SYNC_IDS)
+ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
-def _split(value: Any) -> Any:
-    """Accept repeated parameters and comma-separated values alike."""
-    if value is None:
-        return None
-    values = value if isinstance(value, list) else [value]
-    out: list[Any] = []
-    for v in values:
-        out.extend(p.strip() for p in v.split(",") if p.strip()) if isinstance(v, str) else out.append(v)
-    return out or None
+def _splitter(limit: int | None) -> Callable[[Any], Any]:
+    """Accept repeated parameters and comma-separated values alike; repeats count once, and a
+    parameter carries at most `limit` distinct values (422 beyond)."""
+
+    def split(value: Any) -> Any:
+        if value is None:
+            return None
+        values = value if isinstance(value, list) else [value]
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, str):
+                out.extend(p.strip() for p in v.split(",") if p.strip())
+            elif v not in out:  # not a string: the model refuses it; keep it unhashed
+                out.append(v)
+        out = list(dict.fromkeys(out)) if all(isinstance(v, str) for v in out) else out
+        if limit is not None and len(out) > limit:
+            raise PydanticCustomError("too_many_values", "at most {limit} distinct values", {"limit": limit})
+        return out or None
+
+    return split
+
+
+_split = _splitter(MAX_FILTER_VALUES)
+
+
+NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def _iso_only(value: Any) -> Any:
+    """Times are ISO 8601 text only. A number (which the parser would read as an epoch) is 422;
+    text that is no time at all is left to the parser (400, malformed)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if (
+        not isinstance(value, str)
+        or NUMBER.match(value)
+        or (value[:1].isdigit() and not ISO_8601.match(value))
+    ):
+        raise PydanticCustomError("iso_timestamp", "an ISO 8601 time is required, e.g. 2025-01-31T12:00:00Z")
+    return value
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Body(_Strict):
+    """A JSON body: types as the schema says (no "5" for 5, no 0 for false)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
 class WindowParams(_Strict):
     days: int | None = Field(default=None, ge=1, le=MAX_DAYS, description="the last N days (default 5)")
     from_: datetime | None = Field(default=None, alias="from", description="window start, ISO 8601")
     to: datetime | None = Field(default=None, description="window end, ISO 8601 (default now)")
+
+    _iso_times = field_validator("from_", "to", mode="before")(_iso_only)
 
     def window(self, *, default: bool = True) -> tuple[datetime | None, datetime | None, str]:
         return resolve_window(self.days, self.from_, self.to, default=default)
@@ -59,14 +125,24 @@ class FilterParams(WindowParams):
     """What selects report entries; the same in search, export and resync-by-filter."""
 
     status: list[Status] | None = Field(default=None, description="OK, Sent, Pending, Failed (several)")
-    service: list[Id] | None = Field(default=None, description="service ids (several)")
-    source_system: list[Name] | None = Field(default=None, description="source systems (several)")
-    destination_system: list[Name] | None = Field(default=None, description="destination systems (several)")
-    entity: list[Name] | None = Field(default=None, description="entity on either side (several)")
-    source_entity: list[Name] | None = None
-    destination_entity: list[Name] | None = None
+    service: list[Id] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="service ids (several)"
+    )
+    source_system: list[Name] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="source systems (several)"
+    )
+    destination_system: list[Name] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="destination systems (several)"
+    )
+    entity: list[Name] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="entity on either side (several)"
+    )
+    source_entity: list[Name] | None = Field(default=None, max_length=MAX_FILTER_VALUES)
+    destination_entity: list[Name] | None = Field(default=None, max_length=MAX_FILTER_VALUES)
     run: RunId | None = Field(default=None, description="one run's entries (no default window)")
-    sync_id: list[SyncId] | None = Field(default=None, description="sync ids, exact (no default window)")
+    sync_id: list[SyncId] | None = Field(
+        default=None, max_length=MAX_SYNC_IDS, description="sync ids, exact (no default window)"
+    )
     reference: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
     source_id: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
     endpoint_id: SearchText | None = Field(default=None, description="exact, or a prefix ending in '*'")
@@ -79,9 +155,10 @@ class FilterParams(WindowParams):
         "entity",
         "source_entity",
         "destination_entity",
-        "sync_id",
         mode="before",
     )(_split)
+    # sync ids: de-duplicated here; more than MAX_SYNC_IDS is a 400 (the field's max_length)
+    _split_ids = field_validator("sync_id", mode="before")(_splitter(None))
 
     def to_query(
         self, sort: Literal["time", "status"] = "time", order: Literal["desc", "asc"] = "desc"
@@ -124,7 +201,7 @@ class ExportParams(FilterParams):
     order: Literal["desc", "asc"] = "desc"
 
 
-class ResyncBody(_Strict):
+class ResyncBody(_Body):
     """Exactly one of `sync_ids` and `filter`."""
 
     sync_ids: list[SyncId] | None = Field(default=None, min_length=1, max_length=MAX_RESYNC_IDS)
@@ -176,26 +253,22 @@ class ServiceListParams(_Strict):
 # ---------------------------------------------------------------------------------- connectors
 
 
-class ConnectorCreate(_Strict):
+class ConnectorCreate(_Body):
     connector_id: Id
     system: Name
     name: str = Field(min_length=1, max_length=200)
     base_url: str | None = Field(default=None, max_length=2000)
-    settings: dict[str, Any] = Field(default_factory=dict)
-    credentials: dict[str, str] | None = Field(
-        default=None, description="write-only: stored in Secrets Manager"
-    )
+    settings: Settings = Field(default_factory=dict)
+    credentials: Credentials | None = Field(default=None, description="write-only: stored in Secrets Manager")
     timezone: str = Field(default="UTC", max_length=64)
     date_format: str = Field(default="%Y-%m-%dT%H:%M:%S%z", max_length=64)
 
 
-class ConnectorUpdate(_Strict):
+class ConnectorUpdate(_Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     base_url: str | None = Field(default=None, max_length=2000)
-    settings: dict[str, Any] | None = None
-    credentials: dict[str, str] | None = Field(
-        default=None, description="write-only: replaces the stored set"
-    )
+    settings: Settings | None = None
+    credentials: Credentials | None = Field(default=None, description="write-only: replaces the stored set")
     timezone: str | None = Field(default=None, max_length=64)
     date_format: str | None = Field(default=None, max_length=64)
 
@@ -203,7 +276,7 @@ class ConnectorUpdate(_Strict):
 # ---------------------------------------------------------------------------------- services
 
 
-class ServiceCreate(_Strict):
+class ServiceCreate(_Body):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
     type: Literal["standard", "sweeper"] = "standard"
@@ -211,15 +284,15 @@ class ServiceCreate(_Strict):
     schedule: str | None = Field(default="rate(5 minutes)", max_length=200)
     source: Endpoint
     destination: Endpoint
-    filters: list[dict[str, Any]] = Field(default_factory=list)
-    mappings: list[dict[str, Any]] = Field(default_factory=list)
-    payload_script: str | None = Field(default=None, max_length=20000)
-    alerts: dict[str, Any] = Field(default_factory=dict)
+    filters: Rules = Field(default_factory=list)
+    mappings: Rules = Field(default_factory=list)
+    payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
+    alerts: Alerts = Field(default_factory=dict)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
-    notes: str = Field(default="", max_length=10000)
+    notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
 
 
-class ServiceSettingsPatch(_Strict):
+class ServiceSettingsPatch(_Body):
     max_attempts: int | None = Field(default=None, ge=1, le=5)
     page_size: int | None = Field(default=None, ge=1, le=1000)
     concurrency: int | None = Field(default=None, ge=1, le=100)
@@ -227,42 +300,42 @@ class ServiceSettingsPatch(_Strict):
     retry_max_seconds: int | None = Field(default=None, ge=0, le=43200)
 
 
-class ServiceUpdate(_Strict):
+class ServiceUpdate(_Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     type: Literal["standard", "sweeper"] | None = None
     active: bool | None = None
     schedule: str | None = Field(default=None, max_length=200)
     source: Endpoint | None = None
     destination: Endpoint | None = None
-    filters: list[dict[str, Any]] | None = None
-    mappings: list[dict[str, Any]] | None = None
-    payload_script: str | None = Field(default=None, max_length=20000)
-    alerts: dict[str, Any] | None = None
+    filters: Rules | None = None
+    mappings: Rules | None = None
+    payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
+    alerts: Alerts | None = None
     settings: ServiceSettingsPatch | None = None
-    notes: str | None = Field(default=None, max_length=10000)
+    notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
 
 
-class CloneBody(_Strict):
+class CloneBody(_Body):
     service_id: Id
     name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class RunNowBody(_Strict):
+class RunNowBody(_Body):
     since: str | None = Field(default=None, min_length=1, max_length=200, description="start cursor override")
     page_size: int | None = Field(default=None, ge=1, le=1000)
 
 
-class NotesBody(_Strict):
-    notes: str = Field(max_length=10000)
+class NotesBody(_Body):
+    notes: str = Field(max_length=MAX_NOTES_CHARS)
 
 
-class PreviewBody(_Strict):
+class PreviewBody(_Body):
     """A sample source record, and optionally unsaved rules to try instead of the saved ones."""
 
-    record: dict[str, Any]
-    filters: list[dict[str, Any]] | None = None
-    mappings: list[dict[str, Any]] | None = None
-    payload_script: str | None = Field(default=None, max_length=20000)
+    record: Record
+    filters: Rules | None = None
+    mappings: Rules | None = None
+    payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
 
 
 # ---------------------------------------------------------------------------------- responses

@@ -191,7 +191,7 @@ class OAuth2ClientCredentials(Authenticator):
         if not response.is_success or not body.get("access_token"):
             reason = body.get("error_description") or body.get("error") or response.reason_phrase
             raise AuthenticationError(
-                f"OAuth2 token request rejected (HTTP {response.status_code}): {str(reason)[:200]}",
+                f"OAuth2 token request rejected (HTTP {response.status_code}): {str(reason)[:16_384]}",
                 status_code=response.status_code if not response.is_success else 401,
             )
         value = str(body["access_token"])

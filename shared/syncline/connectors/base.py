@@ -23,6 +23,11 @@ class ConnectorError(Exception):
     code = "connector_error"
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        # Born safe: the secrets of every live connector masked before the text is squashed and
+        # cut (the connector's own redactor scrubs it again), so no path stores a raw secret.
+        from syncline.connectors.redact import safe_message
+
+        message = safe_message(message)
         super().__init__(message)
         self.message = message
         self.status_code = status_code
@@ -90,19 +95,26 @@ def load_settings(model: type[SettingsT], settings: Mapping[str, Any] | None) ->
         raise ConfigurationError(name, message) from None
 
 
+def has_control_characters(value: str) -> bool:
+    """Control characters (newline, tab, NUL, DEL, C1) and line/paragraph separators."""
+    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 or ch in "\u2028\u2029" for ch in value)
+
+
 def check_url(value: str | None, *, field_name: str, schemes: tuple[str, ...], required: bool = True) -> None:
-    """Reject a missing, malformed or wrong-scheme URL, and one that carries credentials."""
+    """Reject a missing, malformed or wrong-scheme URL, and one that carries credentials (a user
+    name or password, or any query string: `?access_token=...` would be stored and shown in plain
+    text). Messages never repeat the value."""
     if not value:
         if required:
             raise ConfigurationError(field_name, "required")
         return
-    if any(ch.isspace() for ch in value):
-        raise ConfigurationError(field_name, "must not contain spaces")
+    if any(ch.isspace() for ch in value) or has_control_characters(value):
+        raise ConfigurationError(field_name, "must not contain spaces or control characters")
     try:
         parts = urlsplit(value)
         port = parts.port
-    except ValueError as exc:
-        raise ConfigurationError(field_name, f"malformed URL ({exc})") from None
+    except ValueError:
+        raise ConfigurationError(field_name, "malformed URL (check the host and port)") from None
     if parts.scheme.lower() not in schemes:
         allowed = " or ".join(f"{s}://" for s in schemes)
         raise ConfigurationError(field_name, f"must start with {allowed}")
@@ -112,8 +124,14 @@ def check_url(value: str | None, *, field_name: str, schemes: tuple[str, ...], r
         raise ConfigurationError(field_name, "must not contain a user name or password; use credentials")
     if port == 0:
         raise ConfigurationError(field_name, "malformed URL: port 0")
-    if parts.fragment:
+    if parts.fragment or "#" in value:
         raise ConfigurationError(field_name, "must not contain a #fragment")
+    if parts.query or "?" in value:
+        raise ConfigurationError(
+            field_name,
+            "must not contain a query string: put keys, tokens and signatures in credentials "
+            "(write-only), never in the URL",
+        )
 
 
 class Confirmation(NamedTuple):
@@ -292,5 +310,7 @@ def entity_names(value: list[str] | None) -> list[str] | None:
             raise ValueError("must name at least one entity")
         for name in value:
             if not ENTITY_NAME.fullmatch(name):
-                raise ValueError(f"invalid entity name {name!r}")
+                raise ValueError(
+                    "invalid entity name: letters, digits, _ and -, starting with a letter, at most 60"
+                )
     return value

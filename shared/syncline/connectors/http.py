@@ -55,6 +55,7 @@ from syncline.connectors.base import (
     TransientError,
     UnreachableError,
 )
+from syncline.connectors.network import GuardedTransport, blocked
 from syncline.connectors.pagination import Paginator, dig
 from syncline.connectors.ratelimit import Budget, Clock, Sleep, shared_budget
 from syncline.connectors.redact import Redactor, logger, redact_url
@@ -66,7 +67,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # When a 429 names no wait, try again after this long (within the wait budget).
 DEFAULT_RETRY_AFTER = 1.0
 MAX_RATE_LIMIT_RETRIES = 3
-MAX_MESSAGE_LENGTH = 500
+MAX_MESSAGE_LENGTH = 500  # applied after redaction (Redactor.clean), never before
+# The most of a system's own error message read before redaction (a bound on work, not on what is
+# stored: a secret straddling it is still masked piecewise, and the message is cut far shorter).
+RAW_MESSAGE_LIMIT = 16_384
 
 
 class HttpSettings(BaseModel):
@@ -98,10 +102,6 @@ class HttpSettings(BaseModel):
     )
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())[:MAX_MESSAGE_LENGTH]
-
-
 class ResponseClassifier:
     """Maps a response to a classified error; systems override the message and rate hooks."""
 
@@ -131,10 +131,11 @@ class ResponseClassifier:
             body = None
         message = self.message_from_body(body) if body is not None else None
         if not message:
-            content_type = response.headers.get("Content-Type", "")
-            text = response.text if "html" not in content_type else ""
-            message = text or response.reason_phrase or "no error message"
-        return _squash(message)
+            # A non-JSON error page (HTML, plain text, a proxy's page) is never reflected: it may
+            # echo the request (its headers, so the credentials) or expose an internal service.
+            return response.reason_phrase or "no error message"
+        # Not squashed nor cut here: the error is redacted first, then squashed and cut (scrub).
+        return message[:RAW_MESSAGE_LIMIT]
 
     def classify(self, response: httpx.Response, *, method: str, path: str) -> ConnectorError | None:
         status = response.status_code
@@ -254,14 +255,17 @@ class HttpClient:
         self.redactor = redactor
         self.budget = budget
         self._sleep = sleep
+        limits = httpx.Limits(
+            max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
+        )
+        if transport is None:  # internal addresses refused at connect time (DNS rebinding)
+            transport = GuardedTransport(limits=limits)
         self._client = httpx.Client(
             base_url=self.base_url,
             auth=auth,
             headers=dict(headers or {}),
             timeout=httpx.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds),
-            limits=httpx.Limits(
-                max_connections=settings.max_concurrency, max_keepalive_connections=settings.max_concurrency
-            ),
+            limits=limits,
             transport=transport,
             follow_redirects=False,
         )
@@ -365,6 +369,12 @@ class HttpClient:
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             host = self.base_url.host
+            if blocked(exc):
+                return (
+                    None,
+                    PermanentError(f"{self.system}: refusing to connect to {host}: an internal address"),
+                    False,
+                )
             return (
                 None,
                 UnreachableError(f"{self.system}: cannot connect to {host} ({type(exc).__name__})"),

@@ -9,8 +9,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from syncline.connectors.base import ConfigurationError, Connector, ConnectorContext
+from pydantic import BaseModel
+
+from syncline.connectors.base import ConfigurationError, Connector, ConnectorContext, has_control_characters
+from syncline.connectors.network import REFUSED, check_destination
 from syncline.connectors.timeutil import check_date_format, zone
 
 _SYSTEMS: dict[str, str] = {
@@ -30,7 +34,7 @@ def systems() -> list[str]:
 def connector_class(system: str) -> type[Connector]:
     target = _SYSTEMS.get(system) if isinstance(system, str) else None
     if target is None:
-        raise ConfigurationError("system", f"unknown system {system!r}; known: {', '.join(systems())}")
+        raise ConfigurationError("system", f"unknown system; known: {', '.join(systems())}")
     module_name, _, attr = target.partition(":")
     cls: type[Connector] = getattr(importlib.import_module(module_name), attr)
     return cls
@@ -59,14 +63,58 @@ def validate_connector_config(
     if base_url is not None and not isinstance(base_url, str):
         raise ConfigurationError("base_url", "must be a string")
     cls.check_base_url(base_url, parsed)
+    check_destinations(base_url, parsed)
     if credentials is not None:
         if not isinstance(credentials, Mapping):
             raise ConfigurationError("credentials", "must be an object")
+        check_credential_values(credentials)
         cls.check_credentials(parsed, credentials)
     if timezone is not None:
         zone(timezone)
     if date_format is not None:
         check_date_format(date_format)
+
+
+# Key material (PEM/OpenSSH text) spans lines; it never goes into a header.
+MULTILINE_CREDENTIALS = frozenset({"private_key", "certificate", "client_certificate", "client_key"})
+
+
+def check_credential_values(credentials: Mapping[str, Any]) -> None:
+    """Every credential value a string without control characters (a trailing newline ends up in
+    a header, and the HTTP library's error then quotes the whole value). Never echoes a value."""
+    for name, value in credentials.items():
+        if not isinstance(name, str) or not name or has_control_characters(name):
+            raise ConfigurationError("credentials", "credential names must be non-empty plain text")
+        if not isinstance(value, str):
+            raise ConfigurationError(f"credentials.{name}", "must be a string")
+        checked = value.replace("\r", "").replace("\n", "") if name in MULTILINE_CREDENTIALS else value
+        if has_control_characters(checked):
+            raise ConfigurationError(
+                f"credentials.{name}",
+                "must not contain control characters (newline, carriage return, tab, NUL...); "
+                "check for a trailing newline",
+            )
+
+
+def destinations(base_url: str | None, settings: BaseModel) -> list[tuple[str, str]]:
+    """(field, URL) of every place a connector sends requests (and so its credentials) to."""
+    out = [("base_url", base_url)] if base_url else []
+    token_url = getattr(settings, "token_url", None)
+    if isinstance(token_url, str) and token_url:
+        out.append(("settings.token_url", token_url))
+    return [(name, url) for name, url in out if url]
+
+
+def check_destinations(base_url: str | None, settings: BaseModel) -> None:
+    """Refuse internal addresses (after DNS resolution) unless private networks are allowed."""
+    for name, url in destinations(base_url, settings):
+        try:
+            parts = urlsplit(url)
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            continue  # reported by the URL check
+        if not check_destination(host, port):
+            raise ConfigurationError(name, REFUSED)
 
 
 def describe(system: str) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from syncline.connectors.auth import (
     NoAuth,
     OAuth2ClientCredentials,
 )
-from syncline.connectors.base import ConfigurationError, check_url, entity_names
+from syncline.connectors.base import ConfigurationError, check_url, entity_names, has_control_characters
 from syncline.connectors.http import HttpConnector, HttpSettings, LookupSpec, PullSpec, PushSpec
 from syncline.connectors.pagination import (
     CursorPaginator,
@@ -58,7 +58,11 @@ from syncline.connectors.pagination import (
 from syncline.connectors.timeutil import to_iso
 
 DEFAULT_ENTITIES = ("orders", "products", "inventory", "customers", "fulfilments")
-_SECRET_HEADER = re.compile(r"(?i)(authorization|cookie|token|secret|password|api[-_]?key|signature)")
+_SECRET_HEADER = re.compile(
+    r"(?i)(auth|cookie|token|secret|passw|pwd|api[-_]?key|key$|signature|session|credential|bearer|private)"
+)
+# A header value that is a credential whatever the header's name.
+_SECRET_VALUE = re.compile(r"(?i)^\s*(bearer|basic|token|digest|negotiate|hmac|aws4-hmac)\s+\S")
 
 AUTH_CREDENTIALS: dict[str, tuple[str, ...]] = {
     "auto": (),
@@ -150,9 +154,14 @@ class RestSettings(HttpSettings):
     @field_validator("headers")
     @classmethod
     def _no_secret_headers(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            if _SECRET_HEADER.search(name):
-                raise ValueError(f"header {name!r} looks like a secret; put secrets in the credentials")
+        for name, header in value.items():
+            if _SECRET_HEADER.search(name) or (isinstance(header, str) and _SECRET_VALUE.search(header)):
+                raise ValueError(
+                    "a header carrying a secret (Authorization, X-Api-Key, *-Token, Cookie...) is stored "
+                    "and shown in plain text; put secrets in credentials (write-only)"
+                )
+            if has_control_characters(name) or (isinstance(header, str) and has_control_characters(header)):
+                raise ValueError("header names and values must not contain control characters")
         return value
 
     @field_validator("entities")

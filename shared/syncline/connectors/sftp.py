@@ -70,6 +70,7 @@ from syncline.connectors.base import (
     entity_names,
 )
 from syncline.connectors.http import content_version
+from syncline.connectors.network import BlockedAddressError, connect_address
 from syncline.connectors.pagination import dig
 from syncline.connectors.redact import Redactor, logger
 from syncline.connectors.timeutil import later, normalize, parse_cursor, to_iso, zone
@@ -226,10 +227,18 @@ class SftpConnector(Connector):
         known_hosts: Any = None
         if self.config.host_key:
             known_hosts = ([asyncssh.import_public_key(self.config.host_key)], [], [])
+        try:  # internal addresses refused, and the checked address is the one connected to
+            address = connect_address(self.host, self.port)
+        except BlockedAddressError:
+            raise PermanentError(f"sftp: refusing to connect to {self.host}: an internal address") from None
+        except OSError as exc:
+            raise UnreachableError(
+                f"sftp {self.host}:{self.port}: name resolution failed ({type(exc).__name__})"
+            ) from None
         try:
             self._conn = await asyncio.wait_for(
                 asyncssh.connect(
-                    self.host,
+                    address,
                     self.port,
                     username=creds["username"],
                     password=creds.get("password") or None,

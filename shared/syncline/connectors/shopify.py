@@ -503,12 +503,18 @@ def fulfilment_input(record: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+# Error text is bounded only loosely here: it is redacted first and cut to 500 afterwards (scrub).
+_RAW_LIMIT = 16_384
+
+
 def _messages(errors: Any) -> str:
     if isinstance(errors, str):
-        return errors[:500]
+        return errors[:_RAW_LIMIT]
     if isinstance(errors, list):
-        return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)[:500]
-    return str(errors)[:500]
+        return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)[
+            :_RAW_LIMIT
+        ]
+    return str(errors)[:_RAW_LIMIT]
 
 
 def _user_errors(errors: list[Any]) -> str:
@@ -520,4 +526,4 @@ def _user_errors(errors: list[Any]) -> str:
         field = error.get("field")
         where = ".".join(str(f) for f in field) if isinstance(field, list) else field
         parts.append(f"{where}: {error.get('message')}" if where else str(error.get("message")))
-    return "; ".join(parts)[:500]
+    return "; ".join(parts)[:_RAW_LIMIT]

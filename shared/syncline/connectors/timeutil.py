@@ -21,7 +21,9 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError("timezone", f"unknown time zone {name!r}") from None
+        raise ConfigurationError(
+            "timezone", "unknown time zone (use an IANA name such as Europe/Berlin)"
+        ) from None
 
 
 def check_date_format(value: str) -> None:
@@ -29,8 +31,8 @@ def check_date_format(value: str) -> None:
         raise ConfigurationError("date_format", "must be a strftime format such as %Y-%m-%d %H:%M:%S")
     try:
         datetime(2024, 1, 31, 13, 45, 6, tzinfo=UTC).strftime(value)
-    except ValueError as exc:
-        raise ConfigurationError("date_format", f"invalid format: {exc}") from None
+    except ValueError:
+        raise ConfigurationError("date_format", "invalid strftime format") from None
 
 
 def parse_timestamp(value: Any, tz: tzinfo = UTC, date_format: str | None = None) -> datetime | None:

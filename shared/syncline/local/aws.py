@@ -100,7 +100,12 @@ class LocalAws:
         self._server.start()
         host, port = self._server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        env = {**CREDENTIAL_ENV, "AWS_ENDPOINT_URL": endpoint, **(extra_env or {})}
+        env = {
+            **CREDENTIAL_ENV,
+            "AWS_ENDPOINT_URL": endpoint,
+            ENV["allow_private_networks"]: "true",  # the demo systems listen on 127.0.0.1
+            **(extra_env or {}),
+        }
         self._apply_env(env)
         env.update(self._create())
         self._apply_env(env)

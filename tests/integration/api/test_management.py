@@ -274,9 +274,16 @@ def test_connector_summary(group: Group) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content_type", "body"),
-    [("text/plain", "hello"), ("application/x-www-form-urlencoded", "a=b"), ("application/json", "[1, 2]")],
+    ("content_type", "body", "status"),
+    [
+        ("text/plain", "hello", 415),
+        ("application/x-www-form-urlencoded", "a=b", 415),
+        ("application/json", "[1, 2]", 400),
+    ],
 )
-def test_bodies_that_are_not_a_json_object_are_400(group: Group, content_type: str, body: str) -> None:
+def test_bodies_that_are_not_a_json_object_are_refused(
+    group: Group, content_type: str, body: str, status: int
+) -> None:
+    """Another content type is 415 (Unsupported Media Type); JSON that is not an object is 400."""
     resp = group.api.post("/services", raw_body=body, headers={"Content-Type": content_type})
-    assert resp.status == 400 and resp.json()["error"]["fields"][0]["field"].startswith("body")
+    assert resp.status == status and resp.json()["error"]["fields"][0]["field"].startswith("body")
