@@ -202,7 +202,18 @@ class ExportParams(FilterParams):
 
 
 class ResyncBody(_Body):
-    """Exactly one of `sync_ids` and `filter`."""
+    """Exactly one of `sync_ids` and `filter` (said in the OpenAPI document too)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["sync_ids"], "properties": {"sync_ids": {"type": "array"}}},
+                {"required": ["filter"], "properties": {"filter": {"type": "object"}}},
+            ]
+        },
+    )
 
     sync_ids: list[SyncId] | None = Field(default=None, min_length=1, max_length=MAX_RESYNC_IDS)
     filter: FilterParams | None = Field(

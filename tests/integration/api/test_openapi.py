@@ -67,3 +67,16 @@ def test_query_parameters_are_typed(aws_env: AwsEnv) -> None:
     assert {"type": "integer", "maximum": 15, "minimum": 1} in params["days"]["schema"]["anyOf"]
     assert params["status"]["explode"] is True
     assert "prefix" in params["reference"]["description"]
+
+
+def test_the_resync_body_says_exactly_one_of_sync_ids_and_filter(aws_env: AwsEnv) -> None:
+    from jsonschema import Draft202012Validator
+
+    document = _document(aws_env)
+    schema = document["components"]["schemas"]["ResyncBody"]
+    assert [sorted(branch["required"]) for branch in schema["oneOf"]] == [["sync_ids"], ["filter"]]
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    assert validator.is_valid({"sync_ids": ["0" * 24]})
+    assert validator.is_valid({"filter": {"status": ["Failed"]}})
+    assert not validator.is_valid({"sync_ids": ["0" * 24], "filter": {}})
+    assert not validator.is_valid({})
