@@ -31,6 +31,7 @@ ENV = {
     # Connectors may reach private, loopback and link-local addresses (the local stack only).
     # Read on each check by syncline.connectors.network, which must work without the rest.
     "allow_private_networks": "SYNCLINE_ALLOW_PRIVATE_NETWORKS",
+    "cursor_key": "SYNCLINE_CURSOR_KEY",
 }
 
 
@@ -63,6 +64,8 @@ class Settings(BaseModel):
     # Deployed stages refuse connector destinations on internal addresses (SSRF); the local stack
     # sets this to true to reach its demo systems on 127.0.0.1.
     allow_private_networks: bool = False
+    # The key report cursors are signed with; unset: a random key kept in the config table.
+    cursor_key: str | None = Field(default=None, min_length=16)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

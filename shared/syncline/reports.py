@@ -44,7 +44,6 @@ import hmac
 import io
 import json
 import math
-import os
 import re
 import secrets
 import time
@@ -588,7 +587,6 @@ class _Merge(Generic[M]):
 # ---------------------------------------------------------------------------------- cursors
 
 
-CURSOR_KEY_ENV = "SYNCLINE_CURSOR_KEY"
 CURSOR_MAX_CHARS = 8192
 CURSOR_MAX_STREAMS = 256
 _CURSOR_FIELDS = frozenset({"v", "f", "w", "p", "s", "h", "n"})  # and "m", the signature
@@ -600,31 +598,16 @@ _cursor_lock = Lock()
 def cursor_key() -> bytes:
     """The key cursors are signed with: $SYNCLINE_CURSOR_KEY, else a random key created once in the
     config table (so every container signs alike), cached per process."""
-    configured = os.environ.get(CURSOR_KEY_ENV)
+    from syncline import runtime
+    from syncline.config import settings
+
+    configured = settings().cursor_key
     if configured:
         return configured.encode()
-    from syncline import runtime
-
     config = runtime.config_store()
     with _cursor_lock:
         if config.name not in _cursor_keys:
-            row_key = {"PK": "CURSORKEY", "SK": "KEY"}
-            row = config._get(row_key, consistent=True)
-            if row is None:
-                try:
-                    config.ddb.put_item(
-                        TableName=config.name,
-                        Item=marshal({**row_key, "key": secrets.token_hex(32)}),
-                        ConditionExpression="attribute_not_exists(PK)",
-                    )
-                except Exception as exc:  # another container created it first
-                    if getattr(exc, "response", {}).get("Error", {}).get("Code") != (
-                        "ConditionalCheckFailedException"
-                    ):
-                        raise
-                row = config._get(row_key, consistent=True)
-            assert row is not None
-            _cursor_keys[config.name] = str(row["key"]).encode()
+            _cursor_keys[config.name] = config.shared_secret("cursor").encode()
         return _cursor_keys[config.name]
 
 

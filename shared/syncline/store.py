@@ -516,6 +516,27 @@ class ConfigStore(_Table):
             TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"})
         )
 
+    # signing keys ----------------------------------------------------------------------------
+    def shared_secret(self, name: str) -> str:
+        """A random secret every container shares (e.g. the key report cursors are signed with),
+        created on first use; of two containers creating it at once, the first one's wins."""
+        import secrets
+
+        key = {"PK": "SECRET", "SK": name}
+        row = self._get(key, consistent=True)
+        if row is None:
+            try:
+                self.ddb.put_item(
+                    TableName=self.name,
+                    Item=marshal({**key, "value": secrets.token_hex(32)}),
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+            except self.ddb.exceptions.ConditionalCheckFailedException:
+                pass
+            row = self._get(key, consistent=True)
+        assert row is not None
+        return str(row["value"])
+
     # ---------------------------------------------------------------------------------------------
     def _put(self, row: dict[str, Any], *, create: bool, what: str) -> None:
         request: dict[str, Any] = {"TableName": self.name, "Item": marshal(row)}
