@@ -95,11 +95,13 @@ TABLES = (CONFIG, SYNCS)
 # message moves to the dead-letter queue. sync_item's timeout is 30 s; the visibility timeout is
 # 6x that, as AWS recommends for SQS event sources.
 SYNC_ITEM_TIMEOUT_SECONDS = 30
+# SQS event sources want a visibility timeout of 6x the function's timeout.
+VISIBILITY_PER_TIMEOUT = 6
 SYNC_DLQ = Queue(logical_id="SyncDeadLetterQueue", suffix="sync-dlq", visibility_timeout=30)
 SYNC_QUEUE = Queue(
     logical_id="SyncQueue",
     suffix="sync",
-    visibility_timeout=6 * SYNC_ITEM_TIMEOUT_SECONDS,
+    visibility_timeout=VISIBILITY_PER_TIMEOUT * SYNC_ITEM_TIMEOUT_SECONDS,
     dead_letter=SYNC_DLQ,
     max_receive_count=DEFAULT_MAX_ATTEMPTS,
 )
@@ -109,7 +111,7 @@ TRIGGER_DLQ = Queue(logical_id="TriggerDeadLetterQueue", suffix="trigger-dlq", v
 TRIGGER_QUEUE = Queue(
     logical_id="TriggerQueue",
     suffix="trigger",
-    visibility_timeout=6 * TRIGGER_TIMEOUT_SECONDS,
+    visibility_timeout=VISIBILITY_PER_TIMEOUT * TRIGGER_TIMEOUT_SECONDS,
     dead_letter=TRIGGER_DLQ,
     max_receive_count=3,
 )

@@ -168,6 +168,23 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
     )
 
 
+def _queue_visibility(env: dict[str, str], options: StackOptions) -> None:
+    """Shorter visibility timeouts than the deployed ones, set before any poller runs: the sync
+    queue's when asked, the trigger queue's from a shorter trigger timeout (6x, as deployed)."""
+    from syncline.config import ENV
+    from syncline.tables import VISIBILITY_PER_TIMEOUT
+
+    wanted = {ENV["sync_queue_url"]: options.sync_visibility_seconds}
+    timeout = options.env.get(ENV["trigger_timeout_seconds"])
+    if timeout:
+        wanted[ENV["trigger_queue_url"]] = int(VISIBILITY_PER_TIMEOUT * float(timeout))
+    for name, seconds in wanted.items():
+        if seconds is not None:
+            aws.client("sqs").set_queue_attributes(
+                QueueUrl=env[name], Attributes={"VisibilityTimeout": str(seconds)}
+            )
+
+
 @contextmanager
 def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
     """Start everything; stop every thread and server on the way out."""
@@ -188,11 +205,7 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
         shop.start()
         warehouse.start()
         seed(shop, warehouse, options)
-        if options.sync_visibility_seconds is not None:
-            aws.client("sqs").set_queue_attributes(
-                QueueUrl=resources.env["SYNCLINE_SYNC_QUEUE_URL"],
-                Attributes={"VisibilityTimeout": str(options.sync_visibility_seconds)},
-            )
+        _queue_visibility(resources.env, options)
         aws.add_observer(calls)  # count from here on: the pipeline's calls, not the set-up's
         METER.write.clear()
         METER.read.clear()

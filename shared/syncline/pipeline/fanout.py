@@ -32,7 +32,7 @@ from syncline.models import (
 )
 from syncline.pipeline.messages import SyncMessage, TriggerRequest
 from syncline.store import ConfigStore, RunChange, SyncStore
-from syncline.tables import TRIGGER_QUEUE, TRIGGER_TIMEOUT_SECONDS
+from syncline.tables import TRIGGER_QUEUE, TRIGGER_TIMEOUT_SECONDS, VISIBILITY_PER_TIMEOUT
 
 SQS_BATCH = 10
 SEND_CONCURRENCY = 8
@@ -115,7 +115,11 @@ class Deps:
     # How long a pull may be silent before the reconciler takes its trigger for dead: one
     # invocation's timeout, or, once handed to the trigger queue, every redelivery of it.
     invocation_seconds: float = TRIGGER_TIMEOUT_SECONDS
-    continuation_seconds: float = TRIGGER_QUEUE.visibility_timeout * (TRIGGER_QUEUE.max_receive_count or 1)
+
+    @property
+    def continuation_seconds(self) -> float:
+        """Every redelivery of a continuation on the trigger queue (visibility 6x the timeout)."""
+        return VISIBILITY_PER_TIMEOUT * self.invocation_seconds * (TRIGGER_QUEUE.max_receive_count or 1)
 
 
 @dataclass
