@@ -165,7 +165,7 @@ def _stack_options(options: ChaosOptions) -> StackOptions:
         push_timeout_seconds=0.5,
         reconcile_every=5.0,
         sync_visibility_seconds=options.visibility_seconds,
-        env={"SYNCLINE_RECONCILE_GRACE_SECONDS": "3", "SYNCLINE_TRIGGER_TIMEOUT_SECONDS": "15"},
+        env={"SYNCLINE_RECONCILE_GRACE_SECONDS": "10", "SYNCLINE_TRIGGER_TIMEOUT_SECONDS": "15"},
     )
 
 

@@ -177,6 +177,8 @@ def _runs(deps: ReconcileDeps, now: datetime, result: ReconcileResult) -> None:
         if not run.pull_done:
             if run.pull_deadline is None or now < run.pull_deadline:
                 continue  # its trigger may still be pulling
+            if run.updated_at is not None and run.updated_at > quiet:
+                continue  # past its deadline, but a page was counted just now: still alive
             run = deps.syncs.apply_run_change(
                 tenant_id, run_id, RunChange(), pull_done=True, pull_error=INTERRUPTED
             )

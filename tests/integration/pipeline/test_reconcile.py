@@ -140,6 +140,10 @@ def test_a_never_attempted_item_without_its_payload_is_failed_once_the_queue_is_
 def test_a_pull_whose_trigger_died_is_marked_interrupted_and_closed(stack: LocalStack) -> None:
     run = open_run(deadline=utcnow() + timedelta(minutes=5))
     assert reconcile(deps()).pulls_interrupted == 0  # its trigger may still be pulling
+    # past the deadline, but a page was counted within the grace period: a slow trigger, not a dead one
+    runtime.sync_store().apply_run_change(TENANT, run.run_id, RunChange(pulled=1))
+    alive = reconcile(deps(grace_seconds=600), now=utcnow() + timedelta(minutes=6))
+    assert alive.pulls_interrupted == 0
     result = reconcile(deps(), now=utcnow() + timedelta(minutes=6))
     assert result.pulls_interrupted == 1 and result.runs_closed == 1
     closed = runtime.sync_store().get_run(TENANT, run.run_id)
