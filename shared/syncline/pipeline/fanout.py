@@ -21,6 +21,7 @@ from syncline.faults import crash_point
 from syncline.models import (
     ErrorInfo,
     Run,
+    RunStatus,
     Service,
     Status,
     SyncItem,
@@ -42,6 +43,10 @@ MAX_MESSAGE_BYTES = 200 * 1024  # above this the record goes to S3 and the messa
 
 class EnqueueError(RuntimeError):
     pass
+
+
+class RunClosed(RuntimeError):
+    """The run a trigger is pulling for was closed under it."""
 
 
 class RecordTooLarge(EnqueueError):
@@ -216,7 +221,11 @@ def fan_out(
     change.totals[Status.PENDING.value] += len(queued)
     change.totals[Status.FAILED.value] += len(failed)
     change.errors += [i.last_error for i in failed if i.last_error]
-    deps.syncs.apply_run_change(tenant_id, run.run_id, change)
+    counted = deps.syncs.apply_run_change(tenant_id, run.run_id, change)
+    if counted.status != RunStatus.RUNNING:
+        # The reconciler took this pull for dead and closed its run: rows written now would belong
+        # to a closed run. Stop; the cursor has not moved, so the next run pulls these records.
+        raise RunClosed(f"run {run.run_id} was closed while its pull was still going")
 
     rejected = deps.syncs.put_pending_items([item for item, _ in queued] + failed)
     if rejected:
@@ -324,9 +333,13 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                 return result
             wanted = [r for r in got.records if keep(r.data)]
             counted = RunChange(pulled=len(got.records), filtered=len(got.records) - len(wanted))
-            done_page = fan_out(
-                deps, service, run, wanted, source_row.system, destination_row.system, counted
-            )
+            try:
+                done_page = fan_out(
+                    deps, service, run, wanted, source_row.system, destination_row.system, counted
+                )
+            except RunClosed as exc:
+                result.status, result.reason = "Closed", str(exc)
+                return result
             change = done_page.change
             result.pulled += change.pulled
             result.filtered += change.filtered

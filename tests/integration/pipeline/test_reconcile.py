@@ -170,3 +170,20 @@ def test_a_run_whose_flush_was_lost_is_closed_with_counted_totals(stack: LocalSt
     late.totals[Status.PENDING.value] -= 1
     late.totals[Status.OK.value] += 1
     assert syncs.apply_run_change(TENANT, run.run_id, late).totals == closed.totals
+
+
+def test_a_trigger_whose_run_was_closed_under_it_writes_no_rows(stack: LocalStack) -> None:
+    from syncline.connectors import SourceRecord
+    from syncline.pipeline.fanout import RunClosed, fan_out
+
+    run = open_run(deadline=utcnow() - timedelta(minutes=1))
+    reconcile(deps(grace_seconds=0))  # taken for dead: interrupted and closed (it has no items)
+    assert runtime.sync_store().get_run(TENANT, run.run_id).status != RunStatus.RUNNING  # type: ignore[union-attr]
+    service = runtime.config_store().require_service(TENANT, SERVICE)
+    record = SourceRecord(source_id="42", reference="#42", version="v1", data={"id": "42"})
+    with pytest.raises(RunClosed):
+        fan_out(runtime.fanout_deps(), service, run, [record], "rest", "rest")
+    from syncline.models import sync_id_for
+
+    assert runtime.sync_store().get_item(TENANT, sync_id_for(SERVICE, "42", "v1")) is None
+    assert list(runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)) == []
