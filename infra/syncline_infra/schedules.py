@@ -75,31 +75,31 @@ class Schedules(Construct):
         )
         self.trigger_function_arn = trigger.function_arn
 
-        self.health_rule = events.Rule(
-            self,
+        self.health_rule = self._every(
             "HealthCheck",
-            description=f"Syncline {config.stage}: check every connector",
-            schedule=events.Schedule.rate(Duration.minutes(config.health_rate_minutes)),
-            targets=[
-                targets.LambdaFunction(
-                    health,
-                    retry_attempts=0,
-                    max_event_age=Duration.minutes(config.health_rate_minutes),
-                )
-            ],
+            f"Syncline {config.stage}: check every connector",
+            health,
+            config.health_rate_minutes,
+        )
+        self.reconcile_rule = self._every(
+            "Reconcile",
+            f"Syncline {config.stage}: re-queue lost records, close runs whose batches died",
+            reconcile,
+            tables.RECONCILE_RATE_MINUTES,
         )
 
-        self.reconcile_rule = events.Rule(
+    def _every(
+        self, rule_id: str, description: str, function: lambda_.IFunction, minutes: int
+    ) -> events.Rule:
+        """A fixed-rate rule invoking `function`; a missed tick is not retried (the next one does
+        the same work)."""
+        return events.Rule(
             self,
-            "Reconcile",
-            description=f"Syncline {config.stage}: re-queue lost records, close runs whose batches died",
-            schedule=events.Schedule.rate(Duration.minutes(tables.RECONCILE_RATE_MINUTES)),
+            rule_id,
+            description=description,
+            schedule=events.Schedule.rate(Duration.minutes(minutes)),
             targets=[
-                targets.LambdaFunction(
-                    reconcile,
-                    retry_attempts=0,
-                    max_event_age=Duration.minutes(tables.RECONCILE_RATE_MINUTES),
-                )
+                targets.LambdaFunction(function, retry_attempts=0, max_event_age=Duration.minutes(minutes))
             ],
         )
 
