@@ -42,6 +42,12 @@ def main() -> int:
     parser.add_argument(
         "--visibility", type=int, default=defaults.visibility_seconds, help="sync queue visibility (s)"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="give up after this many seconds (default: 0.25 s a record, at least 1 h)",
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     options = ChaosOptions(
@@ -55,6 +61,7 @@ def main() -> int:
         sync_crashes=args.sync_crashes,
         trigger_crashes=() if args.no_trigger_crashes else defaults.trigger_crashes,
         visibility_seconds=args.visibility,
+        timeout_seconds=args.timeout or max(defaults.timeout_seconds, 0.25 * args.records),
     )
     last = [""]
 
