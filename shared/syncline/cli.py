@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
     listing = keys_sub.add_parser("list", help="list a company group's keys (ids, scope, expiry)")
     listing.add_argument("--tenant", required=True)
+    migrate = sub.add_parser(
+        "migrate",
+        help="after an upgrade: rewrite the report rows' index keys to this version's layout "
+        "(one-off; safe to repeat and to run while the service runs)",
+    )
+    migrate.add_argument("--dry-run", action="store_true", help="count the rows to rewrite, write nothing")
+    target = migrate.add_mutually_exclusive_group()
+    target.add_argument("--stack-prefix", default=None, help="a deployed stack's prefix: uses <prefix>-syncs")
+    target.add_argument("--table", default=None, help="the syncs table (default: $SYNCLINE_SYNCS_TABLE)")
     for command in (create, revoke, listing):
         target = command.add_mutually_exclusive_group()
         target.add_argument(
@@ -149,7 +158,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "keys":
         return _keys(args)
+    if args.command == "migrate":
+        return _migrate(args)
     return 2
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    import os
+
+    from syncline.config import ENV
+    from syncline.store import SyncStore, rekey
+
+    table = args.table or (
+        f"{args.stack_prefix}-syncs" if args.stack_prefix else os.environ.get(ENV["syncs_table"])
+    )
+    if not table:
+        print(f"syncline migrate: give --stack-prefix, --table or set {ENV['syncs_table']}", file=sys.stderr)
+        return 2
+    result = rekey(SyncStore(table), dry_run=args.dry_run)
+    verb = "to rewrite" if args.dry_run else "rewritten"
+    print(
+        f"{result.scanned} report and run rows read, {result.rewritten} {verb}, "
+        f"{result.moved_on} rewritten meanwhile by the service (left as they are)"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -70,7 +70,11 @@ from syncline.store import (
     item_size,
     key_value,
     marshal,
+    match_partition,
     run_key,
+    runs_partition,
+    service_partition,
+    status_partition,
     tenant_pk,
     unmarshal,
 )
@@ -827,12 +831,35 @@ def _status_specs(tenant_id: str, statuses: Iterable[Status], q: ReportQuery) ->
         StreamSpec(
             key=f"S#{status.value}#{n}",
             index=BY_STATUS,
-            pk=f"{tenant_id}#S#{status.value}#{n}",
+            pk=status_partition(tenant_id, status, n),
             base_key=base,
             lo=lo,
             hi=hi,
         )
         for status in statuses
+        for n in range(SHARDS)
+    ]
+
+
+def _service_specs(
+    tenant_id: str,
+    service_id: str,
+    *,
+    prefix: str | None = None,
+    lo: str | None = None,
+    hi: str | None = None,
+) -> list[StreamSpec]:
+    """One stream per shard of a service's by_service partitions."""
+    return [
+        StreamSpec(
+            key=f"V#{service_id}#{n}",
+            index=BY_SERVICE,
+            pk=service_partition(tenant_id, service_id, n),
+            base_key=_item_base_key(tenant_id),
+            prefix=prefix,
+            lo=lo,
+            hi=hi,
+        )
         for n in range(SHARDS)
     ]
 
@@ -843,7 +870,9 @@ def _match_plan(tenant_id: str, name: str, index: Index, tag: str, match: Match)
     wanted = match.value if match.prefix else key_value(match.value)
     prefix = wanted if match.prefix else f"{wanted}#"
     specs = [
-        StreamSpec(key=f"{tag}#{n}", index=index, pk=f"{tenant_id}#{tag}#{n}", base_key=base, prefix=prefix)
+        StreamSpec(
+            key=f"{tag}#{n}", index=index, pk=match_partition(tenant_id, tag, n), base_key=base, prefix=prefix
+        )
         for n in range(SHARDS)
     ]
 
@@ -868,14 +897,8 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
         run = ctx.run(q.run_id)
         if run is None or (q.services and run.service_id not in q.services):
             return _Plan(name="by_service.run", specs=[], keys_only=True)
-        spec = StreamSpec(
-            key=f"V#{run.service_id}",
-            index=BY_SERVICE,
-            pk=f"{t}#V#{run.service_id}",
-            base_key=_item_base_key(t),
-            prefix=f"{q.run_id}#",
-        )
-        return _Plan(name="by_service.run", specs=[spec], keys_only=True)
+        specs = _service_specs(t, run.service_id, prefix=f"{q.run_id}#")
+        return _Plan(name="by_service.run", specs=specs, keys_only=True)
     for name, index, tag, match in matches:
         if match is not None:
             return _match_plan(t, f"{name}.prefix", index, tag, match)
@@ -887,18 +910,9 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
             if q.start is not None and q.end is not None:
                 lo = run_stamp(q.start - _lag(services.get(service_id)))
                 hi = run_stamp(q.end) + "~"
-            specs.append(
-                StreamSpec(
-                    key=f"V#{service_id}",
-                    index=BY_SERVICE,
-                    pk=f"{t}#V#{service_id}",
-                    base_key=_item_base_key(t),
-                    lo=lo,
-                    hi=hi,
-                )
-            )
+            specs += _service_specs(t, service_id, lo=lo, hi=hi)
         return _Plan(name="by_service", specs=specs, keys_only=True)
-    return _Plan(name="by_status", specs=_status_specs(t, statuses or STATUS_ORDER, q), keys_only=False)
+    return _Plan(name="by_status", specs=_status_specs(t, statuses or STATUS_ORDER, q), keys_only=True)
 
 
 def _accept(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> Callable[[SyncItem], bool]:
@@ -1762,26 +1776,24 @@ class RunsQuery(BaseModel):
         return hashlib.sha256(json.dumps(["runs", tenant_id, body], sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _runs_spec(tenant_id: str, q: RunsQuery) -> tuple[StreamSpec, bool]:
+def _runs_spec(tenant_id: str, q: RunsQuery) -> StreamSpec:
     if q.service_id:
-        spec = StreamSpec(
+        return StreamSpec(
             key="RUNS#V",
             index=BY_SERVICE,
-            pk=f"{tenant_id}#RUNS#{q.service_id}",
+            pk=runs_partition(tenant_id, q.service_id),
             base_key=_run_base_key(tenant_id, suffix=False),
             lo=run_stamp(q.start) if q.start else None,
             hi=run_stamp(q.end) + "~" if q.end else None,
         )
-        return spec, True
-    spec = StreamSpec(
+    return StreamSpec(
         key="RUNS",
         index=BY_STATUS,
-        pk=f"{tenant_id}#RUNS",
+        pk=runs_partition(tenant_id),
         base_key=_run_base_key(tenant_id, suffix=True),
         lo=iso(q.start) if q.start else None,
         hi=iso(q.end) + "~" if q.end else None,
     )
-    return spec, False
 
 
 def list_runs(
@@ -1805,7 +1817,7 @@ def list_runs(
         pinned = _pinned_window(document, ReportQuery(start=query.start, end=query.end))
         query = query.model_copy(update={"start": pinned.start, "end": pinned.end})
         state = dict(document.get("s", {}))
-    spec, keys_only = _runs_spec(tenant_id, query)
+    spec = _runs_spec(tenant_id, query)
     _check_positions(state, [spec])
     _check_positions(peeks, [spec])
 
@@ -1814,7 +1826,7 @@ def list_runs(
             return False
         return not (query.triggers and run.trigger not in query.triggers)
 
-    source: _Source[Run] = _Source(keys_only=keys_only, to_model=_run_from_row, accept=accept)
+    source: _Source[Run] = _Source(keys_only=True, to_model=_run_from_row, accept=accept)
     merge = _Merge(deps.syncs, [spec], False, state, source, stats, limit, hints, peeks)
     runs = merge.take(limit)
     stats.returned = len(runs)
@@ -1854,35 +1866,6 @@ def get_run(deps: ReportDeps, tenant_id: str, run_id: str) -> Run:
 # ---------------------------------------------------------------------------------- dashboard
 
 
-def _runs_in_window(deps: ReportDeps, tenant_id: str, start: datetime, end: datetime) -> Iterator[Run]:
-    rows = deps.syncs._query_all(
-        index=BY_STATUS.name,
-        key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} BETWEEN :lo AND :hi",
-        values={":pk": f"{tenant_id}#RUNS", ":lo": iso(start), ":hi": iso(end) + "~"},
-        forward=False,
-    )
-    for row in rows:
-        yield _run_from_row(row)
-
-
-def oldest_pending(deps: ReportDeps, tenant_id: str) -> SyncItem | None:
-    """The Pending entry updated longest ago: one single-row Query per shard."""
-    oldest: SyncItem | None = None
-    for n in range(SHARDS):
-        rows, _ = deps.syncs._query(
-            index=BY_STATUS.name,
-            key_condition=f"{BY_STATUS.pk} = :pk",
-            values={":pk": f"{tenant_id}#S#{Status.PENDING.value}#{n}"},
-            forward=True,
-            limit=1,
-        )
-        for row in rows:
-            item = _item_from_row(row)
-            if oldest is None or item.updated_at < oldest.updated_at:
-                oldest = item
-    return oldest
-
-
 def _rate(totals: Mapping[str, int]) -> float | None:
     settled = totals.get("OK", 0) + totals.get("Sent", 0) + totals.get("Failed", 0)
     return round(totals.get("Failed", 0) / settled, 4) if settled else None
@@ -1905,7 +1888,7 @@ def dashboard(
     runs_by_status: Counter[str] = Counter()
     wanted = set(service_ids) if service_ids is not None else None
     last_run: dict[str, Run] = {}
-    for run in _runs_in_window(deps, tenant_id, start, end):
+    for run in deps.syncs.runs_started_between(tenant_id, start, end):
         if wanted is not None and run.service_id not in wanted:
             continue
         counts = run.totals.model_dump()
@@ -1916,7 +1899,7 @@ def dashboard(
         runs_by_status[run.status.value] += 1
         if run.service_id not in last_run or run.run_id > last_run[run.service_id].run_id:
             last_run[run.service_id] = run
-    pending = oldest_pending(deps, tenant_id) if wanted is None else None
+    pending = deps.syncs.oldest_pending(tenant_id) if wanted is None else None
     out: dict[str, Any] = {
         "from": iso(start),
         "to": iso(end),

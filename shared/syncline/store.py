@@ -18,7 +18,7 @@ from threading import Lock
 from typing import Any
 
 from syncline import aws
-from syncline.errors import Conflict, NotFound
+from syncline.errors import Conflict, NotFound, Throttled
 from syncline.models import (
     Connector,
     ErrorInfo,
@@ -66,20 +66,38 @@ def shard(sync_id: str) -> int:
     return int(sync_id[:2], 16) % SHARDS
 
 
+def status_partition(tenant_id: str, status: Status, n: int) -> str:
+    return f"{tenant_id}#S#{status.value}#{n}"
+
+
+def service_partition(tenant_id: str, service_id: str, n: int) -> str:
+    return f"{tenant_id}#V#{service_id}#{n}"
+
+
+def match_partition(tenant_id: str, tag: str, n: int) -> str:
+    """A partition of by_ref ("REF"), by_source ("SRC") or by_endpoint ("END")."""
+    return f"{tenant_id}#{tag}#{n}"
+
+
+def runs_partition(tenant_id: str, service_id: str | None = None) -> str:
+    """by_status holds a company group's runs by start time; by_service a service's by run id."""
+    return f"{tenant_id}#RUNS" if service_id is None else f"{tenant_id}#RUNS#{service_id}"
+
+
 def item_index_keys(item: SyncItem) -> dict[str, str]:
     t, n, sid = item.tenant_id, shard(item.sync_id), item.sync_id
     keys = {
-        BY_STATUS.pk: f"{t}#S#{item.status.value}#{n}",
+        BY_STATUS.pk: status_partition(t, item.status, n),
         BY_STATUS.sk: f"{iso(item.updated_at)}#{sid}",
-        BY_SERVICE.pk: f"{t}#V#{item.service_id}",
+        BY_SERVICE.pk: service_partition(t, item.service_id, n),
         BY_SERVICE.sk: f"{item.run_id}#{sid}",
-        BY_REF.pk: f"{t}#REF#{n}",
+        BY_REF.pk: match_partition(t, "REF", n),
         BY_REF.sk: f"{key_value(item.reference)}#{sid}",
-        BY_SOURCE.pk: f"{t}#SRC#{n}",
+        BY_SOURCE.pk: match_partition(t, "SRC", n),
         BY_SOURCE.sk: f"{key_value(item.source_id)}#{sid}",
     }
     if item.endpoint_id:
-        keys[BY_ENDPOINT.pk] = f"{t}#END#{n}"
+        keys[BY_ENDPOINT.pk] = match_partition(t, "END", n)
         keys[BY_ENDPOINT.sk] = f"{key_value(item.endpoint_id)}#{sid}"
     return keys
 
@@ -99,9 +117,9 @@ def open_run_key(tenant_id: str, run_id: str) -> dict[str, str]:
 
 def run_index_keys(run: Run) -> dict[str, str]:
     return {
-        BY_STATUS.pk: f"{run.tenant_id}#RUNS",
+        BY_STATUS.pk: runs_partition(run.tenant_id),
         BY_STATUS.sk: f"{iso(run.started_at)}#{run.run_id}",
-        BY_SERVICE.pk: f"{run.tenant_id}#RUNS#{run.service_id}",
+        BY_SERVICE.pk: runs_partition(run.tenant_id, run.service_id),
         BY_SERVICE.sk: run.run_id,
     }
 
@@ -236,13 +254,44 @@ def _meter_item_write(
 # ---------------------------------------------------------------- the tables
 
 
+# What DynamoDB answers when a table or partition takes more than it can (after the SDK's own
+# retries): callers see `Throttled`, which the API answers with 429.
+THROTTLING_CODES = frozenset(
+    {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+)
+
+
+class _Guarded:
+    """The DynamoDB client, with throttling turned into `Throttled` (everything else unchanged)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name in ("exceptions", "meta") or not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return attribute(*args, **kwargs)
+            except self._client.exceptions.ClientError as exc:
+                if _error_code(exc) in THROTTLING_CODES:
+                    raise Throttled(
+                        "the report store is busy (DynamoDB throttled the request); retry shortly"
+                    ) from exc
+                raise
+
+        return call
+
+
 class _Table:
     def __init__(self, name: str) -> None:
         self.name = name
 
     @property
     def ddb(self) -> Any:
-        return aws.client("dynamodb")
+        return _Guarded(aws.client("dynamodb"))
 
     def _get(self, key: Mapping[str, str], consistent: bool = False) -> dict[str, Any] | None:
         got = self.ddb.get_item(TableName=self.name, Key=marshal(key), ConsistentRead=consistent)
@@ -777,13 +826,34 @@ class SyncStore(_Table):
         rows, _ = self._query(
             index=BY_SERVICE.name,
             key_condition=f"{BY_SERVICE.pk} = :pk",
-            values={":pk": f"{tenant_id}#RUNS#{service_id}"},
+            values={":pk": runs_partition(tenant_id, service_id)},
             forward=False,
             limit=limit,
         )
         full = self._batch_get([{"PK": r["PK"], "SK": r["SK"]} for r in rows])
         runs = [Run.model_validate(_strip_keys(_body(r))) for r in full]
         return sorted(runs, key=lambda r: r.run_id, reverse=True)
+
+    def runs_started_between(self, tenant_id: str, start: datetime, end: datetime) -> Iterator[Run]:
+        """A company group's runs started in [start, end], newest first."""
+        keys = self._query_all(
+            index=BY_STATUS.name,
+            key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} BETWEEN :lo AND :hi",
+            values={":pk": runs_partition(tenant_id), ":lo": iso(start), ":hi": iso(end) + "~"},
+            forward=False,
+        )
+        batch: list[dict[str, str]] = []
+        for row in keys:
+            batch.append({"PK": row["PK"], "SK": row["SK"]})
+            if len(batch) == 100:
+                yield from self._runs_from_keys(batch)
+                batch = []
+        if batch:
+            yield from self._runs_from_keys(batch)
+
+    def _runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
+        rows = {r["PK"]: r for r in self._batch_get(keys)}
+        return [Run.model_validate(_strip_keys(_body(rows[k["PK"]]))) for k in keys if k["PK"] in rows]
 
     # items -----------------------------------------------------------------------------------
     def item_row(self, item: SyncItem) -> dict[str, Any]:
@@ -936,14 +1006,30 @@ class SyncStore(_Table):
         return True
 
     def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
-        """Pending items last written before `before`, oldest first, from every status shard."""
+        """Pending items last written before `before`, from every status shard (read as they are
+        now: one that moved on since the index was read is left out)."""
         for n in range(SHARDS):
-            for row in self._query_all(
+            keys = self._query_all(
                 index=BY_STATUS.name,
                 key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} < :before",
-                values={":pk": f"{tenant_id}#S#{Status.PENDING.value}#{n}", ":before": iso(before)},
-            ):
-                yield SyncItem.model_validate(_strip_keys(_body(row)))
+                values={":pk": status_partition(tenant_id, Status.PENDING, n), ":before": iso(before)},
+            )
+            yield from (i for i in self._items_in_chunks(keys) if i.status == Status.PENDING)
+
+    def oldest_pending(self, tenant_id: str) -> SyncItem | None:
+        """The Pending item updated longest ago: the first entry of each status shard."""
+        keys: list[dict[str, str]] = []
+        for n in range(SHARDS):
+            rows, _ = self._query(
+                index=BY_STATUS.name,
+                key_condition=f"{BY_STATUS.pk} = :pk",
+                values={":pk": status_partition(tenant_id, Status.PENDING, n)},
+                forward=True,
+                limit=1,
+            )
+            keys += [{"PK": r["PK"], "SK": r["SK"]} for r in rows]
+        pending = [i for i in self._items_from_keys(keys) if i.status == Status.PENDING] if keys else []
+        return min(pending, key=lambda i: i.updated_at, default=None)
 
     def items_by_endpoint(self, tenant_id: str, endpoint_id: str) -> list[SyncItem]:
         """Items pushed under this destination id (exact), from every shard of by_endpoint."""
@@ -954,7 +1040,7 @@ class SyncStore(_Table):
                 for r in self._query_all(
                     index=BY_ENDPOINT.name,
                     key_condition=f"{BY_ENDPOINT.pk} = :pk AND begins_with({BY_ENDPOINT.sk}, :id)",
-                    values={":pk": f"{tenant_id}#END#{n}", ":id": f"{key_value(endpoint_id)}#"},
+                    values={":pk": match_partition(tenant_id, "END", n), ":id": f"{key_value(endpoint_id)}#"},
                 )
             ]
         return self._items_from_keys(keys) if keys else []
@@ -962,11 +1048,18 @@ class SyncStore(_Table):
     def items_of_run(
         self, tenant_id: str, service_id: str, run_id: str, *, consistent: bool = False
     ) -> Iterator[SyncItem]:
-        keys = self._query_all(
-            index=BY_SERVICE.name,
-            key_condition=f"{BY_SERVICE.pk} = :pk AND begins_with({BY_SERVICE.sk}, :run)",
-            values={":pk": f"{tenant_id}#V#{service_id}", ":run": f"{run_id}#"},
-        )
+        """A run's items, shard by shard (in no particular order)."""
+        for n in range(SHARDS):
+            keys = self._query_all(
+                index=BY_SERVICE.name,
+                key_condition=f"{BY_SERVICE.pk} = :pk AND begins_with({BY_SERVICE.sk}, :run)",
+                values={":pk": service_partition(tenant_id, service_id, n), ":run": f"{run_id}#"},
+            )
+            yield from self._items_in_chunks(keys, consistent)
+
+    def _items_in_chunks(
+        self, keys: Iterable[Mapping[str, Any]], consistent: bool = False
+    ) -> Iterator[SyncItem]:
         batch: list[dict[str, str]] = []
         for row in keys:
             batch.append({"PK": row["PK"], "SK": row["SK"]})
@@ -981,6 +1074,76 @@ class SyncStore(_Table):
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+
+
+@dataclass
+class Rekeyed:
+    scanned: int = 0
+    rewritten: int = 0
+    moved_on: int = 0  # rewritten meanwhile by a writer (with the current keys): left alone
+
+
+def rekey(syncs: SyncStore, *, dry_run: bool = False, page_size: int = 500) -> Rekeyed:
+    """Bring every item and run row's index keys to the current layout (one-off, after an upgrade
+    changed how keys are built; safe to run again and while the service runs).
+
+    A row is read by Scan and its index attributes compared with what the current code would
+    write; a row that differs gets them with one UpdateItem, conditional on the row being as read
+    (its `updated_at`), so a writer that changed it meanwhile wins: it wrote current keys anyway.
+    """
+    result = Rekeyed()
+    index_attributes = [name for index in SYNCS.indexes for name in (index.pk, index.sk)]
+    start: dict[str, Any] | None = None
+    while True:
+        page = syncs.ddb.scan(
+            TableName=syncs.name, Limit=page_size, **({"ExclusiveStartKey": start} if start else {})
+        )
+        for raw in page.get("Items", []):
+            row = unmarshal(raw)
+            wanted = _current_index_keys(row)
+            if wanted is None:
+                continue
+            result.scanned += 1
+            stale = {a for a in index_attributes if row.get(a) != wanted.get(a)}
+            if not stale:
+                continue
+            if dry_run:
+                result.rewritten += 1
+                continue
+            sets = [a for a in sorted(stale) if a in wanted]
+            removes = [a for a in sorted(stale) if a not in wanted]
+            expression = ("SET " + ", ".join(f"{a} = :{a}" for a in sets)) if sets else ""
+            if removes:
+                expression += " REMOVE " + ", ".join(removes)
+            values: dict[str, Any] = {f":{a}": wanted[a] for a in sets}
+            condition = "attribute_not_exists(updated_at)"
+            if row.get("updated_at") is not None:
+                condition, values[":u"] = "updated_at = :u", row["updated_at"]
+            try:
+                syncs.ddb.update_item(
+                    TableName=syncs.name,
+                    Key=marshal({"PK": row["PK"], "SK": row["SK"]}),
+                    UpdateExpression=expression.strip(),
+                    ConditionExpression=condition,
+                    **({"ExpressionAttributeValues": marshal(values)} if values else {}),
+                )
+            except syncs.ddb.exceptions.ConditionalCheckFailedException:
+                result.moved_on += 1
+                continue
+            result.rewritten += 1
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return result
+
+
+def _current_index_keys(row: Mapping[str, Any]) -> dict[str, str] | None:
+    """The index keys the current code writes for a stored item or run row (None: neither)."""
+    body = _strip_keys(_body(dict(row)))
+    if row.get("SK") == "I":
+        return item_index_keys(SyncItem.model_validate(body))
+    if row.get("SK") == "R":
+        return run_index_keys(Run.model_validate(body))
+    return None
 
 
 def _error_code(exc: Exception) -> str:

@@ -64,20 +64,22 @@ class Queue:
 #   PK = T#<tenant>            SK = HEALTH#<connector>#<time> (connector status history, 90 days)
 CONFIG = Table(logical_id="ConfigTable", suffix="config", ttl_attribute="expires_at")
 
-# syncs: sync items (report rows) and runs.
+# syncs: sync items (report rows) and runs. Every index projects keys only: an outcome write that
+# leaves an index key alone costs that index nothing, and a search reads the base rows it returns.
 #   item  PK = <tenant>#I#<sync_id>  SK = I
-#         GSI1 by_status   <tenant>#S#<status>#<shard>  / <updated_at>#<sync_id>   (moves with the status)
-#         GSI2 by_service  <tenant>#V#<service_id>      / <run_id>#<sync_id>       (run ids are time ordered)
-#         GSI3 by_ref      <tenant>#REF#<shard>         / <reference>#<sync_id>    (exact or prefix)
-#         GSI4 by_source   <tenant>#SRC#<shard>         / <source_id>#<sync_id>
-#         GSI5 by_endpoint <tenant>#END#<shard>         / <endpoint_id>#<sync_id>  (sparse: once pushed)
+#         GSI1 by_status    <tenant>#S#<status>#<shard>      <updated_at>#<sync_id>  (moves with the status)
+#         GSI2 by_service   <tenant>#V#<service_id>#<shard>  <run_id>#<sync_id>  (run ids are time ordered)
+#         GSI3 by_ref       <tenant>#REF#<shard>             <reference>#<sync_id>  (exact or prefix)
+#         GSI4 by_source    <tenant>#SRC#<shard>             <source_id>#<sync_id>
+#         GSI5 by_endpoint  <tenant>#END#<shard>             <endpoint_id>#<sync_id>  (sparse: once pushed)
 #   run   PK = <tenant>#R#<run_id>   SK = R
-#         GSI1 by_status   <tenant>#RUNS                / <started_at>#<run_id>
-#         GSI2 by_service  <tenant>#RUNS#<service_id>   / <run_id>
-# <shard> = int(sync_id[:2], 16) % SHARDS spreads a busy company group's writes over SHARDS
-# partitions per index; searches query every shard and merge the sorted streams.
+#         GSI1 by_status    <tenant>#RUNS                    <started_at>#<run_id>
+#         GSI2 by_service   <tenant>#RUNS#<service_id>       <run_id>
+# <shard> = int(sync_id[:2], 16) % SHARDS spreads the writes of a busy company group, and of a busy
+# service, over SHARDS partitions per index (DynamoDB takes at most 1,000 write units a second per
+# partition key); searches query every shard and merge the sorted streams.
 SHARDS = 4
-BY_STATUS = Index("by_status", "GSI1PK", "GSI1SK", "ALL")
+BY_STATUS = Index("by_status", "GSI1PK", "GSI1SK", "KEYS_ONLY")
 BY_SERVICE = Index("by_service", "GSI2PK", "GSI2SK", "KEYS_ONLY")
 BY_REF = Index("by_ref", "GSI3PK", "GSI3SK", "KEYS_ONLY")
 BY_SOURCE = Index("by_source", "GSI4PK", "GSI4SK", "KEYS_ONLY")

@@ -18,16 +18,17 @@ from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
 
 # (label, query, plan, predicate over an item)
 Predicate = Callable[[SyncItem], bool]
-# Index entries read per entry returned, at most (pages of 50). The 16-stream merge re-reads each
-# contributing stream's next row once per page; prefix searches read outside the window (the
-# reference, source and endpoint indexes have no time in their keys); the rare-status plan filters
-# the service in memory.
+# Index entries read per entry returned, at most (pages of 50). A merge of many streams (4 shards per
+# status or per service) reads one entry ahead in each stream it takes from, once per page; prefix
+# searches read outside the window (the reference, source and endpoint indexes have no time in their
+# keys); the rare-status plan filters the service in memory.
 LIMITS = {
     "status=Failed": 1.6,
     "status=Failed,Pending": 1.6,
     "no filter": 1.7,
     "days=2": 1.7,
     "service=orders&status=OK": 1.5,
+    "service=orders&service=stock": 1.5,
     "service=orders&status=Failed": 6.0,
     "reference=#10*": 12.0,
     "endpoint_id=end-000*": 12.0,
@@ -150,6 +151,7 @@ def test_every_plan_returns_exactly_the_matching_entries_and_reads_little_more(
     world: tuple[Group, Group, datetime],
 ) -> None:
     a, _, now = world
+    over: list[tuple[str, dict[str, int]]] = []
     for label, query, plan, predicate in _plans(a, now):
         before = METER.total_read()
         items, reads, pages = a.api.pages("/reports", query | {"limit": 50})
@@ -166,10 +168,12 @@ def test_every_plan_returns_exactly_the_matching_entries_and_reads_little_more(
             (label, plan, len(got), reads["index_rows"], reads["base_rows"], pages, units / max(1, len(got)))
         )
         if len(got) >= 20 and plan != "get":
-            # Read per returned: about one index entry each, plus one base row for KEYS_ONLY indexes,
-            # plus what in-memory filters drop (none of these filters drops much except the window).
-            assert reads["index_rows"] / len(got) < LIMITS.get(label, 1.3), (label, reads)
+            # Read per returned: about one index entry each, plus one base row (every index projects
+            # keys only), plus what in-memory filters drop (none drops much except the window).
+            if reads["index_rows"] / len(got) >= LIMITS.get(label, 1.3):
+                over.append((label, reads))
             assert reads["base_rows"] <= reads["index_rows"]
+    assert not over, over  # after every plan is measured: the table below shows them all
 
 
 def test_status_plan_is_newest_first_and_pages_are_stable(world: tuple[Group, Group, datetime]) -> None:
