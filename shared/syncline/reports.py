@@ -598,13 +598,13 @@ _cursor_lock = Lock()
 def cursor_key() -> bytes:
     """The key cursors are signed with: $SYNCLINE_CURSOR_KEY, else a random key created once in the
     config table (so every container signs alike), cached per process."""
-    from syncline import runtime
-    from syncline.config import settings
+    from syncline import wiring
+    from syncline.settings import settings
 
     configured = settings().cursor_key
     if configured:
         return configured.encode()
-    config = runtime.config_store()
+    config = wiring.config_store()
     with _cursor_lock:
         if config.name not in _cursor_keys:
             _cursor_keys[config.name] = config.shared_secret("cursor").encode()

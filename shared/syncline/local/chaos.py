@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncline import aws, faults, runtime
+from syncline import aws, faults, wiring
 from syncline.local.driver import EventSource, wait_until
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run, RunStatus, Status, SyncItem
@@ -203,7 +203,7 @@ def _fire_until_done(stack: LocalStack, tries: int = 10) -> None:
 
 def _pending_rows() -> int:
     with aws.unobserved():
-        syncs = runtime.sync_store()
+        syncs = wiring.sync_store()
         return sum(1 for _ in syncs.pending_not_updated_since(TENANT, _far_future()))
 
 
@@ -215,7 +215,7 @@ def _far_future() -> Any:
 
 def _runs() -> list[Run]:
     with aws.unobserved():
-        return runtime.sync_store().runs_of_service(TENANT, SERVICE, limit=1000)
+        return wiring.sync_store().runs_of_service(TENANT, SERVICE, limit=1000)
 
 
 def _settle(stack: LocalStack, options: ChaosOptions, started: float, progress: Any) -> int:
@@ -249,7 +249,7 @@ def _check(stack: LocalStack, report: ChaosReport) -> None:
     items: list[SyncItem] = []
     mismatched: list[str] = []
     with aws.unobserved():
-        syncs = runtime.sync_store()
+        syncs = wiring.sync_store()
         for run in runs:
             own = list(syncs.items_of_run(TENANT, SERVICE, run.run_id, consistent=True))
             items += own
