@@ -1060,18 +1060,6 @@ def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:
     return ReportPage(items=items, next_cursor=None, plan="get", start=q.start, end=q.end, stats=stats)
 
 
-def iter_search(
-    deps: ReportDeps, tenant_id: str, query: ReportQuery, page_size: int = MAX_LIMIT
-) -> Iterator[SyncItem]:
-    cursor: str | None = None
-    while True:
-        page = search(deps, tenant_id, query, limit=page_size, cursor=cursor)
-        yield from page.items
-        cursor = page.next_cursor
-        if cursor is None:
-            return
-
-
 def get_entry(deps: ReportDeps, tenant_id: str, sync_id: str) -> SyncItem:
     item = deps.syncs.get_item(tenant_id, sync_id)
     if item is None:
@@ -1958,14 +1946,6 @@ def dashboard(
     return out
 
 
-def is_valid_sync_id(value: str) -> bool:
-    return bool(_SYNC_ID_RE.match(value))
-
-
-def is_valid_run_id(value: str) -> bool:
-    return bool(_RUN_ID_RE.match(value))
-
-
 def validation_fields(exc: ValidationError, prefix: str = "body") -> list[dict[str, str]]:
     """pydantic errors as the API's `fields`, without ever echoing the input."""
     out = []
@@ -1997,7 +1977,6 @@ __all__ = [
     "entry",
     "get_entry",
     "get_run",
-    "iter_search",
     "list_runs",
     "resolve_window",
     "resync",

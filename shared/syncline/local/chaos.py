@@ -214,8 +214,18 @@ def _far_future() -> Any:
 
 
 def _runs() -> list[Run]:
+    """The service's runs, newest first (up to 1,000), through the report's runs query."""
+    from syncline.reports import ReportDeps, RunsQuery, list_runs
+
     with aws.unobserved():
-        return wiring.sync_store().runs_of_service(TENANT, SERVICE, limit=1000)
+        deps = ReportDeps(
+            config=wiring.config_store(),
+            syncs=wiring.sync_store(),
+            sync_queue_url="",
+            trigger_queue_url="",
+            bucket=None,
+        )
+        return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=1000).runs
 
 
 def _settle(stack: LocalStack, options: ChaosOptions, started: float, progress: Any) -> int:

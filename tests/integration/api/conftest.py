@@ -8,6 +8,7 @@ import json
 import os
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -319,7 +320,7 @@ def seed_items(
                 started_at=started,
                 pull_done=True,
             )
-            totals = Totals()
+            counts: Counter[str] = Counter()
             for n in range(items_per_run):
                 counter += 1
                 status = rng.choice(statuses)
@@ -348,9 +349,10 @@ def seed_items(
                     if status in (Status.FAILED, Status.PENDING)
                     else None,
                 )
-                totals.add(status)
+                counts[status.value] += 1
                 group.items.append(item)
                 rows.append(syncs.item_row(item))
+            totals = Totals.model_validate(dict(counts))
             run.totals = totals
             run.status = (
                 RunStatus.RUNNING if totals.Pending else (RunStatus.FAILED if totals.Failed else RunStatus.OK)

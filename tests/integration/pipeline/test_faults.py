@@ -16,9 +16,10 @@ import pytest
 from syncline import aws, faults, wiring
 from syncline.local.driver import wait_until
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
-from syncline.models import RunStatus, Status, SyncItem
+from syncline.models import Run, RunStatus, Status, SyncItem
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import Received, process_batch
+from syncline.reports import ReportDeps, RunsQuery, list_runs
 from syncline.store import MAX_KEY_VALUE_BYTES, key_value
 
 FAST = {"SYNCLINE_RECONCILE_GRACE_SECONDS": "0", "SYNCLINE_TRIGGER_TIMEOUT_SECONDS": "1"}
@@ -39,10 +40,22 @@ def crash_at(point: str, times: int = 1, after: int = 0) -> faults.Injector:
     return injector
 
 
+def service_runs(limit: int = 100) -> list[Run]:
+    """The service's runs, newest first, through the report's runs query."""
+    deps = ReportDeps(
+        config=wiring.config_store(),
+        syncs=wiring.sync_store(),
+        sync_queue_url="",
+        trigger_queue_url="",
+        bucket=None,
+    )
+    return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=limit).runs
+
+
 def all_items(stack: LocalStack) -> list[SyncItem]:
     with aws.unobserved():
         syncs = wiring.sync_store()
-        runs = syncs.runs_of_service(TENANT, SERVICE, limit=100)
+        runs = service_runs()
         return [i for r in runs for i in syncs.items_of_run(TENANT, SERVICE, r.run_id, consistent=True)]
 
 
@@ -54,7 +67,7 @@ def settle(stack: LocalStack, timeout: float = 90) -> None:
             return False
         with aws.unobserved():
             stack.driver.reconcile()
-            runs = wiring.sync_store().runs_of_service(TENANT, SERVICE, limit=100)
+            runs = service_runs()
         return all(r.status != RunStatus.RUNNING for r in runs)
 
     if not wait_until(done, timeout=timeout, interval=1.0):
@@ -78,7 +91,7 @@ def assert_converged(stack: LocalStack) -> list[SyncItem]:
     assert not [i for i in items if i.status == Status.PENDING]
     with aws.unobserved():
         syncs = wiring.sync_store()
-        for run in syncs.runs_of_service(TENANT, SERVICE, limit=100):
+        for run in service_runs():
             counted = Counter(i.status.value for i in syncs.items_of_run(TENANT, SERVICE, run.run_id))
             assert run.status != RunStatus.RUNNING, run
             assert run.totals.model_dump() == {s.value: counted[s.value] for s in Status}, run
@@ -123,7 +136,7 @@ def test_a_retried_trigger_finishes_what_the_crashed_one_started(point: str, aft
         settle(stack)
         items = assert_converged(stack)
         with aws.unobserved():
-            runs = wiring.sync_store().runs_of_service(TENANT, SERVICE, limit=10)
+            runs = service_runs(limit=10)
     assert {i.status for i in items} == {Status.OK}
     first = runs[-1]  # the crashed trigger's run: its pull is marked interrupted, and it is closed
     assert first.pull_done and first.pull_error is not None and first.pull_error.code == "pull_interrupted"
