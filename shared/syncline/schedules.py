@@ -22,7 +22,6 @@ from syncline.settings import Settings, settings
 # EventBridge Scheduler expressions: rate(N unit) or cron(six fields). Services do not take at().
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\(\S+( \S+){5}\)$")
-NAME_LIMIT = 64
 
 
 def check_expression(expression: str) -> str | None:
