@@ -3,14 +3,14 @@ Failed Authentication."""
 
 from typing import Any
 
-from syncline import runtime
+from syncline import wiring
 from syncline.monitor import check_all
 from syncline.observability import logger
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    outcomes = check_all(runtime.config_store(), runtime.open_connector)
+    outcomes = check_all(wiring.config_store(), wiring.open_connector)
     changed = [o for o in outcomes if o.changed]
     for o in changed:
         logger.info(

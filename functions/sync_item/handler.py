@@ -3,7 +3,7 @@
 from typing import Any
 
 from syncline.observability import logger
-from syncline.pipeline.entry import handle_sync_batch
+from syncline.pipeline.handlers import handle_sync_batch
 
 
 @logger.inject_lambda_context

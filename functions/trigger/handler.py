@@ -3,7 +3,7 @@
 from typing import Any
 
 from syncline.observability import logger
-from syncline.pipeline.entry import handle_trigger
+from syncline.pipeline.handlers import handle_trigger
 
 
 @logger.inject_lambda_context(correlation_id_path="service_id")

@@ -2,5 +2,5 @@
 
 ``data`` (tables, bucket), ``queues``, ``functions`` (with ``bundling`` and ``permissions``),
 ``schedules``, ``api`` and ``monitoring``. The tables and queues come from the one shared
-definition in ``syncline.tables``; the environment variable names from ``syncline.config.ENV``.
+definition in ``syncline.tables``; the environment variable names from ``syncline.settings.ENV``.
 """

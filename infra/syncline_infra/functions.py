@@ -2,7 +2,7 @@
 
 Each function has its own role (its permissions are in :mod:`.permissions`), its own log group
 with retention, X-Ray tracing, arm64 and the newest Python runtime aws-cdk-lib offers. Every
-function gets the same Syncline environment (``syncline.config.ENV``), because the settings
+function gets the same Syncline environment (``syncline.settings.ENV``), because the settings
 model validates all of it at cold start.
 """
 
@@ -18,7 +18,7 @@ from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
 from syncline import tables
-from syncline.config import ENV
+from syncline.settings import ENV
 
 from .bundling import DependencyCache, function_code, pyproject_requirements
 from .context import StageConfig

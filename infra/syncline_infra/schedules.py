@@ -16,7 +16,7 @@ from aws_cdk import aws_scheduler as scheduler
 from constructs import Construct
 
 from syncline import tables
-from syncline.config import ENV
+from syncline.settings import ENV
 
 from .context import StageConfig
 

@@ -99,9 +99,9 @@ def _port(value: str) -> int:
 def _keys(args: argparse.Namespace) -> int:
     import os
 
-    from syncline import auth
-    from syncline.config import ENV
+    from syncline import api_keys
     from syncline.models import Tenant, is_valid_id
+    from syncline.settings import ENV
     from syncline.store import ConfigStore
 
     table = args.table or (
@@ -118,21 +118,21 @@ def _keys(args: argparse.Namespace) -> int:
         if store.get_tenant(args.tenant) is None:
             store.put_tenant(Tenant(tenant_id=args.tenant, name=args.name or args.tenant))
             print(f"company group {args.tenant!r} created")
-        key = auth.create_key(
+        key = api_keys.create_key(
             args.tenant, scope=args.scope, expires_in_days=args.expires_in_days, store=store
         )
         print(f"API key for company group {args.tenant!r}, scope {args.scope} (shown once: keep it now):")
         print(f"  {key}")
-        print(f"key id (for `syncline keys revoke`): {auth.key_id(key)}")
+        print(f"key id (for `syncline keys revoke`): {api_keys.key_id(key)}")
         return 0
     if args.keys_command == "revoke":
-        tenant = auth.revoke_key(args.key_id, store=store)
+        tenant = api_keys.revoke_key(args.key_id, store=store)
         if tenant is None:
             print("syncline keys: no such key", file=sys.stderr)
             return 1
         print(f"revoked a key of company group {tenant!r}")
         return 0
-    for row in auth.list_keys(args.tenant, store=store):
+    for row in api_keys.list_keys(args.tenant, store=store):
         state = (
             f"revoked {row['revoked_at']}" if row["revoked"] else "expired" if row["expired"] else "active"
         )
@@ -166,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     import os
 
-    from syncline.config import ENV
+    from syncline.settings import ENV
     from syncline.store import SyncStore, rekey
 
     table = args.table or (

@@ -5,6 +5,16 @@ Lambda can die: a timeout, an out-of-memory kill, a lost container. In productio
 installed and a crash point costs one global lookup. The chaos harness installs one that raises
 `InjectedCrash` at chosen points, which unwinds the invocation exactly where a kill would stop it:
 nothing after the point runs, and the event source sees a failed invocation.
+
+The points:
+
+- ``trigger.after_rows``: the page's rows are written, no message sent yet
+- ``trigger.mid_enqueue``: some of the page's messages are on the queue
+- ``trigger.before_cursor``: every page is on the queue, the cursor has not moved
+- ``sync_item.before_push``: the item is claimed, the destination not called yet
+- ``sync_item.after_push``: the destination accepted it, the outcome is not written
+- ``sync_item.after_item_write``: the outcome is written, the run totals and the queue are not
+- ``sync_item.before_flush``: every outcome of the batch is written, nothing else
 """
 
 from __future__ import annotations
@@ -13,16 +23,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 Injector = Callable[[str], bool]
-
-POINTS = (
-    "trigger.after_rows",  # the page's rows are written, no message sent yet
-    "trigger.mid_enqueue",  # some of the page's messages are on the queue
-    "trigger.before_cursor",  # every page is on the queue, the cursor has not moved
-    "sync_item.before_push",  # the item is claimed, the destination not called yet
-    "sync_item.after_push",  # the destination accepted it, the outcome is not written
-    "sync_item.after_item_write",  # the outcome is written, the run totals and the queue are not
-    "sync_item.before_flush",  # every outcome of the batch is written, nothing else
-)
 
 _injector: Injector | None = None
 

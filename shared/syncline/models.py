@@ -216,9 +216,6 @@ class Totals(_Model):
     Pending: int = 0
     Failed: int = 0
 
-    def add(self, status: Status, n: int = 1) -> None:
-        setattr(self, status.value, getattr(self, status.value) + n)
-
 
 class ErrorInfo(_Model):
     code: str

@@ -1,8 +1,7 @@
-"""One Logger and one Metrics object, imported by every handler."""
+"""One Logger, imported by every handler."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
 logger = Logger(service="syncline")
-metrics = Metrics(namespace="Syncline", service="syncline")

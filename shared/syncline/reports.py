@@ -602,13 +602,13 @@ _cursor_lock = Lock()
 def cursor_key() -> bytes:
     """The key cursors are signed with: $SYNCLINE_CURSOR_KEY, else a random key created once in the
     config table (so every container signs alike), cached per process."""
-    from syncline import runtime
-    from syncline.config import settings
+    from syncline import wiring
+    from syncline.settings import settings
 
     configured = settings().cursor_key
     if configured:
         return configured.encode()
-    config = runtime.config_store()
+    config = wiring.config_store()
     with _cursor_lock:
         if config.name not in _cursor_keys:
             _cursor_keys[config.name] = config.shared_secret("cursor").encode()
@@ -1072,18 +1072,6 @@ def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:
         items.sort(key=lambda i: rank[i.status])
     stats.returned += len(items)
     return ReportPage(items=items, next_cursor=None, plan="get", start=q.start, end=q.end, stats=stats)
-
-
-def iter_search(
-    deps: ReportDeps, tenant_id: str, query: ReportQuery, page_size: int = MAX_LIMIT
-) -> Iterator[SyncItem]:
-    cursor: str | None = None
-    while True:
-        page = search(deps, tenant_id, query, limit=page_size, cursor=cursor)
-        yield from page.items
-        cursor = page.next_cursor
-        if cursor is None:
-            return
 
 
 def get_entry(deps: ReportDeps, tenant_id: str, sync_id: str) -> SyncItem:
@@ -1941,14 +1929,6 @@ def dashboard(
     return out
 
 
-def is_valid_sync_id(value: str) -> bool:
-    return bool(_SYNC_ID_RE.match(value))
-
-
-def is_valid_run_id(value: str) -> bool:
-    return bool(_RUN_ID_RE.match(value))
-
-
 def validation_fields(exc: ValidationError, prefix: str = "body") -> list[dict[str, str]]:
     """pydantic errors as the API's `fields`, without ever echoing the input."""
     out = []
@@ -1980,7 +1960,6 @@ __all__ = [
     "entry",
     "get_entry",
     "get_run",
-    "iter_search",
     "list_runs",
     "resolve_window",
     "resync",

@@ -15,14 +15,13 @@ import re
 from typing import Any
 
 from syncline import aws
-from syncline.config import Settings, settings
 from syncline.models import Service
 from syncline.observability import logger
+from syncline.settings import Settings, settings
 
 # EventBridge Scheduler expressions: rate(N unit) or cron(six fields). Services do not take at().
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\(\S+( \S+){5}\)$")
-NAME_LIMIT = 64
 
 
 def check_expression(expression: str) -> str | None:

@@ -822,18 +822,6 @@ class SyncStore(_Table):
         """Drop the marker of a run that is closed (or expired)."""
         self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(tenant_id, run_id)))
 
-    def runs_of_service(self, tenant_id: str, service_id: str, limit: int = 20) -> list[Run]:
-        rows, _ = self._query(
-            index=BY_SERVICE.name,
-            key_condition=f"{BY_SERVICE.pk} = :pk",
-            values={":pk": runs_partition(tenant_id, service_id)},
-            forward=False,
-            limit=limit,
-        )
-        full = self._batch_get([{"PK": r["PK"], "SK": r["SK"]} for r in rows])
-        runs = [Run.model_validate(_strip_keys(_body(r))) for r in full]
-        return sorted(runs, key=lambda r: r.run_id, reverse=True)
-
     def runs_started_between(self, tenant_id: str, start: datetime, end: datetime) -> Iterator[Run]:
         """A company group's runs started in [start, end], newest first."""
         keys = self._query_all(

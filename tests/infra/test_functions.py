@@ -11,7 +11,7 @@ from aws_cdk.assertions import Match, Template
 
 from infra.syncline_infra.functions import SPECS
 from syncline import tables
-from syncline.config import ENV, load_settings
+from syncline.settings import ENV, load_settings
 
 from .conftest import Synthesized, logical_id, of_type, render
 

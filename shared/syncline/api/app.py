@@ -25,7 +25,7 @@ from syncline.api import context as request_context
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
 from syncline.api.routes import connectors, reports, runs, services
-from syncline.auth import Scope
+from syncline.api_keys import Scope
 from syncline.observability import logger
 
 TITLE = "Syncline API"
@@ -276,7 +276,7 @@ def api_key(event: Mapping[str, Any]) -> str | None:
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    from syncline.auth import authenticate
+    from syncline.api_keys import authenticate
 
     method = str(event.get("httpMethod", "")).upper()
     path = str(event.get("path", ""))

@@ -25,13 +25,13 @@ def tenant() -> str:
 
 
 def deps() -> ReportDeps:
-    from syncline import runtime
-    from syncline.config import settings
+    from syncline import wiring
+    from syncline.settings import settings
 
     cfg = settings()
     return ReportDeps(
-        config=runtime.config_store(),
-        syncs=runtime.sync_store(),
+        config=wiring.config_store(),
+        syncs=wiring.sync_store(),
         sync_queue_url=cfg.sync_queue_url,
         trigger_queue_url=cfg.trigger_queue_url,
         bucket=cfg.bucket,

@@ -2,7 +2,7 @@
 
 Every function takes the authenticated company group and reads and writes only its rows, so an
 id of another group is simply not found. Credentials go to Secrets Manager only
-(runtime.store_credentials); they are never stored in DynamoDB, returned, or logged.
+(wiring.store_credentials); they are never stored in DynamoDB, returned, or logged.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
 
 
 def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) -> Connector:
-    from syncline import runtime
+    from syncline import wiring
 
     _check_connector(
         body.system, body.base_url, body.settings, body.credentials, body.timezone, body.date_format
@@ -130,13 +130,13 @@ def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) ->
     if body.credentials is not None:
         arn: str | None = None
         try:
-            arn = runtime.store_credentials(tenant_id, connector.connector_id, body.credentials)
+            arn = wiring.store_credentials(tenant_id, connector.connector_id, body.credentials)
             connector = connector.model_copy(update={"credentials_secret_arn": arn})
             deps.config.put_connector(connector)
         except Exception:
             deps.config.delete_connector(tenant_id, connector.connector_id)
             if arn is not None:
-                runtime.delete_credentials(arn)
+                wiring.delete_credentials(arn)
             raise
     return connector
 
@@ -146,7 +146,7 @@ def get_connector(deps: ReportDeps, tenant_id: str, connector_id: str) -> Connec
 
 
 def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> Connector:
-    from syncline import runtime
+    from syncline import wiring
 
     current = deps.config.require_connector(tenant_id, connector_id)
     changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
@@ -164,7 +164,7 @@ def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: 
             fields=[{"field": "body.credentials", "message": message}],
         )
     if credentials is None and current.credentials_secret_arn:
-        credentials = dict(runtime.credentials(current.credentials_secret_arn))
+        credentials = dict(wiring.credentials(current.credentials_secret_arn))
     base_url = merged.get("base_url")
     _check_connector(
         current.system,
@@ -180,14 +180,14 @@ def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: 
         deps.config.put_connector(connector)
         return connector
     # The secret and the row change together: a failed row write puts the previous secret back.
-    previous = runtime.secret_value(tenant_id, connector_id)
-    arn = runtime.store_credentials(tenant_id, connector_id, body.credentials)
+    previous = wiring.secret_value(tenant_id, connector_id)
+    arn = wiring.store_credentials(tenant_id, connector_id, body.credentials)
     connector = connector.model_copy(update={"credentials_secret_arn": arn})
     try:
         deps.config.put_connector(connector)
     except Exception:
         try:
-            runtime.restore_credentials(tenant_id, connector_id, previous)
+            wiring.restore_credentials(tenant_id, connector_id, previous)
         except Exception as exc:  # the original error matters more; this one is logged
             logger.error("could not restore a connector secret", extra={"error_type": type(exc).__name__})
         raise

@@ -269,7 +269,6 @@ class HttpClient:
             transport=transport,
             follow_redirects=False,
         )
-        self.request_count = 0
 
     def close(self) -> None:
         self._client.close()
@@ -362,7 +361,6 @@ class HttpClient:
     ) -> tuple[httpx.Response | None, ConnectorError | None, bool]:
         """(response, None, _) on success, else (None, error, safe to resend whatever the method)."""
         started = time.monotonic()
-        self.request_count += 1
         try:
             response = self._client.request(
                 method, url, params=dict(params) if params else None, json=json, data=data, headers=headers

@@ -25,7 +25,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from syncline.config import ENV
+from syncline.settings import ENV
 
 ALLOW_ENV = ENV["allow_private_networks"]
 REFUSED = (

@@ -8,8 +8,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from syncline import aws, runtime
-from syncline.config import ENV
+from syncline import aws, wiring
+from syncline.settings import ENV
 from syncline.tables import QUEUES, TABLES, create_queue_attributes, create_table_request
 
 CREDENTIAL_ENV = {
@@ -109,7 +109,7 @@ class LocalAws:
         self._apply_env(env)
         env.update(self._create())
         self._apply_env(env)
-        runtime.reset()
+        wiring.reset()
         self.resources = Resources(prefix=self.prefix, endpoint=endpoint, env=env)
         return self.resources
 
@@ -158,7 +158,7 @@ class LocalAws:
             else:
                 os.environ[key] = value
         self._saved_env.clear()
-        runtime.reset()
+        wiring.reset()
         if self._server is not None:
             self._server.stop()
             self._server = None

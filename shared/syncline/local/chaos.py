@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from syncline import aws, faults, runtime
+from syncline import aws, faults, wiring
 from syncline.local.driver import EventSource, wait_until
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run, RunStatus, Status, SyncItem
@@ -203,7 +203,7 @@ def _fire_until_done(stack: LocalStack, tries: int = 10) -> None:
 
 def _pending_rows() -> int:
     with aws.unobserved():
-        syncs = runtime.sync_store()
+        syncs = wiring.sync_store()
         return sum(1 for _ in syncs.pending_not_updated_since(TENANT, _far_future()))
 
 
@@ -214,8 +214,18 @@ def _far_future() -> Any:
 
 
 def _runs() -> list[Run]:
+    """The service's runs, newest first (up to 1,000), through the report's runs query."""
+    from syncline.reports import ReportDeps, RunsQuery, list_runs
+
     with aws.unobserved():
-        return runtime.sync_store().runs_of_service(TENANT, SERVICE, limit=1000)
+        deps = ReportDeps(
+            config=wiring.config_store(),
+            syncs=wiring.sync_store(),
+            sync_queue_url="",
+            trigger_queue_url="",
+            bucket=None,
+        )
+        return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=1000).runs
 
 
 def _settle(stack: LocalStack, options: ChaosOptions, started: float, progress: Any) -> int:
@@ -249,7 +259,7 @@ def _check(stack: LocalStack, report: ChaosReport) -> None:
     items: list[SyncItem] = []
     mismatched: list[str] = []
     with aws.unobserved():
-        syncs = runtime.sync_store()
+        syncs = wiring.sync_store()
         for run in runs:
             own = list(syncs.items_of_run(TENANT, SERVICE, run.run_id, consistent=True))
             items += own

@@ -104,7 +104,7 @@ def up(
 ) -> int:
     """Keep the stack running and fire the service on its schedule until Ctrl-C; serve the report
     API on 127.0.0.1:`api_port` (None: no API)."""
-    from syncline.auth import create_key
+    from syncline.api_keys import create_key
     from syncline.local.http import ApiServer
 
     stop = stop or threading.Event()

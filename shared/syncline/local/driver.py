@@ -108,7 +108,7 @@ class Driver:
     def __init__(
         self, env: dict[str, str], *, sync_concurrency: int = 4, reconcile_every: float | None = None
     ) -> None:
-        from syncline.config import ENV
+        from syncline.settings import ENV
 
         self.sync = EventSource(queue_url=env[ENV["sync_queue_url"]], function="sync_item")
         self.trigger = EventSource(

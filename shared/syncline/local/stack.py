@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.aws import CallCounter
 from syncline.local.aws import LocalAws, Resources
 from syncline.local.demo_systems import DemoShop, DemoWarehouse
@@ -81,7 +81,7 @@ class LocalStack:
 
     def run(self, run_id: str) -> Run:
         with aws.unobserved():
-            run = runtime.sync_store().get_run(TENANT, run_id)
+            run = wiring.sync_store().get_run(TENANT, run_id)
         assert run is not None, run_id
         return run
 
@@ -105,13 +105,13 @@ class LocalStack:
         with aws.unobserved(), path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow(CSV_COLUMNS)
-            for item in runtime.sync_store().items_of_run(TENANT, SERVICE, run_id):
+            for item in wiring.sync_store().items_of_run(TENANT, SERVICE, run_id):
                 writer.writerow(csv_row(item))
                 count += 1
         return count
 
     def dlq_depth(self) -> int:
-        from syncline.config import settings
+        from syncline.settings import settings
 
         with aws.unobserved():
             attrs = aws.client("sqs").get_queue_attributes(
@@ -126,7 +126,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
     problems = validate_rules(options.filters, options.mappings, options.payload_script)
     if problems:
         raise ValueError("invalid demo service rules: " + "; ".join(str(p) for p in problems))
-    config = runtime.config_store()
+    config = wiring.config_store()
     config.put_tenant(Tenant(tenant_id=TENANT, name="Demo company group"))
     for connector_id, name, server in (
         ("demo-shop", "Demo shop", shop),
@@ -135,7 +135,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
         settings: dict[str, Any] = {"records_path": "data", "reference_field": "number", "check_path": "/"}
         if server is warehouse and options.push_timeout_seconds is not None:
             settings["timeout_seconds"] = options.push_timeout_seconds
-        arn = runtime.store_credentials(TENANT, connector_id, {"token": server.token})
+        arn = wiring.store_credentials(TENANT, connector_id, {"token": server.token})
         config.put_connector(
             Connector(
                 tenant_id=TENANT,
@@ -171,7 +171,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
 def _queue_visibility(env: dict[str, str], options: StackOptions) -> None:
     """Shorter visibility timeouts than the deployed ones, set before any poller runs: the sync
     queue's when asked, the trigger queue's from a shorter trigger timeout (6x, as deployed)."""
-    from syncline.config import ENV
+    from syncline.settings import ENV
     from syncline.tables import VISIBILITY_PER_TIMEOUT
 
     wanted = {ENV["sync_queue_url"]: options.sync_visibility_seconds}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SECTIONS = ("filters", "mappings", "payload_script", "lookup")
-
 
 class RuleError(ValueError):
     """A filter, mapping, script or lookup table that cannot work; raised when rules are compiled.

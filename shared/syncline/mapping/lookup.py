@@ -14,7 +14,6 @@ from syncline.mapping.errors import RuleError
 from syncline.mapping.values import as_text
 
 Direction = Literal["left_to_right", "right_to_left"]
-DIRECTIONS: tuple[Direction, ...] = ("left_to_right", "right_to_left")
 CSV_HEADER = ("left_value", "right_value")
 MAX_ROWS = 100_000
 

@@ -8,6 +8,7 @@ import json
 import os
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,9 +17,8 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from syncline import aws, runtime
-from syncline.auth import create_key
-from syncline.config import ENV
+from syncline import aws, wiring
+from syncline.api_keys import create_key
 from syncline.local.http import proxy_event, response_parts
 from syncline.local.lambdas import invoke
 from syncline.models import (
@@ -37,6 +37,7 @@ from syncline.models import (
     sync_id_for,
     utcnow,
 )
+from syncline.settings import ENV
 from syncline.tables import QUEUES, TABLES, create_queue_attributes, create_table_request
 
 PREFIX = "apitest"
@@ -89,7 +90,7 @@ def aws_env() -> Iterator[AwsEnv]:
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     with mock_aws():
-        runtime.reset()
+        wiring.reset()
         ddb = aws.client("dynamodb")
         for table in TABLES:
             ddb.create_table(**create_table_request(table, PREFIX))
@@ -120,13 +121,13 @@ def aws_env() -> Iterator[AwsEnv]:
             ENV["scheduler_role_arn"]: SCHEDULER_ROLE,
         }
         os.environ.update(env)
-        runtime.reset()
+        wiring.reset()
         try:
             yield AwsEnv(env=env)
         finally:
             os.environ.clear()
             os.environ.update(saved)
-            runtime.reset()
+            wiring.reset()
 
 
 # ---------------------------------------------------------------------------------- the client
@@ -254,10 +255,10 @@ SERVICES = (
 
 def new_group(prefix: str = "grp") -> Group:
     tenant_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
-    config = runtime.config_store()
+    config = wiring.config_store()
     config.put_tenant(Tenant(tenant_id=tenant_id, name=f"Group {tenant_id}"))
     for connector_id, system, url in CONNECTORS:
-        arn = runtime.store_credentials(tenant_id, connector_id, {"token": SECRET_TOKEN})
+        arn = wiring.store_credentials(tenant_id, connector_id, {"token": SECRET_TOKEN})
         config.put_connector(
             Connector(
                 tenant_id=tenant_id,
@@ -300,7 +301,7 @@ def seed_items(
     their items' statuses. Written with BatchWriteItem (25 a call)."""
     rng = random.Random(seed)
     now = now or utcnow()
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
     rows: list[dict[str, Any]] = []
     counter = len(group.items)
@@ -319,7 +320,7 @@ def seed_items(
                 started_at=started,
                 pull_done=True,
             )
-            totals = Totals()
+            counts: Counter[str] = Counter()
             for n in range(items_per_run):
                 counter += 1
                 status = rng.choice(statuses)
@@ -348,9 +349,10 @@ def seed_items(
                     if status in (Status.FAILED, Status.PENDING)
                     else None,
                 )
-                totals.add(status)
+                counts[status.value] += 1
                 group.items.append(item)
                 rows.append(syncs.item_row(item))
+            totals = Totals.model_validate(dict(counts))
             run.totals = totals
             run.status = (
                 RunStatus.RUNNING if totals.Pending else (RunStatus.FAILED if totals.Failed else RunStatus.OK)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 
 from .conftest import AwsEnv, Group, new_group
 
@@ -90,7 +90,7 @@ def test_a_new_destination_needs_the_credentials_again(group: Group) -> None:
 
 def test_a_failed_patch_leaves_secret_and_row_as_they_were(group: Group) -> None:
     assert _create(group)[0] == 201
-    arn = runtime.config_store().require_connector(group.tenant_id, "dst").credentials_secret_arn
+    arn = wiring.config_store().require_connector(group.tenant_id, "dst").credentials_secret_arn
     huge = {"auth": "bearer", "pull_path": "/" + "x" * 390_000}
     resp = group.api.patch(
         "/connectors/dst", body={"settings": huge, "credentials": {"token": "replacement-1"}}
@@ -99,7 +99,7 @@ def test_a_failed_patch_leaves_secret_and_row_as_they_were(group: Group) -> None
     stored = aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
     assert json.loads(stored) == {"token": SECRET}
     # A row write failing after the secret was replaced puts the previous secret back.
-    config = runtime.config_store()
+    config = wiring.config_store()
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("row write failed")
@@ -114,7 +114,7 @@ def test_a_failed_patch_leaves_secret_and_row_as_they_were(group: Group) -> None
 
             deps = ReportDeps(
                 config=config,
-                syncs=runtime.sync_store(),
+                syncs=wiring.sync_store(),
                 sync_queue_url="",
                 trigger_queue_url="",
                 bucket=None,

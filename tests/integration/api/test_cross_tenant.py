@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from syncline import runtime
+from syncline import wiring
 from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
 
 
@@ -51,7 +51,7 @@ def test_search_and_export_with_a_groups_ids_answer_nothing_of_it(groups: tuple[
 
 def test_resync_by_ids_and_by_filter_touches_nothing_of_a(groups: tuple[Group, Group]) -> None:
     a, b = groups
-    before = runtime.sync_store().get_items(a.tenant_id, [i.sync_id for i in a.items])
+    before = wiring.sync_store().get_items(a.tenant_id, [i.sync_id for i in a.items])
     resp = b.api.post("/reports/resync", body={"sync_ids": [i.sync_id for i in a.items]})
     assert resp.status == 200 and resp.json()["queued"] == 0
     for query in _filters(a):
@@ -61,7 +61,7 @@ def test_resync_by_ids_and_by_filter_touches_nothing_of_a(groups: tuple[Group, G
         resp = b.api.post("/reports/resync", body=body)
         assert resp.status == 200 and resp.json()["queued"] == 0, query
         assert not any(m in resp.text for m in _markers(a)), query
-    assert runtime.sync_store().get_items(a.tenant_id, [i.sync_id for i in a.items]) == before
+    assert wiring.sync_store().get_items(a.tenant_id, [i.sync_id for i in a.items]) == before
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from syncline import runtime
+from syncline import wiring
 from syncline.local.http import proxy_event, response_parts
 from syncline.local.lambdas import invoke
 from syncline.models import iso, utcnow
@@ -97,13 +97,13 @@ def test_deeply_nested_json_is_400(group: Group) -> None:
 def test_oversized_service_fields_are_refused_and_nothing_is_written(
     group: Group, extra: dict[str, Any], field: str, status: int
 ) -> None:
-    before = runtime.config_store().get_service(group.tenant_id, "orders")
+    before = wiring.config_store().get_service(group.tenant_id, "orders")
     resp = group.api.post("/services", body=_service("too-big", **extra))
     _error(resp, status, field)
-    assert runtime.config_store().get_service(group.tenant_id, "too-big") is None
+    assert wiring.config_store().get_service(group.tenant_id, "too-big") is None
     patch = group.api.patch("/services/orders", body=extra)
     _error(patch, status, field)
-    assert runtime.config_store().get_service(group.tenant_id, "orders") == before
+    assert wiring.config_store().get_service(group.tenant_id, "orders") == before
 
 
 @pytest.mark.parametrize(
@@ -117,7 +117,7 @@ def test_oversized_connector_maps_are_422(group: Group, body: dict[str, Any], fi
     create = {"connector_id": "big", "system": "rest", "name": "Big", "base_url": "https://x.example.com"}
     _error(group.api.post("/connectors", body=create | body), 422, field)
     _error(group.api.patch("/connectors/shop", body=body), 422, field)
-    assert runtime.config_store().get_connector(group.tenant_id, "big") is None
+    assert wiring.config_store().get_connector(group.tenant_id, "big") is None
 
 
 def test_a_preview_record_is_bounded(group: Group) -> None:
@@ -136,7 +136,7 @@ def test_the_service_model_refuses_a_row_over_the_item_limit(
     resp = group.api.post("/services", body=_service("huge", notes="x" * 9000, payload_script="y" * 15_000))
     assert resp.status == 422, resp.text
     assert "largest field is payload_script" in resp.text and "x" * 100 not in resp.text
-    assert runtime.config_store().get_service(group.tenant_id, "huge") is None
+    assert wiring.config_store().get_service(group.tenant_id, "huge") is None
 
 
 def test_repeated_filter_values_count_once(group: Group) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from syncline import reports, runtime
+from syncline import reports, wiring
 from syncline.models import Connector, Endpoint, Service
 from tests.integration.api.conftest import Api, AwsEnv, Group, new_group, seed_items
 
@@ -36,7 +36,7 @@ BODIES: dict[tuple[str, str], Any] = {
 def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
     a = new_group("iso-a")
     seed_items(a, runs_per_service=2, items_per_run=5, days=2)
-    config = runtime.config_store()
+    config = wiring.config_store()
     config.put_connector(
         Connector(tenant_id=a.tenant_id, connector_id="a-only", system="rest", name="A only")
     )
@@ -77,7 +77,7 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 
 def _snapshot(a: Group) -> str:
-    config, syncs = runtime.config_store(), runtime.sync_store()
+    config, syncs = wiring.config_store(), wiring.sync_store()
     state = {
         "connectors": [c.model_dump(mode="json") for c in config.list_connectors(a.tenant_id)],
         "services": [s.model_dump(mode="json") for s in config.list_services(a.tenant_id)],

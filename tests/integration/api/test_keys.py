@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from syncline import auth, cli, runtime
-from syncline.config import ENV
+from syncline import api_keys, cli, wiring
+from syncline.settings import ENV
 from tests.integration.api.conftest import PREFIX, Api, AwsEnv
 
 
@@ -17,12 +17,12 @@ def test_keys_cli_creates_lists_and_revokes(aws_env: AwsEnv, capsys: pytest.Capt
     assert "company group 'cli-co' created" in out
     key = re.search(r"^\s+(sl_\S+)$", out, re.M).group(1)  # type: ignore[union-attr]
     key_id = re.search(r"key id .*: ([0-9a-f]{64})$", out, re.M).group(1)  # type: ignore[union-attr]
-    assert key_id == auth.key_id(key)
-    tenant = runtime.config_store().get_tenant("cli-co")
+    assert key_id == api_keys.key_id(key)
+    tenant = wiring.config_store().get_tenant("cli-co")
     assert tenant is not None and tenant.name == "CLI company"
 
     # only the hash is stored
-    row = runtime.config_store()._get({"PK": f"KEY#{key_id}", "SK": "KEY"})
+    row = wiring.config_store()._get({"PK": f"KEY#{key_id}", "SK": "KEY"})
     assert row is not None and row["tenant_id"] == "cli-co" and key not in str(row)
 
     api = Api(key)
@@ -32,7 +32,7 @@ def test_keys_cli_creates_lists_and_revokes(aws_env: AwsEnv, capsys: pytest.Capt
 
     assert cli.main(["keys", "list", "--tenant", "cli-co"]) == 0
     listing = capsys.readouterr().out
-    assert key_id in listing and auth.key_id(second) in listing and "active" in listing
+    assert key_id in listing and api_keys.key_id(second) in listing and "active" in listing
 
     assert cli.main(["keys", "revoke", key_id, "--table", f"{PREFIX}-config"]) == 0
     assert "revoked a key of company group 'cli-co'" in capsys.readouterr().out
@@ -50,6 +50,6 @@ def test_keys_cli_needs_a_table(aws_env: AwsEnv, monkeypatch: pytest.MonkeyPatch
 
 
 def test_malformed_keys_are_not_looked_up(aws_env: AwsEnv) -> None:
-    assert auth.authenticate("") is None
-    assert auth.authenticate("not-a-key") is None
-    assert auth.authenticate("sl_" + "a" * 500) is None
+    assert api_keys.authenticate("") is None
+    assert api_keys.authenticate("not-a-key") is None
+    assert api_keys.authenticate("sl_" + "a" * 500) is None

@@ -9,7 +9,7 @@ import io
 
 import httpx
 
-from syncline.auth import create_key
+from syncline.api_keys import create_key
 from syncline.local.http import ApiServer
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import RunStatus

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.models import HealthStatus, RunStatus, Status, Trigger, utcnow
 from syncline.schedules import schedule_name
 from tests.integration.api.conftest import SCHEDULE_GROUP, SECRET_TOKEN, AwsEnv, Group, new_group, seed_items
@@ -33,7 +33,7 @@ def _schedule(group: Group, service_id: str) -> dict[str, Any] | None:
 
 
 def _secret(group: Group, connector_id: str) -> dict[str, str]:
-    arn = runtime.config_store().require_connector(group.tenant_id, connector_id).credentials_secret_arn
+    arn = wiring.config_store().require_connector(group.tenant_id, connector_id).credentials_secret_arn
     value: dict[str, str] = json.loads(
         aws.client("secretsmanager").get_secret_value(SecretId=arn)["SecretString"]
     )
@@ -79,7 +79,7 @@ def test_connector_lifecycle_and_credentials_are_write_only(group: Group) -> Non
     assert _secret(group, "shop2") == {"token": NEW_TOKEN}  # untouched when not sent
 
     # status and history
-    config = runtime.config_store()
+    config = wiring.config_store()
     config.record_health(group.tenant_id, "shop2", HealthStatus.UNREACHABLE, "timeout", utcnow())
     config.record_health(group.tenant_id, "shop2", HealthStatus.OPERATIONAL, None, utcnow())
     status = api.get("/connectors/shop2/status").json()
@@ -212,12 +212,12 @@ def test_list_services_searches_and_filters(group: Group) -> None:
 
 def test_run_now_opens_a_manual_run_and_queues_it_for_the_trigger(aws_env: AwsEnv, group: Group) -> None:
     aws_env.drain(aws_env.trigger_queue)
-    runtime.config_store().set_cursor(group.tenant_id, "orders", "2025-01-01T00:00:00Z")
+    wiring.config_store().set_cursor(group.tenant_id, "orders", "2025-01-01T00:00:00Z")
     resp = group.api.post("/services/orders/run")
     assert resp.status == 202, resp.text
     run_id = resp.json()["run_id"]
     assert resp.headers["location"] == f"/runs/{run_id}"
-    run = runtime.sync_store().get_run(group.tenant_id, run_id)
+    run = wiring.sync_store().get_run(group.tenant_id, run_id)
     assert run is not None and run.trigger == Trigger.MANUAL and run.status == RunStatus.RUNNING
     override = group.api.post("/services/orders/run", body={"since": "2024-06-01T00:00:00Z", "page_size": 20})
     assert override.status == 202

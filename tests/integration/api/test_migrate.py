@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncline import aws, cli, runtime
+from syncline import aws, cli, wiring
 from syncline.store import item_key, marshal, rekey
 from syncline.tables import BY_SERVICE, BY_STATUS
 from tests.integration.api.conftest import AwsEnv, new_group, seed_items
@@ -14,7 +14,7 @@ from tests.integration.api.conftest import AwsEnv, new_group, seed_items
 def _to_old_layout(tenant_id: str, sync_ids: list[str]) -> None:
     """What an earlier version wrote: one by_service partition per service (no shard), and a
     by_status entry under a key this version never writes."""
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     for sync_id in sync_ids:
         item = syncs.get_item(tenant_id, sync_id)
         assert item is not None
@@ -40,7 +40,7 @@ def test_old_rows_are_rekeyed_found_again_and_a_second_pass_writes_nothing(
     items, _, _ = group.api.pages("/reports", {"service": service, "days": 15, "limit": 50})
     assert items == [], "old keys are invisible to this version's searches until migrated"
 
-    table = runtime.sync_store().name
+    table = wiring.sync_store().name
     assert cli.main(["migrate", "--table", table, "--dry-run"]) == 0
     dry = capsys.readouterr().out
     assert f"{len(own)} to rewrite" in dry
@@ -56,7 +56,7 @@ def test_old_rows_are_rekeyed_found_again_and_a_second_pass_writes_nothing(
     assert {i["sync_id"] for i in found} == set(failed)
 
     with aws.unobserved():
-        again = rekey(runtime.sync_store())
+        again = rekey(wiring.sync_store())
     assert again.rewritten == 0 and again.scanned >= len(group.items)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from syncline import runtime
+from syncline import wiring
 from syncline.models import RunStatus, Status, SyncItem, Trigger, utcnow
 from syncline.store import SyncStore
 from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
@@ -25,12 +25,12 @@ def group(aws_env: AwsEnv) -> Group:
 
 
 def _current(group: Group) -> dict[str, SyncItem]:
-    return runtime.sync_store().get_items(group.tenant_id, [i.sync_id for i in group.items])
+    return wiring.sync_store().get_items(group.tenant_id, [i.sync_id for i in group.items])
 
 
 def assert_totals_match_items(group: Group, extra_runs: list[str] = ()) -> None:  # type: ignore[assignment]
     """Invariant 3 for every run of the group, old and new."""
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     runs = {r.run_id: r.service_id for r in group.runs}
     for run_id in extra_runs:
         run = syncs.get_run(group.tenant_id, run_id)
@@ -81,7 +81,7 @@ def test_failed_entries_go_back_to_pending_in_a_resync_run_with_their_payload(
         assert message["record"] == item.payload
         assert message["tenant_id"] == group.tenant_id
 
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     for run_id in body["run_ids"]:
         run = syncs.get_run(group.tenant_id, run_id)
         assert run is not None and run.trigger == Trigger.RESYNC and run.pull_done
@@ -94,7 +94,7 @@ def test_failed_entries_go_back_to_pending_in_a_resync_run_with_their_payload(
 
 
 def test_only_failed_and_stuck_pending_entries_with_a_payload_qualify(aws_env: AwsEnv, group: Group) -> None:
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     stuck = next(i for i in _by_status(group, Status.PENDING) if utcnow() - i.updated_at > timedelta(hours=1))
     sent = _by_status(group, Status.SENT)[0]
     recent, no_payload = _by_status(group, Status.FAILED)[:2]
@@ -117,7 +117,7 @@ def test_only_failed_and_stuck_pending_entries_with_a_payload_qualify(aws_env: A
         foreign[0].sync_id: "not_found",
     }
     assert _current(group)[stuck.sync_id].status == Status.PENDING
-    assert runtime.sync_store().get_item(other.tenant_id, foreign[0].sync_id) == foreign[0]
+    assert wiring.sync_store().get_item(other.tenant_id, foreign[0].sync_id) == foreign[0]
     # the stuck entry left its old (Running) run: totals still equal the items
     group.items = [recent_pending if i.sync_id == recent.sync_id else i for i in group.items]
     assert_totals_match_items(group, body["run_ids"])
@@ -217,7 +217,7 @@ def test_an_entry_whose_old_run_has_expired_is_still_resynced(aws_env: AwsEnv, g
     from syncline.store import marshal, run_key
 
     failed = _by_status(group, Status.FAILED)[0]
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     syncs.ddb.delete_item(TableName=syncs.name, Key=marshal(run_key(group.tenant_id, failed.run_id)))
     body = group.api.post("/reports/resync", body={"sync_ids": [failed.sync_id]}).json()
     assert body["queued"] == 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from syncline import auth, cli, runtime
+from syncline import api_keys, cli, wiring
 from syncline.api.app import SCOPES, app, scope_of
 from syncline.models import iso, utcnow
 from syncline.store import marshal, tenant_pk
@@ -56,8 +56,8 @@ def group(aws_env: AwsEnv) -> Group:
     return new_group("scope")
 
 
-def _key(group: Group, scope: auth.Scope) -> Api:
-    return Api(auth.create_key(group.tenant_id, scope=scope))
+def _key(group: Group, scope: api_keys.Scope) -> Api:
+    return Api(api_keys.create_key(group.tenant_id, scope=scope))
 
 
 def test_the_scope_table_names_only_real_routes_and_matches_the_issue() -> None:
@@ -71,7 +71,7 @@ def test_the_scope_table_names_only_real_routes_and_matches_the_issue() -> None:
 
 
 @pytest.mark.parametrize("scope", ["read", "operate"])
-def test_a_key_gets_403_exactly_on_the_routes_beyond_its_scope(group: Group, scope: auth.Scope) -> None:
+def test_a_key_gets_403_exactly_on_the_routes_beyond_its_scope(group: Group, scope: api_keys.Scope) -> None:
     api = _key(group, scope)
     allowed = READ_ROUTES | (OPERATE_ROUTES if scope == "operate" else set())
     walked = 0
@@ -105,13 +105,13 @@ def test_an_operate_key_can_resync_and_a_read_key_cannot(group: Group) -> None:
 
 
 def test_an_expired_key_is_refused_like_a_revoked_one(group: Group) -> None:
-    key = auth.create_key(group.tenant_id, scope="read", expires_in_days=1)
+    key = api_keys.create_key(group.tenant_id, scope="read", expires_in_days=1)
     assert Api(key).get("/reports").status == 200
-    config = runtime.config_store()
+    config = wiring.config_store()
     past = iso(utcnow() - timedelta(seconds=1))
     config.ddb.update_item(
         TableName=config.name,
-        Key=marshal({"PK": f"KEY#{auth.key_id(key)}", "SK": "KEY"}),
+        Key=marshal({"PK": f"KEY#{api_keys.key_id(key)}", "SK": "KEY"}),
         UpdateExpression="SET expires_at = :at",
         ExpressionAttributeValues=marshal({":at": past}),
     )
@@ -121,9 +121,9 @@ def test_an_expired_key_is_refused_like_a_revoked_one(group: Group) -> None:
 
 
 def test_a_key_stored_before_scopes_works_as_admin(group: Group) -> None:
-    key = auth.KEY_PREFIX + "legacy" + "x" * 40
-    digest = auth.key_id(key)
-    config = runtime.config_store()
+    key = api_keys.KEY_PREFIX + "legacy" + "x" * 40
+    digest = api_keys.key_id(key)
+    config = wiring.config_store()
     created = iso(utcnow())
     for row in (
         {"PK": f"KEY#{digest}", "SK": "KEY", "tenant_id": group.tenant_id, "created_at": created},
@@ -131,7 +131,7 @@ def test_a_key_stored_before_scopes_works_as_admin(group: Group) -> None:
     ):
         config.ddb.put_item(TableName=config.name, Item=marshal(row | {"revoked": False}))
     assert Api(key).get("/connectors").status == 200
-    listed = {k["key_id"]: k for k in auth.list_keys(group.tenant_id)}
+    listed = {k["key_id"]: k for k in api_keys.list_keys(group.tenant_id)}
     assert listed[digest]["scope"] == "admin" and listed[digest]["expires_at"] is None
 
 
@@ -153,9 +153,9 @@ def test_keys_cli_takes_scope_and_expiry_and_lists_them(
     assert Api(default_key).get("/connectors").status == 200
     assert cli.main(["keys", "list", "--tenant", "scope-cli"]) == 0
     listing = capsys.readouterr().out
-    line = next(row for row in listing.splitlines() if row.startswith(auth.key_id(key)))
+    line = next(row for row in listing.splitlines() if row.startswith(api_keys.key_id(key)))
     assert "scope read" in line and "expires 20" in line and "active" in line
-    default_line = next(row for row in listing.splitlines() if row.startswith(auth.key_id(default_key)))
+    default_line = next(row for row in listing.splitlines() if row.startswith(api_keys.key_id(default_key)))
     assert "scope admin" in default_line and "no expiry" in default_line
     with pytest.raises(SystemExit):
         cli.main(["keys", "create", "--tenant", "scope-cli", "--scope", "root"])

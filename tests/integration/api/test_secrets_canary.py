@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.connectors import ConnectorError
 from syncline.models import Status, SyncItem, Trigger, new_run_id, sync_id_for
 from syncline.monitor import check_all
-from syncline.pipeline.fanout import run_trigger
 from syncline.pipeline.messages import TriggerRequest
 from syncline.pipeline.sync import _error
+from syncline.pipeline.trigger import run_trigger
 
 from .conftest import AwsEnv, Group, new_group
 
@@ -159,13 +159,13 @@ def test_the_canary_appears_nowhere(
     # One stored before the fix (a newline made h11 raise "Illegal header value b'...\\n'"): it
     # is now refused when the connector is built, and the health reason says so without the value.
     assert api.post("/connectors", body=_connector("c-legacy", echo, SECRETS["plain"])).status == 201
-    runtime.store_credentials(group.tenant_id, "c-legacy", {"token": f"tok-{CANARY}-legacy\n"})
+    wiring.store_credentials(group.tenant_id, "c-legacy", {"token": f"tok-{CANARY}-legacy\n"})
 
     # Health checks: a 401 echoing the token (and the h11 error for the legacy secret).
-    check_all(runtime.config_store(), runtime.open_connector)
+    check_all(wiring.config_store(), wiring.open_connector)
 
     # Runs whose pull fails with a 401 echoing the token.
-    config = runtime.config_store()
+    config = wiring.config_store()
     for name in SECRETS:
         service = {
             "service_id": f"s-{name}",
@@ -176,7 +176,7 @@ def test_the_canary_appears_nowhere(
         }
         assert api.post("/services", body=service).status == 201
         result = run_trigger(
-            runtime.fanout_deps(),
+            wiring.fanout_deps(),
             TriggerRequest(tenant_id=group.tenant_id, service_id=f"s-{name}", trigger=Trigger.MANUAL),
             lambda: 60.0,
         )
@@ -184,11 +184,11 @@ def test_the_canary_appears_nowhere(
 
     # Pushes failing with a 400, a 500 and a non-JSON 502 page, all quoting the token: their
     # errors go on items exactly as sync_item stores them.
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     rows = []
     for name in SECRETS:
         service_id = f"s-{name}"
-        connector = runtime.open_connector(config.require_connector(group.tenant_id, f"c-{name}"))
+        connector = wiring.open_connector(config.require_connector(group.tenant_id, f"c-{name}"))
         with connector:
             for entity in ("orders", "products", "stock"):
                 with pytest.raises(ConnectorError) as caught:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.local.lambdas import invoke
 from syncline.local.stack import TENANT, StackOptions, local_stack
 from syncline.models import HealthStatus
@@ -14,7 +14,7 @@ from syncline.models import HealthStatus
 def test_health_records_each_connector_status_and_its_changes() -> None:
     with local_stack(StackOptions(records=1)) as stack:
         stack.driver.stop()
-        config = runtime.config_store()
+        config = wiring.config_store()
 
         assert invoke("health", {}) == {"checked": 2, "changed": 2}
         for connector_id in ("demo-shop", "demo-warehouse"):
@@ -22,8 +22,8 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
             assert row.health_status == HealthStatus.OPERATIONAL and row.health_checked_at is not None
 
         # wrong credentials -> Failed Authentication, with the reason; the token never shows up
-        runtime.store_credentials(TENANT, "demo-shop", {"token": "wrong-secret-value"})
-        runtime.reset()
+        wiring.store_credentials(TENANT, "demo-shop", {"token": "wrong-secret-value"})
+        wiring.reset()
         # the warehouse goes away -> System Unreachable
         stack.warehouse.stop()
         assert invoke("health", {}) == {"checked": 2, "changed": 2}
@@ -50,12 +50,12 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
 def test_updated_credentials_are_picked_up_without_a_redeploy(monkeypatch: pytest.MonkeyPatch) -> None:
     with local_stack(StackOptions(records=1)) as stack:
         stack.driver.stop()
-        row = runtime.config_store().require_connector(TENANT, "demo-shop")
-        assert runtime.credentials(row.credentials_secret_arn)["token"] == stack.shop.token
+        row = wiring.config_store().require_connector(TENANT, "demo-shop")
+        assert wiring.credentials(row.credentials_secret_arn)["token"] == stack.shop.token
         # another container (the API) rotates the secret; this container's cache expires
         aws.client("secretsmanager").put_secret_value(
             SecretId=row.credentials_secret_arn, SecretString='{"token": "rotated-token"}'
         )
-        assert runtime.credentials(row.credentials_secret_arn)["token"] == stack.shop.token  # cached
-        monkeypatch.setattr(runtime, "CREDENTIALS_TTL_SECONDS", 0.0)
-        assert runtime.credentials(row.credentials_secret_arn)["token"] == "rotated-token"
+        assert wiring.credentials(row.credentials_secret_arn)["token"] == stack.shop.token  # cached
+        monkeypatch.setattr(wiring, "CREDENTIALS_TTL_SECONDS", 0.0)
+        assert wiring.credentials(row.credentials_secret_arn)["token"] == "rotated-token"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.local.driver import wait_until
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import HealthStatus, RunStatus, Status, utcnow
@@ -101,18 +101,18 @@ def test_a_pull_longer_than_one_invocation_continues(monkeypatch: pytest.MonkeyP
         StackOptions(records=50, page_size=10, fail_rate=0.0, permanent_failures=False)
     ) as stack:
         run_id = stack.fire()
-        assert runtime.config_store().get_cursor(TENANT, SERVICE) is None  # not before the last page
+        assert wiring.config_store().get_cursor(TENANT, SERVICE) is None  # not before the last page
         run = stack.wait_for_run(run_id, timeout=60)
         assert run.status == RunStatus.OK and run.pulled == 50 and run.totals.OK == 50
         assert stack.driver.trigger.stats.batches == 4  # pages 2-5 came as continuations
         assert same_instant(
-            runtime.config_store().get_cursor(TENANT, SERVICE), stack.shop.orders[-1]["updated_at"]
+            wiring.config_store().get_cursor(TENANT, SERVICE), stack.shop.orders[-1]["updated_at"]
         )
 
 
 def test_unreachable_destination_delays_instead_of_failing() -> None:
     with local_stack(StackOptions(records=5, fail_rate=0.0, permanent_failures=False)) as stack:
-        config = runtime.config_store()
+        config = wiring.config_store()
         warehouse = config.require_connector(TENANT, "demo-warehouse")
         warehouse.health_status = HealthStatus.UNREACHABLE
         warehouse.health_checked_at = utcnow()
@@ -128,7 +128,7 @@ def test_unreachable_destination_delays_instead_of_failing() -> None:
 
         assert wait_until(lambda: delayed() == 5, timeout=20)
         assert sum(stack.warehouse.pushes.values()) == 0
-        items = list(runtime.sync_store().items_of_run(TENANT, SERVICE, run_id))
+        items = list(wiring.sync_store().items_of_run(TENANT, SERVICE, run_id))
         assert len(items) == 5
         assert all(i.status == Status.PENDING and i.attempts == 0 for i in items)
         assert stack.run(run_id).status == RunStatus.RUNNING
@@ -169,7 +169,7 @@ def test_a_record_the_mapping_cannot_handle_fails_alone_with_the_rule_named() ->
     )
     with local_stack(options) as stack:
         run = stack.wait_for_run(stack.fire(), timeout=60)
-        items = {i.source_id: i for i in runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)}
+        items = {i.source_id: i for i in wiring.sync_store().items_of_run(TENANT, SERVICE, run.run_id)}
         single = {o["id"] for o in stack.shop.orders if len(o["line_items"]) == 1}
         assert 0 < len(single) < 30
         for source_id, item in items.items():
@@ -189,7 +189,7 @@ def test_a_pull_that_fails_ends_the_run_failed_and_keeps_the_cursor() -> None:
         run = stack.wait_for_run(stack.fire(), timeout=30)
         assert run.status == RunStatus.FAILED and run.pulled == 0
         assert run.pull_error is not None and run.pull_error.code == "authentication_failed"
-        assert runtime.config_store().get_cursor(TENANT, SERVICE) is None
+        assert wiring.config_store().get_cursor(TENANT, SERVICE) is None
 
 
 def test_a_record_too_large_for_sqs_travels_through_s3() -> None:
@@ -205,6 +205,6 @@ def test_a_record_too_large_for_sqs_travels_through_s3() -> None:
         )
         assert [o["Key"] for o in objects.get("Contents", [])] == [
             f"payloads/{TENANT}/{i.sync_id}.json"
-            for i in runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)
+            for i in wiring.sync_store().items_of_run(TENANT, SERVICE, run.run_id)
             if i.source_id == big["id"]
         ]

@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from syncline import aws, faults, runtime
+from syncline import aws, faults, wiring
 from syncline.local.driver import wait_until
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
-from syncline.models import RunStatus, Status, SyncItem
+from syncline.models import Run, RunStatus, Status, SyncItem
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import Received, process_batch
+from syncline.reports import ReportDeps, RunsQuery, list_runs
 from syncline.store import MAX_KEY_VALUE_BYTES, key_value
 
 FAST = {"SYNCLINE_RECONCILE_GRACE_SECONDS": "0", "SYNCLINE_TRIGGER_TIMEOUT_SECONDS": "1"}
@@ -39,10 +40,22 @@ def crash_at(point: str, times: int = 1, after: int = 0) -> faults.Injector:
     return injector
 
 
+def service_runs(limit: int = 100) -> list[Run]:
+    """The service's runs, newest first, through the report's runs query."""
+    deps = ReportDeps(
+        config=wiring.config_store(),
+        syncs=wiring.sync_store(),
+        sync_queue_url="",
+        trigger_queue_url="",
+        bucket=None,
+    )
+    return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=limit).runs
+
+
 def all_items(stack: LocalStack) -> list[SyncItem]:
     with aws.unobserved():
-        syncs = runtime.sync_store()
-        runs = syncs.runs_of_service(TENANT, SERVICE, limit=100)
+        syncs = wiring.sync_store()
+        runs = service_runs()
         return [i for r in runs for i in syncs.items_of_run(TENANT, SERVICE, r.run_id, consistent=True)]
 
 
@@ -54,7 +67,7 @@ def settle(stack: LocalStack, timeout: float = 90) -> None:
             return False
         with aws.unobserved():
             stack.driver.reconcile()
-            runs = runtime.sync_store().runs_of_service(TENANT, SERVICE, limit=100)
+            runs = service_runs()
         return all(r.status != RunStatus.RUNNING for r in runs)
 
     if not wait_until(done, timeout=timeout, interval=1.0):
@@ -77,8 +90,8 @@ def assert_converged(stack: LocalStack) -> list[SyncItem]:
     assert sorted(i.source_id for i in items) == sorted(str(o["id"]) for o in stack.shop.orders)
     assert not [i for i in items if i.status == Status.PENDING]
     with aws.unobserved():
-        syncs = runtime.sync_store()
-        for run in syncs.runs_of_service(TENANT, SERVICE, limit=100):
+        syncs = wiring.sync_store()
+        for run in service_runs():
             counted = Counter(i.status.value for i in syncs.items_of_run(TENANT, SERVICE, run.run_id))
             assert run.status != RunStatus.RUNNING, run
             assert run.totals.model_dump() == {s.value: counted[s.value] for s in Status}, run
@@ -123,7 +136,7 @@ def test_a_retried_trigger_finishes_what_the_crashed_one_started(point: str, aft
         settle(stack)
         items = assert_converged(stack)
         with aws.unobserved():
-            runs = runtime.sync_store().runs_of_service(TENANT, SERVICE, limit=10)
+            runs = service_runs(limit=10)
     assert {i.status for i in items} == {Status.OK}
     first = runs[-1]  # the crashed trigger's run: its pull is marked interrupted, and it is closed
     assert first.pull_done and first.pull_error is not None and first.pull_error.code == "pull_interrupted"
@@ -159,8 +172,8 @@ def test_key_values_are_bounded_and_exact_matches_still_work() -> None:
 def test_a_record_that_cannot_be_queued_becomes_failed_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = runtime.fanout_deps
-    monkeypatch.setattr(runtime, "fanout_deps", lambda: dataclasses.replace(real(), bucket=None))
+    real = wiring.fanout_deps
+    monkeypatch.setattr(wiring, "fanout_deps", lambda: dataclasses.replace(real(), bucket=None))
     with stack_with() as stack:
         big = stack.shop.orders[4]
         big["notes"] = "n" * 300_000  # over SQS's message size, and no bucket to keep it in
@@ -200,7 +213,7 @@ def test_concurrent_deliveries_of_one_message_push_once() -> None:
             sync_id=item.sync_id,
             record=_order(stack, 0),
         ).model_dump_json()
-        deps = runtime.sync_deps()
+        deps = wiring.sync_deps()
         results: list[Any] = []
 
         def deliver(n: int) -> None:
@@ -211,7 +224,7 @@ def test_concurrent_deliveries_of_one_message_push_once() -> None:
             t.start()
         for t in threads:
             t.join()
-        stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+        stored = wiring.sync_store().get_item(TENANT, item.sync_id)
     order_id = item.source_id
     assert stack.warehouse.pushes[order_id] == 1  # the other deliveries never reached the warehouse
     assert stored is not None and stored.status == Status.OK and stored.attempts == 1
@@ -228,7 +241,7 @@ def _seed_pending(stack: LocalStack) -> SyncItem:
     from syncline.models import Run, Trigger, new_run_id, sync_id_for
 
     order = _order(stack, 0)
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     run = Run(tenant_id=TENANT, run_id=new_run_id(), service_id=SERVICE, trigger=Trigger.MANUAL)
     syncs.create_run(run)
     item = SyncItem(
@@ -276,8 +289,8 @@ def test_no_push_starts_without_the_time_to_finish_it() -> None:
         ).model_dump_json()
         # 4 s left: the warehouse connector's worst case (5 s connect + 10 s answer + 2 s waits)
         # does not fit, nor does half of what the batch started with
-        result = process_batch(runtime.sync_deps(), [Received("m1", "", 3, body)], lambda: 4.0)
-        stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+        result = process_batch(wiring.sync_deps(), [Received("m1", "", 3, body)], lambda: 4.0)
+        stored = wiring.sync_store().get_item(TENANT, item.sync_id)
         with aws.unobserved():
             copies = (
                 aws.client("sqs")

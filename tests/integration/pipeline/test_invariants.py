@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.local.driver import wait_until
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import RunStatus, Status
@@ -31,7 +31,7 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
     with local_stack(options) as stack:
         run_id = stack.fire()
         run = stack.wait_for_run(run_id, timeout=120)
-        store = runtime.sync_store()
+        store = wiring.sync_store()
         items = {i.source_id: i for i in store.items_of_run(TENANT, SERVICE, run_id)}
 
         # 1. nothing lost, nothing left Pending
@@ -120,7 +120,7 @@ def test_unchanged_records_pulled_again_are_not_synced_twice() -> None:
         first = stack.wait_for_run(stack.fire(), timeout=60)
         assert first.status == RunStatus.OK and first.totals.OK == 30
         # the cursor moved to the newest record: a scheduled run pulls nothing new
-        cursor = runtime.config_store().get_cursor(TENANT, SERVICE)
+        cursor = wiring.config_store().get_cursor(TENANT, SERVICE)
         assert same_instant(cursor, str(stack.shop.orders[-1]["updated_at"]))
         second = stack.wait_for_run(stack.fire(), timeout=60)
         assert second.pulled == 0 and second.status == RunStatus.OK

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from syncline import aws, runtime
+from syncline import aws, wiring
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run, RunStatus, Status, SyncItem, Trigger, new_run_id, utcnow
 from syncline.pipeline.messages import SyncMessage
@@ -26,7 +26,7 @@ def stack() -> Iterator[LocalStack]:
 
 def deps(**overrides: object) -> ReconcileDeps:
     settings: dict[str, object] = {"grace_seconds": 60, **overrides}
-    return dataclasses.replace(runtime.reconcile_deps(), **settings)  # type: ignore[arg-type]
+    return dataclasses.replace(wiring.reconcile_deps(), **settings)  # type: ignore[arg-type]
 
 
 def open_run(deadline: datetime | None = None) -> Run:
@@ -37,12 +37,12 @@ def open_run(deadline: datetime | None = None) -> Run:
         trigger=Trigger.SCHEDULE,
         pull_deadline=deadline,
     )
-    runtime.sync_store().create_run(run)
+    wiring.sync_store().create_run(run)
     return run
 
 
 def pull_done(run: Run) -> None:
-    runtime.sync_store().apply_run_change(TENANT, run.run_id, RunChange(), pull_done=True)
+    wiring.sync_store().apply_run_change(TENANT, run.run_id, RunChange(), pull_done=True)
 
 
 def pending(run: Run, n: int, **fields: object) -> SyncItem:
@@ -62,7 +62,7 @@ def pending(run: Run, n: int, **fields: object) -> SyncItem:
         created_at=then,
         updated_at=then,
     ).model_copy(update=fields)
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     assert syncs.put_pending_items([item]) == []
     change = RunChange()
     change.totals[Status.PENDING.value] += 1
@@ -87,7 +87,7 @@ def test_an_item_that_lost_its_message_is_queued_again_keeping_its_attempts(stac
     (message,) = queued(stack)
     assert message.sync_id == item.sync_id and message.attempt_offset == 2  # next receive: attempt 3
     assert message.record == {"id": "1", "number": "#1"}
-    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    stored = wiring.sync_store().get_item(TENANT, item.sync_id)
     assert stored is not None and stored.status == Status.PENDING and stored.updated_at > item.updated_at
     # touched: the next pass leaves it alone while its new message is on its way
     assert reconcile(deps()).items_requeued == 0
@@ -99,13 +99,13 @@ def test_an_item_whose_last_attempt_died_is_failed_and_its_run_closed(stack: Loc
     pull_done(run)
     result = reconcile(deps())
     assert result.items_failed == 1 and result.by_reason["attempts_exhausted"] == 1
-    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    stored = wiring.sync_store().get_item(TENANT, item.sync_id)
     assert stored is not None and stored.status == Status.FAILED
     assert stored.last_error is not None and stored.last_error.code == "attempts_exhausted"
-    closed = runtime.sync_store().get_run(TENANT, run.run_id)
+    closed = wiring.sync_store().get_run(TENANT, run.run_id)
     assert closed is not None and closed.status == RunStatus.FAILED
     assert closed.totals.model_dump() == {"OK": 0, "Sent": 0, "Pending": 0, "Failed": 1}
-    assert runtime.sync_store().open_runs() == []
+    assert wiring.sync_store().open_runs() == []
 
 
 def test_items_someone_holds_or_may_still_reach_are_left_alone(stack: LocalStack) -> None:
@@ -119,9 +119,9 @@ def test_items_someone_holds_or_may_still_reach_are_left_alone(stack: LocalStack
         aws.client("sqs").send_message(QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"], MessageBody="{}")
     result = reconcile(deps())
     assert not result.queue_idle and result.items_requeued == result.items_failed == 0
-    got = runtime.sync_store().get_items(TENANT, [claimed.sync_id, fresh.sync_id, never_tried.sync_id])
+    got = wiring.sync_store().get_items(TENANT, [claimed.sync_id, fresh.sync_id, never_tried.sync_id])
     assert {i.status for i in got.values()} == {Status.PENDING}
-    assert runtime.sync_store().get_run(TENANT, run.run_id).status == RunStatus.RUNNING  # type: ignore[union-attr]
+    assert wiring.sync_store().get_run(TENANT, run.run_id).status == RunStatus.RUNNING  # type: ignore[union-attr]
 
 
 def test_a_never_attempted_item_without_its_payload_is_failed_once_the_queue_is_empty(
@@ -132,7 +132,7 @@ def test_a_never_attempted_item_without_its_payload_is_failed_once_the_queue_is_
     pull_done(run)
     result = reconcile(deps())
     assert result.items_failed == 1 and result.by_reason["stranded"] == 1
-    stored = runtime.sync_store().get_item(TENANT, item.sync_id)
+    stored = wiring.sync_store().get_item(TENANT, item.sync_id)
     assert stored is not None and stored.status == Status.FAILED and stored.last_error is not None
     assert "pull it again" in stored.last_error.message
 
@@ -141,12 +141,12 @@ def test_a_pull_whose_trigger_died_is_marked_interrupted_and_closed(stack: Local
     run = open_run(deadline=utcnow() + timedelta(minutes=5))
     assert reconcile(deps()).pulls_interrupted == 0  # its trigger may still be pulling
     # past the deadline, but a page was counted within the grace period: a slow trigger, not a dead one
-    runtime.sync_store().apply_run_change(TENANT, run.run_id, RunChange(pulled=1))
+    wiring.sync_store().apply_run_change(TENANT, run.run_id, RunChange(pulled=1))
     alive = reconcile(deps(grace_seconds=600), now=utcnow() + timedelta(minutes=6))
     assert alive.pulls_interrupted == 0
     result = reconcile(deps(), now=utcnow() + timedelta(minutes=6))
     assert result.pulls_interrupted == 1 and result.runs_closed == 1
-    closed = runtime.sync_store().get_run(TENANT, run.run_id)
+    closed = wiring.sync_store().get_run(TENANT, run.run_id)
     assert closed is not None and closed.status == RunStatus.FAILED
     assert closed.pull_error is not None and closed.pull_error.code == "pull_interrupted"
 
@@ -155,7 +155,7 @@ def test_a_run_whose_flush_was_lost_is_closed_with_counted_totals(stack: LocalSt
     run = open_run()
     item = pending(run, 7)
     pull_done(run)
-    syncs = runtime.sync_store()
+    syncs = wiring.sync_store()
     # the batch wrote the outcome and died before adding it to the run's totals
     done = item.model_copy(update={"status": Status.OK, "attempts": 1, "updated_at": utcnow()})
     assert syncs.record_attempt(item, done)
@@ -178,12 +178,12 @@ def test_a_trigger_whose_run_was_closed_under_it_writes_no_rows(stack: LocalStac
 
     run = open_run(deadline=utcnow() - timedelta(minutes=1))
     reconcile(deps(grace_seconds=0))  # taken for dead: interrupted and closed (it has no items)
-    assert runtime.sync_store().get_run(TENANT, run.run_id).status != RunStatus.RUNNING  # type: ignore[union-attr]
-    service = runtime.config_store().require_service(TENANT, SERVICE)
+    assert wiring.sync_store().get_run(TENANT, run.run_id).status != RunStatus.RUNNING  # type: ignore[union-attr]
+    service = wiring.config_store().require_service(TENANT, SERVICE)
     record = SourceRecord(source_id="42", reference="#42", version="v1", data={"id": "42"})
     with pytest.raises(RunClosed):
-        fan_out(runtime.fanout_deps(), service, run, [record], "rest", "rest")
+        fan_out(wiring.fanout_deps(), service, run, [record], "rest", "rest")
     from syncline.models import sync_id_for
 
-    assert runtime.sync_store().get_item(TENANT, sync_id_for(SERVICE, "42", "v1")) is None
-    assert list(runtime.sync_store().items_of_run(TENANT, SERVICE, run.run_id)) == []
+    assert wiring.sync_store().get_item(TENANT, sync_id_for(SERVICE, "42", "v1")) is None
+    assert list(wiring.sync_store().items_of_run(TENANT, SERVICE, run.run_id)) == []

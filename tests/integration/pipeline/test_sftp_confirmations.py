@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from syncline import runtime
+from syncline import wiring
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import Connector, Endpoint, RunStatus, Status
 from tests.fakes.sftp import FakeSftpServer
@@ -16,8 +16,8 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
         FakeSftpServer(tmp_path / "sftp").start() as sftp,
         local_stack(StackOptions(records=6, fail_rate=0.0, permanent_failures=False)) as stack,
     ):
-        config = runtime.config_store()
-        arn = runtime.store_credentials(TENANT, "drop", sftp.credentials())
+        config = wiring.config_store()
+        arn = wiring.store_credentials(TENANT, "drop", sftp.credentials())
         config.put_connector(
             Connector(
                 tenant_id=TENANT,
@@ -36,7 +36,7 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
 
         first = stack.wait_for_run(stack.fire(), timeout=60)
         assert first.status == RunStatus.OK and first.totals.Sent == 6 and first.pushed == 6
-        items = list(runtime.sync_store().items_of_run(TENANT, SERVICE, first.run_id))
+        items = list(wiring.sync_store().items_of_run(TENANT, SERVICE, first.run_id))
         assert {i.status for i in items} == {Status.SENT}
         outbound = sftp.path("outbound/orders")
         assert sorted(p.name for p in outbound.iterdir()) == sorted(i.endpoint_id or "" for i in items)
@@ -50,7 +50,7 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
                 (outbound / str(item.endpoint_id)).rename(target / str(item.endpoint_id))
 
         stack.wait_for_run(stack.fire(), timeout=60)  # the next run reads the confirmations first
-        settled = {i.sync_id: i for i in runtime.sync_store().items_of_run(TENANT, SERVICE, first.run_id)}
+        settled = {i.sync_id: i for i in wiring.sync_store().items_of_run(TENANT, SERVICE, first.run_id)}
         assert settled[rejected.sync_id].status == Status.FAILED
         assert settled[rejected.sync_id].last_error is not None
         assert sum(i.status == Status.OK for i in settled.values()) == 5

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from syncline.config import ENV, settings
+from syncline.settings import ENV, settings
 
 QUEUES = ("sync_queue_url", "sync_dlq_url", "trigger_queue_url")
 UNUSED = dict.fromkeys(("config_table", "syncs_table"), "unit-tests-use-no-aws")

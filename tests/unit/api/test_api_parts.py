@@ -13,7 +13,7 @@ from syncline import schedules
 from syncline.api.app import api_key
 from syncline.api.errors import _location, error_body, proxy_error
 from syncline.api.models import FilterParams, ResyncBody
-from syncline.auth import authenticate, key_id
+from syncline.api_keys import authenticate, key_id
 from syncline.local.http import proxy_event, response_parts
 
 
@@ -83,8 +83,8 @@ def test_schedule_names_are_short_stable_and_distinct() -> None:
 
 
 def test_schedules_do_nothing_without_their_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from syncline.config import ENV, settings
     from syncline.models import Endpoint, Service
+    from syncline.settings import ENV, settings
 
     for name, value in {
         "config_table": "t-config",

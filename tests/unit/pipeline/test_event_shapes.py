@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from syncline.models import Trigger
-from syncline.pipeline.entry import trigger_requests
+from syncline.pipeline.handlers import trigger_requests
 from syncline.pipeline.sync import received_from_event
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from syncline.config import ConfigError, load_settings
 from syncline.models import new_run_id, sync_id_for
 from syncline.pipeline.retry import MAX_VISIBILITY_SECONDS, retry_delay
+from syncline.settings import SettingsError, load_settings
 from syncline.tables import SYNC_QUEUE, SYNCS, create_queue_attributes, create_table_request
 
 
@@ -59,9 +59,9 @@ def test_sync_queue_redrives_after_max_attempts() -> None:
 
 
 def test_configuration_errors_name_the_variable() -> None:
-    with pytest.raises(ConfigError, match="SYNCLINE_CONFIG_TABLE"):
+    with pytest.raises(SettingsError, match="SYNCLINE_CONFIG_TABLE"):
         load_settings({"SYNCLINE_SYNCS_TABLE": "x-syncs"})
-    with pytest.raises(ConfigError, match="SYNCLINE_RETENTION_DAYS"):
+    with pytest.raises(SettingsError, match="SYNCLINE_RETENTION_DAYS"):
         load_settings(
             {
                 "SYNCLINE_CONFIG_TABLE": "a-config",

@@ -14,12 +14,12 @@ from threading import Lock
 from typing import Any
 
 from syncline import aws
-from syncline.config import Settings, settings
 from syncline.connectors import Connector, build_connector
 from syncline.models import Connector as ConnectorRow
 from syncline.pipeline.fanout import Deps as FanoutDeps
 from syncline.pipeline.reconcile import ReconcileDeps
 from syncline.pipeline.sync import SyncDeps
+from syncline.settings import Settings, settings
 from syncline.store import ConfigStore, SyncStore
 
 CREDENTIALS_TTL_SECONDS = 300.0

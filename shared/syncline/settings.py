@@ -1,4 +1,4 @@
-"""Function configuration: environment variables parsed once, validated at cold start.
+"""Function settings: environment variables parsed once, validated at cold start.
 
 Every function reads the same names; the CDK app sets them and the local stack sets them for
 its embedded AWS. A missing or malformed variable fails with a message naming it.
@@ -35,7 +35,7 @@ ENV = {
 }
 
 
-class ConfigError(RuntimeError):
+class SettingsError(RuntimeError):
     pass
 
 
@@ -77,7 +77,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         problems = "; ".join(
             f"{ENV.get(str(err['loc'][0]), err['loc'][0])}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"invalid Syncline configuration: {problems}") from None
+        raise SettingsError(f"invalid Syncline configuration: {problems}") from None
 
 
 @lru_cache(maxsize=1)

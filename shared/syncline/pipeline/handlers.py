@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from syncline import runtime
-from syncline.config import settings
-from syncline.pipeline.fanout import run_trigger
+from syncline import wiring
 from syncline.pipeline.messages import TriggerRequest
 from syncline.pipeline.sync import process_batch, received_from_event
+from syncline.pipeline.trigger import run_trigger
+from syncline.settings import settings
 
 SAFETY_MARGIN_SECONDS = 20.0
 
@@ -42,7 +42,7 @@ def handle_trigger(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     def time_left() -> float:
         return min(budget - (time.monotonic() - started), remaining() - SAFETY_MARGIN_SECONDS)
 
-    deps = runtime.fanout_deps()
+    deps = wiring.fanout_deps()
     results = [run_trigger(deps, request, time_left) for request in trigger_requests(event)]
     return {"runs": [r.__dict__ for r in results]}
 
@@ -59,7 +59,7 @@ def handle_sync_batch(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    result = process_batch(runtime.sync_deps(), received_from_event(event), remaining_seconds(context))
+    result = process_batch(wiring.sync_deps(), received_from_event(event), remaining_seconds(context))
     retry = set(result.failed_message_ids)
 
     def record_handler(record: SQSRecord) -> None:

@@ -50,9 +50,9 @@ class Principal:
 def _store(store: ConfigStore | None) -> ConfigStore:
     if store is not None:
         return store
-    from syncline import runtime
+    from syncline import wiring
 
-    return runtime.config_store()
+    return wiring.config_store()
 
 
 def key_id(api_key: str) -> str:

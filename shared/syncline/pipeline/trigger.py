@@ -1,0 +1,134 @@
+"""The trigger: one pull of a service's changed records, fanned out page by page.
+
+A run starts here (scheduled, manual, a continuation of a pull that ran out of time); every page
+goes through `syncline.pipeline.fanout.fan_out`, and the service cursor advances only once the
+whole pull is on the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from syncline.connectors import ConnectorError
+from syncline.faults import crash_point
+from syncline.models import ErrorInfo, Run, Status, Trigger, new_run_id, utcnow
+from syncline.pipeline.fanout import Deps, RunClosed, enqueue, fan_out
+from syncline.pipeline.messages import TriggerRequest
+from syncline.store import RunChange
+
+
+@dataclass
+class TriggerResult:
+    run_id: str | None
+    pulled: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    queued: int = 0
+    requeued: int = 0
+    failed: int = 0
+    continued: bool = False
+    status: str = "Running"
+    reason: str | None = None
+
+
+def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], float]) -> TriggerResult:
+    """Pull changed records page by page and fan them out; hand over to a continuation when the
+    invocation's time budget runs low. The service cursor advances only after every page of the
+    pull is on the queue."""
+    from syncline.connectors import connector_class
+    from syncline.mapping import compile_filters
+    from syncline.pipeline.confirm import apply_confirmations
+
+    service = deps.config.require_service(request.tenant_id, request.service_id)
+    if not service.active and request.trigger == Trigger.SCHEDULE and request.run_id is None:
+        return TriggerResult(run_id=None, status="Skipped", reason="service is inactive")
+    source_row = deps.config.require_connector(service.tenant_id, service.source.connector_id)
+    destination_row = deps.config.require_connector(service.tenant_id, service.destination.connector_id)
+    keep = compile_filters(service.filters, timezone=source_row.timezone)
+    if request.run_id is None and connector_class(destination_row.system).asynchronous:
+        apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
+
+    if request.run_id:
+        existing_run = deps.syncs.get_run(service.tenant_id, request.run_id)
+        if existing_run is None:
+            raise ValueError(f"continuation for unknown run {request.run_id!r}")
+        run = existing_run
+        since = request.since
+    else:
+        now = utcnow()
+        run = Run(
+            tenant_id=service.tenant_id,
+            run_id=new_run_id(now),
+            service_id=service.service_id,
+            trigger=request.trigger,
+            started_at=now,
+            pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
+        )
+        deps.syncs.create_run(run)
+        since = (
+            request.since
+            if request.since is not None
+            else deps.config.get_cursor(service.tenant_id, service.service_id)
+        )
+
+    result = TriggerResult(run_id=run.run_id)
+    page = request.page
+    high_water = request.cursor
+    page_size = request.page_size or service.settings.page_size
+    with deps.open_connector(source_row) as source:
+        while True:
+            try:
+                got = source.pull(service.source.entity, since, page, page_size)
+            except ConnectorError as exc:
+                # Stop here; the cursor stays where it was, so the next run pulls these records
+                # again (and the sync ids already queued are skipped). The run says why.
+                error = ErrorInfo(code=exc.code, message=exc.message[:500])
+                final = deps.syncs.apply_run_change(
+                    run.tenant_id, run.run_id, RunChange(), pull_done=True, pull_error=error
+                )
+                result.status, result.reason = final.status.value, f"pull failed: {error.message}"
+                return result
+            wanted = [r for r in got.records if keep(r.data)]
+            counted = RunChange(pulled=len(got.records), filtered=len(got.records) - len(wanted))
+            try:
+                done_page = fan_out(
+                    deps, service, run, wanted, source_row.system, destination_row.system, counted
+                )
+            except RunClosed as exc:
+                result.status, result.reason = "Closed", str(exc)
+                return result
+            change = done_page.change
+            result.pulled += change.pulled
+            result.filtered += change.filtered
+            result.skipped += change.skipped
+            result.queued += change.queued
+            result.failed += change.totals[Status.FAILED.value]
+            result.requeued += done_page.requeued
+            if got.cursor and (high_water is None or got.cursor > high_water):
+                high_water = got.cursor
+            page = got.next_page
+            if page is None:
+                crash_point("trigger.before_cursor")
+                if high_water:
+                    deps.config.set_cursor(service.tenant_id, service.service_id, high_water)
+                final = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_done=True)
+                result.status = final.status.value
+                return result
+            if time_left() <= 0:
+                continuation = TriggerRequest(
+                    tenant_id=service.tenant_id,
+                    service_id=service.service_id,
+                    trigger=run.trigger,
+                    run_id=run.run_id,
+                    since=since,
+                    page=page,
+                    cursor=high_water,
+                    page_size=request.page_size,
+                )
+                deadline = utcnow() + timedelta(seconds=deps.continuation_seconds + deps.invocation_seconds)
+                deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_deadline=deadline)
+                enqueue(deps.trigger_queue_url, [continuation.model_dump_json(exclude_none=True)])
+                result.continued = True
+                return result
