@@ -52,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "apiCloudWatchRole": True,
     "corsOrigins": "",
     "bundleCacheDir": "",
+    "statusIndexProjection": "KEYS_ONLY",
 }
 
 
@@ -78,6 +79,7 @@ class StageConfig:
     api_cloudwatch_role: bool = True
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     bundle_cache_dir: Path = INFRA_DIR / ".bundle-cache"
+    status_index_projection: str = "KEYS_ONLY"
 
     @property
     def prefix(self) -> str:
@@ -125,6 +127,11 @@ class StageConfig:
             raise ContextError(f"removalPolicy: {values['removalPolicy']!r} is not 'retain' or 'destroy'")
         api_rate_limit = _int(values, "apiRateLimit", 1, 10_000)
         api_burst_limit = _int(values, "apiBurstLimit", 1, 5_000)
+        projection = str(values["statusIndexProjection"]).upper()
+        if projection not in ("KEYS_ONLY", "ALL"):
+            raise ContextError(
+                f"statusIndexProjection: {values['statusIndexProjection']!r} is not 'KEYS_ONLY' or 'ALL'"
+            )
         cache = str(values["bundleCacheDir"]).strip() or os.environ.get("SYNCLINE_BUNDLE_CACHE", "")
         return cls(
             stage=stage,
@@ -144,6 +151,7 @@ class StageConfig:
             api_cloudwatch_role=_bool(values, "apiCloudWatchRole"),
             cors_origins=_str_list(values["corsOrigins"]),
             bundle_cache_dir=(INFRA_DIR / cache).resolve() if cache else INFRA_DIR / ".bundle-cache",
+            status_index_projection=projection,
         )
 
 

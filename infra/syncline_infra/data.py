@@ -87,11 +87,16 @@ class Data(Construct):
             removal_policy=config.removal_policy,
         )
         for index in definition.indexes:
+            projection = index.projection
+            if index == tables.BY_STATUS:
+                # DynamoDB cannot change an index's projection in place: a stack deployed when this
+                # index projected ALL keeps it (`statusIndexProjection=ALL`); the code reads either.
+                projection = config.status_index_projection  # type: ignore[assignment]
             table.add_global_secondary_index(
                 index_name=index.name,
                 partition_key=dynamodb.Attribute(name=index.pk, type=string),
                 sort_key=dynamodb.Attribute(name=index.sk, type=string),
-                projection_type=_PROJECTIONS[index.projection],
+                projection_type=_PROJECTIONS[projection],
             )
         return table
 

@@ -137,3 +137,27 @@ def test_functions_get_the_table_and_bucket_names(resources: dict[str, Any], def
         assert render(env["SYNCLINE_CONFIG_TABLE"]) == logical_id(data.config_table)
         assert render(env["SYNCLINE_SYNCS_TABLE"]) == logical_id(data.syncs_table)
         assert render(env["SYNCLINE_BUCKET"]) == logical_id(data.bucket)
+
+
+@pytest.mark.parametrize("projection", ["KEYS_ONLY", "ALL"])
+def test_the_status_index_projection_follows_the_context(projection: str) -> None:
+    from aws_cdk import App, Stack
+
+    from infra.syncline_infra.context import StageConfig
+    from infra.syncline_infra.data import Data
+
+    stack = Stack(App(), "DataOnly")
+    Data(stack, "Data", config=StageConfig.from_mapping({"statusIndexProjection": projection.lower()}))
+    props = _table(Template.from_stack(stack).to_json()["Resources"], tables.SYNCS.name("syncline-dev"))[
+        "Properties"
+    ]
+    got = {i["IndexName"]: i["Projection"]["ProjectionType"] for i in props["GlobalSecondaryIndexes"]}
+    assert got.pop(tables.BY_STATUS.name) == projection
+    assert set(got.values()) == {"KEYS_ONLY"}
+
+
+def test_an_unknown_status_index_projection_names_the_key() -> None:
+    from infra.syncline_infra.context import ContextError, StageConfig
+
+    with pytest.raises(ContextError, match="statusIndexProjection"):
+        StageConfig.from_mapping({"statusIndexProjection": "INCLUDE"})
