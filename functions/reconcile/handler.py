@@ -9,7 +9,7 @@ from syncline.pipeline.reconcile import reconcile
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    result = reconcile(wiring.reconcile_deps())
+    result = reconcile(wiring.deps())
     summary = {k: v for k, v in result.__dict__.items() if k != "by_reason"} | dict(result.by_reason)
     logger.info("reconciled", extra=summary)
     return summary

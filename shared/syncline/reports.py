@@ -57,11 +57,11 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from syncline import aws
+from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound, SynclineError
 from syncline.models import Connector, Run, RunStatus, Service, Status, SyncItem, Trigger, iso, utcnow
 from syncline.store import (
     METER,
-    ConfigStore,
     RunChange,
     SyncStore,
     _meter_item_write,
@@ -113,15 +113,6 @@ class BadRequest(SynclineError):
 
 
 # ---------------------------------------------------------------------------------- dependencies
-
-
-@dataclass
-class ReportDeps:
-    config: ConfigStore
-    syncs: SyncStore
-    sync_queue_url: str
-    trigger_queue_url: str
-    bucket: str | None
 
 
 # ---------------------------------------------------------------------------------- the query
@@ -751,7 +742,7 @@ class _Plan:
 class _Context:
     """Per-search memo of what the planner needs from the config table."""
 
-    def __init__(self, deps: ReportDeps, tenant_id: str) -> None:
+    def __init__(self, deps: Deps, tenant_id: str) -> None:
         self.deps = deps
         self.tenant_id = tenant_id
         self._services: dict[str, Service] | None = None
@@ -960,7 +951,7 @@ def _passes(q: ReportQuery) -> list[tuple[Status, ...]]:
 
 
 def search(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     query: ReportQuery,
     *,
@@ -1074,7 +1065,7 @@ def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:
     return ReportPage(items=items, next_cursor=None, plan="get", start=q.start, end=q.end, stats=stats)
 
 
-def get_entry(deps: ReportDeps, tenant_id: str, sync_id: str) -> SyncItem:
+def get_entry(deps: Deps, tenant_id: str, sync_id: str) -> SyncItem:
     item = deps.syncs.get_item(tenant_id, sync_id)
     if item is None:
         raise NotFound(f"report entry {sync_id!r} not found")
@@ -1220,7 +1211,7 @@ def export_filename(start: datetime | None, end: datetime | None) -> str:
 
 
 def start_export(
-    deps: ReportDeps, tenant_id: str, query: ReportQuery, time_left: Callable[[], float]
+    deps: Deps, tenant_id: str, query: ReportQuery, time_left: Callable[[], float]
 ) -> ExportResult:
     """Small results come back inline; larger ones go to S3, continued by `continue_export`."""
     buffer = io.StringIO()
@@ -1268,7 +1259,7 @@ def start_export(
 
 
 def continue_export(
-    deps: ReportDeps, tenant_id: str, export_id: str, time_left: Callable[[], float]
+    deps: Deps, tenant_id: str, export_id: str, time_left: Callable[[], float]
 ) -> ExportResult:
     """Poll an export: do another slice of the work (under a lease) and say where it is."""
     job = _load_job(deps, tenant_id, export_id)
@@ -1292,7 +1283,7 @@ class _Working:
 
 
 def _advance(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     job: ExportJob,
     buffer: bytearray,
@@ -1354,7 +1345,7 @@ def _advance(
         raise
 
 
-def _result(deps: ReportDeps, job: ExportJob) -> ExportResult:
+def _result(deps: Deps, job: ExportJob) -> ExportResult:
     if job.status == "failed":
         return ExportResult(kind="failed", rows=job.rows, export_id=job.export_id, error=job.error)
     if job.status == "running":
@@ -1383,7 +1374,7 @@ def _job_key(tenant_id: str, export_id: str) -> dict[str, str]:
     return {"PK": tenant_pk(tenant_id), "SK": f"EXPORT#{export_id}"}
 
 
-def _load_job(deps: ReportDeps, tenant_id: str, export_id: str) -> ExportJob:
+def _load_job(deps: Deps, tenant_id: str, export_id: str) -> ExportJob:
     row = deps.config._get(_job_key(tenant_id, export_id), consistent=True)
     if row is None:
         raise NotFound(f"export {export_id!r} not found")
@@ -1392,7 +1383,7 @@ def _load_job(deps: ReportDeps, tenant_id: str, export_id: str) -> ExportJob:
 
 
 def _save_job(
-    deps: ReportDeps, tenant_id: str, job: ExportJob, *, create: bool = False, lease_until: float = 0.0
+    deps: Deps, tenant_id: str, job: ExportJob, *, create: bool = False, lease_until: float = 0.0
 ) -> None:
     job.updated_at = utcnow()
     previous = job.version
@@ -1412,7 +1403,7 @@ def _save_job(
     deps.config.ddb.put_item(**request)
 
 
-def _claim(deps: ReportDeps, tenant_id: str, job: ExportJob) -> ExportJob | None:
+def _claim(deps: Deps, tenant_id: str, job: ExportJob) -> ExportJob | None:
     """Take the job's lease so two polls never work on it at once; None when someone holds it."""
     now = time.time()
     try:
@@ -1489,7 +1480,7 @@ def refusal(item: SyncItem, service: Service | None, now: datetime) -> str | Non
 
 
 def resync(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     *,
     sync_ids: Sequence[str] | None = None,
@@ -1561,7 +1552,7 @@ def resync(
 
 
 def _resync_service(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     service_id: str,
     items: list[SyncItem],
@@ -1633,7 +1624,7 @@ def _transaction_chunks(items: list[SyncItem]) -> Iterator[list[SyncItem]]:
 
 
 def _move_items(
-    deps: ReportDeps, tenant_id: str, run: Run, items: list[SyncItem], now: datetime, result: ResyncResult
+    deps: Deps, tenant_id: str, run: Run, items: list[SyncItem], now: datetime, result: ResyncResult
 ) -> list[SyncItem]:
     """One transaction: every item to Pending in `run` (conditional on the state it was read in),
     its old run's totals down, the new run's totals up. Items that changed meanwhile are dropped
@@ -1785,7 +1776,7 @@ def _runs_spec(tenant_id: str, q: RunsQuery) -> StreamSpec:
 
 
 def list_runs(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     query: RunsQuery,
     *,
@@ -1844,7 +1835,7 @@ def run_view(run: Run) -> dict[str, Any]:
     return out
 
 
-def get_run(deps: ReportDeps, tenant_id: str, run_id: str) -> Run:
+def get_run(deps: Deps, tenant_id: str, run_id: str) -> Run:
     run = deps.syncs.get_run(tenant_id, run_id)
     if run is None:
         raise NotFound(f"run {run_id!r} not found")
@@ -1860,7 +1851,7 @@ def _rate(totals: Mapping[str, int]) -> float | None:
 
 
 def dashboard(
-    deps: ReportDeps,
+    deps: Deps,
     tenant_id: str,
     start: datetime,
     end: datetime,
@@ -1948,7 +1939,6 @@ __all__ = [
     "ExportResult",
     "Match",
     "ReadStats",
-    "ReportDeps",
     "ReportPage",
     "ReportQuery",
     "ResyncResult",

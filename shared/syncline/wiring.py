@@ -15,10 +15,8 @@ from typing import Any
 
 from syncline import aws
 from syncline.connectors import Connector, build_connector
+from syncline.deps import Deps
 from syncline.models import Connector as ConnectorRow
-from syncline.pipeline.fanout import Deps as FanoutDeps
-from syncline.pipeline.reconcile import ReconcileDeps
-from syncline.pipeline.sync import SyncDeps
 from syncline.settings import Settings, settings
 from syncline.store import ConfigStore, SyncStore
 
@@ -41,6 +39,7 @@ def reset() -> None:
     settings.cache_clear()
     config_store.cache_clear()
     sync_store.cache_clear()
+    _deps.cache_clear()
     aws.reset_clients()
     _credentials.clear()
 
@@ -127,38 +126,23 @@ def open_connector(row: ConnectorRow) -> Connector:
     )
 
 
-def fanout_deps() -> FanoutDeps:
+def deps() -> Deps:
+    """The dependency object of this container, built once from the settings."""
+    return _deps()
+
+
+@lru_cache(maxsize=1)
+def _deps() -> Deps:
     cfg = settings()
-    return FanoutDeps(
+    return Deps(
         config=config_store(),
         syncs=sync_store(),
         sync_queue_url=cfg.sync_queue_url,
         trigger_queue_url=cfg.trigger_queue_url,
-        bucket=cfg.bucket,
-        open_connector=open_connector,
-        invocation_seconds=cfg.trigger_timeout_seconds,
-    )
-
-
-def reconcile_deps() -> ReconcileDeps:
-    cfg = settings()
-    return ReconcileDeps(
-        config=config_store(),
-        syncs=sync_store(),
-        sync_queue_url=cfg.sync_queue_url,
-        bucket=cfg.bucket,
-        grace_seconds=cfg.reconcile_grace_seconds,
-    )
-
-
-def sync_deps() -> SyncDeps:
-    cfg = settings()
-    return SyncDeps(
-        config=config_store(),
-        syncs=sync_store(),
-        sync_queue_url=cfg.sync_queue_url,
         sync_dlq_url=cfg.sync_dlq_url,
         bucket=cfg.bucket,
         queue_max_receive_count=cfg.queue_max_receive_count,
         open_connector=open_connector,
+        invocation_seconds=cfg.trigger_timeout_seconds,
+        grace_seconds=cfg.reconcile_grace_seconds,
     )

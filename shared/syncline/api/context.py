@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from syncline.reports import ReportDeps
+from syncline.deps import Deps
 
 # API Gateway waits 29 s for the function; work that can continue later (exports) stops well before.
 WORK_BUDGET_SECONDS = 20.0
@@ -24,18 +24,10 @@ def tenant() -> str:
     return value
 
 
-def deps() -> ReportDeps:
+def deps() -> Deps:
     from syncline import wiring
-    from syncline.settings import settings
 
-    cfg = settings()
-    return ReportDeps(
-        config=wiring.config_store(),
-        syncs=wiring.sync_store(),
-        sync_queue_url=cfg.sync_queue_url,
-        trigger_queue_url=cfg.trigger_queue_url,
-        bucket=cfg.bucket,
-    )
+    return wiring.deps()
 
 
 def time_left(lambda_context: Any) -> Callable[[], float]:

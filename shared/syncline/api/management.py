@@ -24,10 +24,11 @@ from syncline.api.models import (
     ServiceListParams,
     ServiceUpdate,
 )
+from syncline.deps import Deps
 from syncline.errors import Conflict, Invalid, NotFound
 from syncline.models import Connector, Run, Service, Status, Trigger, iso, new_run_id, utcnow
 from syncline.observability import logger
-from syncline.reports import ReportDeps, ReportQuery, dashboard, entry, search, validation_fields
+from syncline.reports import ReportQuery, dashboard, entry, search, validation_fields
 
 # ---------------------------------------------------------------------------------- connectors
 
@@ -118,7 +119,7 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
     )
 
 
-def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) -> Connector:
+def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> Connector:
     from syncline import wiring
 
     _check_connector(
@@ -141,11 +142,11 @@ def create_connector(deps: ReportDeps, tenant_id: str, body: ConnectorCreate) ->
     return connector
 
 
-def get_connector(deps: ReportDeps, tenant_id: str, connector_id: str) -> Connector:
+def get_connector(deps: Deps, tenant_id: str, connector_id: str) -> Connector:
     return deps.config.require_connector(tenant_id, connector_id)
 
 
-def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> Connector:
+def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> Connector:
     from syncline import wiring
 
     current = deps.config.require_connector(tenant_id, connector_id)
@@ -194,7 +195,7 @@ def update_connector(deps: ReportDeps, tenant_id: str, connector_id: str, body: 
     return connector
 
 
-def services_using(deps: ReportDeps, tenant_id: str, connector_id: str) -> list[Service]:
+def services_using(deps: Deps, tenant_id: str, connector_id: str) -> list[Service]:
     return [
         s
         for s in deps.config.list_services(tenant_id)
@@ -202,7 +203,7 @@ def services_using(deps: ReportDeps, tenant_id: str, connector_id: str) -> list[
     ]
 
 
-def delete_connector(deps: ReportDeps, tenant_id: str, connector_id: str) -> None:
+def delete_connector(deps: Deps, tenant_id: str, connector_id: str) -> None:
     from syncline import aws
 
     connector = deps.config.require_connector(tenant_id, connector_id)
@@ -233,7 +234,7 @@ def connector_status(connector: Connector) -> dict[str, Any]:
 
 
 def connector_summary(
-    deps: ReportDeps, tenant_id: str, connector_id: str, start: datetime, end: datetime
+    deps: Deps, tenant_id: str, connector_id: str, start: datetime, end: datetime
 ) -> dict[str, Any]:
     connector = deps.config.require_connector(tenant_id, connector_id)
     users = services_using(deps, tenant_id, connector_id)
@@ -296,7 +297,7 @@ def _entities(connector: Connector) -> Mapping[str, frozenset[str]] | None:
         return None
 
 
-def validate_service(deps: ReportDeps, service: Service) -> Connector | None:
+def validate_service(deps: Deps, service: Service) -> Connector | None:
     """Every problem of a service, in one 422: schedule, connectors of this company group, entity
     directions, and the mapping validator's findings with their rule index. Returns the source
     connector (its time zone is the rules' and the schedule's)."""
@@ -348,7 +349,7 @@ def _schedule(service: Service, source: Connector | None) -> None:
     schedules.apply(service, timezone=source.timezone if source else "UTC")
 
 
-def create_service(deps: ReportDeps, tenant_id: str, body: ServiceCreate) -> Service:
+def create_service(deps: Deps, tenant_id: str, body: ServiceCreate) -> Service:
     service = _service(tenant_id, body.model_dump())
     source = validate_service(deps, service)
     deps.config.put_service(service, create=True)
@@ -356,11 +357,11 @@ def create_service(deps: ReportDeps, tenant_id: str, body: ServiceCreate) -> Ser
     return service
 
 
-def get_service(deps: ReportDeps, tenant_id: str, service_id: str) -> Service:
+def get_service(deps: Deps, tenant_id: str, service_id: str) -> Service:
     return deps.config.require_service(tenant_id, service_id)
 
 
-def update_service(deps: ReportDeps, tenant_id: str, service_id: str, body: ServiceUpdate) -> Service:
+def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpdate) -> Service:
     current = deps.config.require_service(tenant_id, service_id)
     values = current.model_dump()
     changes = body.model_dump(exclude_unset=True)
@@ -377,13 +378,13 @@ def update_service(deps: ReportDeps, tenant_id: str, service_id: str, body: Serv
     return service
 
 
-def delete_service(deps: ReportDeps, tenant_id: str, service_id: str) -> None:
+def delete_service(deps: Deps, tenant_id: str, service_id: str) -> None:
     deps.config.require_service(tenant_id, service_id)
     schedules.delete(tenant_id, service_id)
     deps.config.delete_service(tenant_id, service_id)
 
 
-def clone_service(deps: ReportDeps, tenant_id: str, service_id: str, body: CloneBody) -> Service:
+def clone_service(deps: Deps, tenant_id: str, service_id: str, body: CloneBody) -> Service:
     """A copy under a new id, inactive so it never runs next to the original until switched on."""
     current = deps.config.require_service(tenant_id, service_id)
     now = utcnow()
@@ -400,7 +401,7 @@ def clone_service(deps: ReportDeps, tenant_id: str, service_id: str, body: Clone
     return clone
 
 
-def set_active(deps: ReportDeps, tenant_id: str, service_id: str, active: bool) -> Service:
+def set_active(deps: Deps, tenant_id: str, service_id: str, active: bool) -> Service:
     current = deps.config.require_service(tenant_id, service_id)
     service = current.model_copy(update={"active": active, "updated_at": utcnow()})
     source = validate_service(deps, service) if active else None
@@ -409,14 +410,14 @@ def set_active(deps: ReportDeps, tenant_id: str, service_id: str, active: bool) 
     return service
 
 
-def set_notes(deps: ReportDeps, tenant_id: str, service_id: str, notes: str) -> Service:
+def set_notes(deps: Deps, tenant_id: str, service_id: str, notes: str) -> Service:
     current = deps.config.require_service(tenant_id, service_id)
     service = current.model_copy(update={"notes": notes, "updated_at": utcnow()})
     deps.config.put_service(service)
     return service
 
 
-def run_now(deps: ReportDeps, tenant_id: str, service_id: str, body: RunNowBody | None) -> Run:
+def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None) -> Run:
     """Open a manual run and hand it to the trigger through its queue; the trigger continues the
     run from `since` (the override, else the service's stored cursor)."""
     from syncline.pipeline.fanout import enqueue
@@ -445,7 +446,7 @@ def run_now(deps: ReportDeps, tenant_id: str, service_id: str, body: RunNowBody 
     return run
 
 
-def preview(deps: ReportDeps, tenant_id: str, service_id: str, body: PreviewBody) -> dict[str, Any]:
+def preview(deps: Deps, tenant_id: str, service_id: str, body: PreviewBody) -> dict[str, Any]:
     """Run the service's rules (or the unsaved ones given) on a sample record: whether the filters
     keep it, the output, and a per-rule trace."""
     from syncline.mapping import compile_filters, compile_mapping, validate_rules
@@ -470,7 +471,7 @@ def preview(deps: ReportDeps, tenant_id: str, service_id: str, body: PreviewBody
     return {"kept": kept, **result}
 
 
-def list_services(deps: ReportDeps, tenant_id: str, params: ServiceListParams) -> list[Service]:
+def list_services(deps: Deps, tenant_id: str, params: ServiceListParams) -> list[Service]:
     services = deps.config.list_services(tenant_id)
     connectors: dict[str, Connector] = {}
     if params.source_system or params.destination_system:

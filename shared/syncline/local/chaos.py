@@ -215,17 +215,10 @@ def _far_future() -> Any:
 
 def _runs() -> list[Run]:
     """The service's runs, newest first (up to 1,000), through the report's runs query."""
-    from syncline.reports import ReportDeps, RunsQuery, list_runs
+    from syncline.reports import RunsQuery, list_runs
 
     with aws.unobserved():
-        deps = ReportDeps(
-            config=wiring.config_store(),
-            syncs=wiring.sync_store(),
-            sync_queue_url="",
-            trigger_queue_url="",
-            bucket=None,
-        )
-        return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=1000).runs
+        return list_runs(wiring.deps(), TENANT, RunsQuery(service_id=SERVICE), limit=1000).runs
 
 
 def _settle(stack: LocalStack, options: ChaosOptions, started: float, progress: Any) -> int:

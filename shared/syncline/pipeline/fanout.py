@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from syncline import aws
-from syncline.connectors import Connector, SourceRecord
+from syncline.connectors import SourceRecord
+from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import (
     ErrorInfo,
@@ -29,8 +30,7 @@ from syncline.models import (
     utcnow,
 )
 from syncline.pipeline.messages import SyncMessage
-from syncline.store import ConfigStore, RunChange, SyncStore
-from syncline.tables import TRIGGER_QUEUE, TRIGGER_TIMEOUT_SECONDS, VISIBILITY_PER_TIMEOUT
+from syncline.store import RunChange
 
 SQS_BATCH = 10
 SEND_CONCURRENCY = 8
@@ -102,26 +102,6 @@ def load_record(message: SyncMessage, bucket: str | None) -> dict[str, Any]:
         record: dict[str, Any] = json.loads(got["Body"].read())
         return record
     raise ValueError(f"message for {message.sync_id} carries no record")
-
-
-@dataclass
-class Deps:
-    """What the trigger and fan-out need: the stores, the queues, and a way to open connectors."""
-
-    config: ConfigStore
-    syncs: SyncStore
-    sync_queue_url: str
-    trigger_queue_url: str
-    bucket: str | None
-    open_connector: Callable[..., Connector]
-    # How long a pull may be silent before the reconciler takes its trigger for dead: one
-    # invocation's timeout, or, once handed to the trigger queue, every redelivery of it.
-    invocation_seconds: float = TRIGGER_TIMEOUT_SECONDS
-
-    @property
-    def continuation_seconds(self) -> float:
-        """Every redelivery of a continuation on the trigger queue (visibility 6x the timeout)."""
-        return VISIBILITY_PER_TIMEOUT * self.invocation_seconds * (TRIGGER_QUEUE.max_receive_count or 1)
 
 
 @dataclass

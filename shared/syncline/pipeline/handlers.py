@@ -42,7 +42,7 @@ def handle_trigger(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     def time_left() -> float:
         return min(budget - (time.monotonic() - started), remaining() - SAFETY_MARGIN_SECONDS)
 
-    deps = wiring.fanout_deps()
+    deps = wiring.deps()
     results = [run_trigger(deps, request, time_left) for request in trigger_requests(event)]
     return {"runs": [r.__dict__ for r in results]}
 
@@ -59,7 +59,7 @@ def handle_sync_batch(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    result = process_batch(wiring.sync_deps(), received_from_event(event), remaining_seconds(context))
+    result = process_batch(wiring.deps(), received_from_event(event), remaining_seconds(context))
     retry = set(result.failed_message_ids)
 
     def record_handler(record: SQSRecord) -> None:

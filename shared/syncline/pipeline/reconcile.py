@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from syncline import aws
+from syncline.deps import Deps
 from syncline.models import ErrorInfo, RunStatus, Service, Status, SyncItem, utcnow
 from syncline.pipeline.fanout import enqueue, message_body
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import CIRCUIT_DELAY_SECONDS
-from syncline.store import ConfigStore, RunChange, SyncStore
+from syncline.store import RunChange
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +51,6 @@ STRANDED = ErrorInfo(
         "run the service again from an earlier time to pull it again"
     ),
 )
-
-
-@dataclass
-class ReconcileDeps:
-    config: ConfigStore
-    syncs: SyncStore
-    sync_queue_url: str
-    bucket: str | None
-    # An item or run untouched this long, with nothing on the queue, has nobody working on it.
-    grace_seconds: float = 300.0
-    # A never-attempted item is given up only after this long while the queue still holds messages
-    # (a deep backlog can keep a record waiting for hours).
-    stranded_after_seconds: float = 24 * 3600.0
 
 
 @dataclass
@@ -90,7 +78,7 @@ def queue_idle(queue_url: str) -> bool:
     return all(int(value) == 0 for value in attributes.values())
 
 
-def reconcile(deps: ReconcileDeps, now: datetime | None = None) -> ReconcileResult:
+def reconcile(deps: Deps, now: datetime | None = None) -> ReconcileResult:
     now = now or utcnow()
     result = ReconcileResult(queue_idle=queue_idle(deps.sync_queue_url))
     for tenant_id in deps.config.list_tenant_ids():
@@ -99,7 +87,7 @@ def reconcile(deps: ReconcileDeps, now: datetime | None = None) -> ReconcileResu
     return result
 
 
-def _wait_limit(item: SyncItem, service: Service | None, deps: ReconcileDeps, idle: bool) -> float:
+def _wait_limit(item: SyncItem, service: Service | None, deps: Deps, idle: bool) -> float:
     """How long `item` may stay untouched before it counts as having lost its message."""
     if idle:
         return deps.grace_seconds
@@ -109,7 +97,7 @@ def _wait_limit(item: SyncItem, service: Service | None, deps: ReconcileDeps, id
     return max(longest_retry, CIRCUIT_DELAY_SECONDS) + deps.grace_seconds
 
 
-def _items(deps: ReconcileDeps, tenant_id: str, now: datetime, result: ReconcileResult) -> None:
+def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -> None:
     services: dict[str, Service | None] = {}
     changes: dict[str, RunChange] = {}
     again: list[str] = []
@@ -165,7 +153,7 @@ def _items(deps: ReconcileDeps, tenant_id: str, now: datetime, result: Reconcile
         deps.syncs.apply_run_change(tenant_id, run_id, change)
 
 
-def _runs(deps: ReconcileDeps, now: datetime, result: ReconcileResult) -> None:
+def _runs(deps: Deps, now: datetime, result: ReconcileResult) -> None:
     quiet = now - timedelta(seconds=deps.grace_seconds)
     for tenant_id, run_id in deps.syncs.open_runs():
         run = deps.syncs.get_run(tenant_id, run_id)

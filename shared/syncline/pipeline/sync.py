@@ -36,13 +36,14 @@ from typing import Any
 
 from syncline import aws
 from syncline.connectors import Connector, ConnectorError, TransientError
+from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import Connector as ConnectorRow
 from syncline.models import ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
 from syncline.pipeline.fanout import enqueue, load_record
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.retry import retry_delay
-from syncline.store import ConfigStore, RunChange, SyncStore
+from syncline.store import RunChange
 
 CIRCUIT_DELAY_SECONDS = 900  # SQS's longest message delay
 CIRCUIT_FRESHNESS = timedelta(minutes=15)  # trust an "unreachable" health status this long
@@ -50,17 +51,6 @@ ERROR_MESSAGE_LIMIT = 500
 # Left over after the last push for the outcome writes and the batch's flush.
 FLUSH_MARGIN_SECONDS = 3.0
 MAX_LEASE_SECONDS = 900.0  # Lambda's longest timeout
-
-
-@dataclass
-class SyncDeps:
-    config: ConfigStore
-    syncs: SyncStore
-    sync_queue_url: str
-    sync_dlq_url: str
-    bucket: str | None
-    queue_max_receive_count: int
-    open_connector: Callable[[ConnectorRow], Connector]
 
 
 @dataclass
@@ -104,7 +94,7 @@ class _Services:
     """Services, connectors and compiled mappings, loaded once per batch (the pushes of a batch
     run on several threads, so filling the caches is serialised)."""
 
-    def __init__(self, deps: SyncDeps) -> None:
+    def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._lock = RLock()
         self._cache: dict[tuple[str, str, str], Any] = {}
@@ -164,7 +154,7 @@ def _forever() -> float:
 
 
 def process_batch(
-    deps: SyncDeps, records: list[Received], time_left: Callable[[], float] = _forever
+    deps: Deps, records: list[Received], time_left: Callable[[], float] = _forever
 ) -> BatchResult:
     """Push a batch; `time_left` is the invocation's remaining time in seconds.
 
@@ -235,7 +225,7 @@ def _fresh_copy(message: SyncMessage, attempt: int, delay: int) -> Outcome:
 
 
 def _process_one(
-    deps: SyncDeps,
+    deps: Deps,
     services: _Services,
     record: Received,
     message: SyncMessage,
@@ -309,7 +299,7 @@ def _process_one(
 
 
 def _retry_or_fail(
-    deps: SyncDeps,
+    deps: Deps,
     record: Received,
     message: SyncMessage,
     item: SyncItem,
@@ -338,7 +328,7 @@ def _retry_or_fail(
     return outcome
 
 
-def _final_attempt(message: SyncMessage, deps: SyncDeps) -> int:
+def _final_attempt(message: SyncMessage, deps: Deps) -> int:
     """The last attempt this copy of the message can make before the queue gives up on it."""
     return message.attempt_offset + deps.queue_max_receive_count
 
@@ -352,7 +342,7 @@ def _circuit_open(row: ConnectorRow) -> bool:
 
 
 def _settle(
-    deps: SyncDeps,
+    deps: Deps,
     item: SyncItem,
     attempt: int,
     status: Status,
@@ -390,7 +380,7 @@ def _settle(
     )
 
 
-def _flush(deps: SyncDeps, records: list[Received], result: BatchResult) -> None:
+def _flush(deps: Deps, records: list[Received], result: BatchResult) -> None:
     """Batch the side effects: DLQ sends, fresh copies, visibility changes, run totals."""
     by_id = {r.message_id: r for r in records}
     to_dlq = [o.to_dlq for o in result.outcomes.values() if o.to_dlq]

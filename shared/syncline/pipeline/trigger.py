@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from syncline.connectors import ConnectorError
+from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import ErrorInfo, Run, Status, Trigger, new_run_id, utcnow
-from syncline.pipeline.fanout import Deps, RunClosed, enqueue, fan_out
+from syncline.pipeline.fanout import RunClosed, enqueue, fan_out
 from syncline.pipeline.messages import TriggerRequest
 from syncline.store import RunChange
 

@@ -110,15 +110,9 @@ def test_a_failed_patch_leaves_secret_and_row_as_they_were(group: Group) -> None
         with pytest.raises(RuntimeError):
             from syncline.api.management import update_connector
             from syncline.api.models import ConnectorUpdate
-            from syncline.reports import ReportDeps
+            from syncline.deps import Deps
 
-            deps = ReportDeps(
-                config=config,
-                syncs=wiring.sync_store(),
-                sync_queue_url="",
-                trigger_queue_url="",
-                bucket=None,
-            )
+            deps = Deps(config=config, syncs=wiring.sync_store(), sync_queue_url="")
             update_connector(
                 deps, group.tenant_id, "dst", ConnectorUpdate(credentials={"token": "replacement-2"})
             )

@@ -176,7 +176,7 @@ def test_the_canary_appears_nowhere(
         }
         assert api.post("/services", body=service).status == 201
         result = run_trigger(
-            wiring.fanout_deps(),
+            wiring.deps(),
             TriggerRequest(tenant_id=group.tenant_id, service_id=f"s-{name}", trigger=Trigger.MANUAL),
             lambda: 60.0,
         )

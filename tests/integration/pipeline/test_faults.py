@@ -19,7 +19,7 @@ from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, loca
 from syncline.models import Run, RunStatus, Status, SyncItem
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import Received, process_batch
-from syncline.reports import ReportDeps, RunsQuery, list_runs
+from syncline.reports import RunsQuery, list_runs
 from syncline.store import MAX_KEY_VALUE_BYTES, key_value
 
 FAST = {"SYNCLINE_RECONCILE_GRACE_SECONDS": "0", "SYNCLINE_TRIGGER_TIMEOUT_SECONDS": "1"}
@@ -42,14 +42,7 @@ def crash_at(point: str, times: int = 1, after: int = 0) -> faults.Injector:
 
 def service_runs(limit: int = 100) -> list[Run]:
     """The service's runs, newest first, through the report's runs query."""
-    deps = ReportDeps(
-        config=wiring.config_store(),
-        syncs=wiring.sync_store(),
-        sync_queue_url="",
-        trigger_queue_url="",
-        bucket=None,
-    )
-    return list_runs(deps, TENANT, RunsQuery(service_id=SERVICE), limit=limit).runs
+    return list_runs(wiring.deps(), TENANT, RunsQuery(service_id=SERVICE), limit=limit).runs
 
 
 def all_items(stack: LocalStack) -> list[SyncItem]:
@@ -172,8 +165,8 @@ def test_key_values_are_bounded_and_exact_matches_still_work() -> None:
 def test_a_record_that_cannot_be_queued_becomes_failed_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = wiring.fanout_deps
-    monkeypatch.setattr(wiring, "fanout_deps", lambda: dataclasses.replace(real(), bucket=None))
+    real = wiring.deps
+    monkeypatch.setattr(wiring, "deps", lambda: dataclasses.replace(real(), bucket=None))
     with stack_with() as stack:
         big = stack.shop.orders[4]
         big["notes"] = "n" * 300_000  # over SQS's message size, and no bucket to keep it in
@@ -213,7 +206,7 @@ def test_concurrent_deliveries_of_one_message_push_once() -> None:
             sync_id=item.sync_id,
             record=_order(stack, 0),
         ).model_dump_json()
-        deps = wiring.sync_deps()
+        deps = wiring.deps()
         results: list[Any] = []
 
         def deliver(n: int) -> None:
@@ -289,7 +282,7 @@ def test_no_push_starts_without_the_time_to_finish_it() -> None:
         ).model_dump_json()
         # 4 s left: the warehouse connector's worst case (5 s connect + 10 s answer + 2 s waits)
         # does not fit, nor does half of what the batch started with
-        result = process_batch(wiring.sync_deps(), [Received("m1", "", 3, body)], lambda: 4.0)
+        result = process_batch(wiring.deps(), [Received("m1", "", 3, body)], lambda: 4.0)
         stored = wiring.sync_store().get_item(TENANT, item.sync_id)
         with aws.unobserved():
             copies = (

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from syncline import aws, wiring
+from syncline.deps import Deps
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run, RunStatus, Status, SyncItem, Trigger, new_run_id, utcnow
 from syncline.pipeline.messages import SyncMessage
-from syncline.pipeline.reconcile import ReconcileDeps, reconcile
+from syncline.pipeline.reconcile import reconcile
 from syncline.store import RunChange
 
 
@@ -24,9 +25,9 @@ def stack() -> Iterator[LocalStack]:
         yield running
 
 
-def deps(**overrides: object) -> ReconcileDeps:
+def deps(**overrides: object) -> Deps:
     settings: dict[str, object] = {"grace_seconds": 60, **overrides}
-    return dataclasses.replace(wiring.reconcile_deps(), **settings)  # type: ignore[arg-type]
+    return dataclasses.replace(wiring.deps(), **settings)  # type: ignore[arg-type]
 
 
 def open_run(deadline: datetime | None = None) -> Run:
@@ -182,7 +183,7 @@ def test_a_trigger_whose_run_was_closed_under_it_writes_no_rows(stack: LocalStac
     service = wiring.config_store().require_service(TENANT, SERVICE)
     record = SourceRecord(source_id="42", reference="#42", version="v1", data={"id": "42"})
     with pytest.raises(RunClosed):
-        fan_out(wiring.fanout_deps(), service, run, [record], "rest", "rest")
+        fan_out(wiring.deps(), service, run, [record], "rest", "rest")
     from syncline.models import sync_id_for
 
     assert wiring.sync_store().get_item(TENANT, sync_id_for(SERVICE, "42", "v1")) is None
