@@ -15,6 +15,7 @@ import time
 
 from syncline.local.stack import StackOptions, local_stack
 from syncline.store import METER
+from syncline.tables import SYNC_ITEM_MEMORY_MB, TRIGGER_MEMORY_MB
 
 # us-east-1 list prices (USD), November 2026.
 SQS_PER_REQUEST = 0.40 / 1e6  # standard queue, per 64 KB request
@@ -23,15 +24,19 @@ DDB_PER_RRU = 0.125 / 1e6  # on-demand read request unit
 LAMBDA_PER_INVOKE = 0.20 / 1e6
 LAMBDA_PER_GB_S_ARM = 0.0000133334
 SECRETS_PER_CALL = 0.05 / 1e4
-# Lambda duration is not measurable here (moto answers in microseconds, AWS in milliseconds):
-# assume 256 MB and 400 ms per sync_item batch of ten (ten pushes of ~100 ms, four at a time,
-# plus ~6 DynamoDB/SQS calls of ~5 ms), 2 s per trigger invocation.
-SYNC_BATCH_SECONDS, TRIGGER_SECONDS, MEMORY_GB = 0.4, 2.0, 0.25
+# Lambda duration is not measurable here (moto answers in microseconds, AWS in milliseconds). A
+# sync_item batch of ten is modelled as ~0.3 s of waiting for the destination (ten pushes of
+# ~100 ms, four at a time) plus the handler's CPU, ~80 ms on a whole core (bench/warm.py), slowed
+# to the share of a vCPU its memory buys (one vCPU at 1,769 MB): 0.85 s at 256 MB. Cost grows with
+# memory in this model, which is why sync_item gets the least that fits. 2 s per trigger invocation.
+SYNC_WAIT_SECONDS, SYNC_CPU_SECONDS, ONE_VCPU_MB, TRIGGER_SECONDS = 0.3, 0.08, 1769, 2.0
+SYNC_BATCH_SECONDS = SYNC_WAIT_SECONDS + SYNC_CPU_SECONDS * max(1.0, ONE_VCPU_MB / SYNC_ITEM_MEMORY_MB)
+SYNC_GB, TRIGGER_GB = SYNC_ITEM_MEMORY_MB / 1024, TRIGGER_MEMORY_MB / 1024
 
 
 def floor_per_record() -> float:
     """The bare floor: 1/10 send + 1/10 receive + 1/10 delete, 1 write unit, 1/10 invocation."""
-    lambda_share = (LAMBDA_PER_INVOKE + SYNC_BATCH_SECONDS * MEMORY_GB * LAMBDA_PER_GB_S_ARM) / 10
+    lambda_share = (LAMBDA_PER_INVOKE + SYNC_BATCH_SECONDS * SYNC_GB * LAMBDA_PER_GB_S_ARM) / 10
     return 0.3 * SQS_PER_REQUEST + DDB_PER_WRU + lambda_share
 
 
@@ -79,8 +84,8 @@ def main() -> None:
     )
 
     lambda_cost = (sync_batches + trigger_invocations) * LAMBDA_PER_INVOKE + (
-        sync_batches * SYNC_BATCH_SECONDS + trigger_invocations * TRIGGER_SECONDS
-    ) * MEMORY_GB * LAMBDA_PER_GB_S_ARM
+        sync_batches * SYNC_BATCH_SECONDS * SYNC_GB + trigger_invocations * TRIGGER_SECONDS * TRIGGER_GB
+    ) * LAMBDA_PER_GB_S_ARM
     parts = {
         "SQS": sqs_requests * SQS_PER_REQUEST,
         "DynamoDB writes": wru * DDB_PER_WRU,

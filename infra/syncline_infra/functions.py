@@ -62,7 +62,7 @@ SPECS = (
     FunctionSpec(
         "trigger",
         "Pulls changed records of a service and fans them out to the sync queue",
-        memory_mb=512,
+        memory_mb=tables.TRIGGER_MEMORY_MB,
         timeout_seconds=tables.TRIGGER_TIMEOUT_SECONDS,
         extras=("sftp",),
         # The next scheduled run picks up from the same cursor; a retry would only pull twice.
@@ -71,7 +71,7 @@ SPECS = (
     FunctionSpec(
         "sync_item",
         "Pushes a batch of records to their destination and records each outcome",
-        memory_mb=512,
+        memory_mb=tables.SYNC_ITEM_MEMORY_MB,
         timeout_seconds=tables.SYNC_ITEM_TIMEOUT_SECONDS,
         extras=("sftp",),
     ),

@@ -27,7 +27,10 @@ class Deps:
     sync_dlq_url: str = ""
     bucket: str | None = None
     queue_max_receive_count: int = DEFAULT_MAX_ATTEMPTS
+    # A new connector the caller closes (the trigger, confirmations), and one kept open across
+    # batches of this container that callers never close (sync_item).
     open_connector: Callable[[ConnectorRow], Connector] = _no_connectors
+    kept_connector: Callable[[ConnectorRow], Connector] = _no_connectors
     # How long a pull may be silent before the reconciler takes its trigger for dead: one
     # invocation's timeout, or, once handed to the trigger queue, every redelivery of it.
     invocation_seconds: float = TRIGGER_TIMEOUT_SECONDS

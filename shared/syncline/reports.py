@@ -65,7 +65,6 @@ from syncline.store import (
     RunChange,
     SyncStore,
     _meter_item_write,
-    item_index_keys,
     item_key,
     item_size,
     key_value,
@@ -1637,7 +1636,7 @@ def _move_items(
         if not remaining:
             return []
         actions: list[dict[str, Any]] = []
-        rows: list[tuple[dict[str, Any], dict[str, str]]] = []
+        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for item in remaining:
             moved = item.model_copy(
                 update={
@@ -1652,7 +1651,7 @@ def _move_items(
             )
             row = syncs.item_row(moved)
             row["expires_at"] = max(int(row["expires_at"]), int((now + syncs.retention).timestamp()))
-            rows.append((row, item_index_keys(item)))
+            rows.append((row, syncs.item_row(item)))
             actions.append(
                 {
                     "Put": {
@@ -1718,9 +1717,9 @@ def _move_items(
             remaining = [item for n, item in enumerate(remaining) if n not in failed]
             time.sleep(0.05 * 2**attempt)
             continue
-        for row, old_keys in rows:  # a transactional write costs twice the units
-            _meter_item_write(row, old_keys)
-            _meter_item_write(row, old_keys)
+        for row, old in rows:  # a transactional write costs twice the units
+            _meter_item_write(row, old)
+            _meter_item_write(row, old)
         METER.wrote("syncs.run", 4 * (len(leaving) + 1))  # row + by_status entry, transactional
         return remaining
     for item in remaining:

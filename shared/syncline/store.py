@@ -33,7 +33,7 @@ from syncline.models import (
     iso,
     utcnow,
 )
-from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SHARDS, SYNCS
+from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SHARDS, SYNCS, Index
 
 FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
 
@@ -174,17 +174,20 @@ def unmarshal(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def item_size(row: Mapping[str, Any]) -> int:
-    """Approximate DynamoDB item size in bytes (attribute names plus values)."""
+    """An item's size in bytes by DynamoDB's documented rules: attribute names plus values; a
+    number takes one byte per two significant digits plus one; a map or list three bytes plus one
+    per element. None values are not stored (at the top or in a map), so they do not count."""
 
     def size(value: Any) -> int:
         if value is None or isinstance(value, bool):
             return 1
         if isinstance(value, int | float | Decimal):
-            return 1 + math.ceil(len(str(value).lstrip("-").replace(".", "")) / 2)
+            digits = Decimal(str(value)).normalize().as_tuple().digits
+            return 1 + math.ceil(len(digits) / 2)
         if isinstance(value, str):
             return len(value.encode())
         if isinstance(value, dict):
-            return 3 + sum(len(k.encode()) + size(v) + 1 for k, v in value.items())
+            return 3 + sum(len(k.encode()) + size(v) + 1 for k, v in value.items() if v is not None)
         if isinstance(value, list | tuple):
             return 3 + sum(size(v) + 1 for v in value)
         return len(str(value).encode())
@@ -231,24 +234,59 @@ class Meter:
 METER = Meter()
 
 
-def _meter_item_write(
-    row: Mapping[str, Any], old_index_keys: Mapping[str, str] | None, old_size: int = 0
-) -> None:
-    """Meter one item write: the base row (a write over an existing row is billed at the larger of
-    the two), plus every index whose key or projection changed."""
-    units = write_units(max(item_size(row), old_size))
-    METER.wrote("syncs.item", units)
+def _index_entry(index: Index, row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What `index` holds of a stored row: the table's and the index's keys plus the projected
+    attributes; None when the row has no entry there (an index key is missing)."""
+    if row is None or index.pk not in row or index.sk not in row:
+        return None
+    if index.projection == "ALL":
+        return row
+    return {k: row[k] for k in (SYNCS.pk, SYNCS.sk, index.pk, index.sk)}
+
+
+def _index_units(index: Index, new: dict[str, Any] | None, old: dict[str, Any] | None) -> int:
+    """Write units one write costs `index`: an entry put is billed by the new entry's size, an
+    entry deleted (its key changed, or the row lost an index key) by the old entry's; a write that
+    changes neither the entry's key nor a projected attribute costs the index nothing."""
+    after, before = _index_entry(index, new), _index_entry(index, old)
+    if after == before:
+        return 0
+    units = write_units(item_size(after)) if after is not None else 0
+    if before is not None and (after is None or any(after[k] != before[k] for k in (index.pk, index.sk))):
+        units += write_units(item_size(before))  # the old entry is deleted
+    return units
+
+
+def _meter_write(what: str, new: Mapping[str, Any] | None, old: Mapping[str, Any] | None) -> None:
+    """Meter one successful write of a syncs row: `new` the row after it (None: deleted), `old` the
+    row before (None: there was none). The row is billed at the larger of the two (1 KB a unit),
+    every index of SYNCS by what it stores of the row (`_index_units`)."""
+    if not aws.observed():
+        return
+    after, before = (None if r is None else _from_dynamo(_to_dynamo(dict(r))) for r in (new, old))
+    METER.wrote(what, write_units(max(item_size(after or {}), item_size(before or {}))))
     for index in SYNCS.indexes:
-        new_key = (row.get(index.pk), row.get(index.sk))
-        old_key = (old_index_keys.get(index.pk), old_index_keys.get(index.sk)) if old_index_keys else None
-        if new_key[0] is None:
-            continue
-        if old_key is None or old_key[0] is None:
-            METER.wrote(f"syncs.{index.name}", units if index.projection == "ALL" else 1)
-        elif old_key != new_key:  # the index entry moves: a delete plus a put
-            METER.wrote(f"syncs.{index.name}", 1 + (units if index.projection == "ALL" else 1))
-        elif index.projection == "ALL":
-            METER.wrote(f"syncs.{index.name}", units)
+        units = _index_units(index, after, before)
+        if units:
+            METER.wrote(f"{what}.{index.name}", units)
+
+
+def _meter_item_write(row: Mapping[str, Any], old: Mapping[str, Any] | None) -> None:
+    """An item row written over `old` (the row as it was; None: there was none)."""
+    _meter_write("syncs.item", row, old)
+
+
+def _meter_update(what: str, row: Mapping[str, Any], changed: Iterable[str]) -> None:
+    """An UpdateItem whose old row is not at hand: `row` is the row after it and `changed` the
+    attributes it set (never an index key), so the row is billed at its new size."""
+    names = set(changed)
+    _meter_write(what, row, {k: v for k, v in row.items() if k not in names})
+
+
+def _meter_failed_write(what: str, existing: Mapping[str, Any] | None) -> None:
+    """A write whose condition failed costs the units of the row it was checked against (one
+    when there is none); no index is written."""
+    METER.wrote(what, write_units(item_size(existing or {})))
 
 
 # ---------------------------------------------------------------- the tables
@@ -310,6 +348,8 @@ class _Table:
         projection: str | None = None,
         names: Mapping[str, str] | None = None,
     ) -> list[dict[str, Any]]:
+        """The rows found (any order). With a projection the meter sizes what came back: DynamoDB
+        bills the whole row, so a projected read of a row over 4 KB is metered low."""
         rows: list[dict[str, Any]] = []
         for start in range(0, len(keys), 100):
             request: dict[str, Any] = {"Keys": [marshal(k) for k in keys[start : start + 100]]}
@@ -321,12 +361,17 @@ class _Table:
             pending = {self.name: request}
             delay = 0.05
             while pending:
+                asked = len(pending[self.name]["Keys"])
                 got = self.ddb.batch_get_item(RequestItems=pending)
-                for raw in got.get("Responses", {}).get(self.name, []):
+                found = got.get("Responses", {}).get(self.name, [])
+                for raw in found:
                     row = unmarshal(raw)
                     rows.append(row)
                     METER.read_(f"{self.name}.batch_get", read_units(item_size(row), consistent))
                 pending = got.get("UnprocessedKeys") or {}
+                # A key that is not found costs a read all the same.
+                missing = asked - len(found) - len(pending.get(self.name, {}).get("Keys", []))
+                METER.read_(f"{self.name}.batch_get", missing * read_units(0, consistent))
                 if pending:
                     time.sleep(delay)
                     delay = min(delay * 2, 1.0)
@@ -648,14 +693,14 @@ class SyncStore(_Table):
         expires = int((run.started_at + self.retention).timestamp())
         marker = {**open_run_key(run.tenant_id, run.run_id), "expires_at": expires}
         self.ddb.put_item(TableName=self.name, Item=marshal(marker))
-        METER.wrote("syncs.run", 1)
+        _meter_write("syncs.run", marker, None)
         run = run.model_copy(update={"updated_at": run.updated_at or run.started_at})
         row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
         row["expires_at"] = expires
         self.ddb.put_item(
             TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)"
         )
-        METER.wrote("syncs.run", write_units(item_size(row)) * 2)
+        _meter_write("syncs.run", row, None)
 
     def get_run(self, tenant_id: str, run_id: str) -> Run | None:
         row = self._get(run_key(tenant_id, run_id), consistent=True)
@@ -719,14 +764,16 @@ class SyncStore(_Table):
                 ExpressionAttributeValues=marshal(values),
                 ConditionExpression=condition,
                 ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.ddb.exceptions.ConditionalCheckFailedException:
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
             run = self.get_run(tenant_id, run_id)
             if run is None:
                 raise NotFound(f"run {run_id!r} not found") from None
             return run  # closed already: its totals were counted from its items
         row = unmarshal(got["Attributes"])
-        METER.wrote("syncs.run", write_units(item_size(row)) * 2)  # the row and its by_status entry
+        _meter_update("syncs.run", row, ["updated_at"])
         run = Run.model_validate(_strip_keys(_body(row)))
         if change.errors and len(run.first_errors) < FIRST_ERRORS:
             self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
@@ -738,7 +785,7 @@ class SyncStore(_Table):
 
     def _fail_finished_run(self, run: Run) -> Run:
         try:
-            self.ddb.update_item(
+            got = self.ddb.update_item(
                 TableName=self.name,
                 Key=marshal(run_key(run.tenant_id, run.run_id)),
                 UpdateExpression="SET #status = :failed",
@@ -747,14 +794,18 @@ class SyncStore(_Table):
                 ExpressionAttributeValues=marshal(
                     {":failed": RunStatus.FAILED.value, ":ok": RunStatus.OK.value}
                 ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.ddb.exceptions.ConditionalCheckFailedException:
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
             return run
+        _meter_update("syncs.run", unmarshal(got["Attributes"]), ["status"])
         return run.model_copy(update={"status": RunStatus.FAILED})
 
     def _add_first_errors(self, tenant_id: str, run_id: str, errors: list[ErrorInfo]) -> None:
         try:
-            self.ddb.update_item(
+            got = self.ddb.update_item(
                 TableName=self.name,
                 Key=marshal(run_key(tenant_id, run_id)),
                 UpdateExpression="SET first_errors = list_append(first_errors, :errors)",
@@ -762,10 +813,13 @@ class SyncStore(_Table):
                 ExpressionAttributeValues=marshal(
                     {":errors": [e.model_dump() for e in errors], ":max": FIRST_ERRORS}
                 ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.ddb.exceptions.ConditionalCheckFailedException:
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
             return
-        METER.wrote("syncs.run", 2)
+        _meter_update("syncs.run", unmarshal(got["Attributes"]), ["first_errors"])
 
     def count_items(self, run: Run) -> Counter[str]:
         """The run's items by status, read now (strongly consistent item reads)."""
@@ -787,7 +841,7 @@ class SyncStore(_Table):
         status = RunStatus.FAILED if totals.Failed or run.pull_error else RunStatus.OK
         ended = utcnow()
         try:
-            self.ddb.update_item(
+            got = self.ddb.update_item(
                 TableName=self.name,
                 Key=marshal(run_key(run.tenant_id, run.run_id)),
                 UpdateExpression=(
@@ -804,12 +858,17 @@ class SyncStore(_Table):
                         ":true": True,
                     }
                 ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.ddb.exceptions.ConditionalCheckFailedException:
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
             return self.get_run(run.tenant_id, run.run_id) or run  # someone else closed it
-        METER.wrote("syncs.run", 2)
+        _meter_update(
+            "syncs.run", unmarshal(got["Attributes"]), ["status", "ended_at", "updated_at", "totals"]
+        )
         self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(run.tenant_id, run.run_id)))
-        METER.wrote("syncs.run", 1)
+        METER.wrote("syncs.run", 1)  # the open-run marker: a few dozen bytes
         return run.model_copy(update={"status": status, "ended_at": ended, "totals": totals})
 
     def open_runs(self) -> list[tuple[str, str]]:
@@ -821,6 +880,7 @@ class SyncStore(_Table):
     def forget_open_run(self, tenant_id: str, run_id: str) -> None:
         """Drop the marker of a run that is closed (or expired)."""
         self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(tenant_id, run_id)))
+        METER.wrote("syncs.run", 1)
 
     def runs_started_between(self, tenant_id: str, start: datetime, end: datetime) -> Iterator[Run]:
         """A company group's runs started in [start, end], newest first."""
@@ -941,14 +1001,16 @@ class SyncStore(_Table):
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except self.ddb.exceptions.ConditionalCheckFailedException as exc:
-            raw = exc.response.get("Item")
-            METER.wrote("syncs.item", 1)  # a failed conditional write still consumes a unit
-            item = SyncItem.model_validate(_strip_keys(_body(unmarshal(raw)))) if raw else None
+            current = _old_row(exc)
+            _meter_failed_write("syncs.item", current)
+            item = SyncItem.model_validate(_strip_keys(_body(current))) if current else None
             return Claim(claimed=False, item=item, previous=item)
         old_row = unmarshal(got["Attributes"])
         previous = SyncItem.model_validate(_strip_keys(_body(old_row)))
         claimed = previous.model_copy(update={"attempts": attempt, "claim_id": token, "claimed_until": until})
-        _meter_item_write(self.item_row(claimed), item_index_keys(previous), old_size=item_size(old_row))
+        _meter_item_write(
+            {**old_row, "attempts": attempt, "claim_id": token, "claimed_until": iso(until)}, old_row
+        )
         return Claim(claimed=True, item=claimed, previous=previous)
 
     def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
@@ -986,11 +1048,12 @@ class SyncStore(_Table):
                 ConditionExpression=condition,
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=marshal(values),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.ddb.exceptions.ConditionalCheckFailedException:
-            METER.wrote("syncs.item", 1)
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.item", _old_row(exc))
             return False
-        _meter_item_write(row, item_index_keys(before), old_size=item_size(self.item_row(before)))
+        _meter_item_write(row, self.item_row(before))
         return True
 
     def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
@@ -1062,6 +1125,12 @@ class SyncStore(_Table):
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+
+
+def _old_row(exc: Exception) -> dict[str, Any] | None:
+    """The row a failed conditional write was checked against (ReturnValuesOnConditionCheckFailure)."""
+    raw = getattr(exc, "response", {}).get("Item")
+    return unmarshal(raw) if raw else None
 
 
 @dataclass

@@ -97,6 +97,11 @@ TABLES = (CONFIG, SYNCS)
 # message moves to the dead-letter queue. sync_item's timeout is 30 s; the visibility timeout is
 # 6x that, as AWS recommends for SQS event sources.
 SYNC_ITEM_TIMEOUT_SECONDS = 30
+# sync_item's memory (arm64). Its batches mostly wait for destinations and Lambda bills memory x
+# time, so it gets the smallest size its work fits in with room to spare: a warm container peaks
+# at about 125 MB (runtime, boto3 clients, 16 kept connectors; measured on the dev box). The
+# infra and the cost model of bench/pipeline.py read it here.
+SYNC_ITEM_MEMORY_MB = 256
 # SQS event sources want a visibility timeout of 6x the function's timeout.
 VISIBILITY_PER_TIMEOUT = 6
 SYNC_DLQ = Queue(logical_id="SyncDeadLetterQueue", suffix="sync-dlq", visibility_timeout=30)
@@ -109,6 +114,7 @@ SYNC_QUEUE = Queue(
 )
 # Continuations of pulls too large for one trigger invocation (and manual runs) go through here.
 TRIGGER_TIMEOUT_SECONDS = 300
+TRIGGER_MEMORY_MB = 512
 TRIGGER_DLQ = Queue(logical_id="TriggerDeadLetterQueue", suffix="trigger-dlq", visibility_timeout=30)
 TRIGGER_QUEUE = Queue(
     logical_id="TriggerQueue",

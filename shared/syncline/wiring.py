@@ -2,12 +2,23 @@
 
 Connector credentials are read from Secrets Manager and cached for a few minutes, so an update
 to a connector's secret is picked up by every service that uses it without a redeploy.
+
+sync_item keeps its destination connectors (and their HTTP clients, with open connections and
+OAuth2 tokens) from one batch to the next in a warm container: building one (settings and address
+checks, the secrets redactor, an HTTP client and its TLS context) is about a quarter of a batch's
+CPU (bench/warm.py). A connector is built again when what it is built from changes:
+its row (system, URL, settings, time zone, date format) or its credentials as read now, so an
+edited connector or a rotated secret is used from the next batch on (a rotated secret once the
+credentials cache above reads it again).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 from threading import Lock
@@ -21,6 +32,9 @@ from syncline.settings import Settings, settings
 from syncline.store import ConfigStore, SyncStore
 
 CREDENTIALS_TTL_SECONDS = 300.0
+# Connectors one container keeps open; more than one batch's records (10) can name, so a batch
+# never closes a connector it is still using.
+KEPT_CONNECTORS = 16
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +56,7 @@ def reset() -> None:
     _deps.cache_clear()
     aws.reset_clients()
     _credentials.clear()
+    close_connectors()
 
 
 _credentials: dict[str, tuple[float, dict[str, str]]] = {}
@@ -115,15 +130,80 @@ def delete_credentials(secret_arn: str) -> None:
 
 
 def open_connector(row: ConnectorRow) -> Connector:
+    """A new connector; the caller closes it."""
+    return _build(row, credentials(row.credentials_secret_arn))
+
+
+def _build(row: ConnectorRow, creds: Mapping[str, str]) -> Connector:
     return build_connector(
         row.system,
         base_url=str(row.base_url) if row.base_url else None,
-        credentials=credentials(row.credentials_secret_arn),
+        credentials=creds,
         settings=row.settings,
         timezone=row.timezone,
         date_format=row.date_format,
         connector_id=row.connector_id,
     )
+
+
+# A key of this process only: fingerprints compare credentials without keeping them in a form
+# that could be looked up (or that means anything outside this process).
+_FINGERPRINT_KEY = secrets.token_bytes(32)
+
+
+def _fingerprint(row: ConnectorRow, creds: Mapping[str, str]) -> bytes:
+    """What a connector is built from, hashed."""
+    built_from = [
+        row.system,
+        str(row.base_url) if row.base_url else None,
+        row.settings,
+        row.timezone,
+        row.date_format,
+        sorted(creds.items()),
+    ]
+    text = json.dumps(built_from, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), key=_FINGERPRINT_KEY, digest_size=16).digest()
+
+
+# (company group, connector id) -> (fingerprint, connector), least recently used first.
+_kept: OrderedDict[tuple[str, str], tuple[bytes, Connector]] = OrderedDict()
+_kept_lock = Lock()
+
+
+def kept_connector(row: ConnectorRow) -> Connector:
+    """The connector for `row`, kept open for later batches of this container; never close it.
+
+    Built again when its row or credentials changed (the old one is closed), and the least
+    recently used is closed when more than KEPT_CONNECTORS are open. A Lambda container runs one
+    invocation at a time, so a connector is never closed under a batch that is using it.
+    """
+    creds = credentials(row.credentials_secret_arn)
+    key, fingerprint = (row.tenant_id, row.connector_id), _fingerprint(row, creds)
+    stale: list[Connector] = []
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None and found[0] == fingerprint:
+            _kept.move_to_end(key)
+            return found[1]
+        connector = _build(row, creds)
+        if found is not None:
+            stale.append(found[1])
+        _kept[key] = (fingerprint, connector)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_CONNECTORS:
+            stale.append(_kept.popitem(last=False)[1][1])
+    for old in stale:
+        old.close()
+    return connector
+
+
+def close_connectors() -> None:
+    """Close every kept connector (tests, the local stack, benchmarks)."""
+    with _kept_lock:
+        stale = [connector for _, connector in _kept.values()]
+        _kept.clear()
+    for connector in stale:
+        connector.close()
 
 
 def deps() -> Deps:
@@ -143,6 +223,7 @@ def _deps() -> Deps:
         bucket=cfg.bucket,
         queue_max_receive_count=cfg.queue_max_receive_count,
         open_connector=open_connector,
+        kept_connector=kept_connector,
         invocation_seconds=cfg.trigger_timeout_seconds,
         grace_seconds=cfg.reconcile_grace_seconds,
     )

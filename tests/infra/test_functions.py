@@ -58,6 +58,11 @@ def test_arm64_newest_python_traced(resources: dict[str, Any], name: str) -> Non
     assert props["Handler"] == f"functions.{name}.handler.handler"
 
 
+def test_memory_sizes_are_the_ones_the_cost_model_uses(resources: dict[str, Any]) -> None:
+    assert _function(resources, "sync_item")["MemorySize"] == tables.SYNC_ITEM_MEMORY_MB
+    assert _function(resources, "trigger")["MemorySize"] == tables.TRIGGER_MEMORY_MB
+
+
 def test_each_function_has_its_own_role_and_log_group(
     resources: dict[str, Any], default: Synthesized
 ) -> None:

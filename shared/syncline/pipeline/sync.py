@@ -91,8 +91,8 @@ def _error(code: str, message: str) -> ErrorInfo:
 
 
 class _Services:
-    """Services, connectors and compiled mappings, loaded once per batch (the pushes of a batch
-    run on several threads, so filling the caches is serialised)."""
+    """Services, connector rows, connectors and compiled mappings, looked up once per batch (the
+    pushes of a batch run on several threads, so filling the caches is serialised)."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -123,7 +123,7 @@ class _Services:
 
     def connector(self, row: ConnectorRow) -> Connector:
         opened: Connector = self._once(
-            ("connector", row.tenant_id, row.connector_id), lambda: self.deps.open_connector(row)
+            ("connector", row.tenant_id, row.connector_id), lambda: self.deps.kept_connector(row)
         )
         return opened
 
@@ -142,11 +142,6 @@ class _Services:
             )
 
         return self._once(("mapping", service.tenant_id, service.service_id), compile_)
-
-    def close(self) -> None:
-        for key, value in self._cache.items():
-            if key[0] == "connector":
-                value.close()
 
 
 def _forever() -> float:
@@ -184,23 +179,18 @@ def process_batch(
         parsed[record.message_id] = message
 
     services = _Services(deps)
-    try:
-        work = [r for r in records if r.message_id in parsed]
-        concurrency = max((_concurrency(services, m) for m in parsed.values()), default=1)
+    work = [r for r in records if r.message_id in parsed]
+    concurrency = max((_concurrency(services, m) for m in parsed.values()), default=1)
 
-        def one(record: Received) -> tuple[str, Outcome]:
-            message = parsed[record.message_id]
-            return record.message_id, _process_one(
-                deps, services, record, message, time_left, push_deadline_ok
-            )
+    def one(record: Received) -> tuple[str, Outcome]:
+        message = parsed[record.message_id]
+        return record.message_id, _process_one(deps, services, record, message, time_left, push_deadline_ok)
 
-        if len(work) > 1 and concurrency > 1:
-            with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
-                result.outcomes.update(pool.map(one, work))
-        else:
-            result.outcomes.update(map(one, work))
-    finally:
-        services.close()
+    if len(work) > 1 and concurrency > 1:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(work))) as pool:
+            result.outcomes.update(pool.map(one, work))
+    else:
+        result.outcomes.update(map(one, work))
 
     crash_point("sync_item.before_flush")
     _flush(deps, records, result)
