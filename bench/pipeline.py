@@ -24,6 +24,7 @@ DDB_PER_RRU = 0.125 / 1e6  # on-demand read request unit
 LAMBDA_PER_INVOKE = 0.20 / 1e6
 LAMBDA_PER_GB_S_ARM = 0.0000133334
 SECRETS_PER_CALL = 0.05 / 1e4
+STORAGE_PER_GB_MONTH = 0.25  # DynamoDB standard table class
 # Lambda duration is not measurable here (moto answers in microseconds, AWS in milliseconds). A
 # sync_item batch of ten is modelled as ~0.3 s of waiting for the destination (ten pushes of
 # ~100 ms, four at a time) plus the handler's CPU, ~80 ms on a whole core (bench/warm.py), slowed
@@ -40,11 +41,48 @@ def floor_per_record() -> float:
     return 0.3 * SQS_PER_REQUEST + DDB_PER_WRU + lambda_share
 
 
+def storage_per_row() -> dict[str, tuple[int, int]]:
+    """Item rows by status: (rows, bytes stored for them), each counted as DynamoDB bills storage:
+    the row plus 100 bytes, and every index entry (its keys and projected attributes) plus 100."""
+    from syncline import aws, wiring
+    from syncline.store import _index_entry, item_size, unmarshal
+    from syncline.tables import SYNCS
+
+    out: dict[str, tuple[int, int]] = {}
+    ddb = aws.client("dynamodb")
+    with aws.unobserved():
+        for page in ddb.get_paginator("scan").paginate(TableName=wiring.sync_store().name):
+            for raw in page["Items"]:
+                row = unmarshal(raw)
+                if row.get("SK") != "I":
+                    continue
+                size = item_size(row) + 100
+                for index in SYNCS.indexes:
+                    entry = _index_entry(index, row)
+                    size += item_size(entry) + 100 if entry else 0
+                rows, total = out.get(str(row["status"]), (0, 0))
+                out[str(row["status"])] = (rows + 1, total + size)
+    return out
+
+
+def _kind(partition: str) -> str:
+    """A partition key without the company group and ids: what kind of key it is."""
+    where, _, key = partition.partition(" ")
+    parts = key.split("#")
+    return f"{where} {'#'.join(parts[1:]) if len(parts) > 1 else key}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--fail-rate", type=float, default=0.0, help="transient push failures (default 0)")
     parser.add_argument("--page-size", type=int, default=250)
+    parser.add_argument(
+        "--rate",
+        type=int,
+        default=3000,
+        help="records/s of one service for the hot-key figures (default 3000)",
+    )
     args = parser.parse_args()
 
     options = StackOptions(
@@ -63,6 +101,7 @@ def main() -> None:
         calls = dict(stack.calls.calls)
         sync_batches = stack.driver.sync.stats.batches
         trigger_invocations = 1 + stack.driver.trigger.stats.batches
+        stored = storage_per_row()
 
     n = run.pulled
     print(f"records: {n}  status: {run.status.value}  OK {run.totals.OK}  Failed {run.totals.Failed}")
@@ -78,6 +117,18 @@ def main() -> None:
     for what, units in sorted(METER.write.items(), key=lambda kv: -kv[1]):
         print(f"  {what:<36} {units / n:8.2f}")
     print(f"DynamoDB read units per record: {rru / n:.2f}")
+    print(
+        f"Hottest partition keys at {args.rate:,} records/s of one service "
+        "(write units/s; DynamoDB takes at most 1,000 per key):"
+    )
+    for key, units in METER.partitions.most_common(5):
+        print(f"  {_kind(key):<36} {units / n * args.rate:8.0f}")
+    for status, (rows, size) in sorted(stored.items()):
+        print(
+            f"Storage per {status} row retained (row + every index entry, 100 bytes each overhead): "
+            f"{size / rows:,.0f} bytes; 30 days of a million records: "
+            f"${size / rows * 1e6 / 2**30 * STORAGE_PER_GB_MONTH:.2f} a month"
+        )
     print(
         "Lambda invocations per 1,000 records: "
         f"sync_item {1000 * sync_batches / n:.1f}, trigger {1000 * trigger_invocations / n:.2f}"

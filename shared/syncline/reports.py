@@ -74,6 +74,7 @@ from syncline.store import (
     runs_partition,
     service_partition,
     status_partition,
+    status_shards,
     tenant_pk,
     unmarshal,
 )
@@ -827,7 +828,7 @@ def _status_specs(tenant_id: str, statuses: Iterable[Status], q: ReportQuery) ->
             hi=hi,
         )
         for status in statuses
-        for n in range(SHARDS)
+        for n in range(status_shards(status))
     ]
 
 

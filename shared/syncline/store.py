@@ -33,7 +33,17 @@ from syncline.models import (
     iso,
     utcnow,
 )
-from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SHARDS, SYNCS, Index
+from syncline.tables import (
+    BY_ENDPOINT,
+    BY_REF,
+    BY_SERVICE,
+    BY_SOURCE,
+    BY_STATUS,
+    PENDING_SHARDS,
+    SHARDS,
+    SYNCS,
+    Index,
+)
 
 FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
 
@@ -62,8 +72,13 @@ def item_key(tenant_id: str, sync_id: str) -> dict[str, str]:
     return {"PK": f"{tenant_id}#I#{sync_id}", "SK": "I"}
 
 
-def shard(sync_id: str) -> int:
-    return int(sync_id[:2], 16) % SHARDS
+def shard(sync_id: str, shards: int = SHARDS) -> int:
+    return int(sync_id[:2], 16) % shards
+
+
+def status_shards(status: Status) -> int:
+    """How many partitions of by_status hold one status of a company group."""
+    return PENDING_SHARDS if status == Status.PENDING else SHARDS
 
 
 def status_partition(tenant_id: str, status: Status, n: int) -> str:
@@ -87,7 +102,7 @@ def runs_partition(tenant_id: str, service_id: str | None = None) -> str:
 def item_index_keys(item: SyncItem) -> dict[str, str]:
     t, n, sid = item.tenant_id, shard(item.sync_id), item.sync_id
     keys = {
-        BY_STATUS.pk: status_partition(t, item.status, n),
+        BY_STATUS.pk: status_partition(t, item.status, shard(sid, status_shards(item.status))),
         BY_STATUS.sk: f"{iso(item.updated_at)}#{sid}",
         BY_SERVICE.pk: service_partition(t, item.service_id, n),
         BY_SERVICE.sk: f"{item.run_id}#{sid}",
@@ -210,13 +225,17 @@ class Meter:
 
     write: Counter[str] = field(default_factory=Counter)
     read: Counter[str] = field(default_factory=Counter)
+    # Write units by partition key ("<table or index> <partition key value>"), for hot-key figures.
+    partitions: Counter[str] = field(default_factory=Counter)
     _lock: Lock = field(default_factory=Lock, repr=False)
 
-    def wrote(self, what: str, units: float) -> None:
+    def wrote(self, what: str, units: float, partition: str | None = None) -> None:
         if not aws.observed():
             return
         with self._lock:
             self.write[what] += units  # type: ignore[assignment]
+            if partition is not None:
+                self.partitions[partition] += units  # type: ignore[assignment]
 
     def read_(self, what: str, units: float) -> None:
         if not aws.observed():
@@ -244,17 +263,20 @@ def _index_entry(index: Index, row: dict[str, Any] | None) -> dict[str, Any] | N
     return {k: row[k] for k in (SYNCS.pk, SYNCS.sk, index.pk, index.sk)}
 
 
-def _index_units(index: Index, new: dict[str, Any] | None, old: dict[str, Any] | None) -> int:
-    """Write units one write costs `index`: an entry put is billed by the new entry's size, an
-    entry deleted (its key changed, or the row lost an index key) by the old entry's; a write that
-    changes neither the entry's key nor a projected attribute costs the index nothing."""
+def _index_units(index: Index, new: dict[str, Any] | None, old: dict[str, Any] | None) -> dict[str, int]:
+    """Write units one write costs `index`, by the index partition they land on: an entry put is
+    billed by the new entry's size, an entry deleted (its key changed, or the row lost an index
+    key) by the old entry's; a write that changes neither the entry's key nor a projected
+    attribute costs the index nothing."""
     after, before = _index_entry(index, new), _index_entry(index, old)
+    units: Counter[str] = Counter()
     if after == before:
-        return 0
-    units = write_units(item_size(after)) if after is not None else 0
+        return {}
+    if after is not None:
+        units[str(after[index.pk])] += write_units(item_size(after))
     if before is not None and (after is None or any(after[k] != before[k] for k in (index.pk, index.sk))):
-        units += write_units(item_size(before))  # the old entry is deleted
-    return units
+        units[str(before[index.pk])] += write_units(item_size(before))  # the old entry is deleted
+    return dict(units)
 
 
 def _meter_write(what: str, new: Mapping[str, Any] | None, old: Mapping[str, Any] | None) -> None:
@@ -264,11 +286,12 @@ def _meter_write(what: str, new: Mapping[str, Any] | None, old: Mapping[str, Any
     if not aws.observed():
         return
     after, before = (None if r is None else _from_dynamo(_to_dynamo(dict(r))) for r in (new, old))
-    METER.wrote(what, write_units(max(item_size(after or {}), item_size(before or {}))))
+    partition = str((after or before or {}).get(SYNCS.pk, ""))
+    units = write_units(max(item_size(after or {}), item_size(before or {})))
+    METER.wrote(what, units, partition=f"syncs {partition}")
     for index in SYNCS.indexes:
-        units = _index_units(index, after, before)
-        if units:
-            METER.wrote(f"{what}.{index.name}", units)
+        for key, n in _index_units(index, after, before).items():
+            METER.wrote(f"{what}.{index.name}", n, partition=f"syncs.{index.name} {key}")
 
 
 def _meter_item_write(row: Mapping[str, Any], old: Mapping[str, Any] | None) -> None:
@@ -286,7 +309,8 @@ def _meter_update(what: str, row: Mapping[str, Any], changed: Iterable[str]) -> 
 def _meter_failed_write(what: str, existing: Mapping[str, Any] | None) -> None:
     """A write whose condition failed costs the units of the row it was checked against (one
     when there is none); no index is written."""
-    METER.wrote(what, write_units(item_size(existing or {})))
+    partition = f"syncs {existing[SYNCS.pk]}" if existing and SYNCS.pk in existing else None
+    METER.wrote(what, write_units(item_size(existing or {})), partition=partition)
 
 
 # ---------------------------------------------------------------- the tables
@@ -868,7 +892,9 @@ class SyncStore(_Table):
             "syncs.run", unmarshal(got["Attributes"]), ["status", "ended_at", "updated_at", "totals"]
         )
         self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(run.tenant_id, run.run_id)))
-        METER.wrote("syncs.run", 1)  # the open-run marker: a few dozen bytes
+        METER.wrote(
+            "syncs.run", 1, partition=f"syncs {OPEN_RUNS_PK}"
+        )  # the open-run marker: a few dozen bytes
         return run.model_copy(update={"status": status, "ended_at": ended, "totals": totals})
 
     def open_runs(self) -> list[tuple[str, str]]:
@@ -1059,7 +1085,7 @@ class SyncStore(_Table):
     def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
         """Pending items last written before `before`, from every status shard (read as they are
         now: one that moved on since the index was read is left out)."""
-        for n in range(SHARDS):
+        for n in range(PENDING_SHARDS):
             keys = self._query_all(
                 index=BY_STATUS.name,
                 key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} < :before",
@@ -1070,7 +1096,7 @@ class SyncStore(_Table):
     def oldest_pending(self, tenant_id: str) -> SyncItem | None:
         """The Pending item updated longest ago: the first entry of each status shard."""
         keys: list[dict[str, str]] = []
-        for n in range(SHARDS):
+        for n in range(PENDING_SHARDS):
             rows, _ = self._query(
                 index=BY_STATUS.name,
                 key_condition=f"{BY_STATUS.pk} = :pk",
