@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from syncline.models import is_valid_id, iso, utcnow
-from syncline.store import ConfigStore, marshal, tenant_pk
+from syncline.store import ConfigStore
 
 KEY_PREFIX = "sl_"
 _KEY_RE = re.compile(r"^sl_[A-Za-z0-9_-]{32,128}$")
@@ -60,10 +60,6 @@ def key_id(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()
 
 
-def _key_row(digest: str) -> dict[str, str]:
-    return {"PK": f"KEY#{digest}", "SK": "KEY"}
-
-
 def create_key(
     tenant_id: str,
     *,
@@ -87,20 +83,7 @@ def create_key(
     attrs: dict[str, Any] = {"created_at": created, "revoked": False, "scope": scope}
     if expires_in_days is not None:
         attrs["expires_at"] = iso(now + timedelta(days=expires_in_days))
-    key_row = {**_key_row(digest), "tenant_id": tenant_id, **attrs}
-    listing = {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}", **attrs}
-    config.ddb.transact_write_items(
-        TransactItems=[
-            {
-                "Put": {
-                    "TableName": config.name,
-                    "Item": marshal(key_row),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {"Put": {"TableName": config.name, "Item": marshal(listing)}},
-        ]
-    )
+    config.put_api_key(digest, tenant_id, attrs)
     return api_key
 
 
@@ -117,7 +100,7 @@ def authenticate(api_key: str | None, *, store: ConfigStore | None = None) -> Pr
     """The company group and scope of a valid, unrevoked, unexpired key; None otherwise."""
     if not api_key or not _KEY_RE.match(api_key):
         return None
-    row = _store(store)._get(_key_row(key_id(api_key)), consistent=True)
+    row = _store(store).get_api_key(key_id(api_key))
     if row is None or row.get("revoked") or _expired(row.get("expires_at"), utcnow()):
         return None
     tenant_id = row.get("tenant_id")
@@ -132,45 +115,19 @@ def revoke_key(key: str, *, store: ConfigStore | None = None) -> str | None:
     it belonged to, or None when there is no such key."""
     digest = key if _KEY_ID_RE.match(key) else key_id(key)
     config = _store(store)
-    row = config._get(_key_row(digest), consistent=True)
+    row = config.get_api_key(digest)
     if row is None:
         return None
     tenant_id = str(row["tenant_id"])
-    now = iso(utcnow())
-    values = marshal({":true": True, ":at": now})
-    config.ddb.transact_write_items(
-        TransactItems=[
-            {
-                "Update": {
-                    "TableName": config.name,
-                    "Key": marshal(_key_row(digest)),
-                    "UpdateExpression": "SET revoked = :true, revoked_at = :at",
-                    "ExpressionAttributeValues": values,
-                }
-            },
-            {
-                "Update": {
-                    "TableName": config.name,
-                    "Key": marshal({"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}),
-                    "UpdateExpression": "SET revoked = :true, revoked_at = :at",
-                    "ExpressionAttributeValues": values,
-                }
-            },
-        ]
-    )
+    config.revoke_api_key(digest, tenant_id, iso(utcnow()))
     return tenant_id
 
 
 def list_keys(tenant_id: str, *, store: ConfigStore | None = None) -> list[dict[str, Any]]:
     config = _store(store)
-    rows = config._query_all(
-        index=None,
-        key_condition="PK = :pk AND begins_with(SK, :sk)",
-        values={":pk": tenant_pk(tenant_id), ":sk": "APIKEY#"},
-    )
     return [
         {
-            "key_id": r["SK"].split("#", 1)[1],
+            "key_id": digest,
             "created_at": r.get("created_at"),
             "scope": r.get("scope", LEGACY_SCOPE),
             "expires_at": r.get("expires_at"),
@@ -178,5 +135,5 @@ def list_keys(tenant_id: str, *, store: ConfigStore | None = None) -> list[dict[
             "revoked": bool(r.get("revoked")),
             "revoked_at": r.get("revoked_at"),
         }
-        for r in rows
+        for digest, r in config.api_keys(tenant_id)
     ]

@@ -61,10 +61,8 @@ from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound, SynclineError
 from syncline.models import Connector, Run, RunStatus, Service, Status, SyncItem, Trigger, iso, utcnow
 from syncline.store import (
-    METER,
     RunChange,
     SyncStore,
-    _meter_item_write,
     item_key,
     item_size,
     key_value,
@@ -402,7 +400,7 @@ class _Stream:
 
     def _fetch(self, limit: int) -> None:
         expression, values = self.spec.condition()
-        rows, last = self.table._query(
+        rows, last = self.table.query_page(
             index=self.spec.index.name,
             key_condition=expression,
             values=values,
@@ -545,7 +543,7 @@ class _Merge(Generic[M]):
         ]
         rows: dict[str, dict[str, Any]] = {}
         if keys:
-            got = self.syncs._batch_get(keys)
+            got = self.syncs.get_rows(keys)
             self.stats.batch_gets += math.ceil(len(keys) / 100)
             self.stats.base_rows += len(got)
             rows = {r["PK"]: r for r in got}
@@ -1636,36 +1634,23 @@ def _move_items(
     for attempt in range(4):
         if not remaining:
             return []
-        actions: list[dict[str, Any]] = []
-        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        for item in remaining:
-            moved = item.model_copy(
-                update={
-                    "status": Status.PENDING,
-                    "attempts": 0,
-                    "run_id": run.run_id,
-                    "last_error": None,
-                    "updated_at": now,
-                    "claim_id": None,
-                    "claimed_until": None,
-                }
-            )
-            row = syncs.item_row(moved)
-            row["expires_at"] = max(int(row["expires_at"]), int((now + syncs.retention).timestamp()))
-            rows.append((row, syncs.item_row(item)))
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": syncs.name,
-                        "Item": marshal(row),
-                        "ConditionExpression": "#status = :status AND attempts = :attempts AND run_id = :run",
-                        "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": marshal(
-                            {":status": item.status.value, ":attempts": item.attempts, ":run": item.run_id}
-                        ),
+        moves = [
+            (
+                item,
+                item.model_copy(
+                    update={
+                        "status": Status.PENDING,
+                        "attempts": 0,
+                        "run_id": run.run_id,
+                        "last_error": None,
+                        "updated_at": now,
+                        "claim_id": None,
+                        "claimed_until": None,
                     }
-                }
+                ),
             )
+            for item in remaining
+        ]
         leaving: dict[str, Counter[str]] = {}
         for item in remaining:
             leaving.setdefault(item.run_id, Counter())[item.status.value] += 1
@@ -1675,54 +1660,13 @@ def _move_items(
                 missing_runs.add(run_id)
         for run_id in missing_runs:
             leaving.pop(run_id, None)
-        for run_id, counts in leaving.items():
-            names = {"#totals": "totals", **{f"#{s}": s for s in counts}}
-            sets = ", ".join(f"#totals.#{s} = #totals.#{s} - :{s}" for s in counts)
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": syncs.name,
-                        "Key": marshal(run_key(tenant_id, run_id)),
-                        "UpdateExpression": f"SET {sets}",
-                        "ConditionExpression": "attribute_exists(PK)",
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": marshal({f":{s}": n for s, n in counts.items()}),
-                    }
-                }
-            )
-        actions.append(
-            {
-                "Update": {
-                    "TableName": syncs.name,
-                    "Key": marshal(run_key(tenant_id, run.run_id)),
-                    "UpdateExpression": "SET #totals.#Pending = #totals.#Pending + :n ADD queued :n",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeNames": {"#totals": "totals", "#Pending": "Pending"},
-                    "ExpressionAttributeValues": marshal({":n": len(remaining)}),
-                }
-            }
-        )
-        try:
-            syncs.ddb.transact_write_items(TransactItems=actions)
-        except syncs.ddb.exceptions.TransactionCanceledException as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            failed = {
-                n
-                for n, reason in enumerate(reasons[: len(remaining)])
-                if reason.get("Code") == "ConditionalCheckFailed"
-            }
-            if not failed and any(r.get("Code") not in (None, "None") for r in reasons[len(remaining) :]):
-                raise  # a run row is missing: not something to retry
-            for n in sorted(failed):
-                result.refuse(remaining[n].sync_id, "changed")
-            remaining = [item for n, item in enumerate(remaining) if n not in failed]
-            time.sleep(0.05 * 2**attempt)
-            continue
-        for row, old in rows:  # a transactional write costs twice the units
-            _meter_item_write(row, old)
-            _meter_item_write(row, old)
-        METER.wrote("syncs.run", 4 * (len(leaving) + 1))  # row + by_status entry, transactional
-        return remaining
+        failed = syncs.move_items(tenant_id, moves, leaving, run.run_id, now)
+        if not failed:
+            return remaining
+        for n in sorted(failed):
+            result.refuse(remaining[n].sync_id, "changed")
+        remaining = [item for n, item in enumerate(remaining) if n not in failed]
+        time.sleep(0.05 * 2**attempt)
     for item in remaining:
         result.refuse(item.sync_id, "changed")
     return []

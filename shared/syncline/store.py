@@ -365,7 +365,7 @@ class _Table:
         METER.read_(f"{self.name}.get", read_units(item_size(out), consistent))
         return out
 
-    def _batch_get(
+    def get_rows(
         self,
         keys: list[dict[str, str]],
         consistent: bool = False,
@@ -415,7 +415,7 @@ class _Table:
                     time.sleep(delay)
                     delay = min(delay * 2, 1.0)
 
-    def _query(
+    def query_page(
         self,
         *,
         index: str | None,
@@ -455,7 +455,7 @@ class _Table:
     def _query_all(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
         start: dict[str, Any] | None = None
         while True:
-            rows, start = self._query(start_key=start, **kwargs)
+            rows, start = self.query_page(start_key=start, **kwargs)
             yield from rows
             if not start:
                 return
@@ -600,7 +600,7 @@ class ConfigStore(_Table):
         return changed
 
     def health_history(self, tenant_id: str, connector_id: str, limit: int = 50) -> list[dict[str, Any]]:
-        rows, _ = self._query(
+        rows, _ = self.query_page(
             index=None,
             key_condition="PK = :pk AND begins_with(SK, :sk)",
             values={":pk": tenant_pk(tenant_id), ":sk": f"HEALTH#{connector_id}#"},
@@ -635,6 +635,54 @@ class ConfigStore(_Table):
         )
 
     # signing keys ----------------------------------------------------------------------------
+    # API keys: one row by the key's digest (what authentication reads), one under the company
+    # group (what listing and revoking read), written together.
+    def put_api_key(self, digest: str, tenant_id: str, attributes: Mapping[str, Any]) -> None:
+        key_row = {**_api_key_key(digest), "tenant_id": tenant_id, **attributes}
+        listing = {**_api_key_listing_key(tenant_id, digest), **attributes}
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self.name,
+                        "Item": marshal(key_row),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {"Put": {"TableName": self.name, "Item": marshal(listing)}},
+            ]
+        )
+
+    def get_api_key(self, digest: str) -> dict[str, Any] | None:
+        """The key's row (tenant_id, scope, created_at, expires_at, revoked...), or None."""
+        row = self._get(_api_key_key(digest), consistent=True)
+        return _strip_config_keys(row) if row else None
+
+    def revoke_api_key(self, digest: str, tenant_id: str, at: str) -> None:
+        values = marshal({":true": True, ":at": at})
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self.name,
+                        "Key": marshal(key),
+                        "UpdateExpression": "SET revoked = :true, revoked_at = :at",
+                        "ExpressionAttributeValues": values,
+                    }
+                }
+                for key in (_api_key_key(digest), _api_key_listing_key(tenant_id, digest))
+            ]
+        )
+
+    def api_keys(self, tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """A company group's keys: (digest, attributes) each."""
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "APIKEY#"},
+        )
+        return [(str(r["SK"]).split("#", 1)[1], _strip_config_keys(r)) for r in rows]
+
     def shared_secret(self, name: str) -> str:
         """A random secret every container shares (e.g. the key report cursors are signed with),
         created on first use; of two containers creating it at once, the first one's wins."""
@@ -664,6 +712,18 @@ class ConfigStore(_Table):
             self.ddb.put_item(**request)
         except self.ddb.exceptions.ConditionalCheckFailedException:
             raise Conflict(f"{what} already exists") from None
+
+
+def _api_key_key(digest: str) -> dict[str, str]:
+    return {"PK": f"KEY#{digest}", "SK": "KEY"}
+
+
+def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}
+
+
+def _strip_config_keys(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("PK", "SK")}
 
 
 def _body(row: dict[str, Any]) -> dict[str, Any]:
@@ -926,7 +986,7 @@ class SyncStore(_Table):
             yield from self._runs_from_keys(batch)
 
     def _runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
-        rows = {r["PK"]: r for r in self._batch_get(keys)}
+        rows = {r["PK"]: r for r in self.get_rows(keys)}
         return [Run.model_validate(_strip_keys(_body(rows[k["PK"]]))) for k in keys if k["PK"] in rows]
 
     # items -----------------------------------------------------------------------------------
@@ -946,7 +1006,7 @@ class SyncStore(_Table):
     def existing(self, tenant_id: str, sync_ids: Iterable[str]) -> dict[str, Existing]:
         """The sync ids that already have a row, with what fan-out needs to repair a crashed one."""
         keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
-        rows = self._batch_get(
+        rows = self.get_rows(
             keys, projection="PK, #status, attempts, run_id, claim_id", names={"#status": "status"}
         )
         return {
@@ -988,7 +1048,7 @@ class SyncStore(_Table):
 
     def get_items(self, tenant_id: str, sync_ids: list[str], consistent: bool = True) -> dict[str, SyncItem]:
         keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
-        rows = self._batch_get(keys, consistent=consistent)
+        rows = self.get_rows(keys, consistent=consistent)
         items = [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
         return {i.sync_id: i for i in items}
 
@@ -1082,6 +1142,86 @@ class SyncStore(_Table):
         _meter_item_write(row, self.item_row(before))
         return True
 
+    def move_items(
+        self,
+        tenant_id: str,
+        moves: list[tuple[SyncItem, SyncItem]],
+        leaving: Mapping[str, Counter[str]],
+        run_id: str,
+        now: datetime,
+    ) -> set[int]:
+        """Resync's one transaction: each (item as read, item as moved) written conditional on the
+        row still being as read, the statuses leaving each old run taken off its totals, and the
+        moved items added to run `run_id` as Pending. Returns the positions of moves whose row
+        changed meanwhile (then nothing was written); raises if a run row is missing."""
+        actions: list[dict[str, Any]] = []
+        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for before, after in moves:
+            row = self.item_row(after)
+            row["expires_at"] = max(int(row["expires_at"]), int((now + self.retention).timestamp()))
+            rows.append((row, self.item_row(before)))
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self.name,
+                        "Item": marshal(row),
+                        "ConditionExpression": "#status = :status AND attempts = :attempts AND run_id = :run",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": marshal(
+                            {
+                                ":status": before.status.value,
+                                ":attempts": before.attempts,
+                                ":run": before.run_id,
+                            }
+                        ),
+                    }
+                }
+            )
+        for old_run, counts in leaving.items():
+            names = {"#totals": "totals", **{f"#{s}": s for s in counts}}
+            sets = ", ".join(f"#totals.#{s} = #totals.#{s} - :{s}" for s in counts)
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.name,
+                        "Key": marshal(run_key(tenant_id, old_run)),
+                        "UpdateExpression": f"SET {sets}",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": marshal({f":{s}": n for s, n in counts.items()}),
+                    }
+                }
+            )
+        actions.append(
+            {
+                "Update": {
+                    "TableName": self.name,
+                    "Key": marshal(run_key(tenant_id, run_id)),
+                    "UpdateExpression": "SET #totals.#Pending = #totals.#Pending + :n ADD queued :n",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": {"#totals": "totals", "#Pending": "Pending"},
+                    "ExpressionAttributeValues": marshal({":n": len(moves)}),
+                }
+            }
+        )
+        try:
+            self.ddb.transact_write_items(TransactItems=actions)
+        except self.ddb.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            failed = {
+                n
+                for n, reason in enumerate(reasons[: len(moves)])
+                if reason.get("Code") == "ConditionalCheckFailed"
+            }
+            if not failed and any(r.get("Code") not in (None, "None") for r in reasons[len(moves) :]):
+                raise  # a run row is missing: not something to retry
+            return failed
+        for row, old in rows:  # a transactional write costs twice the units
+            _meter_item_write(row, old)
+            _meter_item_write(row, old)
+        METER.wrote("syncs.run", 2 * (len(leaving) + 1))  # each run row, transactional
+        return set()
+
     def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
         """Pending items last written before `before`, from every status shard (read as they are
         now: one that moved on since the index was read is left out)."""
@@ -1097,7 +1237,7 @@ class SyncStore(_Table):
         """The Pending item updated longest ago: the first entry of each status shard."""
         keys: list[dict[str, str]] = []
         for n in range(PENDING_SHARDS):
-            rows, _ = self._query(
+            rows, _ = self.query_page(
                 index=BY_STATUS.name,
                 key_condition=f"{BY_STATUS.pk} = :pk",
                 values={":pk": status_partition(tenant_id, Status.PENDING, n)},
@@ -1147,7 +1287,7 @@ class SyncStore(_Table):
             yield from self._items_from_keys(batch, consistent)
 
     def _items_from_keys(self, keys: list[dict[str, str]], consistent: bool = False) -> list[SyncItem]:
-        rows = self._batch_get(keys, consistent=consistent)
+        rows = self.get_rows(keys, consistent=consistent)
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]

@@ -21,7 +21,7 @@ class FakeTable:
         self.partitions = {pk: sorted(keys) for pk, keys in partitions.items()}
         self.rows_read = 0
 
-    def _query(
+    def query_page(
         self,
         *,
         index: str | None,
