@@ -1,0 +1,281 @@
+"""The config table: company groups, connectors, services, cursors, API keys, lookups, health."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from syncline.errors import Conflict, NotFound
+from syncline.models import (
+    Connector,
+    HealthStatus,
+    Service,
+    Tenant,
+    iso,
+    utcnow,
+)
+from syncline.store.codec import marshal
+from syncline.store.keys import tenant_pk
+from syncline.store.table import _body, _Table
+
+
+class ConfigStore(_Table):
+    """Company groups, connectors, services, cursors."""
+
+    def put_tenant(self, tenant: Tenant) -> None:
+        row = {"PK": tenant_pk(tenant.tenant_id), "SK": "TENANT", **tenant.model_dump(mode="json")}
+        listing = {"PK": "TENANTS", "SK": tenant.tenant_id}
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.name, "Item": marshal(row)}},
+                {"Put": {"TableName": self.name, "Item": marshal(listing)}},
+            ]
+        )
+
+    def get_tenant(self, tenant_id: str) -> Tenant | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": "TENANT"})
+        return Tenant.model_validate(_body(row)) if row else None
+
+    def list_tenant_ids(self) -> list[str]:
+        return [
+            r["SK"] for r in self._query_all(index=None, key_condition="PK = :pk", values={":pk": "TENANTS"})
+        ]
+
+    # connectors ------------------------------------------------------------------------------
+    def put_connector(self, connector: Connector, *, create: bool = False) -> None:
+        row = {
+            "PK": tenant_pk(connector.tenant_id),
+            "SK": f"CONNECTOR#{connector.connector_id}",
+            **connector.model_dump(mode="json"),
+        }
+        self._put(row, create=create, what=f"connector {connector.connector_id}")
+
+    def get_connector(self, tenant_id: str, connector_id: str) -> Connector | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"})
+        return Connector.model_validate(_body(row)) if row else None
+
+    def require_connector(self, tenant_id: str, connector_id: str) -> Connector:
+        found = self.get_connector(tenant_id, connector_id)
+        if found is None:
+            raise NotFound(f"connector {connector_id!r} not found")
+        return found
+
+    def list_connectors(self, tenant_id: str) -> list[Connector]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "CONNECTOR#"},
+        )
+        return [Connector.model_validate(_body(r)) for r in rows]
+
+    def delete_connector(self, tenant_id: str, connector_id: str) -> None:
+        self.ddb.delete_item(
+            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"})
+        )
+
+    # services --------------------------------------------------------------------------------
+    def put_service(self, service: Service, *, create: bool = False) -> None:
+        row = {
+            "PK": tenant_pk(service.tenant_id),
+            "SK": f"SERVICE#{service.service_id}",
+            **service.model_dump(mode="json"),
+        }
+        self._put(row, create=create, what=f"service {service.service_id}")
+
+    def get_service(self, tenant_id: str, service_id: str) -> Service | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"SERVICE#{service_id}"})
+        return Service.model_validate(_body(row)) if row else None
+
+    def require_service(self, tenant_id: str, service_id: str) -> Service:
+        found = self.get_service(tenant_id, service_id)
+        if found is None:
+            raise NotFound(f"service {service_id!r} not found")
+        return found
+
+    def list_services(self, tenant_id: str) -> list[Service]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "SERVICE#"},
+        )
+        return [Service.model_validate(_body(r)) for r in rows]
+
+    def delete_service(self, tenant_id: str, service_id: str) -> None:
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": self.name, "Key": marshal({"PK": tenant_pk(tenant_id), "SK": sk})}}
+                for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}")
+            ]
+        )
+
+    # cursors ---------------------------------------------------------------------------------
+    def get_cursor(self, tenant_id: str, service_id: str) -> str | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}"}, consistent=True)
+        return row.get("cursor") if row else None
+
+    def set_cursor(self, tenant_id: str, service_id: str, cursor: str) -> None:
+        row = {
+            "PK": tenant_pk(tenant_id),
+            "SK": f"CURSOR#{service_id}",
+            "cursor": cursor,
+            "updated_at": iso(utcnow()),
+        }
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    # health ----------------------------------------------------------------------------------
+    def record_health(
+        self, tenant_id: str, connector_id: str, status: HealthStatus, reason: str | None, at: datetime
+    ) -> bool:
+        """Store a health check's result on the connector; keep a history row when it changed.
+        Returns True when the status changed."""
+        connector = self.get_connector(tenant_id, connector_id)
+        if connector is None:
+            return False
+        changed = connector.health_status != status
+        values = {":s": status.value, ":r": reason, ":at": at.isoformat()}
+        self.ddb.update_item(
+            TableName=self.name,
+            Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"}),
+            UpdateExpression="SET health_status = :s, health_reason = :r, health_checked_at = :at",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues=marshal(values) | ({":r": {"NULL": True}} if reason is None else {}),
+        )
+        if changed:
+            history = {
+                "PK": tenant_pk(tenant_id),
+                "SK": f"HEALTH#{connector_id}#{iso(at)}",
+                "status": status.value,
+                "previous": connector.health_status.value,
+                "reason": reason,
+                "at": at.isoformat(),
+                "expires_at": int((at + timedelta(days=90)).timestamp()),
+            }
+            self.ddb.put_item(TableName=self.name, Item=marshal(history))
+        return changed
+
+    def health_history(self, tenant_id: str, connector_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        rows, _ = self.query_page(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": f"HEALTH#{connector_id}#"},
+            forward=False,
+            limit=limit,
+        )
+        return [{k: r.get(k) for k in ("status", "previous", "reason", "at")} for r in rows]
+
+    # lookup tables ---------------------------------------------------------------------------
+    def put_lookup(self, tenant_id: str, table: Any) -> None:
+        row = {
+            "PK": tenant_pk(tenant_id),
+            "SK": f"LOOKUP#{table.name}",
+            "table": table.model_dump(mode="json"),
+        }
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def lookups(self, tenant_id: str) -> dict[str, Any]:
+        from syncline.mapping import LookupTable
+
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "LOOKUP#"},
+        )
+        tables = [LookupTable.model_validate(r["table"]) for r in rows]
+        return {t.name: t for t in tables}
+
+    def delete_lookup(self, tenant_id: str, name: str) -> None:
+        self.ddb.delete_item(
+            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"})
+        )
+
+    # signing keys ----------------------------------------------------------------------------
+    # API keys: one row by the key's digest (what authentication reads), one under the company
+    # group (what listing and revoking read), written together.
+    def put_api_key(self, digest: str, tenant_id: str, attributes: Mapping[str, Any]) -> None:
+        key_row = {**_api_key_key(digest), "tenant_id": tenant_id, **attributes}
+        listing = {**_api_key_listing_key(tenant_id, digest), **attributes}
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self.name,
+                        "Item": marshal(key_row),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {"Put": {"TableName": self.name, "Item": marshal(listing)}},
+            ]
+        )
+
+    def get_api_key(self, digest: str) -> dict[str, Any] | None:
+        """The key's row (tenant_id, scope, created_at, expires_at, revoked...), or None."""
+        row = self._get(_api_key_key(digest), consistent=True)
+        return _strip_config_keys(row) if row else None
+
+    def revoke_api_key(self, digest: str, tenant_id: str, at: str) -> None:
+        values = marshal({":true": True, ":at": at})
+        self.ddb.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self.name,
+                        "Key": marshal(key),
+                        "UpdateExpression": "SET revoked = :true, revoked_at = :at",
+                        "ExpressionAttributeValues": values,
+                    }
+                }
+                for key in (_api_key_key(digest), _api_key_listing_key(tenant_id, digest))
+            ]
+        )
+
+    def api_keys(self, tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """A company group's keys: (digest, attributes) each."""
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "APIKEY#"},
+        )
+        return [(str(r["SK"]).split("#", 1)[1], _strip_config_keys(r)) for r in rows]
+
+    def shared_secret(self, name: str) -> str:
+        """A random secret every container shares (e.g. the key report cursors are signed with),
+        created on first use; of two containers creating it at once, the first one's wins."""
+        import secrets
+
+        key = {"PK": "SECRET", "SK": name}
+        row = self._get(key, consistent=True)
+        if row is None:
+            try:
+                self.ddb.put_item(
+                    TableName=self.name,
+                    Item=marshal({**key, "value": secrets.token_hex(32)}),
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+            except self.ddb.exceptions.ConditionalCheckFailedException:
+                pass
+            row = self._get(key, consistent=True)
+        assert row is not None
+        return str(row["value"])
+
+    # ---------------------------------------------------------------------------------------------
+    def _put(self, row: dict[str, Any], *, create: bool, what: str) -> None:
+        request: dict[str, Any] = {"TableName": self.name, "Item": marshal(row)}
+        if create:
+            request["ConditionExpression"] = "attribute_not_exists(PK)"
+        try:
+            self.ddb.put_item(**request)
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            raise Conflict(f"{what} already exists") from None
+
+
+def _api_key_key(digest: str) -> dict[str, str]:
+    return {"PK": f"KEY#{digest}", "SK": "KEY"}
+
+
+def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}
+
+
+def _strip_config_keys(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("PK", "SK")}

@@ -1,0 +1,114 @@
+"""Every key of the two tables, and the index keys of report rows and runs: the one place that builds them."""
+
+from __future__ import annotations
+
+from syncline.models import (
+    Run,
+    Status,
+    SyncItem,
+    iso,
+)
+from syncline.tables import (
+    BY_ENDPOINT,
+    BY_REF,
+    BY_SERVICE,
+    BY_SOURCE,
+    BY_STATUS,
+    PENDING_SHARDS,
+    SHARDS,
+)
+
+# ---------------------------------------------------------------- keys (one place for all of them)
+
+
+# A value that goes into an index key (reference, source id, endpoint id) is kept to this many
+# bytes: longer ones are cut on a character boundary and end in a hash of the whole value, so an
+# exact search still finds them and no record can exceed DynamoDB's 1,024-byte sort key limit.
+MAX_KEY_VALUE_BYTES = 200
+_KEY_HASH_CHARS = 16
+
+
+def key_value(value: str) -> str:
+    data = value.encode()
+    if len(data) <= MAX_KEY_VALUE_BYTES:
+        return value
+    import hashlib
+
+    digest = hashlib.blake2b(data, digest_size=_KEY_HASH_CHARS // 2).hexdigest()
+    head = data[: MAX_KEY_VALUE_BYTES - _KEY_HASH_CHARS - 1].decode(errors="ignore")
+    return f"{head}~{digest}"
+
+
+def item_key(tenant_id: str, sync_id: str) -> dict[str, str]:
+    return {"PK": f"{tenant_id}#I#{sync_id}", "SK": "I"}
+
+
+def shard(sync_id: str, shards: int = SHARDS) -> int:
+    return int(sync_id[:2], 16) % shards
+
+
+def status_shards(status: Status) -> int:
+    """How many partitions of by_status hold one status of a company group."""
+    return PENDING_SHARDS if status == Status.PENDING else SHARDS
+
+
+def status_partition(tenant_id: str, status: Status, n: int) -> str:
+    return f"{tenant_id}#S#{status.value}#{n}"
+
+
+def service_partition(tenant_id: str, service_id: str, n: int) -> str:
+    return f"{tenant_id}#V#{service_id}#{n}"
+
+
+def match_partition(tenant_id: str, tag: str, n: int) -> str:
+    """A partition of by_ref ("REF"), by_source ("SRC") or by_endpoint ("END")."""
+    return f"{tenant_id}#{tag}#{n}"
+
+
+def runs_partition(tenant_id: str, service_id: str | None = None) -> str:
+    """by_status holds a company group's runs by start time; by_service a service's by run id."""
+    return f"{tenant_id}#RUNS" if service_id is None else f"{tenant_id}#RUNS#{service_id}"
+
+
+def item_index_keys(item: SyncItem) -> dict[str, str]:
+    t, n, sid = item.tenant_id, shard(item.sync_id), item.sync_id
+    keys = {
+        BY_STATUS.pk: status_partition(t, item.status, shard(sid, status_shards(item.status))),
+        BY_STATUS.sk: f"{iso(item.updated_at)}#{sid}",
+        BY_SERVICE.pk: service_partition(t, item.service_id, n),
+        BY_SERVICE.sk: f"{item.run_id}#{sid}",
+        BY_REF.pk: match_partition(t, "REF", n),
+        BY_REF.sk: f"{key_value(item.reference)}#{sid}",
+        BY_SOURCE.pk: match_partition(t, "SRC", n),
+        BY_SOURCE.sk: f"{key_value(item.source_id)}#{sid}",
+    }
+    if item.endpoint_id:
+        keys[BY_ENDPOINT.pk] = match_partition(t, "END", n)
+        keys[BY_ENDPOINT.sk] = f"{key_value(item.endpoint_id)}#{sid}"
+    return keys
+
+
+def run_key(tenant_id: str, run_id: str) -> dict[str, str]:
+    return {"PK": f"{tenant_id}#R#{run_id}", "SK": "R"}
+
+
+# Every run that is not closed has a marker row in one partition, so the reconciler finds the
+# open runs of every company group with one Query (a few rows), not by reading runs.
+OPEN_RUNS_PK = "OPENRUNS"
+
+
+def open_run_key(tenant_id: str, run_id: str) -> dict[str, str]:
+    return {"PK": OPEN_RUNS_PK, "SK": f"{tenant_id}#{run_id}"}
+
+
+def run_index_keys(run: Run) -> dict[str, str]:
+    return {
+        BY_STATUS.pk: runs_partition(run.tenant_id),
+        BY_STATUS.sk: f"{iso(run.started_at)}#{run.run_id}",
+        BY_SERVICE.pk: runs_partition(run.tenant_id, run.service_id),
+        BY_SERVICE.sk: run.run_id,
+    }
+
+
+def tenant_pk(tenant_id: str) -> str:
+    return f"T#{tenant_id}"

@@ -1,0 +1,609 @@
+"""The syncs table: report rows (sync items) and runs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from syncline.errors import NotFound
+from syncline.models import (
+    ErrorInfo,
+    Run,
+    RunStatus,
+    Status,
+    SyncItem,
+    Totals,
+    iso,
+    utcnow,
+)
+from syncline.store.codec import marshal, unmarshal
+from syncline.store.keys import (
+    OPEN_RUNS_PK,
+    item_index_keys,
+    item_key,
+    key_value,
+    match_partition,
+    open_run_key,
+    run_index_keys,
+    run_key,
+    runs_partition,
+    service_partition,
+    status_partition,
+)
+from syncline.store.meter import METER, _meter_failed_write, _meter_item_write, _meter_update, _meter_write
+from syncline.store.table import _body, _error_code, _error_text, _old_row, _strip_keys, _Table
+from syncline.tables import (
+    BY_ENDPOINT,
+    BY_SERVICE,
+    BY_STATUS,
+    PENDING_SHARDS,
+    SHARDS,
+)
+
+FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
+
+
+@dataclass
+class RunChange:
+    """Counter deltas for one run, applied in one UpdateItem."""
+
+    pulled: int = 0
+    filtered: int = 0
+    skipped: int = 0
+    queued: int = 0
+    pushed: int = 0
+    totals: Counter[str] = field(default_factory=Counter)
+    errors: list[ErrorInfo] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What fan-out needs to know of a sync id that already has a row."""
+
+    run_id: str
+    status: Status
+    attempts: int
+    claimed: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to a claim: whether this delivery owns the attempt, and the row as it stands
+    (after the claim when claimed; None when there is no row). `previous` is the row before the
+    claim: its own `claim_id` still set means the attempt before this one died unrecorded."""
+
+    claimed: bool
+    item: SyncItem | None
+    previous: SyncItem | None = None
+
+
+class SyncStore(_Table):
+    """Sync items (the report) and runs."""
+
+    def __init__(self, name: str, retention_days: int = 30) -> None:
+        super().__init__(name)
+        self.retention = timedelta(days=retention_days)
+
+    # runs ------------------------------------------------------------------------------------
+    def create_run(self, run: Run) -> None:
+        """The run row and its open-run marker (the marker first: a run is never open unseen)."""
+        expires = int((run.started_at + self.retention).timestamp())
+        marker = {**open_run_key(run.tenant_id, run.run_id), "expires_at": expires}
+        self.ddb.put_item(TableName=self.name, Item=marshal(marker))
+        _meter_write("syncs.run", marker, None)
+        run = run.model_copy(update={"updated_at": run.updated_at or run.started_at})
+        row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
+        row["expires_at"] = expires
+        self.ddb.put_item(
+            TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)"
+        )
+        _meter_write("syncs.run", row, None)
+
+    def get_run(self, tenant_id: str, run_id: str) -> Run | None:
+        row = self._get(run_key(tenant_id, run_id), consistent=True)
+        return Run.model_validate(_strip_keys(_body(row))) if row else None
+
+    def apply_run_change(
+        self,
+        tenant_id: str,
+        run_id: str,
+        change: RunChange,
+        *,
+        pull_done: bool = False,
+        pull_error: ErrorInfo | None = None,
+        pull_deadline: datetime | None = None,
+        closed_ok: bool = False,
+    ) -> Run:
+        """Add counter deltas atomically; close the run once the pull is done and nothing is Pending.
+
+        A closed run's totals were counted from its items when it closed, so deltas that arrive
+        later (a batch that flushed after the close) are dropped, except `closed_ok` ones: a
+        destination confirming or rejecting a Sent item after the run ended.
+        """
+        sets: list[str] = ["updated_at = :now"]
+        values: dict[str, Any] = {":now": utcnow().isoformat()}
+        names: dict[str, str] = {}
+        adds = []
+        for name in ("pulled", "filtered", "skipped", "queued", "pushed"):
+            delta = getattr(change, name)
+            if delta:
+                adds.append(f"{name} :{name}")
+                values[f":{name}"] = delta
+        for status, delta in change.totals.items():
+            if delta:
+                names["#totals"] = "totals"
+                names[f"#{status}"] = status
+                sets.append(f"#totals.#{status} = #totals.#{status} + :t{status}")
+                values[f":t{status}"] = delta
+        if pull_done:
+            sets.append("pull_done = :true")
+            values[":true"] = True
+        if pull_error is not None:
+            sets.append("pull_error = :pull_error")
+            values[":pull_error"] = pull_error.model_dump()
+        if pull_deadline is not None:
+            sets.append("pull_deadline = :deadline")
+            values[":deadline"] = pull_deadline.isoformat()
+        condition = "attribute_exists(PK)"
+        if not closed_ok:
+            condition += " AND #status = :running"
+            names["#status"] = "status"
+            values[":running"] = RunStatus.RUNNING.value
+        expression = "SET " + ", ".join(sets)
+        if adds:
+            expression += " ADD " + ", ".join(adds)
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(tenant_id, run_id)),
+                UpdateExpression=expression,
+                **({"ExpressionAttributeNames": names} if names else {}),
+                ExpressionAttributeValues=marshal(values),
+                ConditionExpression=condition,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
+            run = self.get_run(tenant_id, run_id)
+            if run is None:
+                raise NotFound(f"run {run_id!r} not found") from None
+            return run  # closed already: its totals were counted from its items
+        row = unmarshal(got["Attributes"])
+        _meter_update("syncs.run", row, ["updated_at"])
+        run = Run.model_validate(_strip_keys(_body(row)))
+        if change.errors and len(run.first_errors) < FIRST_ERRORS:
+            self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
+        if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending <= 0:
+            return self.close_if_settled(run)
+        if run.status == RunStatus.OK and run.totals.Failed:
+            return self._fail_finished_run(run)  # a destination rejected a Sent item later
+        return run
+
+    def _fail_finished_run(self, run: Run) -> Run:
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(run.tenant_id, run.run_id)),
+                UpdateExpression="SET #status = :failed",
+                ConditionExpression="#status = :ok",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(
+                    {":failed": RunStatus.FAILED.value, ":ok": RunStatus.OK.value}
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
+            return run
+        _meter_update("syncs.run", unmarshal(got["Attributes"]), ["status"])
+        return run.model_copy(update={"status": RunStatus.FAILED})
+
+    def _add_first_errors(self, tenant_id: str, run_id: str, errors: list[ErrorInfo]) -> None:
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(tenant_id, run_id)),
+                UpdateExpression="SET first_errors = list_append(first_errors, :errors)",
+                ConditionExpression="size(first_errors) < :max",
+                ExpressionAttributeValues=marshal(
+                    {":errors": [e.model_dump() for e in errors], ":max": FIRST_ERRORS}
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
+            return
+        _meter_update("syncs.run", unmarshal(got["Attributes"]), ["first_errors"])
+
+    def count_items(self, run: Run) -> Counter[str]:
+        """The run's items by status, read now (strongly consistent item reads)."""
+        counts: Counter[str] = Counter({s.value: 0 for s in Status})
+        for item in self.items_of_run(run.tenant_id, run.service_id, run.run_id, consistent=True):
+            counts[item.status.value] += 1
+        return counts
+
+    def close_if_settled(self, run: Run) -> Run:
+        """Close a run whose pull is done once none of its items is Pending, with its totals
+        counted from the items themselves: a delta lost to a crash (or counted twice) cannot
+        outlive the run. Returns the run unchanged while an item is still Pending."""
+        if run.status != RunStatus.RUNNING or not run.pull_done:
+            return run
+        counts = self.count_items(run)
+        if counts[Status.PENDING.value]:
+            return run
+        totals = Totals.model_validate(dict(counts))
+        status = RunStatus.FAILED if totals.Failed or run.pull_error else RunStatus.OK
+        ended = utcnow()
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(run_key(run.tenant_id, run.run_id)),
+                UpdateExpression=(
+                    "SET #status = :status, ended_at = :ended, updated_at = :ended, #totals = :totals"
+                ),
+                ConditionExpression="#status = :running AND pull_done = :true",
+                ExpressionAttributeNames={"#status": "status", "#totals": "totals"},
+                ExpressionAttributeValues=marshal(
+                    {
+                        ":status": status.value,
+                        ":ended": ended.isoformat(),
+                        ":totals": totals.model_dump(),
+                        ":running": RunStatus.RUNNING.value,
+                        ":true": True,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.run", _old_row(exc))
+            return self.get_run(run.tenant_id, run.run_id) or run  # someone else closed it
+        _meter_update(
+            "syncs.run", unmarshal(got["Attributes"]), ["status", "ended_at", "updated_at", "totals"]
+        )
+        self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(run.tenant_id, run.run_id)))
+        METER.wrote(
+            "syncs.run", 1, partition=f"syncs {OPEN_RUNS_PK}"
+        )  # the open-run marker: a few dozen bytes
+        return run.model_copy(update={"status": status, "ended_at": ended, "totals": totals})
+
+    def open_runs(self) -> list[tuple[str, str]]:
+        """(company group, run id) of every run not closed yet, from the open-run markers."""
+        rows = self._query_all(index=None, key_condition="PK = :pk", values={":pk": OPEN_RUNS_PK})
+        pairs = [str(r["SK"]).partition("#") for r in rows]
+        return [(tenant_id, run_id) for tenant_id, _, run_id in pairs]
+
+    def forget_open_run(self, tenant_id: str, run_id: str) -> None:
+        """Drop the marker of a run that is closed (or expired)."""
+        self.ddb.delete_item(TableName=self.name, Key=marshal(open_run_key(tenant_id, run_id)))
+        METER.wrote("syncs.run", 1)
+
+    def runs_started_between(self, tenant_id: str, start: datetime, end: datetime) -> Iterator[Run]:
+        """A company group's runs started in [start, end], newest first."""
+        keys = self._query_all(
+            index=BY_STATUS.name,
+            key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} BETWEEN :lo AND :hi",
+            values={":pk": runs_partition(tenant_id), ":lo": iso(start), ":hi": iso(end) + "~"},
+            forward=False,
+        )
+        batch: list[dict[str, str]] = []
+        for row in keys:
+            batch.append({"PK": row["PK"], "SK": row["SK"]})
+            if len(batch) == 100:
+                yield from self._runs_from_keys(batch)
+                batch = []
+        if batch:
+            yield from self._runs_from_keys(batch)
+
+    def _runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
+        rows = {r["PK"]: r for r in self.get_rows(keys)}
+        return [Run.model_validate(_strip_keys(_body(rows[k["PK"]]))) for k in keys if k["PK"] in rows]
+
+    # items -----------------------------------------------------------------------------------
+    def item_row(self, item: SyncItem) -> dict[str, Any]:
+        row = {
+            **item_key(item.tenant_id, item.sync_id),
+            **item_index_keys(item),
+            **item.model_dump(mode="json", exclude={"claimed_until"}),
+        }
+        if item.claimed_until is not None:
+            row["claimed_until"] = iso(item.claimed_until)
+        if not item.ambiguous:
+            row.pop("ambiguous", None)
+        row["expires_at"] = int((item.created_at + self.retention).timestamp())
+        return row
+
+    def existing(self, tenant_id: str, sync_ids: Iterable[str]) -> dict[str, Existing]:
+        """The sync ids that already have a row, with what fan-out needs to repair a crashed one."""
+        keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
+        rows = self.get_rows(
+            keys, projection="PK, #status, attempts, run_id, claim_id", names={"#status": "status"}
+        )
+        return {
+            r["PK"].rsplit("#I#", 1)[1]: Existing(
+                run_id=r["run_id"],
+                status=Status(r["status"]),
+                attempts=int(r.get("attempts", 0)),
+                claimed=bool(r.get("claim_id")),
+            )
+            for r in rows
+        }
+
+    def put_pending_items(self, items: list[SyncItem]) -> list[tuple[SyncItem, str]]:
+        """Write new rows (BatchWriteItem of 25). A chunk DynamoDB refuses is written one row at a
+        time, so one row that cannot be stored does not take the others with it; the rows that
+        still fail are returned with the reason, and nothing about them is left half-written."""
+        rejected: list[tuple[SyncItem, str]] = []
+        for start in range(0, len(items), 25):
+            chunk = items[start : start + 25]
+            rows = [self.item_row(i) for i in chunk]
+            try:
+                self._batch_write(rows)
+            except self.ddb.exceptions.ClientError as exc:
+                if _error_code(exc) != "ValidationException":
+                    raise
+                for item, row in zip(chunk, rows, strict=True):
+                    try:
+                        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+                    except self.ddb.exceptions.ClientError as one:
+                        if _error_code(one) != "ValidationException":
+                            raise
+                        rejected.append((item, _error_text(one)))
+                        continue
+                    _meter_item_write(row, None)
+                continue
+            for row in rows:
+                _meter_item_write(row, None)
+        return rejected
+
+    def get_items(self, tenant_id: str, sync_ids: list[str], consistent: bool = True) -> dict[str, SyncItem]:
+        keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
+        rows = self.get_rows(keys, consistent=consistent)
+        items = [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+        return {i.sync_id: i for i in items}
+
+    def get_item(self, tenant_id: str, sync_id: str) -> SyncItem | None:
+        row = self._get(item_key(tenant_id, sync_id), consistent=True)
+        return SyncItem.model_validate(_strip_keys(_body(row))) if row else None
+
+    def claim(
+        self, tenant_id: str, sync_id: str, *, attempt: int, token: str, until: datetime, now: datetime
+    ) -> Claim:
+        """Take attempt `attempt` of a Pending item for one delivery, before anything is pushed.
+
+        Conditional on the item being Pending, not yet past this attempt, and not held by a live
+        claim of another delivery: of two deliveries of one message, at most one pushes.
+        """
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(item_key(tenant_id, sync_id)),
+                UpdateExpression="SET attempts = :attempt, claim_id = :token, claimed_until = :until",
+                ConditionExpression=(
+                    "#status = :pending AND attempts < :attempt"
+                    " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(
+                    {
+                        ":pending": Status.PENDING.value,
+                        ":attempt": attempt,
+                        ":token": token,
+                        ":until": iso(until),
+                        ":now": iso(now),
+                    }
+                ),
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            current = _old_row(exc)
+            _meter_failed_write("syncs.item", current)
+            item = SyncItem.model_validate(_strip_keys(_body(current))) if current else None
+            return Claim(claimed=False, item=item, previous=item)
+        old_row = unmarshal(got["Attributes"])
+        previous = SyncItem.model_validate(_strip_keys(_body(old_row)))
+        claimed = previous.model_copy(update={"attempts": attempt, "claim_id": token, "claimed_until": until})
+        _meter_item_write(
+            {**old_row, "attempts": attempt, "claim_id": token, "claimed_until": iso(until)}, old_row
+        )
+        return Claim(claimed=True, item=claimed, previous=previous)
+
+    def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
+        """Write one attempt's outcome, once. False if the row moved on meanwhile.
+
+        `before` is the claimed row: the write is conditional on that claim still being the one on
+        the row, so an attempt whose claim was taken over (it outlived its lease) cannot overwrite
+        a newer attempt's outcome. The outcome row carries no claim.
+        """
+        return self._transition(before, after)
+
+    def confirm_sent(self, before: SyncItem, after: SyncItem) -> bool:
+        """Sent -> OK or Failed when the destination confirms an asynchronous push; once."""
+        return self._transition(before, after)
+
+    def settle_unowned(self, before: SyncItem, after: SyncItem, now: datetime) -> bool:
+        """Write a Pending item that no delivery holds (the reconciler): conditional on the row
+        being as read and on no live claim, so a delivery working on it meanwhile wins."""
+        return self._transition(before, after, unclaimed_at=now)
+
+    def _transition(self, before: SyncItem, after: SyncItem, unclaimed_at: datetime | None = None) -> bool:
+        row = self.item_row(after.model_copy(update={"claim_id": None, "claimed_until": None}))
+        values: dict[str, Any] = {":status": before.status.value, ":prev": before.attempts}
+        condition = "#status = :status AND attempts = :prev"
+        if before.claim_id:
+            condition += " AND claim_id = :claim"
+            values[":claim"] = before.claim_id
+        if unclaimed_at is not None:
+            condition += " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+            values[":now"] = iso(unclaimed_at)
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal(row),
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(values),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.item", _old_row(exc))
+            return False
+        _meter_item_write(row, self.item_row(before))
+        return True
+
+    def move_items(
+        self,
+        tenant_id: str,
+        moves: list[tuple[SyncItem, SyncItem]],
+        leaving: Mapping[str, Counter[str]],
+        run_id: str,
+        now: datetime,
+    ) -> set[int]:
+        """Resync's one transaction: each (item as read, item as moved) written conditional on the
+        row still being as read, the statuses leaving each old run taken off its totals, and the
+        moved items added to run `run_id` as Pending. Returns the positions of moves whose row
+        changed meanwhile (then nothing was written); raises if a run row is missing."""
+        actions: list[dict[str, Any]] = []
+        rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for before, after in moves:
+            row = self.item_row(after)
+            row["expires_at"] = max(int(row["expires_at"]), int((now + self.retention).timestamp()))
+            rows.append((row, self.item_row(before)))
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self.name,
+                        "Item": marshal(row),
+                        "ConditionExpression": "#status = :status AND attempts = :attempts AND run_id = :run",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": marshal(
+                            {
+                                ":status": before.status.value,
+                                ":attempts": before.attempts,
+                                ":run": before.run_id,
+                            }
+                        ),
+                    }
+                }
+            )
+        for old_run, counts in leaving.items():
+            names = {"#totals": "totals", **{f"#{s}": s for s in counts}}
+            sets = ", ".join(f"#totals.#{s} = #totals.#{s} - :{s}" for s in counts)
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.name,
+                        "Key": marshal(run_key(tenant_id, old_run)),
+                        "UpdateExpression": f"SET {sets}",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": marshal({f":{s}": n for s, n in counts.items()}),
+                    }
+                }
+            )
+        actions.append(
+            {
+                "Update": {
+                    "TableName": self.name,
+                    "Key": marshal(run_key(tenant_id, run_id)),
+                    "UpdateExpression": "SET #totals.#Pending = #totals.#Pending + :n ADD queued :n",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": {"#totals": "totals", "#Pending": "Pending"},
+                    "ExpressionAttributeValues": marshal({":n": len(moves)}),
+                }
+            }
+        )
+        try:
+            self.ddb.transact_write_items(TransactItems=actions)
+        except self.ddb.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            failed = {
+                n
+                for n, reason in enumerate(reasons[: len(moves)])
+                if reason.get("Code") == "ConditionalCheckFailed"
+            }
+            if not failed and any(r.get("Code") not in (None, "None") for r in reasons[len(moves) :]):
+                raise  # a run row is missing: not something to retry
+            return failed
+        for row, old in rows:  # a transactional write costs twice the units
+            _meter_item_write(row, old)
+            _meter_item_write(row, old)
+        METER.wrote("syncs.run", 2 * (len(leaving) + 1))  # each run row, transactional
+        return set()
+
+    def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
+        """Pending items last written before `before`, from every status shard (read as they are
+        now: one that moved on since the index was read is left out)."""
+        for n in range(PENDING_SHARDS):
+            keys = self._query_all(
+                index=BY_STATUS.name,
+                key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} < :before",
+                values={":pk": status_partition(tenant_id, Status.PENDING, n), ":before": iso(before)},
+            )
+            yield from (i for i in self._items_in_chunks(keys) if i.status == Status.PENDING)
+
+    def oldest_pending(self, tenant_id: str) -> SyncItem | None:
+        """The Pending item updated longest ago: the first entry of each status shard."""
+        keys: list[dict[str, str]] = []
+        for n in range(PENDING_SHARDS):
+            rows, _ = self.query_page(
+                index=BY_STATUS.name,
+                key_condition=f"{BY_STATUS.pk} = :pk",
+                values={":pk": status_partition(tenant_id, Status.PENDING, n)},
+                forward=True,
+                limit=1,
+            )
+            keys += [{"PK": r["PK"], "SK": r["SK"]} for r in rows]
+        pending = [i for i in self._items_from_keys(keys) if i.status == Status.PENDING] if keys else []
+        return min(pending, key=lambda i: i.updated_at, default=None)
+
+    def items_by_endpoint(self, tenant_id: str, endpoint_id: str) -> list[SyncItem]:
+        """Items pushed under this destination id (exact), from every shard of by_endpoint."""
+        keys: list[dict[str, str]] = []
+        for n in range(SHARDS):
+            keys += [
+                {"PK": r["PK"], "SK": r["SK"]}
+                for r in self._query_all(
+                    index=BY_ENDPOINT.name,
+                    key_condition=f"{BY_ENDPOINT.pk} = :pk AND begins_with({BY_ENDPOINT.sk}, :id)",
+                    values={":pk": match_partition(tenant_id, "END", n), ":id": f"{key_value(endpoint_id)}#"},
+                )
+            ]
+        return self._items_from_keys(keys) if keys else []
+
+    def items_of_run(
+        self, tenant_id: str, service_id: str, run_id: str, *, consistent: bool = False
+    ) -> Iterator[SyncItem]:
+        """A run's items, shard by shard (in no particular order)."""
+        for n in range(SHARDS):
+            keys = self._query_all(
+                index=BY_SERVICE.name,
+                key_condition=f"{BY_SERVICE.pk} = :pk AND begins_with({BY_SERVICE.sk}, :run)",
+                values={":pk": service_partition(tenant_id, service_id, n), ":run": f"{run_id}#"},
+            )
+            yield from self._items_in_chunks(keys, consistent)
+
+    def _items_in_chunks(
+        self, keys: Iterable[Mapping[str, Any]], consistent: bool = False
+    ) -> Iterator[SyncItem]:
+        batch: list[dict[str, str]] = []
+        for row in keys:
+            batch.append({"PK": row["PK"], "SK": row["SK"]})
+            if len(batch) == 100:
+                yield from self._items_from_keys(batch, consistent)
+                batch = []
+        if batch:
+            yield from self._items_from_keys(batch, consistent)
+
+    def _items_from_keys(self, keys: list[dict[str, str]], consistent: bool = False) -> list[SyncItem]:
+        rows = self.get_rows(keys, consistent=consistent)
+        order = {k["PK"]: n for n, k in enumerate(keys)}
+        rows.sort(key=lambda r: order[r["PK"]])
+        return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
