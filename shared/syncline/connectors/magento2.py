@@ -26,16 +26,8 @@ from pydantic import Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
 from syncline.connectors.base import PermanentError, PushResult
-from syncline.connectors.http import (
-    HttpConnector,
-    HttpSettings,
-    LookupSpec,
-    PullSpec,
-    PushSpec,
-    ResponseClassifier,
-    generic_message,
-    path_id,
-)
+from syncline.connectors.http import HttpConnector, LookupSpec, PullSpec, PushSpec, path_id
+from syncline.connectors.http_client import HttpSettings, ResponseClassifier, generic_message
 from syncline.connectors.pagination import PageNumberPaginator
 from syncline.connectors.timeutil import normalize
 

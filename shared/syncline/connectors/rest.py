@@ -46,7 +46,8 @@ from syncline.connectors.auth import (
     OAuth2ClientCredentials,
 )
 from syncline.connectors.base import ConfigurationError, check_url, entity_names, has_control_characters
-from syncline.connectors.http import HttpConnector, HttpSettings, LookupSpec, PullSpec, PushSpec
+from syncline.connectors.http import HttpConnector, LookupSpec, PullSpec, PushSpec
+from syncline.connectors.http_client import HttpSettings
 from syncline.connectors.pagination import (
     CursorPaginator,
     LinkHeaderPaginator,

@@ -40,7 +40,8 @@ from syncline.connectors.base import (
     SourceRecord,
     TransientError,
 )
-from syncline.connectors.http import HttpConnector, HttpSettings, decode_page, same
+from syncline.connectors.http import HttpConnector, decode_page, same
+from syncline.connectors.http_client import HttpSettings
 from syncline.connectors.pagination import dig
 from syncline.connectors.redact import logger
 from syncline.connectors.timeutil import parse_cursor

@@ -27,15 +27,8 @@ from pydantic import Field
 
 from syncline.connectors.auth import ApiKeyAuth, Authenticator, BasicAuth
 from syncline.connectors.base import PermanentError, PushResult, SourceRecord
-from syncline.connectors.http import (
-    HttpConnector,
-    HttpSettings,
-    LookupSpec,
-    PullSpec,
-    PushSpec,
-    ResponseClassifier,
-    path_id,
-)
+from syncline.connectors.http import HttpConnector, LookupSpec, PullSpec, PushSpec, path_id
+from syncline.connectors.http_client import HttpSettings, ResponseClassifier
 from syncline.connectors.pagination import PageNumberPaginator, dig
 from syncline.connectors.timeutil import normalize
 

@@ -16,7 +16,8 @@ from syncline.connectors.base import (
     TransientError,
     UnreachableError,
 )
-from syncline.connectors.http import ResponseClassifier, decode_page, encode_page, parse_retry_after, path_id
+from syncline.connectors.http import decode_page, encode_page, path_id
+from syncline.connectors.http_client import ResponseClassifier, parse_retry_after
 from syncline.connectors.rest import RestConnector
 
 from .helpers import FakeClock, Recorder, make
