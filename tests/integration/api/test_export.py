@@ -13,6 +13,7 @@ import pytest
 
 from syncline import aws, reports
 from syncline.api.routes import reports as report_routes
+from syncline.reports import export as report_export
 from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
 
 
@@ -26,9 +27,9 @@ def group(aws_env: AwsEnv) -> Group:
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Tiny thresholds so a few hundred rows exercise the large-export path; records part sizes."""
-    monkeypatch.setattr(reports, "INLINE_MAX_ROWS", 20)
-    monkeypatch.setattr(reports, "PART_BYTES", 4096)
-    monkeypatch.setattr(reports, "EXPORT_PAGE", 30)
+    monkeypatch.setattr(report_export, "INLINE_MAX_ROWS", 20)
+    monkeypatch.setattr(report_export, "PART_BYTES", 4096)
+    monkeypatch.setattr(report_export, "EXPORT_PAGE", 30)
     monkeypatch.setattr("moto.s3.models.S3_UPLOAD_PART_MIN_SIZE", 1024)
     sizes: list[int] = []
     real = aws.client
@@ -45,7 +46,7 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
             return getattr(self.client, name)
 
     monkeypatch.setattr(
-        reports.aws, "client", lambda service: Recording(real(service)) if service == "s3" else real(service)
+        aws, "client", lambda service: Recording(real(service)) if service == "s3" else real(service)
     )
     yield sizes
 

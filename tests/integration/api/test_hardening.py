@@ -204,7 +204,8 @@ def test_tampered_cursors_never_lift_a_bound(group: Group, path: str) -> None:
 
 def test_a_cursor_without_a_window_is_refused_even_when_validly_signed() -> None:
     """Defence in depth: the decoded document is checked whatever its signature."""
-    from syncline.reports import BadRequest, ReportQuery, _pinned_window
+    from syncline.reports import BadRequest, ReportQuery
+    from syncline.reports.cursor import _pinned_window
 
     now = utcnow()
     query = ReportQuery(start=now - timedelta(days=1), end=now)

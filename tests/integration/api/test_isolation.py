@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from syncline import reports, wiring
+from syncline import wiring
 from syncline.models import Connector, Endpoint, Service
+from syncline.reports import export as report_export
 from tests.integration.api.conftest import Api, AwsEnv, Group, new_group, seed_items
 
 LISTS = {
@@ -49,12 +50,12 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
             destination=Endpoint(connector_id="wh", entity="orders"),
         )
     )
-    original = reports.INLINE_MAX_ROWS
-    reports.INLINE_MAX_ROWS = 3
+    original = report_export.INLINE_MAX_ROWS
+    report_export.INLINE_MAX_ROWS = 3
     try:
         export = a.api.get("/reports/export", query={"days": 15}).json()
     finally:
-        reports.INLINE_MAX_ROWS = original
+        report_export.INLINE_MAX_ROWS = original
     ids = {
         "connector_id": "a-only",
         "service_id": "a-svc",

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from syncline import reports
-from syncline.reports import ReadStats, StreamSpec, _Merge, _Source, decode_cursor, encode_cursor
+from syncline.reports import ReadStats, StreamSpec, decode_cursor, encode_cursor
+from syncline.reports.merge import _item_base_key, _Merge, _Source
 from syncline.tables import BY_STATUS
 
 
@@ -59,7 +59,7 @@ def _key(n: int, rng: random.Random) -> str:
 
 def _specs(n: int) -> list[StreamSpec]:
     return [
-        StreamSpec(key=f"S#{i}", index=BY_STATUS, pk=f"T#S#{i}", base_key=reports._item_base_key("T"))
+        StreamSpec(key=f"S#{i}", index=BY_STATUS, pk=f"T#S#{i}", base_key=_item_base_key("T"))
         for i in range(n)
     ]
 

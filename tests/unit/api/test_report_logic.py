@@ -7,8 +7,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from syncline import reports
-from syncline.models import Endpoint, ErrorInfo, Service, ServiceSettings, Status, SyncItem
-from syncline.reports import BadRequest, Match, ReportQuery, decode_cursor, encode_cursor, resolve_window
+from syncline.models import Endpoint, ErrorInfo, Service, ServiceSettings, Status, SyncItem, iso
+from syncline.reports import (
+    STATUS_ORDER,
+    BadRequest,
+    Match,
+    ReportQuery,
+    decode_cursor,
+    encode_cursor,
+    resolve_window,
+)
+from syncline.reports.resync import _transaction_chunks
+from syncline.reports.search import _passes, _status_specs
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -75,11 +85,11 @@ def test_fingerprint_binds_tenant_and_filters_not_the_resolved_window() -> None:
 
 
 def test_stream_positions_must_fall_inside_the_stream() -> None:
-    spec = reports._status_specs("t", [Status.OK], ReportQuery(start=NOW - timedelta(days=1), end=NOW))[0]
-    inside = f"{reports.iso(NOW - timedelta(hours=1))}#{'ab' * 12}"
+    spec = _status_specs("t", [Status.OK], ReportQuery(start=NOW - timedelta(days=1), end=NOW))[0]
+    inside = f"{iso(NOW - timedelta(hours=1))}#{'ab' * 12}"
     assert spec.admits(inside)
-    assert not spec.admits(f"{reports.iso(NOW - timedelta(days=2))}#{'ab' * 12}")
-    assert not spec.admits(f"{reports.iso(NOW - timedelta(hours=1))}#not-a-sync-id")
+    assert not spec.admits(f"{iso(NOW - timedelta(days=2))}#{'ab' * 12}")
+    assert not spec.admits(f"{iso(NOW - timedelta(hours=1))}#not-a-sync-id")
     assert spec.start_key(inside) == {
         "PK": f"t#I#{'ab' * 12}",
         "SK": "I",
@@ -144,16 +154,16 @@ def test_which_entries_may_be_resynced() -> None:
 
 def test_transactions_stay_within_dynamodb_limits() -> None:
     many_runs = [_item(sync_id=f"{n:024x}", run_id=f"20250310T1100{n:05d}-abcdef") for n in range(300)]
-    for chunk in reports._transaction_chunks(many_runs):
+    for chunk in _transaction_chunks(many_runs):
         assert len(chunk) + len({i.run_id for i in chunk}) + 1 <= 100
     big = [_item(sync_id=f"{n:024x}", payload={"blob": "x" * 200_000}) for n in range(40)]
-    chunks = list(reports._transaction_chunks(big))
+    chunks = list(_transaction_chunks(big))
     assert all(sum(len(str(i.payload)) for i in c) < 4_000_000 for c in chunks) and len(chunks) > 1
     assert sum(len(c) for c in chunks) == 40
 
 
 def test_sort_by_status_passes() -> None:
-    assert reports._passes(ReportQuery(sort="status")) == [(s,) for s in reports.STATUS_ORDER]
-    asc = reports._passes(ReportQuery(sort="status", order="asc", statuses=(Status.OK, Status.FAILED)))
+    assert _passes(ReportQuery(sort="status")) == [(s,) for s in STATUS_ORDER]
+    asc = _passes(ReportQuery(sort="status", order="asc", statuses=(Status.OK, Status.FAILED)))
     assert asc == [(Status.OK,), (Status.FAILED,)]
-    assert reports._passes(ReportQuery(statuses=(Status.OK,))) == [(Status.OK,)]
+    assert _passes(ReportQuery(statuses=(Status.OK,))) == [(Status.OK,)]
