@@ -263,7 +263,7 @@ def _check(stack: LocalStack, report: ChaosReport) -> None:
     for item in items:
         by_source.setdefault(item.source_id, []).append(item)
     source_ids = [str(order["id"]) for order in stack.shop.orders]
-    accepted = stack.warehouse.accepted
+    accepted = stack.warehouse.accepted_when_idle()
     lost = [s for s in source_ids if s not in by_source]
     stuck = [i.sync_id for i in items if i.status == Status.PENDING]
     doubles = [f"{order_id} x{n}" for order_id, n in accepted.items() if n > 1]

@@ -207,6 +207,7 @@ class DemoWarehouse(_Server):
         self.accepted: Counter[str] = Counter()
         self.replayed = 0
         self.slow_answers = 0
+        self._in_flight = 0
         self._answers: dict[str, tuple[int, dict[str, str], Any]] = {}
         self._key_locks: dict[str, threading.Lock] = {}
         self._rng = random.Random(seed)
@@ -253,8 +254,21 @@ class DemoWarehouse(_Server):
         if slow:
             with self._lock:
                 self.slow_answers += 1
+                self._in_flight += 1
             time.sleep(self.slow_seconds)
         with self._lock:
             self.received[order_id] = body
             self.accepted[order_id] += 1
+            if slow:
+                self._in_flight -= 1
         return 201, {}, {"id": f"WH-{order_id}", "status": "accepted"}
+
+    def accepted_when_idle(self, timeout: float = 30.0) -> Counter[str]:
+        """A copy of `accepted` once no slow answer is still on its way (they count when they
+        end), taken under the lock the request threads update it under."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if not self._in_flight or time.monotonic() > deadline:
+                    return Counter(self.accepted)
+            time.sleep(0.05)
