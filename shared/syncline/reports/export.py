@@ -14,45 +14,43 @@ from pydantic import BaseModel, ConfigDict
 
 from syncline import aws
 from syncline.deps import Deps
-from syncline.errors import Invalid, NotFound, SynclineError
+from syncline.errors import Invalid, NotFound
 from syncline.models import utcnow
-from syncline.reports.query import ReportQuery
+from syncline.reports.query import MAX_LIMIT, ReportQuery
 from syncline.reports.search import search
 from syncline.reports.views import CSV_COLUMNS, _csv_writer, csv_row
-from syncline.store import (
-    marshal,
-    tenant_pk,
-    unmarshal,
-)
 
 # Inline when the whole export fits these; otherwise an S3 multipart upload, one part at a time.
 INLINE_MAX_ROWS = 5000
 INLINE_MAX_BYTES = 4 * 1024 * 1024  # Lambda's response limit is 6 MB, API Gateway's 10 MB
-PART_BYTES = 8 * 1024 * 1024  # S3 parts are at least 5 MiB (but the last); memory stays ~ one part
-EXPORT_PAGE = 1000
+PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last); memory stays ~ one part
+EXPORT_PAGE = MAX_LIMIT  # the most rows one search page holds
 URL_EXPIRES_SECONDS = 900
 EXPORT_TTL = timedelta(days=1)
 LEASE_SECONDS = 60.0
 # Stop starting new work when less than this is left of the invocation's budget.
 WORK_MARGIN_SECONDS = 6.0
+MAX_FAILURES = 3  # requests in a row that fail before the export is given up
 
 
 class ExportJob(BaseModel):
-    """The state of a large export between requests (config table, PK=T#<tenant>, SK=EXPORT#<id>)."""
+    """The state of a large export between requests (kept in the config store for a day)."""
 
     model_config = ConfigDict(extra="forbid")
 
     export_id: str
     query: ReportQuery
-    cursor: str | None = None  # search position after the last uploaded part
+    cursor: str | None = None  # search position after the last row saved (in a part or the tail)
     done_reading: bool = False
     key: str
     upload_id: str | None = None
     parts: list[tuple[int, str]] = []
+    tail: str | None = None  # S3 key of the rows read but in no part yet (a new key at every save)
     rows: int = 0
     bytes: int = 0
     status: Literal["running", "done", "failed"] = "running"
     error: str | None = None
+    failures: int = 0
     created_at: datetime
     updated_at: datetime
     version: int = 0
@@ -77,7 +75,8 @@ def export_filename(start: datetime | None, end: datetime | None) -> str:
 def start_export(
     deps: Deps, tenant_id: str, query: ReportQuery, time_left: Callable[[], float]
 ) -> ExportResult:
-    """Small results come back inline; larger ones go to S3, continued by `continue_export`."""
+    """Small results come back inline; larger ones go to S3, continued by `continue_export`. Like
+    every poll, this request stops reading when its time runs low and saves what it read."""
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -94,6 +93,8 @@ def start_export(
             return ExportResult(kind="inline", rows=rows, body=buffer.getvalue())
         if cursor is None or rows > INLINE_MAX_ROWS or buffer.tell() > INLINE_MAX_BYTES:
             break
+        if time_left() < WORK_MARGIN_SECONDS:  # the rows read so far are saved below
+            break
     if not deps.bucket:
         raise Invalid(
             f"this export has more than {INLINE_MAX_ROWS} rows and no export bucket is configured; "
@@ -102,7 +103,7 @@ def start_export(
         )
     now = utcnow()
     export_id = secrets.token_hex(12)
-    # The job records what is committed to S3: nothing yet. The rows read so far are in the buffer.
+    # The job records what is saved: nothing yet. The rows read so far are in the buffer.
     job = ExportJob(
         export_id=export_id,
         query=query,
@@ -118,8 +119,9 @@ def start_export(
         ContentDisposition=f'attachment; filename="{export_filename(query.start, query.end)}"',
     )["UploadId"]
     _save_job(deps, tenant_id, job, create=True, lease_until=time.time() + LEASE_SECONDS)
-    working = _Working(cursor=cursor, rows=rows, done_reading=cursor is None)
-    return _advance(deps, tenant_id, job, bytearray(buffer.getvalue().encode()), working, time_left)
+    work = job.model_copy(deep=True, update={"cursor": cursor, "rows": rows, "done_reading": cursor is None})
+    buffered = bytearray(buffer.getvalue().encode())
+    return _advance(deps, tenant_id, job, work, buffered, time_left, progressed=True)
 
 
 def continue_export(
@@ -132,81 +134,107 @@ def continue_export(
     claimed = _claim(deps, tenant_id, job)
     if claimed is None:
         return ExportResult(kind="running", rows=job.rows, export_id=job.export_id)
-    buffer = bytearray()
-    if not claimed.parts:  # starting over: the header goes first
-        buffer += (",".join(CSV_COLUMNS) + "\r\n").encode()
-    working = _Working(cursor=claimed.cursor, rows=claimed.rows, done_reading=claimed.done_reading)
-    return _advance(deps, tenant_id, claimed, buffer, working, time_left)
-
-
-@dataclass
-class _Working:
-    cursor: str | None
-    rows: int
-    done_reading: bool
+    return _advance(deps, tenant_id, claimed, claimed.model_copy(deep=True), None, time_left)
 
 
 def _advance(
     deps: Deps,
     tenant_id: str,
     job: ExportJob,
-    buffer: bytearray,
-    working: _Working,
+    work: ExportJob,
+    buffer: bytearray | None,
     time_left: Callable[[], float],
+    *,
+    progressed: bool = False,
 ) -> ExportResult:
-    """Read pages into the buffer and upload a part whenever it holds PART_BYTES; stop at a part
-    boundary when time runs low: the job keeps the search cursor of the last uploaded part, so rows
-    still in the buffer are read again by the next poll."""
+    """Carry on from `work` (the job as this request has got it; `job` is its last saved state,
+    held under this request's lease) and `buffer` (rows read but in no part yet; None: the job's
+    tail). Read pages (at least one a request: `progressed` says start_export has read it) and
+    upload a part whenever the buffer holds PART_BYTES; when time runs low, save the buffer as the
+    tail, then the job, conditional on its version.
+
+    Every request saves what it read, so every poll makes progress. A request that stops before
+    saving the job leaves it as last saved: the tail it wrote is under a new key, and the next poll
+    reads the same rows again and uploads its parts over the same part numbers, so no row is lost
+    or written twice."""
     assert deps.bucket is not None and job.upload_id is not None
     s3 = aws.client("s3")
     try:
+        if buffer is None:
+            tail = s3.get_object(Bucket=deps.bucket, Key=job.tail)["Body"].read() if job.tail else b""
+            buffer = bytearray(tail if tail or job.parts else _csv_header())
+        pages = int(progressed)
         while True:
-            if len(buffer) >= PART_BYTES or (working.done_reading and (buffer or not job.parts)):
-                number = len(job.parts) + 1
-                etag = s3.upload_part(
-                    Bucket=deps.bucket,
-                    Key=job.key,
-                    UploadId=job.upload_id,
-                    PartNumber=number,
-                    Body=bytes(buffer),
-                )["ETag"]
-                job.parts.append((number, etag))
-                job.bytes += len(buffer)
-                buffer.clear()
-                job.cursor, job.rows, job.done_reading = working.cursor, working.rows, working.done_reading
-            if working.done_reading and not buffer:
-                s3.complete_multipart_upload(
-                    Bucket=deps.bucket,
-                    Key=job.key,
-                    UploadId=job.upload_id,
-                    MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in job.parts]},
-                )
-                job.cursor, job.status = None, "done"
-                _save_job(deps, tenant_id, job)
-                return _result(deps, job)
-            if time_left() < WORK_MARGIN_SECONDS:
-                _save_job(deps, tenant_id, job)
-                return ExportResult(kind="running", rows=job.rows, export_id=job.export_id)
-            page = search(deps, tenant_id, job.query, limit=EXPORT_PAGE, cursor=working.cursor)
+            if len(buffer) >= PART_BYTES:
+                _upload_part(s3, deps.bucket, work, buffer)
+            # At least one page a request, so every poll makes progress however late it starts.
+            if work.done_reading or (pages and time_left() < WORK_MARGIN_SECONDS):
+                break
+            pages += 1
+            page = search(deps, tenant_id, work.query, limit=EXPORT_PAGE, cursor=work.cursor)
             text = io.StringIO()
             writer = _csv_writer(text)
             for item in page.items:
                 writer.writerow(csv_row(item))
             buffer += text.getvalue().encode()
-            working.rows += len(page.items)
-            working.cursor = page.next_cursor
-            working.done_reading = page.next_cursor is None
-    except SynclineError:
-        _save_job(deps, tenant_id, job)
-        raise
-    except Exception as exc:
-        job.status, job.error = "failed", type(exc).__name__
-        _save_job(deps, tenant_id, job)
+            work.rows += len(page.items)
+            work.cursor = page.next_cursor
+            work.done_reading = page.next_cursor is None
+        work.failures = 0
+        if not work.done_reading:
+            work.tail = f"{work.key}.tail-{work.version + 1}" if buffer else None
+            if work.tail:
+                s3.put_object(Bucket=deps.bucket, Key=work.tail, Body=bytes(buffer))
+            _save_job(deps, tenant_id, work)
+            return ExportResult(kind="running", rows=work.rows, export_id=work.export_id)
+        if buffer or not work.parts:
+            _upload_part(s3, deps.bucket, work, buffer)
+        work.tail = None
+        _save_job(deps, tenant_id, work, lease_until=time.time() + LEASE_SECONDS)  # every row in a part
+        job = work.model_copy(deep=True)
         try:
-            s3.abort_multipart_upload(Bucket=deps.bucket, Key=job.key, UploadId=job.upload_id)
-        except Exception:  # noqa: S110 - the bucket's lifecycle rule cleans up what this cannot
-            pass
+            s3.complete_multipart_upload(
+                Bucket=deps.bucket,
+                Key=work.key,
+                UploadId=work.upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e} for n, e in work.parts]},
+            )
+        except s3.exceptions.NoSuchUpload:  # completed by a request that stopped before saving
+            s3.head_object(Bucket=deps.bucket, Key=work.key)
+        work.cursor, work.status = None, "done"
+        _save_job(deps, tenant_id, work)
+        return _result(deps, work)
+    except Exception as exc:
+        _failed(deps, tenant_id, job, exc)
         raise
+
+
+def _csv_header() -> bytes:
+    return (",".join(CSV_COLUMNS) + "\r\n").encode()
+
+
+def _upload_part(s3: Any, bucket: str, work: ExportJob, buffer: bytearray) -> None:
+    number = len(work.parts) + 1
+    etag = s3.upload_part(
+        Bucket=bucket, Key=work.key, UploadId=work.upload_id, PartNumber=number, Body=bytes(buffer)
+    )["ETag"]
+    work.parts.append((number, etag))
+    work.bytes += len(buffer)
+    buffer.clear()
+
+
+def _failed(deps: Deps, tenant_id: str, job: ExportJob, exc: Exception) -> None:
+    """A request failed: the job stays as last saved, its lease released, and the failure counted;
+    MAX_FAILURES in a row fail the export."""
+    failed = job.model_copy(update={"failures": job.failures + 1})
+    if failed.failures >= MAX_FAILURES:
+        failed.status, failed.error = "failed", type(exc).__name__
+    try:
+        _save_job(deps, tenant_id, failed)
+        if failed.status == "failed":
+            aws.client("s3").abort_multipart_upload(Bucket=deps.bucket, Key=job.key, UploadId=job.upload_id)
+    except Exception:  # noqa: S110 - the lease runs out; the bucket's lifecycle rule cleans up
+        pass
 
 
 def _result(deps: Deps, job: ExportJob) -> ExportResult:
@@ -234,56 +262,35 @@ def _result(deps: Deps, job: ExportJob) -> ExportResult:
     )
 
 
-def _job_key(tenant_id: str, export_id: str) -> dict[str, str]:
-    return {"PK": tenant_pk(tenant_id), "SK": f"EXPORT#{export_id}"}
-
-
 def _load_job(deps: Deps, tenant_id: str, export_id: str) -> ExportJob:
-    row = deps.config._get(_job_key(tenant_id, export_id), consistent=True)
-    if row is None:
+    body = deps.config.get_export_job(tenant_id, export_id)
+    if body is None:
         raise NotFound(f"export {export_id!r} not found")
-    body = {k: v for k, v in row.items() if k not in ("PK", "SK", "expires_at", "lease_until")}
     return ExportJob.model_validate(body)
 
 
 def _save_job(
     deps: Deps, tenant_id: str, job: ExportJob, *, create: bool = False, lease_until: float = 0.0
 ) -> None:
+    """Save the job (conditional on the version it was read at) and count the save in its version;
+    `lease_until` 0 releases the lease."""
     job.updated_at = utcnow()
     previous = job.version
     job.version = previous + 1
-    row = {
-        **_job_key(tenant_id, job.export_id),
-        **job.model_dump(mode="json"),
-        "lease_until": lease_until,
-        "expires_at": int((job.created_at + EXPORT_TTL).timestamp()),
-    }
-    request: dict[str, Any] = {"TableName": deps.config.name, "Item": marshal(row)}
-    if create:
-        request["ConditionExpression"] = "attribute_not_exists(PK)"
-    else:
-        request["ConditionExpression"] = "version = :v"
-        request["ExpressionAttributeValues"] = marshal({":v": previous})
-    deps.config.ddb.put_item(**request)
+    deps.config.put_export_job(
+        tenant_id,
+        job.export_id,
+        job.model_dump(mode="json"),
+        previous_version=None if create else previous,
+        lease_until=lease_until,
+        expires_at=int((job.created_at + EXPORT_TTL).timestamp()),
+    )
 
 
 def _claim(deps: Deps, tenant_id: str, job: ExportJob) -> ExportJob | None:
     """Take the job's lease so two polls never work on it at once; None when someone holds it."""
     now = time.time()
-    try:
-        got = deps.config.ddb.update_item(
-            TableName=deps.config.name,
-            Key=marshal(_job_key(tenant_id, job.export_id)),
-            UpdateExpression="SET lease_until = :until, version = version + :one",
-            ConditionExpression="version = :v AND lease_until < :now",
-            ExpressionAttributeValues=marshal(
-                {":until": now + LEASE_SECONDS, ":one": 1, ":v": job.version, ":now": now}
-            ),
-            ReturnValues="ALL_NEW",
-        )
-    except deps.config.ddb.exceptions.ConditionalCheckFailedException:
-        return None
-    row = unmarshal(got["Attributes"])
-    return ExportJob.model_validate(
-        {k: v for k, v in row.items() if k not in ("PK", "SK", "expires_at", "lease_until")}
+    body = deps.config.lease_export_job(
+        tenant_id, job.export_id, job.version, now=now, until=now + LEASE_SECONDS
     )
+    return None if body is None else ExportJob.model_validate(body)

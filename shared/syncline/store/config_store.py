@@ -15,7 +15,7 @@ from syncline.models import (
     iso,
     utcnow,
 )
-from syncline.store.codec import marshal
+from syncline.store.codec import marshal, unmarshal
 from syncline.store.keys import tenant_pk
 from syncline.store.table import _body, _Table
 
@@ -238,6 +238,59 @@ class ConfigStore(_Table):
         )
         return [(str(r["SK"]).split("#", 1)[1], _strip_config_keys(r)) for r in rows]
 
+    # export jobs: one row per large export under its company group, expiring with the export;
+    # `version` orders its saves and `lease_until` (epoch seconds) says who may work on it.
+    def put_export_job(
+        self,
+        tenant_id: str,
+        export_id: str,
+        body: Mapping[str, Any],
+        *,
+        previous_version: int | None,
+        lease_until: float,
+        expires_at: int,
+    ) -> None:
+        """Save a job: new (`previous_version` None) or over the version it was read at; Conflict
+        when another request has saved it since (its lease ran out and someone took over)."""
+        row = {
+            **_export_key(tenant_id, export_id),
+            **body,
+            "lease_until": lease_until,
+            "expires_at": expires_at,
+        }
+        request: dict[str, Any] = {"TableName": self.name, "Item": marshal(row)}
+        if previous_version is None:
+            request["ConditionExpression"] = "attribute_not_exists(PK)"
+        else:
+            request["ConditionExpression"] = "version = :v"
+            request["ExpressionAttributeValues"] = marshal({":v": previous_version})
+        try:
+            self.ddb.put_item(**request)
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            raise Conflict(f"export {export_id!r} was saved by another request") from None
+
+    def get_export_job(self, tenant_id: str, export_id: str) -> dict[str, Any] | None:
+        row = self._get(_export_key(tenant_id, export_id), consistent=True)
+        return _export_body(row) if row else None
+
+    def lease_export_job(
+        self, tenant_id: str, export_id: str, version: int, *, now: float, until: float
+    ) -> dict[str, Any] | None:
+        """Take the job's lease if it is still at `version` and nobody holds it; the job as leased
+        (its version one up), or None."""
+        try:
+            got = self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(_export_key(tenant_id, export_id)),
+                UpdateExpression="SET lease_until = :until, version = version + :one",
+                ConditionExpression="version = :v AND lease_until < :now",
+                ExpressionAttributeValues=marshal({":until": until, ":one": 1, ":v": version, ":now": now}),
+                ReturnValues="ALL_NEW",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return None
+        return _export_body(unmarshal(got["Attributes"]))
+
     def shared_secret(self, name: str) -> str:
         """A random secret every container shares (e.g. the key report cursors are signed with),
         created on first use; of two containers creating it at once, the first one's wins."""
@@ -279,3 +332,11 @@ def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
 
 def _strip_config_keys(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in ("PK", "SK")}
+
+
+def _export_key(tenant_id: str, export_id: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"EXPORT#{export_id}"}
+
+
+def _export_body(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("PK", "SK", "expires_at", "lease_until")}
