@@ -22,6 +22,18 @@ def _records(value: str) -> int:
     return count
 
 
+def _schedule(value: str) -> str:
+    from syncline.local.driver import parse_rate
+    from syncline.schedules import check_expression
+
+    problem = check_expression(value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{value!r}: {problem}")
+    if parse_rate(value) is None:
+        raise argparse.ArgumentTypeError(f"{value!r}: the local stack plays rate(...) schedules only")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="syncline", description="Syncline: serverless e-commerce integration sync."
@@ -38,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="keep the local stack running, firing the service on its schedule")
     up.add_argument("--records", type=_records, default=200)
     up.add_argument("--fail-rate", type=_rate, default=0.1)
-    up.add_argument("--schedule", default="rate(1 minute)", help="EventBridge rate expression")
+    up.add_argument(
+        "--schedule", type=_schedule, default="rate(1 minute)", help="a rate expression: rate(N minutes)"
+    )
     up.add_argument(
         "--api-port", type=_port, default=0, help="report API port on 127.0.0.1 (default: a free one)"
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from syncline import aws
@@ -19,9 +20,32 @@ from syncline.models import Service
 from syncline.observability import logger
 from syncline.settings import Settings, settings
 
-# EventBridge Scheduler expressions: rate(N unit) or cron(six fields). Services do not take at().
+# EventBridge Scheduler expressions: rate(N unit) or cron(six fields). Services do not take at():
+# a service runs again and again, and a one-off run is "run now".
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
-_CRON = re.compile(r"^cron\(\S+( \S+){5}\)$")
+_CRON = re.compile(r"^cron\((.*)\)$")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    low: int
+    high: int
+    names: tuple[str, ...] = ()  # names for low, low + 1, ...
+    specials: str = ""  # what beyond , - * / the field takes: ? L W #
+
+
+# cron(minutes hours day-of-month month day-of-week year), the rules EventBridge Scheduler applies.
+_FIELDS = (
+    _Field("minutes", 0, 59),
+    _Field("hours", 0, 23),
+    _Field("day-of-month", 1, 31, specials="?LW"),
+    _Field("month", 1, 12, names=_MONTHS),
+    _Field("day-of-week", 1, 7, names=_DAYS, specials="?L#"),
+    _Field("year", 1970, 2199),
+)
 
 
 def check_expression(expression: str) -> str | None:
@@ -36,9 +60,71 @@ def check_expression(expression: str) -> str | None:
         if amount > 1 and not unit.endswith("s"):
             return f"write rate({amount} {unit}s)"
         return None
-    if _CRON.match(expression):
-        return None
+    cron = _CRON.match(expression)
+    if cron:
+        return _check_cron(cron.group(1))
     return "use rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year)"
+
+
+def _check_cron(body: str) -> str | None:
+    fields = body.split(" ")
+    if len(fields) != len(_FIELDS) or not all(fields):
+        return (
+            f"a cron expression has {len(_FIELDS)} fields separated by single spaces "
+            "(minutes hours day-of-month month day-of-week year)"
+        )
+    for field, text in zip(_FIELDS, fields, strict=True):
+        problem = _check_cron_field(field, text)
+        if problem:
+            return f"cron {field.name} {text!r}: {problem}"
+    day_of_month, day_of_week = fields[2], fields[4]
+    if (day_of_month == "?") == (day_of_week == "?"):
+        return "cron takes ? in exactly one of day-of-month and day-of-week"
+    return None
+
+
+def _check_cron_field(field: _Field, text: str) -> str | None:
+    if text.upper() in ("L", "LW") and field.name == "day-of-month":
+        return None
+    if text in ("*", "?"):
+        return None if text == "*" or "?" in field.specials else "? is only for day-of-month or day-of-week"
+    if field.name == "day-of-month" and re.fullmatch(r"[Ll]-\d{1,2}", text):
+        return None if 1 <= int(text[2:]) <= 30 else "L-n takes n from 1 to 30"
+    for item in text.split(","):
+        problem = _check_cron_item(field, item)
+        if problem:
+            return problem
+    return None
+
+
+def _check_cron_item(field: _Field, item: str) -> str | None:
+    if field.name == "day-of-month" and item.upper().endswith("W"):
+        return _check_value(field, item[:-1]) if len(item) > 1 else "W follows a day (15W)"
+    if field.name == "day-of-week" and "#" in item:
+        day, _, nth = item.partition("#")
+        return _check_value(field, day) or (
+            None if nth in ("1", "2", "3", "4", "5") else "#n takes n from 1 to 5"
+        )
+    if field.name == "day-of-week" and item.upper().endswith("L"):  # L: the week's last day; 6L
+        return _check_value(field, item[:-1]) if len(item) > 1 else None
+    start, slash, step = item.partition("/")
+    if slash and not (step.isdigit() and int(step) >= 1):
+        return f"the step after / must be a whole number of 1 or more, not {step!r}"
+    if start == "*" and slash:
+        return None
+    low, dash, high = start.partition("-")
+    return _check_value(field, low) or (_check_value(field, high) if dash else None)
+
+
+def _check_value(field: _Field, text: str) -> str | None:
+    if text.isdigit():
+        if field.low <= int(text) <= field.high:
+            return None
+        return f"{text} is out of range ({field.low}-{field.high})"
+    if text.upper() in field.names:
+        return None
+    allowed = f"{field.low}-{field.high}" + (f" or {field.names[0]}-{field.names[-1]}" if field.names else "")
+    return f"{text or 'an empty value'!r} is not a value here ({allowed})"
 
 
 def schedule_name(tenant_id: str, service_id: str) -> str:

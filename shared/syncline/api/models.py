@@ -332,8 +332,25 @@ class CloneBody(_Body):
 
 
 class RunNowBody(_Body):
-    since: str | None = Field(default=None, min_length=1, max_length=200, description="start cursor override")
+    since: str | None = Field(
+        default=None, min_length=1, max_length=64, description="pull from this ISO 8601 time, not the cursor"
+    )
     page_size: int | None = Field(default=None, ge=1, le=1000)
+
+    @field_validator("since")
+    @classmethod
+    def _since_is_a_time(cls, value: str | None) -> str | None:
+        """A time, or the run would start from whatever the connector makes of the text (a
+        full re-pull, for most)."""
+        if value is None:
+            return value
+        try:
+            if ISO_8601.match(value):
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return value
+        except ValueError:
+            pass
+        raise PydanticCustomError("iso_timestamp", "an ISO 8601 time is required, e.g. 2025-01-31T12:00:00Z")
 
 
 class NotesBody(_Body):

@@ -190,6 +190,12 @@ def test_rules_and_references_are_validated_on_save_with_every_problem_listed(gr
     assert any(f.get("section") == "mappings" and f.get("index") == 1 for f in fields), fields
     assert any(f.get("section") == "filters" and f.get("index") == 0 for f in fields), fields
     assert group.api.get("/services/orders2").status == 404
+    for schedule in ("cron(foo bar baz qux quux corge)", "cron(0 8 * * * *)", "cron(0 25 ? * MON *)"):
+        resp = group.api.post("/services", body=SERVICE | {"schedule": schedule})
+        assert resp.status == 422 and [f["field"] for f in resp.json()["error"]["fields"]] == [
+            "body.schedule"
+        ]
+    assert group.api.get("/services/orders2").status == 404
     wrong_entity = SERVICE | {"destination": {"connector_id": "erp", "entity": "warp_drives"}}
     resp = group.api.post("/services", body=wrong_entity)
     assert resp.status == 422 and "body.destination.entity" in resp.text
@@ -240,6 +246,10 @@ def test_run_now_opens_a_manual_run_and_queues_it_for_the_trigger(aws_env: AwsEn
         },
     ]
     assert group.api.post("/services/orders/run", body={"page_size": 0}).status == 400
+    for since in ("yesterday", "2024-13-01T00:00:00Z", "1717200000"):  # not a time: not a silent re-pull
+        refused = group.api.post("/services/orders/run", body={"since": since})
+        assert refused.status == 422 and refused.json()["error"]["fields"][0]["field"] == "body.since", since
+    assert aws_env.drain(aws_env.trigger_queue) == []  # and nothing queued
     assert group.api.post("/services/nope/run").status == 404
 
 

@@ -68,6 +68,34 @@ def test_resync_body_needs_exactly_one_selection() -> None:
         ("cron(0 8 * *)", False),
         ("every 5 minutes", False),
         ("at(2025-01-01T00:00:00)", False),
+        # cron, field by field, as EventBridge Scheduler takes it
+        ("cron(foo bar baz qux quux corge)", False),
+        ("cron(0 8 * * * *)", False),  # ? in neither day field
+        ("cron(0 8 ? * ? *)", False),  # ? in both
+        ("cron(0  8 * * ? *)", False),  # two spaces: an empty field
+        ("cron(0/15 9-17 ? * MON-FRI *)", True),
+        ("cron(*/5 * * * ? *)", True),
+        ("cron(0 8 1,15 JAN,jul ? 2025-2030)", True),
+        ("cron(0 12 L * ? *)", True),
+        ("cron(0 12 LW * ? *)", True),
+        ("cron(0 12 L-3 * ? *)", True),
+        ("cron(0 12 L-31 * ? *)", False),
+        ("cron(0 12 15W * ? *)", True),
+        ("cron(0 12 W * ? *)", False),
+        ("cron(0 12 ? * 6#3 *)", True),
+        ("cron(0 12 ? * 6#6 *)", False),
+        ("cron(0 12 ? * 6L *)", True),
+        ("cron(0 12 ? * L *)", True),
+        ("cron(60 8 * * ? *)", False),
+        ("cron(0 24 * * ? *)", False),
+        ("cron(0 8 0 * ? *)", False),
+        ("cron(0 8 * 13 ? *)", False),
+        ("cron(0 8 ? * 8 *)", False),
+        ("cron(0 8 ? * FUN *)", False),
+        ("cron(0 8 * * ? 1969)", False),
+        ("cron(0 8 * * ? */0)", False),
+        ("cron(0 8 * ? * *)", False),  # ? only in the day fields
+        ("cron(0 8 1W-5 * ? *)", False),
     ],
 )
 def test_schedule_expressions(expression: str, ok: bool) -> None:
