@@ -8,7 +8,7 @@ id of another group is simply not found. Credentials go to Secrets Manager only
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -431,7 +431,18 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
                 fields=[{"field": "service", "message": f"missing connector {endpoint.connector_id}"}],
             )
     body = body or RunNowBody()
-    run = Run(tenant_id=tenant_id, run_id=new_run_id(), service_id=service_id, trigger=Trigger.MANUAL)
+    now = utcnow()
+    # Dead if the trigger has not taken it by then (its queue's redelivery window, then its timeout):
+    # the reconciler closes it instead of leaving it Running.
+    deadline = now + timedelta(seconds=deps.continuation_seconds + deps.invocation_seconds)
+    run = Run(
+        tenant_id=tenant_id,
+        run_id=new_run_id(now),
+        service_id=service_id,
+        trigger=Trigger.MANUAL,
+        started_at=now,
+        pull_deadline=deadline,
+    )
     deps.syncs.create_run(run)
     since = body.since if body.since is not None else deps.config.get_cursor(tenant_id, service_id)
     request = TriggerRequest(

@@ -48,7 +48,10 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     source_row = deps.config.require_connector(service.tenant_id, service.source.connector_id)
     destination_row = deps.config.require_connector(service.tenant_id, service.destination.connector_id)
     keep = compile_filters(service.filters, timezone=source_row.timezone)
-    if request.run_id is None and connector_class(destination_row.system).asynchronous:
+    # The first invocation of a pull (a schedule, or "run now" whose run the API opened), not a
+    # continuation: both start the same way, with the destination's confirmations.
+    starting = request.page is None
+    if starting and connector_class(destination_row.system).asynchronous:
         apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
 
     if request.run_id:
@@ -57,6 +60,9 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             raise ValueError(f"continuation for unknown run {request.run_id!r}")
         run = existing_run
         since = request.since
+        if starting:  # this invocation owns the pull from now: dead past its timeout
+            deadline = utcnow() + timedelta(seconds=deps.invocation_seconds)
+            run = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_deadline=deadline)
     else:
         now = utcnow()
         run = Run(

@@ -152,6 +152,20 @@ def test_a_pull_whose_trigger_died_is_marked_interrupted_and_closed(stack: Local
     assert closed.pull_error is not None and closed.pull_error.code == "pull_interrupted"
 
 
+def test_a_run_now_whose_message_never_reaches_the_trigger_is_closed(stack: LocalStack) -> None:
+    """The API opens the run before queueing it; if the trigger never takes it, the run is closed
+    once the queue's redelivery window and the trigger's timeout have passed, not left Running."""
+    from syncline.api.management import run_now
+
+    run = run_now(wiring.deps(), TENANT, SERVICE, None)
+    assert run.pull_deadline is not None
+    assert reconcile(deps(), now=run.pull_deadline - timedelta(seconds=1)).pulls_interrupted == 0
+    result = reconcile(deps(), now=run.pull_deadline + timedelta(minutes=2))
+    assert result.pulls_interrupted == 1 and result.runs_closed == 1
+    closed = wiring.sync_store().get_run(TENANT, run.run_id)
+    assert closed is not None and closed.status == RunStatus.FAILED and closed.trigger == Trigger.MANUAL
+
+
 def test_a_run_whose_flush_was_lost_is_closed_with_counted_totals(stack: LocalStack) -> None:
     run = open_run()
     item = pending(run, 7)

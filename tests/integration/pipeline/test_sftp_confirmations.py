@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from syncline import wiring
+from syncline.api.management import run_now
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import Connector, Endpoint, RunStatus, Status
 from tests.fakes.sftp import FakeSftpServer
 
 
-def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: Path) -> None:
+@pytest.mark.parametrize("second", ["schedule", "run-now"])
+def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: Path, second: str) -> None:
+    """The confirmations are read at the start of the next run, scheduled or "run now" alike."""
     with (
         FakeSftpServer(tmp_path / "sftp").start() as sftp,
         local_stack(StackOptions(records=6, fail_rate=0.0, permanent_failures=False)) as stack,
@@ -49,7 +54,11 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
             for item in chosen:
                 (outbound / str(item.endpoint_id)).rename(target / str(item.endpoint_id))
 
-        stack.wait_for_run(stack.fire(), timeout=60)  # the next run reads the confirmations first
+        if second == "run-now":  # through the API's path: the run opened first, then queued
+            next_run = run_now(wiring.deps(), TENANT, SERVICE, None).run_id
+        else:
+            next_run = stack.fire()
+        stack.wait_for_run(next_run, timeout=60)  # the next run reads the confirmations first
         settled = {i.sync_id: i for i in wiring.sync_store().items_of_run(TENANT, SERVICE, first.run_id)}
         assert settled[rejected.sync_id].status == Status.FAILED
         assert settled[rejected.sync_id].last_error is not None
