@@ -26,6 +26,7 @@ from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
 from syncline.api.routes import connectors, reports, runs, services
 from syncline.api_keys import Scope
+from syncline.errors import Invalid
 from syncline.observability import logger
 
 TITLE = "Syncline API"
@@ -48,13 +49,13 @@ SCOPES: dict[tuple[str, str], Scope] = {
 }
 MAX_JSON_DEPTH = 32
 ERROR_RESPONSES = {
-    "400": "Malformed request: parameters, ids, JSON body, cursor or unknown parameters",
+    "400": "A request that cannot be read: a body that is not JSON (or UTF-8, or base64), a foreign cursor",
     "401": "No API key",
     "403": "Unknown, revoked or expired API key, or a key without the route's scope",
     "404": "Not found (also any id of another company group)",
     "409": "Conflict with the current state",
     "415": "A body that is not application/json",
-    "422": "Well-formed but invalid content (also too many filter values, non-ISO 8601 times)",
+    "422": "A readable request with a wrong value: every field named (also unknown parameters)",
     "429": "Too many requests",
 }
 
@@ -79,7 +80,7 @@ _ALLOWED: dict[int, frozenset[str]] = {}
 
 
 def reject_unknown_query(router: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-    """Unknown query parameters are a 400 that names them: a typo must not silently widen a search."""
+    """Unknown query parameters are a 422 that names them: a typo must not silently widen a search."""
     route = router.context.get("_route")
     if route is not None:
         allowed = _ALLOWED.setdefault(id(route), _allowed_query(route))
@@ -89,9 +90,7 @@ def reject_unknown_query(router: APIGatewayRestResolver, next_middleware: NextMi
         )
         unknown = sorted(given - allowed)
         if unknown:
-            from syncline.reports import BadRequest
-
-            raise BadRequest(
+            raise Invalid(
                 f"unknown query parameter(s): {', '.join(unknown)}",
                 fields=[{"field": f"query.{name}", "message": "unknown parameter"} for name in unknown],
             )
@@ -231,19 +230,19 @@ def check_body(event: dict[str, Any]) -> dict[str, Any] | None:
         try:
             raw = base64.b64decode(str(body), validate=True)
         except (binascii.Error, ValueError):
-            return proxy_error(400, "invalid_request", "the body is not valid base64", field="body")
+            return proxy_error(400, "bad_request", "the body is not valid base64", field="body")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return proxy_error(400, "invalid_request", "the body is not UTF-8", field="body")
+            return proxy_error(400, "bad_request", "the body is not UTF-8", field="body")
         event["body"], event["isBase64Encoded"] = raw, False
     elif not isinstance(raw, str):
-        return proxy_error(400, "invalid_request", "the body is not valid JSON", field="body")
+        return proxy_error(400, "bad_request", "the body is not valid JSON", field="body")
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates
-        return proxy_error(400, "invalid_request", "the body is not UTF-8", field="body")
+        return proxy_error(400, "bad_request", "the body is not UTF-8", field="body")
     try:
         too_deep = _depth(json.loads(raw)) > MAX_JSON_DEPTH
     except RecursionError:
@@ -252,7 +251,7 @@ def check_body(event: dict[str, Any]) -> dict[str, Any] | None:
         return None  # the resolver says what is wrong with it
     if too_deep:
         return proxy_error(
-            400, "invalid_request", f"the body is nested deeper than {MAX_JSON_DEPTH} levels", field="body"
+            400, "bad_request", f"the body is nested deeper than {MAX_JSON_DEPTH} levels", field="body"
         )
     return None
 

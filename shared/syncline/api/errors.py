@@ -2,11 +2,13 @@
 
     {"error": {"code": "...", "message": "...", "fields": [{"field": "...", "message": "..."}]}}
 
-400 malformed request (parameters, ids, JSON, cursor, unknown parameters), 401 no API key,
-403 unknown, revoked or expired key, or a key without the route's scope, 404 not found (including
-another company group's ids), 409 conflict, 415 a body that is not JSON, 422 well-formed but
-invalid content (rules, connector configuration, references, sizes, too many filter values,
-timestamps that are not ISO 8601), 429 throttled,
+400 `bad_request`: a request that cannot be read (a body that is not base64, UTF-8 or JSON, or nested
+too deep; a cursor this API did not issue for this search), 401 no API key, 403 unknown, revoked or
+expired key, or a key without the route's scope, 404 not found (including another company group's
+ids), 409 conflict, 415 a body that is not JSON, 422 `invalid`: a request that reads but holds a
+wrong value, every field named (types, ranges, patterns, choices, unknown fields and parameters,
+rules, connector configuration, references, sizes, too many values, times that are not ISO 8601),
+429 throttled,
 500 anything else (logged; the client sees no details, never a stack trace). Request input is
 never echoed back, so a credential sent in a bad request cannot come back in the answer.
 """
@@ -27,9 +29,6 @@ from syncline.observability import logger
 from syncline.reports import validation_fields
 
 JSON = "application/json"
-# Validation errors about well-formed but unacceptable content: 422 (the rest of a request's
-# validation errors are 400). Types raised by the models' own bounds (syncline.models, api.models).
-CONTENT_ERRORS = frozenset({"too_many_values", "iso_timestamp", "too_large"})
 THROTTLING_CODES = frozenset(
     {
         "ThrottlingException",
@@ -115,9 +114,9 @@ def register(app: APIGatewayRestResolver) -> None:
     def _request_invalid(exc: RequestValidationError) -> Response[str]:
         fields = request_validation_fields(exc)
         first = fields[0] if fields else {"field": "request", "message": "invalid"}
-        if any(error.get("type") in CONTENT_ERRORS for error in exc.errors()):
-            return error_response(422, "invalid", f"{first['field']}: {first['message']}", fields)
-        return error_response(400, "invalid_request", f"{first['field']}: {first['message']}", fields)
+        if any(error.get("type") == "json_invalid" for error in exc.errors()):  # unreadable: syntax
+            return error_response(400, "bad_request", f"{first['field']}: {first['message']}", fields)
+        return error_response(422, "invalid", f"{first['field']}: {first['message']}", fields)
 
     @app.exception_handler(ValidationException)
     def _unsupported(exc: ValidationException) -> Response[str]:  # a body that is not JSON

@@ -60,7 +60,7 @@ ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(
 
 def _splitter(limit: int | None) -> Callable[[Any], Any]:
     """Accept repeated parameters and comma-separated values alike; repeats count once, and a
-    parameter carries at most `limit` distinct values (422 beyond)."""
+    parameter carries at least one value and at most `limit` distinct values (422 otherwise)."""
 
     def split(value: Any) -> Any:
         if value is None:
@@ -75,7 +75,9 @@ def _splitter(limit: int | None) -> Callable[[Any], Any]:
         out = list(dict.fromkeys(out)) if all(isinstance(v, str) for v in out) else out
         if limit is not None and len(out) > limit:
             raise PydanticCustomError("too_many_values", "at most {limit} distinct values", {"limit": limit})
-        return out or None
+        if not out:  # `?sync_id=`: a filter with no value must not widen to everything
+            raise PydanticCustomError("empty_filter", "give at least one value, or leave the parameter out")
+        return out
 
     return split
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from syncline.errors import SynclineError
+from syncline.errors import Invalid, SynclineError
 from syncline.models import Status, iso, utcnow
 
 DEFAULT_DAYS = 5
@@ -58,13 +58,13 @@ class Match(BaseModel):
         if text.endswith("*"):
             value = text[:-1]
             if not value or "*" in value:
-                raise BadRequest(
+                raise Invalid(
                     f"{field_name}: a prefix needs at least one character before a single trailing '*'",
                     fields=[{"field": f"query.{field_name}", "message": "bad prefix"}],
                 )
             return cls(value=value, prefix=True)
         if "*" in text or not text:
-            raise BadRequest(
+            raise Invalid(
                 f"{field_name}: give a value, or a prefix ending in '*'",
                 fields=[{"field": f"query.{field_name}", "message": "bad value"}],
             )
@@ -138,13 +138,13 @@ def resolve_window(
     Without any of them: the last DEFAULT_DAYS days, or no window when `default` is False."""
     now = now or utcnow()
     if days is not None and (start is not None or end is not None):
-        raise BadRequest(
+        raise Invalid(
             "give either days or from/to, not both",
             fields=[{"field": "query.days", "message": "cannot be combined with from/to"}],
         )
     if days is not None:
         if not 1 <= days <= MAX_DAYS:
-            raise BadRequest(
+            raise Invalid(
                 f"days must be between 1 and {MAX_DAYS}",
                 fields=[{"field": "query.days", "message": f"must be between 1 and {MAX_DAYS}"}],
             )
@@ -156,11 +156,11 @@ def resolve_window(
     end = _utc(end) if end is not None else now
     start = _utc(start) if start is not None else end - timedelta(days=DEFAULT_DAYS)
     if start >= end:
-        raise BadRequest(
+        raise Invalid(
             "from must be before to", fields=[{"field": "query.from", "message": "must be before to"}]
         )
     if end - start > timedelta(days=MAX_DAYS):
-        raise BadRequest(
+        raise Invalid(
             f"the window is at most {MAX_DAYS} days",
             fields=[{"field": "query.from", "message": f"window longer than {MAX_DAYS} days"}],
         )

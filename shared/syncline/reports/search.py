@@ -43,7 +43,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from syncline.deps import Deps
-from syncline.errors import NotFound
+from syncline.errors import Invalid, NotFound
 from syncline.models import Connector, Run, Service, Status, SyncItem, iso
 from syncline.reports.cursor import _check_positions, _hints, _pinned_window, decode_cursor, encode_cursor
 from syncline.reports.merge import ReadStats, StreamSpec, _item_base_key, _Merge, _Source
@@ -397,7 +397,7 @@ def _pass_merge(
 
 def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:
     if len(q.sync_ids) > MAX_SYNC_IDS:
-        raise BadRequest(
+        raise Invalid(
             f"at most {MAX_SYNC_IDS} sync ids per search",
             fields=[{"field": "query.sync_id", "message": f"more than {MAX_SYNC_IDS} values"}],
         )

@@ -232,8 +232,8 @@ def test_exports_are_scoped_to_their_company_group(
     other = new_group("ex-other")
     assert other.api.get(f"/reports/export/{export_id}").status == 404
     assert group.api.get(f"/reports/export/{'0' * 24}").status == 404
-    assert group.api.get("/reports/export/not-an-id").status == 400
-    assert group.api.get("/reports/export", query={"limit": 5}).status == 400  # not an export parameter
+    assert group.api.get("/reports/export/not-an-id").status == 422
+    assert group.api.get("/reports/export", query={"limit": 5}).status == 422  # not an export parameter
 
 
 def test_the_first_request_keeps_to_its_time_budget(

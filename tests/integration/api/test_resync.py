@@ -192,14 +192,14 @@ def test_an_entry_that_changes_meanwhile_is_refused_and_totals_stay_right(
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({}, 400),
-        ({"sync_ids": []}, 400),
-        ({"sync_ids": ["a" * 24], "filter": {"days": 1}}, 400),
-        ({"sync_ids": [f"{n:024x}" for n in range(1001)]}, 400),
-        ({"sync_ids": ["not-a-sync-id"]}, 400),
+        ({}, 422),
+        ({"sync_ids": []}, 422),
+        ({"sync_ids": ["a" * 24], "filter": {"days": 1}}, 422),
+        ({"sync_ids": [f"{n:024x}" for n in range(1001)]}, 422),
+        ({"sync_ids": ["not-a-sync-id"]}, 422),
         ({"filter": {"status": ["OK"]}}, 422),
-        ({"filter": {"days": 99}}, 400),
-        ({"filter": {"colour": "red"}}, 400),
+        ({"filter": {"days": 99}}, 422),
+        ({"filter": {"colour": "red"}}, 422),
     ],
 )
 def test_bad_resync_requests_change_nothing(

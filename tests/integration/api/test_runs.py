@@ -34,7 +34,7 @@ def test_runs_newest_first_with_filters_and_pages(world: tuple[Group, Group, dat
     failed, _, _ = _all(g, {"status": "Failed", "days": 15})
     assert {r["run_id"] for r in failed} == {r.run_id for r in g.runs if r.status == RunStatus.FAILED}
     assert _all(g, {"trigger": "manual", "days": 15})[0] == []
-    assert g.api.get("/runs", query={"status": "Done"}).status == 400
+    assert g.api.get("/runs", query={"status": "Done"}).status == 422
 
 
 def _all(g: Group, query: dict[str, object]) -> tuple[list[dict[str, object]], None, int]:
@@ -63,7 +63,7 @@ def test_one_run(world: tuple[Group, Group, datetime]) -> None:
     assert body["entries"] == f"/reports?run={run.run_id}"
     assert other.api.get(f"/runs/{run.run_id}").status == 404
     assert g.api.get("/runs/20990101T000000000-abcdef").status == 404
-    assert g.api.get("/runs/yesterday").status == 400
+    assert g.api.get("/runs/yesterday").status == 422
 
 
 def test_dashboard_totals_failure_rate_and_oldest_pending(world: tuple[Group, Group, datetime]) -> None:
@@ -83,4 +83,4 @@ def test_dashboard_totals_failure_rate_and_oldest_pending(world: tuple[Group, Gr
     pending = min((i for i in g.items if i.status == Status.PENDING), key=lambda i: i.updated_at)
     assert body["oldest_pending"]["sync_id"] == pending.sync_id
     assert body["oldest_pending"]["stuck"] is True
-    assert g.api.get("/dashboard", query={"days": 30}).status == 400
+    assert g.api.get("/dashboard", query={"days": 30}).status == 422

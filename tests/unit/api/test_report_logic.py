@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from syncline import reports
+from syncline.errors import Invalid
 from syncline.models import Endpoint, ErrorInfo, Service, ServiceSettings, Status, SyncItem, iso
 from syncline.reports import (
     STATUS_ORDER,
@@ -31,7 +32,7 @@ def test_match_exact_and_prefix() -> None:
     )
     assert Match(value="1001").matches("1001") and not Match(value="1001").matches("10011")
     for bad in ("*", "a*b", "a**", ""):
-        with pytest.raises(BadRequest):
+        with pytest.raises(Invalid):
             Match.parse(bad, "reference")
 
 
@@ -51,7 +52,7 @@ def test_windows() -> None:
         (None, NOW, NOW - timedelta(hours=1)),
         (None, NOW - timedelta(days=16), NOW),
     ):
-        with pytest.raises(BadRequest):
+        with pytest.raises(Invalid):
             resolve_window(days, frm, to, now=NOW)
 
 
