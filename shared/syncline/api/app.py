@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from syncline.api import context as request_context
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import connectors, reports, runs, services
+from syncline.api.routes import connectors, mapping, reports, runs, services
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
 from syncline.observability import logger
@@ -47,6 +47,9 @@ SCOPES: dict[tuple[str, str], Scope] = {
     ("POST", "/services/{service_id}/activate"): "operate",
     ("POST", "/services/{service_id}/deactivate"): "operate",
 }
+# Routes whose body is not JSON, and the media type each takes (every other body is JSON).
+CSV = "text/csv"
+BODY_TYPES: dict[tuple[str, str], str] = {("PUT", "/lookups/{name}/rows"): CSV}
 MAX_JSON_DEPTH = 32
 ERROR_RESPONSES = {
     "400": "A request that cannot be read: a body that is not JSON (or UTF-8, or base64), a foreign cursor",
@@ -54,14 +57,14 @@ ERROR_RESPONSES = {
     "403": "Unknown, revoked or expired API key, or a key without the route's scope",
     "404": "Not found (also any id of another company group)",
     "409": "Conflict with the current state",
-    "415": "A body that is not application/json",
+    "415": "A body of another media type than the route takes (application/json, or text/csv where said)",
     "422": "A readable request with a wrong value: every field named (also unknown parameters)",
     "429": "Too many requests",
 }
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services):
+for area in (reports, runs, connectors, services, mapping):
     app.include_router(area.router)
 
 
@@ -123,8 +126,8 @@ def openapi() -> dict[str, Any]:
         app.get_openapi_json_schema(
             title=TITLE,
             version=VERSION,
-            description="Sync report, runs, dashboard, connectors and services of one company group. "
-            f"Send the company group's API key in the `{API_KEY_HEADER}` header.",
+            description="Sync report, runs, dashboard, connectors, services and lookup tables of one company "
+            f"group. Send the company group's API key in the `{API_KEY_HEADER}` header.",
             security_schemes={"apiKey": APIKey(name=API_KEY_HEADER, in_=APIKeyIn.header)},
             security=[{"apiKey": []}],
         )
@@ -151,6 +154,12 @@ def openapi() -> dict[str, Any]:
             route = routes.get((method, path))
             if route is not None:
                 schemas.update(_type_query_parameters(operation, route))
+            media = BODY_TYPES.get((method.upper(), path))
+            if media is not None:  # read from the event by the route itself: say what it takes
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {media: {"schema": {"type": "string"}}},
+                }
     if "/ValidationError" not in json.dumps(doc["paths"]).replace("HTTPValidationError", ""):
         for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
             schemas.pop(name, None)
@@ -215,16 +224,23 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def check_body(event: dict[str, Any]) -> dict[str, Any] | None:
-    """An error result for a body the resolver must not see: not JSON (415), not UTF-8 or nested too
-    deep (400). A base64 body is left decoded (text) for the resolver."""
+def media_type_of(route: Any) -> str:
+    """The media type a route's body must be: JSON, unless BODY_TYPES says otherwise."""
+    if route is None:
+        return JSON
+    return BODY_TYPES.get((route.method, route.openapi_path), JSON)
+
+
+def check_body(event: dict[str, Any], media_type: str = JSON) -> dict[str, Any] | None:
+    """An error result for a body the resolver must not see: not of the route's media type (415),
+    not UTF-8, or JSON nested too deep (400). A base64 body is left decoded (text) for the resolver."""
     body = event.get("body")
     if body is None or body == "":
         return None
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items() if isinstance(v, str)}
     content_type = headers.get("content-type", JSON).split(";", 1)[0].strip().lower()
-    if content_type != JSON:
-        return proxy_error(415, "unsupported_media_type", f"send the body as {JSON}", field="body")
+    if content_type != media_type:
+        return proxy_error(415, "unsupported_media_type", f"send the body as {media_type}", field="body")
     raw: bytes | str = body
     if event.get("isBase64Encoded"):
         try:
@@ -243,6 +259,8 @@ def check_body(event: dict[str, Any]) -> dict[str, Any] | None:
         raw.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates
         return proxy_error(400, "bad_request", "the body is not UTF-8", field="body")
+    if media_type != JSON:
+        return None
     try:
         too_deep = _depth(json.loads(raw)) > MAX_JSON_DEPTH
     except RecursionError:
@@ -280,6 +298,7 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     method = str(event.get("httpMethod", "")).upper()
     path = str(event.get("path", ""))
     token = None
+    route = route_of(method, path)
     allowed = allowed_methods(path)
     if allowed and method not in allowed:
         refused = proxy_error(405, "method_not_allowed", f"{method} is not allowed here")
@@ -301,12 +320,14 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
             return proxy_error(500, "internal_error", "internal error")
         if principal is None:
             return proxy_error(403, "forbidden", "the API key is not valid, has expired or has been revoked")
-        route = route_of(method, path)
         if route is not None and not principal.allows(scope_of(route)):
             return proxy_error(403, "forbidden", f"this API key lacks the '{scope_of(route)}' scope")
         token = request_context._tenant.set(principal.tenant_id)
         logger.append_keys(tenant_id=principal.tenant_id)
-    if method in ("POST", "PUT", "PATCH") and (bad_body := check_body(event)) is not None:
+    if (
+        method in ("POST", "PUT", "PATCH")
+        and (bad_body := check_body(event, media_type_of(route))) is not None
+    ):
         return bad_body
     try:
         return app.resolve(event, context)

@@ -368,6 +368,42 @@ class PreviewBody(_Body):
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
 
 
+# ---------------------------------------------------------------------------------- lookup tables
+
+LOOKUP_COLUMN_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$"
+LookupColumn = Annotated[
+    str,
+    Field(pattern=LOOKUP_COLUMN_PATTERN, description="a column name: letters, digits, ' ', '_', '.', '-'"),
+]
+# A row is [left, right]. Row count, value length and repeated left values are checked by the
+# library (422 naming the row), not here.
+LookupRow = Annotated[list[str], Field(min_length=2, max_length=2, description="[left value, right value]")]
+
+
+class _LookupTable(_Body):
+    left_column: LookupColumn = "left"
+    right_column: LookupColumn = "right"
+    rows: list[LookupRow] = Field(default_factory=list, description="[left, right] pairs")
+    default_left: str | None = Field(
+        default=None, description="the answer when a right-to-left lookup misses"
+    )
+    default_right: str | None = Field(
+        default=None, description="the answer when a left-to-right lookup misses"
+    )
+
+
+class LookupCreate(_LookupTable):
+    """A new lookup table. Rows are [left, right]; left values are unique."""
+
+    name: Id
+
+
+class LookupReplace(_LookupTable):
+    """A lookup table's new content (everything not given takes its default)."""
+
+    name: Id | None = Field(default=None, description="if given, the name in the path")
+
+
 # ---------------------------------------------------------------------------------- responses
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from pydantic import ValidationError
 
+from syncline.csvsafe import neutralise
 from syncline.models import SyncItem, iso
 
 
@@ -57,17 +57,13 @@ CSV_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def _cell(value: str | None) -> str:
     """Text from outside systems, made safe for spreadsheets (no formula injection, OWASP)."""
     if not value:
         return ""
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    return neutralise(value)
 
 
 def csv_row(item: SyncItem) -> list[str]:

@@ -165,13 +165,43 @@ class ConfigStore(_Table):
         return [{k: r.get(k) for k in ("status", "previous", "reason", "at")} for r in rows]
 
     # lookup tables ---------------------------------------------------------------------------
-    def put_lookup(self, tenant_id: str, table: Any) -> None:
-        row = {
+    # One item per table (the whole table: lookups are read whole, once per batch).
+    @staticmethod
+    def lookup_row(tenant_id: str, table: Any) -> dict[str, Any]:
+        """The item a table is stored as (for sizing it before a write)."""
+        return {
             "PK": tenant_pk(tenant_id),
             "SK": f"LOOKUP#{table.name}",
             "table": table.model_dump(mode="json"),
         }
-        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def put_lookup(self, tenant_id: str, table: Any, *, create: bool = False, replace: bool = False) -> None:
+        """Store a table: `create` only if the name is free (Conflict), `replace` only if it exists
+        (NotFound), otherwise either way. One conditional put: all of it or nothing."""
+        request: dict[str, Any] = {"TableName": self.name, "Item": marshal(self.lookup_row(tenant_id, table))}
+        if create:
+            request["ConditionExpression"] = "attribute_not_exists(PK)"
+        elif replace:
+            request["ConditionExpression"] = "attribute_exists(PK)"
+        try:
+            self.ddb.put_item(**request)
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            if create:
+                raise Conflict(f"lookup table {table.name!r} already exists") from None
+            raise NotFound(f"lookup table {table.name!r} not found") from None
+
+    def get_lookup(self, tenant_id: str, name: str) -> Any:
+        """The table (a syncline.mapping.LookupTable), or None."""
+        from syncline.mapping import LookupTable
+
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"}, consistent=True)
+        return LookupTable.model_validate(row["table"]) if row else None
+
+    def require_lookup(self, tenant_id: str, name: str) -> Any:
+        found = self.get_lookup(tenant_id, name)
+        if found is None:
+            raise NotFound(f"lookup table {name!r} not found")
+        return found
 
     def lookups(self, tenant_id: str) -> dict[str, Any]:
         from syncline.mapping import LookupTable
@@ -185,9 +215,15 @@ class ConfigStore(_Table):
         return {t.name: t for t in tables}
 
     def delete_lookup(self, tenant_id: str, name: str) -> None:
-        self.ddb.delete_item(
-            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"})
-        )
+        """Delete a table; NotFound when there is none."""
+        try:
+            self.ddb.delete_item(
+                TableName=self.name,
+                Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"LOOKUP#{name}"}),
+                ConditionExpression="attribute_exists(PK)",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            raise NotFound(f"lookup table {name!r} not found") from None
 
     # signing keys ----------------------------------------------------------------------------
     # API keys: one row by the key's digest (what authentication reads), one under the company

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from syncline import wiring
+from syncline.mapping import LookupTable
 from syncline.models import Connector, Endpoint, Service
 from syncline.reports import export as report_export
 from tests.integration.api.conftest import Api, AwsEnv, Group, new_group, seed_items
@@ -22,15 +23,18 @@ LISTS = {
     ("GET", "/dashboard"),
     ("GET", "/connectors"),
     ("GET", "/services"),
+    ("GET", "/lookups"),
 }
-GLOBAL = {("GET", "/openapi.json"), ("GET", "/systems"), ("GET", "/systems/{system}")}
+GLOBAL = {("GET", "/openapi.json"), ("GET", "/systems"), ("GET", "/systems/{system}"), ("GET", "/transforms")}
 BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/connectors/{connector_id}"): {"name": "taken over"},
     ("PATCH", "/services/{service_id}"): {"name": "taken over", "active": False},
     ("POST", "/services/{service_id}/clone"): {"service_id": "stolen"},
     ("PUT", "/services/{service_id}/notes"): {"notes": "taken over"},
     ("POST", "/services/{service_id}/preview"): {"record": {"number": "1"}},
+    ("PUT", "/lookups/{name}"): {"rows": [["taken", "over"]]},
 }
+CSV_BODIES = {("PUT", "/lookups/{name}/rows"): "left_value,right_value\r\ntaken,over\r\n"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +54,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
             destination=Endpoint(connector_id="wh", entity="orders"),
         )
     )
+    config.put_lookup(a.tenant_id, LookupTable(name="a-table", rows=[("x", "y")]))
     original = report_export.INLINE_MAX_ROWS
     report_export.INLINE_MAX_ROWS = 3
     try:
@@ -63,6 +68,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
         "sync_id": a.items[0].sync_id,
         "export_id": export["export_id"],
         "system": "rest",
+        "name": "a-table",
     }
     return a, new_group("iso-b"), ids
 
@@ -86,6 +92,7 @@ def _snapshot(a: Group) -> str:
             k: v.model_dump(mode="json")
             for k, v in syncs.get_items(a.tenant_id, [i.sync_id for i in a.items]).items()
         },
+        "lookups": {k: v.model_dump(mode="json") for k, v in config.lookups(a.tenant_id).items()},
         "runs": [syncs.get_run(a.tenant_id, r.run_id).model_dump(mode="json") for r in a.runs],  # type: ignore[union-attr]
     }
     return json.dumps(state, sort_keys=True)
@@ -107,6 +114,7 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             assert resp.status == 200, (path, resp.text)
             assert not any(marker in resp.text for marker in a_markers), path
             assert "a-only" not in resp.text and "a-svc" not in resp.text, path
+            assert "a-table" not in resp.text, path
             continue
         if (method, path) == ("POST", "/connectors"):
             # ids are per company group: b may use the same id; a's connector is untouched
@@ -128,12 +136,20 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             resp = b.api.post(url, body=service_body)
             assert resp.status == 422 and "body.source.connector_id" in resp.text
             continue
+        if (method, path) == ("POST", "/lookups"):  # the same name is b's own table
+            assert b.api.post(url, body={"name": "a-table", "rows": [["b", "c"]]}).status == 201
+            assert b.api.delete(f"{url}/a-table").status == 204  # its own; a's is untouched
+            continue
         if (method, path) == ("POST", "/reports/resync"):
             resp = b.api.post(url, body={"sync_ids": [i.sync_id for i in a.items]})
             assert resp.status == 200 and resp.json()["queued"] == 0
             assert set(resp.json()["refused_counts"]) == {"not_found"}
             continue
-        resp = b.api.request(method, url, body=BODIES.get((method, path)))
+        if (method, path) in CSV_BODIES:
+            csv_headers = {"Content-Type": "text/csv"}
+            resp = b.api.request(method, url, raw_body=CSV_BODIES[(method, path)], headers=csv_headers)
+        else:
+            resp = b.api.request(method, url, body=BODIES.get((method, path)))
         assert resp.status == 404, (method, path, resp.status, resp.text)
         assert resp.json()["error"]["code"] == "not_found"
     assert walked == _routes() and len(walked) >= 28

@@ -26,6 +26,16 @@ def test_the_document_is_valid_and_lists_every_route(aws_env: AwsEnv) -> None:
     assert routes == listed and len(routes) >= 28
     for path in ("/reports", "/reports/export", "/reports/resync", "/runs/{run_id}", "/dashboard"):
         assert path in document["paths"]
+    assert {"/lookups", "/lookups/{name}", "/lookups/{name}/rows", "/transforms"} <= set(document["paths"])
+
+
+def test_the_csv_routes_say_they_take_and_give_csv(aws_env: AwsEnv) -> None:
+    rows = _document(aws_env)["paths"]["/lookups/{name}/rows"]
+    assert rows["put"]["requestBody"] == {
+        "required": True,
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+    assert "text/csv" in rows["get"]["responses"]["200"]["content"]
 
 
 def test_every_operation_documents_the_error_shape_and_security(aws_env: AwsEnv) -> None:

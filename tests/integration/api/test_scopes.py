@@ -21,6 +21,7 @@ IDS = {
     "sync_id": "ab" * 12,
     "export_id": "cd" * 12,
     "system": "rest",
+    "name": "carriers",
 }
 READ_ROUTES = {
     ("GET", "/reports"),

@@ -42,8 +42,16 @@ def test_csv_round_trip_keeps_awkward_values() -> None:
     text = table.to_csv()
     assert text.startswith("left_value,right_value\r\n")
     assert '"a,b","say ""hi"""\r\n' in text
+    assert "'=1+1,x\r\n" in text  # a formula cell is neutralised as in the report export
     again = LookupTable.from_csv("awkward", text)
     assert again.rows == table.rows
+
+
+def test_csv_header_may_be_the_tables_column_names() -> None:
+    table = LookupTable.from_csv(
+        "carriers", "Method,Service\nexpress,DPD\n", left_column="method", right_column="service"
+    )
+    assert (table.left_column, table.right_column, table.rows) == ("method", "service", [("express", "DPD")])
 
 
 def test_csv_import_accepts_bom_blank_lines_and_defaults() -> None:
@@ -56,12 +64,13 @@ def test_csv_import_accepts_bom_blank_lines_and_defaults() -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", "line 1: header must be left_value,right_value"),
-        ("left,right\na,b\n", "line 1: header must be left_value,right_value"),
+        ("", "line 1: the header must be left,right or left_value,right_value"),
+        ("from,to\na,b\n", "line 1: the header must be left,right or left_value,right_value"),
         ("left_value,right_value\na,b\nc\n", "line 3: expected 2 values, got 1"),
         ("left_value,right_value\na,b\nc,d,e\n", "line 3: expected 2 values, got 3"),
-        ("left_value,right_value\na,b\n\na,c\n", "line 4: left value 'a' already used on line 2"),
-        ('left_value,right_value\na,b\n"c,d\n', "bad CSV"),
+        ("left_value,right_value\na,b\n\na,c\n", "line 4: the left value is already used on line 2"),
+        ('left_value,right_value\na,"b\nc"\na,c\n', "line 4: the left value is already used on line 2"),
+        ('left_value,right_value\na,b\n"c,d\n', "not valid CSV"),
     ],
 )
 def test_csv_errors_name_the_line(text: str, reason: str) -> None:
