@@ -218,7 +218,7 @@ def test_bounds_are_422_naming_the_field(group: Group) -> None:
     resp = api.put("/lookups/big/rows", raw_body="left_value,right_value\r\n" + rows, headers=CSV_HEADERS)
     assert resp.status == 422 and resp.json()["error"]["message"] == "line 10002: more than 10000 rows"
     assert _stored(group, "big").rows == []
-    assert api.post("/lookups", body={"name": "bad", "rows": [["only-left"]]}).status == 400  # malformed
+    assert api.post("/lookups", body={"name": "bad", "rows": [["only-left"]]}).status == 422  # not a pair
 
 
 def test_rows_take_csv_only_and_json_routes_take_json_only(group: Group) -> None:
