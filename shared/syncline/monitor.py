@@ -44,15 +44,18 @@ def check_one(
     return result.status, result.reason
 
 
+def check_and_record(
+    config: ConfigStore, row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+) -> CheckOutcome:
+    """Check one connector and record the result as the scheduled check does (history on change)."""
+    status, reason = check_one(row, open_connector)
+    changed = config.record_health(row.tenant_id, row.connector_id, status, reason, utcnow())
+    return CheckOutcome(row.tenant_id, row.connector_id, status, reason, changed)
+
+
 def check_all(config: ConfigStore, open_connector: Callable[[ConnectorRow], Connector]) -> list[CheckOutcome]:
     rows = [row for tenant_id in config.list_tenant_ids() for row in config.list_connectors(tenant_id)]
-
-    def run(row: ConnectorRow) -> CheckOutcome:
-        status, reason = check_one(row, open_connector)
-        changed = config.record_health(row.tenant_id, row.connector_id, status, reason, utcnow())
-        return CheckOutcome(row.tenant_id, row.connector_id, status, reason, changed)
-
     if not rows:
         return []
     with ThreadPoolExecutor(max_workers=min(CHECK_CONCURRENCY, len(rows))) as pool:
-        return list(pool.map(run, rows))
+        return list(pool.map(lambda row: check_and_record(config, row, open_connector), rows))

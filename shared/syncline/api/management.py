@@ -127,8 +127,10 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
 def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> Connector:
     from syncline import wiring
 
+    # No credentials are no credentials: a system that needs some gets a 422 naming each missing
+    # field now, not a connector that fails its first pull.
     _check_connector(
-        body.system, body.base_url, body.settings, body.credentials, body.timezone, body.date_format
+        body.system, body.base_url, body.settings, body.credentials or {}, body.timezone, body.date_format
     )
     values = body.model_dump(exclude={"credentials"})
     connector = _connector(tenant_id, values)  # the full row, its size included, before any write
@@ -176,7 +178,7 @@ def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: Connec
         current.system,
         str(base_url) if base_url is not None else None,
         merged.get("settings") or {},
-        credentials,
+        credentials or {},  # settings that now need a credential the connector lacks: 422
         merged["timezone"],
         merged["date_format"],
     )
@@ -236,6 +238,15 @@ def connector_status(connector: Connector) -> dict[str, Any]:
         "health_reason": connector.health_reason,
         "health_checked_at": connector.health_checked_at.isoformat() if connector.health_checked_at else None,
     }
+
+
+def check_connector_now(deps: Deps, tenant_id: str, connector_id: str) -> dict[str, Any]:
+    """Run the health check for one connector now, record it as the scheduled check would (a
+    history row when the status changed), and return the connector's status."""
+    from syncline.monitor import check_and_record
+
+    check_and_record(deps.config, deps.config.require_connector(tenant_id, connector_id), deps.open_connector)
+    return connector_status(deps.config.require_connector(tenant_id, connector_id))
 
 
 def connector_summary(

@@ -125,6 +125,7 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
                 "base_url": "https://b.example.com",
             }
             assert b.api.post(url, body=body).status == 201
+            assert b.api.delete(f"{url}/a-only").status == 204  # its own; a's is untouched
             continue
         if (method, path) == ("POST", "/services"):
             service_body: dict[str, Any] = {

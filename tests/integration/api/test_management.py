@@ -119,6 +119,32 @@ def test_bad_connectors_are_refused_naming_the_field(
     assert group.api.get("/connectors/shop2").status == 404
 
 
+@pytest.mark.parametrize(
+    ("connector", "field"),
+    [
+        ({"system": "shopify", "base_url": "https://demo.myshopify.com"}, "body.credentials.access_token"),
+        ({"system": "woocommerce", "base_url": "https://shop.example.com"}, "body.credentials.consumer_key"),
+        (
+            {"system": "rest", "base_url": "https://api.example.com", "settings": {"auth": "bearer"}},
+            "body.credentials.token",
+        ),
+    ],
+)
+def test_a_connector_without_its_systems_credentials_is_refused(
+    group: Group, connector: dict[str, Any], field: str
+) -> None:
+    body = {"connector_id": "nocreds", "name": "No credentials", **connector}
+    resp = group.api.post("/connectors", body=body)
+    assert resp.status == 422, resp.text
+    assert [f["field"] for f in resp.json()["error"]["fields"]] == [field]
+    assert group.api.get("/connectors/nocreds").status == 404
+    # a connector whose new settings need a credential it does not have: the same 422
+    assert group.api.post("/connectors", body=CONNECTOR | {"connector_id": "bearer"}).status == 201
+    switched = group.api.patch("/connectors/bearer", body={"settings": {"auth": "basic"}})
+    assert switched.status == 422 and "body.credentials.username" in switched.text, switched.text
+    assert group.api.delete("/connectors/bearer").status == 204
+
+
 SERVICE = {
     "service_id": "orders2",
     "name": "Orders to warehouse, again",
@@ -298,3 +324,43 @@ def test_bodies_that_are_not_a_json_object_are_refused(
     reads, but is not what the route takes)."""
     resp = group.api.post("/services", raw_body=body, headers={"Content-Type": content_type})
     assert resp.status == status and resp.json()["error"]["fields"][0]["field"].startswith("body")
+
+
+def test_a_connector_can_be_checked_now(group: Group) -> None:
+    """POST /connectors/{id}/check runs the health check against the system itself and records it
+    (history on each change); a wrong token is Failed Authentication, a system that is down is
+    System Unreachable; never the credential in any answer."""
+    from syncline.local.demo_systems import DemoWarehouse
+
+    warehouse = DemoWarehouse(token="right-T0KEN-5a4b3c")
+    warehouse.start()
+    try:
+        api = group.api
+        body = CONNECTOR | {
+            "connector_id": "wh-now",
+            "base_url": warehouse.url,
+            "credentials": {"token": "wrong-T0KEN-1a2b3c"},
+            "settings": {"records_path": "data", "check_path": "/"},
+        }
+        assert api.post("/connectors", body=body).status == 201
+        assert api.get("/connectors/wh-now/status").json()["health_status"] == "Unknown"
+        wrong = api.post("/connectors/wh-now/check")
+        assert wrong.status == 200 and wrong.json()["health_status"] == "Failed Authentication", wrong.text
+        fixed = api.patch("/connectors/wh-now", body={"credentials": {"token": "right-T0KEN-5a4b3c"}})
+        assert fixed.status == 200
+        ok = api.post("/connectors/wh-now/check").json()
+        assert ok["health_status"] == "Connector Operational" and ok["health_checked_at"]
+        assert api.post("/connectors/wh-now/check").json()["health_status"] == "Connector Operational"
+    finally:
+        warehouse.stop()
+    down = api.post("/connectors/wh-now/check").json()
+    assert down["health_status"] == "System Unreachable" and down["health_reason"]
+    history = api.get("/connectors/wh-now/status/history", query={"limit": 10}).json()["items"]
+    assert [h["status"] for h in history] == [
+        "System Unreachable",
+        "Connector Operational",
+        "Failed Authentication",
+    ]  # newest first; checking twice while Operational added no row
+    assert api.post("/connectors/nope/check").status == 404
+    assert new_group("mg-other").api.post("/connectors/wh-now/check").status == 404
+    assert not any("T0KEN" in text for text in api.bodies)

@@ -92,6 +92,17 @@ def connector_status(connector_id: ConnectorIdPath) -> dict[str, Any]:
     return management.connector_status(management.get_connector(deps(), tenant(), connector_id))
 
 
+@router.post(
+    "/connectors/<connector_id>/check",
+    summary="Check a connector now",
+    description="Runs the health check for this connector (one cheap authenticated call), records the "
+    "result as the scheduled check does, and returns the status.",
+    tags=TAGS,
+)
+def check_connector(connector_id: ConnectorIdPath) -> dict[str, Any]:
+    return management.check_connector_now(deps(), tenant(), connector_id)
+
+
 @router.get("/connectors/<connector_id>/status/history", summary="A connector's health changes", tags=TAGS)
 def connector_history(
     connector_id: ConnectorIdPath, params: Annotated[HistoryParams, Query()]
