@@ -240,6 +240,14 @@ def test_list_services_searches_and_filters(group: Group) -> None:
     assert names({"status": "inactive"}) == ["orders", "products", "stock"]
     assert api.get("/services", query={"status": "paused"}).status == 422
     assert api.get("/services", query={"sort": "name"}).status == 422
+    # each end says its system and connector name, in the list and for one service
+    listed = {s["service_id"]: s for s in api.get("/services").json()["items"]}
+    connectors = {c["connector_id"]: c for c in api.get("/connectors").json()["items"]}
+    for view in [*listed.values(), api.get("/services/stock").json()]:
+        for end in ("source", "destination"):
+            row = connectors[view[end]["connector_id"]]
+            assert (view[end]["system"], view[end]["connector_name"]) == (row["system"], row["name"])
+    assert listed["orders"]["source"]["system"] == "shopify"
 
 
 def test_run_now_opens_a_manual_run_and_queues_it_for_the_trigger(aws_env: AwsEnv, group: Group) -> None:

@@ -44,7 +44,7 @@ def _created(service: management.Service) -> Response[dict[str, Any]]:
 )
 def list_services(params: Annotated[ServiceListParams, Query()]) -> dict[str, Any]:
     services = management.list_services(deps(), tenant(), params)
-    return {"items": [management.service_view(s) for s in services]}
+    return {"items": management.service_views(deps(), tenant(), services)}
 
 
 @router.post(
@@ -61,7 +61,8 @@ def create_service(body: Annotated[ServiceCreate, Body()]) -> Response[dict[str,
 
 @router.get("/services/<service_id>", summary="One service", tags=TAGS)
 def get_service(service_id: ServiceIdPath) -> dict[str, Any]:
-    return management.service_view(management.get_service(deps(), tenant(), service_id))
+    service = management.get_service(deps(), tenant(), service_id)
+    return management.service_views(deps(), tenant(), [service])[0]
 
 
 @router.patch("/services/<service_id>", summary="Update a service (validated like a new one)", tags=TAGS)
