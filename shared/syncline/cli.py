@@ -146,6 +146,9 @@ def _keys(args: argparse.Namespace) -> int:
             return 1
         print(f"revoked a key of company group {tenant!r}")
         return 0
+    if store.get_tenant(args.tenant) is None:
+        print(f"syncline keys: no company group {args.tenant!r} in {table}", file=sys.stderr)
+        return 1
     for row in api_keys.list_keys(args.tenant, store=store):
         state = (
             f"revoked {row['revoked_at']}" if row["revoked"] else "expired" if row["expired"] else "active"
@@ -157,6 +160,32 @@ def _keys(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"syncline {args.command}: a port it needs is in use ({exc.strerror}); ", end="", file=sys.stderr
+        )
+        print("stop what holds it, or pick another with --api-port", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from botocore.exceptions import NoCredentialsError, NoRegionError
+
+        if not isinstance(exc, NoCredentialsError | NoRegionError):
+            raise
+        print(
+            f"syncline {args.command}: {exc} (for a stack `syncline up` started, set the variables it "
+            "printed; for a deployed one, your usual AWS credentials and region)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command in ("demo", "up"):
         from syncline.local.demo import demo, up
         from syncline.local.stack import StackOptions

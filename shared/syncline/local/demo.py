@@ -119,9 +119,14 @@ def up(
             f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop",
             file=out,
         )
-        for name, value in sorted(stack.aws.env.items()):
-            if name.startswith(("SYNCLINE_", "AWS_ENDPOINT")):
-                print(f"  {name}={value}", file=out)
+        # What `syncline keys ...` (or boto3) needs to reach this stack: its tables and endpoint,
+        # and moto's region and placeholder credentials (not secrets: moto takes any).
+        from syncline.local.aws import CREDENTIAL_ENV
+
+        print("  for the CLI in another shell:", file=out)
+        for name, value in sorted((stack.aws.env | CREDENTIAL_ENV).items()):
+            if name.startswith(("SYNCLINE_", "AWS_ENDPOINT")) or name in CREDENTIAL_ENV:
+                print(f"  export {name}={value}", file=out)
         try:
             while not stop.is_set():
                 run_id = stack.fire()
