@@ -1,23 +1,25 @@
 """Serves report_api over HTTP on 127.0.0.1, the way API Gateway would: each request becomes an
 API Gateway REST proxy event (resource ``/{proxy+}``, stage ``v1``) for the real handler, and the
-proxy result becomes the HTTP response.
+proxy result becomes the HTTP response. The HTTP side is werkzeug's threaded WSGI server (it comes
+with moto); every method reaches the handler, so an unknown one gets the API's own JSON answer.
 
-One request at a time, like one Lambda container: the resolver's per-request state is not meant
-to be shared between threads.
+The handler runs one request at a time, like one Lambda container: the resolver's per-request
+state is not meant to be shared between threads.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
-from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from werkzeug.serving import make_server
 
 from syncline.local.lambdas import invoke
 
@@ -109,14 +111,16 @@ class ApiServer:
     def __init__(self, port: int = 0, host: str = "127.0.0.1", function: str = "report_api") -> None:
         self.function = function
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
-        self.httpd.daemon_threads = True
+        # Bound here, so a port in use is an OSError for the caller (werkzeug would exit the process).
+        with socket.create_server((host, port)) as listening:
+            self.httpd = make_server(host, port, self._wsgi, threaded=True, fd=listening.fileno())
+        self.httpd.daemon_threads = True  # type: ignore[attr-defined]  # threaded: a ThreadingMixIn
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="report-api-http", daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        host, port = self.httpd.socket.getsockname()[:2]
+        return f"http://{host}:{port}"
 
     def start(self) -> ApiServer:
         self._thread.start()
@@ -146,48 +150,49 @@ class ApiServer:
                     "body": json.dumps(body),
                 }
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        server = self
+    def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            too_large = {"error": {"code": "too_large", "message": "the body is over 10 MB", "fields": []}}
+            status, headers, body = (
+                413,
+                [("Content-Type", "application/json")],
+                json.dumps(too_large).encode(),
+            )
+        else:
+            raw = environ["wsgi.input"].read(length) if length else None
+            # The path as sent (still percent-encoded), as the previous server and API Gateway see it.
+            url = urlsplit(environ.get("REQUEST_URI") or environ.get("PATH_INFO") or "/")
+            event = proxy_event(
+                environ["REQUEST_METHOD"],
+                url.path or "/",
+                query=parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True),
+                headers=_headers(environ),
+                body=raw,
+                source_ip=environ.get("REMOTE_ADDR", "127.0.0.1"),
+            )
+            status, headers, body = response_parts(self.call(event))
+        headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "connection")]
+        start_response(
+            f"{status} {_REASONS.get(status, 'Status')}", [*headers, ("Content-Length", str(len(body)))]
+        )
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # quiet: the API logs itself
-                return
+def _headers(environ: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            out.append((key[5:].replace("_", "-").title(), str(value)))
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            out.append((key.replace("_", "-").title(), str(value)))
+    return out
 
-            def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                if length > MAX_BODY_BYTES:
-                    self._reply(
-                        413, [("Content-Type", "application/json")], b'{"error": {"code": "too_large"}}'
-                    )
-                    return
-                body = self.rfile.read(length) if length else None
-                url = urlsplit(self.path)
-                query = parse_qsl(url.query, keep_blank_values=True)
-                message: Message = self.headers
-                headers = [(name, value) for name, value in message.items()]
-                event = proxy_event(
-                    self.command,
-                    url.path or "/",
-                    query=query,
-                    headers=headers,
-                    body=body,
-                    source_ip=self.client_address[0],
-                )
-                status, out_headers, out_body = response_parts(server.call(event))
-                self._reply(status, out_headers, out_body)
 
-            def _reply(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-                self.send_response(status)
-                for name, value in headers:
-                    if name.lower() not in ("content-length", "connection"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+def _reason_phrases() -> dict[int, str]:
+    from http import HTTPStatus
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    return {s.value: s.phrase for s in HTTPStatus}
 
-        return Handler
+
+_REASONS = _reason_phrases()

@@ -61,3 +61,20 @@ def test_search_resync_export_and_run_now_over_http() -> None:
         manual = stack.wait_for_run(started.json()["run_id"], timeout=120)
         assert manual.trigger.value == "manual" and manual.status != RunStatus.RUNNING
         assert client.get("/openapi.json").status_code == 200
+
+
+def test_any_method_gets_the_apis_own_json_answer_over_http() -> None:
+    """Every method reaches the handler (no HTML 501 from the HTTP server): a method a path does not
+    have is the API's 405 with Allow; HEAD has no body; a body over API Gateway's limit is a 413."""
+    with local_stack(StackOptions(records=1)), ApiServer() as server:
+        headers = {"x-api-key": create_key(TENANT)}
+        for method in ("PROPFIND", "TRACE", "PUT"):
+            resp = httpx.request(method, f"{server.url}/reports", headers=headers)
+            assert resp.status_code == 405, (method, resp.status_code, resp.text)
+            assert resp.headers["content-type"].startswith("application/json")
+            assert "GET" in resp.headers["allow"]
+            assert resp.json()["error"]["code"] == "method_not_allowed"
+        head = httpx.head(f"{server.url}/runs", headers=headers)
+        assert head.content == b""
+        big = httpx.post(f"{server.url}/services", headers=headers, content=b"x" * (10 * 1024 * 1024 + 1))
+        assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"
