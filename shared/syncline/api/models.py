@@ -38,6 +38,7 @@ from syncline.reports import (
     RUN_ID_PATTERN,
     SYNC_ID_PATTERN,
     Match,
+    Period,
     ReportQuery,
     resolve_window,
 )
@@ -114,13 +115,16 @@ class _Body(_Strict):
 
 class WindowParams(_Strict):
     days: int | None = Field(default=None, ge=1, le=MAX_DAYS, description="the last N days (default 5)")
+    period: Period | None = Field(
+        default=None, description="today, yesterday, this_week or last_week (UTC; weeks start on Monday)"
+    )
     from_: datetime | None = Field(default=None, alias="from", description="window start, ISO 8601")
     to: datetime | None = Field(default=None, description="window end, ISO 8601 (default now)")
 
     _iso_times = field_validator("from_", "to", mode="before")(_iso_only)
 
     def window(self, *, default: bool = True) -> tuple[datetime | None, datetime | None, str]:
-        return resolve_window(self.days, self.from_, self.to, default=default)
+        return resolve_window(self.days, self.from_, self.to, period=self.period, default=default)
 
 
 class FilterParams(WindowParams):

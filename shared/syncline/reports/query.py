@@ -126,17 +126,48 @@ class ReportQuery(BaseModel):
         return digest.hexdigest()[:16]
 
 
+PERIODS = ("today", "yesterday", "this_week", "last_week")
+Period = Literal["today", "yesterday", "this_week", "last_week"]
+
+
+def period_window(period: str, now: datetime) -> tuple[datetime, datetime]:
+    """A named period in UTC; weeks start on Monday. The current ones end now."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = midnight - timedelta(days=midnight.weekday())
+    return {
+        "today": (midnight, now),
+        "yesterday": (midnight - timedelta(days=1), midnight),
+        "this_week": (monday, now),
+        "last_week": (monday - timedelta(days=7), monday),
+    }[period]
+
+
 def resolve_window(
     days: int | None,
     start: datetime | None,
     end: datetime | None,
     *,
+    period: str | None = None,
     default: bool = True,
     now: datetime | None = None,
 ) -> tuple[datetime | None, datetime | None, str]:
-    """The (start, end) of a search: `days` back from now, or `from`/`to`, at most MAX_DAYS long.
-    Without any of them: the last DEFAULT_DAYS days, or no window when `default` is False."""
+    """The (start, end) of a search: `days` back from now, a named `period`, or `from`/`to`, at
+    most MAX_DAYS long. Without any of them: the last DEFAULT_DAYS days, or no window when
+    `default` is False."""
     now = now or utcnow()
+    if period is not None:
+        if days is not None or start is not None or end is not None:
+            raise Invalid(
+                "give one of period, days or from/to",
+                fields=[{"field": "query.period", "message": "cannot be combined with days or from/to"}],
+            )
+        if period not in PERIODS:
+            raise Invalid(
+                f"period is one of {', '.join(PERIODS)}",
+                fields=[{"field": "query.period", "message": f"one of {', '.join(PERIODS)}"}],
+            )
+        first, last = period_window(period, now)
+        return first, last, f"period={period}"
     if days is not None and (start is not None or end is not None):
         raise Invalid(
             "give either days or from/to, not both",

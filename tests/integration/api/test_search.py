@@ -134,6 +134,13 @@ def _plans(group: Group, now: datetime) -> list[tuple[str, dict[str, Any], str, 
         ),
         ("sync_id=a,b,c", {"sync_id": ",".join(ids)}, "get", lambda i: i.sync_id in ids),
         ("days=2", {"days": 2}, "by_status", lambda i: True),
+        ("period=yesterday", {"period": "yesterday"}, "by_status", lambda i: True),
+        (
+            "period=this_week&status=Failed",
+            {"period": "this_week", "status": "Failed"},
+            "by_status",
+            lambda i: i.status == Status.FAILED,
+        ),
     ]
 
 
@@ -326,6 +333,8 @@ def test_tampered_or_foreign_cursors_are_rejected(world: tuple[Group, Group, dat
         ({"sort": "name"}, "query.sort"),
         ({"colour": "red", "page": "2"}, "query.colour"),
         ({"sync_id": ""}, "query.sync_id"),  # empty: not "every entry"
+        ({"period": "fortnight"}, "query.period"),
+        ({"period": "today", "days": 2}, "query.period"),
         ({"status": " , "}, "query.status"),
     ],
 )

@@ -168,3 +168,25 @@ def test_sort_by_status_passes() -> None:
     asc = _passes(ReportQuery(sort="status", order="asc", statuses=(Status.OK, Status.FAILED)))
     assert asc == [(Status.OK,), (Status.FAILED,)]
     assert _passes(ReportQuery(statuses=(Status.OK,))) == [(Status.OK,)]
+
+
+def test_named_periods_are_utc_days_and_monday_weeks() -> None:
+    wednesday = datetime(2025, 3, 12, 15, 30, tzinfo=UTC)  # 2025-03-10 is a Monday
+    midnight = datetime(2025, 3, 12, tzinfo=UTC)
+    monday = datetime(2025, 3, 10, tzinfo=UTC)
+    expected = {
+        "today": (midnight, wednesday),
+        "yesterday": (midnight - timedelta(days=1), midnight),
+        "this_week": (monday, wednesday),
+        "last_week": (monday - timedelta(days=7), monday),
+    }
+    for period, window in expected.items():
+        start, end, spec = resolve_window(None, None, None, period=period, now=wednesday)
+        assert (start, end) == window and spec == f"period={period}"
+    on_monday = resolve_window(None, None, None, period="this_week", now=monday + timedelta(hours=1))
+    assert on_monday[0] == monday
+    for days, frm in ((3, None), (None, NOW)):
+        with pytest.raises(Invalid):
+            resolve_window(days, frm, None, period="today", now=NOW)
+    with pytest.raises(Invalid):
+        resolve_window(None, None, None, period="fortnight", now=NOW)
