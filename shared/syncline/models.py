@@ -102,6 +102,8 @@ class RunStatus(StrEnum):
     RUNNING = "Running"
     OK = "OK"
     FAILED = "Failed"
+    # Shown, never stored: a finished run every entry of which a resync moved to a new run.
+    RESYNCED = "Resynced"
 
 
 class Trigger(StrEnum):
@@ -222,6 +224,21 @@ class ErrorInfo(_Model):
     message: str
 
 
+class ErrorGroup(_Model):
+    """The errors of a run that share a code and a message: how many, and when first and last."""
+
+    code: str
+    message: str
+    count: int = 1
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+
+def error_group_key(code: str, message: str) -> str:
+    """The key of (code, message) in a run's `error_groups` map: short, and a valid map key."""
+    return "g" + hashlib.blake2b(f"{code}\x1f{message}".encode(), digest_size=6).hexdigest()
+
+
 class Run(_Model):
     tenant_id: str
     run_id: str
@@ -242,7 +259,57 @@ class Run(_Model):
     pull_deadline: datetime | None = None
     updated_at: datetime | None = None  # the last change to the run's counters
     totals: Totals = Field(default_factory=Totals)
+    # What the run moves: its service's systems and entities when the run opened, and the data
+    # window its pull covered (connector cursors: where it started, where it got to).
+    source_system: str | None = None
+    source_entity: str | None = None
+    destination_system: str | None = None
+    destination_entity: str | None = None
+    since: str | None = None
+    until: str | None = None
+    # Errors grouped by (code, message), at most FIRST_ERROR_GROUPS groups (keyed by
+    # `error_group_key`); errors of further groups are only counted, in `other_errors`.
+    error_groups: dict[str, ErrorGroup] = Field(default_factory=dict)
+    other_errors: int = 0
+    # Runs written before errors were grouped: their first errors, one entry per error.
     first_errors: list[ErrorInfo] = Field(default_factory=list)
+    # Resyncs that moved entries out of this run into new runs (their run ids).
+    resynced_into: list[str] = Field(default_factory=list)
+
+    @field_validator("resynced_into", mode="before")
+    @classmethod
+    def _sorted_run_ids(cls, value: Any) -> Any:
+        return sorted(value) if isinstance(value, set | frozenset | list | tuple) else value
+
+    def error_summary(self) -> list[ErrorGroup]:
+        """The run's errors grouped by (code, message), in the order they first happened; an older
+        run's list of first errors is grouped the same way (without times)."""
+        legacy: dict[tuple[str, str], ErrorGroup] = {}
+        for error in self.first_errors:
+            key = (error.code, error.message)
+            if key in legacy:
+                legacy[key].count += 1
+            else:
+                legacy[key] = ErrorGroup(code=error.code, message=error.message, count=1)
+        stamped = sorted(
+            self.error_groups.values(), key=lambda g: (g.first_at or self.started_at, g.code, g.message)
+        )
+        return [*legacy.values(), *stamped]
+
+    @property
+    def emptied_by_resync(self) -> bool:
+        """Every entry of this finished run was resynced into another run: it holds none now."""
+        return (
+            self.status != RunStatus.RUNNING
+            and bool(self.resynced_into)
+            and self.pull_error is None
+            and not any(self.totals.model_dump().values())
+        )
+
+    @property
+    def shown_status(self) -> RunStatus:
+        """The status the API shows: Resynced for a run a resync emptied, else the stored one."""
+        return RunStatus.RESYNCED if self.emptied_by_resync else self.status
 
 
 class SyncItem(_Model):

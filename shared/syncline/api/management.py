@@ -453,13 +453,17 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
     from syncline.pipeline.messages import TriggerRequest
 
     service = deps.config.require_service(tenant_id, service_id)
+    systems: list[str] = []
     for endpoint in (service.source, service.destination):
-        if deps.config.get_connector(tenant_id, endpoint.connector_id) is None:
+        connector = deps.config.get_connector(tenant_id, endpoint.connector_id)
+        if connector is None:
             raise Conflict(
                 f"connector {endpoint.connector_id!r} of this service no longer exists",
                 fields=[{"field": "service", "message": f"missing connector {endpoint.connector_id}"}],
             )
+        systems.append(connector.system)
     body = body or RunNowBody()
+    since = body.since if body.since is not None else deps.config.get_cursor(tenant_id, service_id)
     now = utcnow()
     # Dead if the trigger has not taken it by then (its queue's redelivery window, then its timeout):
     # the reconciler closes it instead of leaving it Running.
@@ -471,9 +475,13 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
         trigger=Trigger.MANUAL,
         started_at=now,
         pull_deadline=deadline,
+        source_system=systems[0],
+        source_entity=service.source.entity,
+        destination_system=systems[1],
+        destination_entity=service.destination.entity,
+        since=since,
     )
     deps.syncs.create_run(run)
-    since = body.since if body.since is not None else deps.config.get_cursor(tenant_id, service_id)
     request = TriggerRequest(
         tenant_id=tenant_id,
         service_id=service_id,

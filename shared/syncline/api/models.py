@@ -239,10 +239,16 @@ class ResyncBody(_Body):
 
 class RunsParams(WindowParams):
     service: Id | None = None
-    status: list[RunStatus] | None = Field(default=None, description="Running, OK, Failed")
+    status: list[RunStatus] | None = Field(
+        default=None, description="Running, OK, Failed, Resynced (a finished run a resync emptied)"
+    )
     trigger: list[Trigger] | None = Field(
         default=None, description="schedule, manual, inbound, sweeper, resync"
     )
+    sort: Literal["started", "duration", "failures"] = Field(
+        default="started", description="started (default), duration, or failures (Failed entries)"
+    )
+    order: Literal["desc", "asc"] = Field(default="desc", description="desc: newest, longest, most first")
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(default=None, max_length=8192)
 

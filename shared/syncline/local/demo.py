@@ -92,8 +92,8 @@ def _summary(stack: LocalStack, run: Run, elapsed: float, report: Path, rows: in
     print(f"DynamoDB write units: {METER.total_write():.0f} ({per_record:.2f} per record)", file=out)
     print(f"elapsed {elapsed:.1f} s ({run.pulled / max(elapsed, 1e-9):.0f} records/s)", file=out)
     print(f"report: {report} ({rows} rows)", file=out)
-    for error in run.first_errors[:3]:
-        print(f"  first errors: {error.code}: {error.message}", file=out)
+    for group in run.error_summary()[:3]:
+        print(f"  first errors: {group.code}: {group.message} (x{group.count})", file=out)
 
 
 def up(

@@ -65,6 +65,11 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             run = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_deadline=deadline)
     else:
         now = utcnow()
+        since = (
+            request.since
+            if request.since is not None
+            else deps.config.get_cursor(service.tenant_id, service.service_id)
+        )
         run = Run(
             tenant_id=service.tenant_id,
             run_id=new_run_id(now),
@@ -72,13 +77,13 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             trigger=request.trigger,
             started_at=now,
             pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
+            source_system=source_row.system,
+            source_entity=service.source.entity,
+            destination_system=destination_row.system,
+            destination_entity=service.destination.entity,
+            since=since,
         )
         deps.syncs.create_run(run)
-        since = (
-            request.since
-            if request.since is not None
-            else deps.config.get_cursor(service.tenant_id, service.service_id)
-        )
 
     result = TriggerResult(run_id=run.run_id)
     page = request.page
@@ -120,7 +125,14 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                 crash_point("trigger.before_cursor")
                 if high_water:
                     deps.config.set_cursor(service.tenant_id, service.service_id, high_water)
-                final = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_done=True)
+                # Where the pull got to, in the write that ends it (no write of its own).
+                final = deps.syncs.apply_run_change(
+                    run.tenant_id,
+                    run.run_id,
+                    RunChange(),
+                    pull_done=True,
+                    details={"until": high_water} if high_water else None,
+                )
                 result.status = final.status.value
                 return result
             if time_left() <= 0:

@@ -42,7 +42,7 @@ def dashboard(
         service_totals = by_service.setdefault(run.service_id, Counter({s.value: 0 for s in Status}))
         service_totals.update(counts)
         service_totals["runs"] += 1
-        runs_by_status[run.status.value] += 1
+        runs_by_status[run.shown_status.value] += 1
         if run.service_id not in last_run or run.run_id > last_run[run.service_id].run_id:
             last_run[run.service_id] = run
     pending = deps.syncs.oldest_pending(tenant_id) if wanted is None else None
@@ -63,7 +63,7 @@ def dashboard(
                 "runs": counts["runs"],
                 "last_run": {
                     "run_id": last_run[service_id].run_id,
-                    "status": last_run[service_id].status.value,
+                    "status": last_run[service_id].shown_status.value,
                     "started_at": iso(last_run[service_id].started_at),
                 },
             }

@@ -154,7 +154,17 @@ def _resync_service(
     from syncline.pipeline.messages import SyncMessage
 
     syncs = deps.syncs
-    run = Run(tenant_id=tenant_id, run_id=_new_run_id(now), service_id=service_id, trigger=Trigger.RESYNC)
+    first = items[0]  # every entry carries its service's systems and entities
+    run = Run(
+        tenant_id=tenant_id,
+        run_id=_new_run_id(now),
+        service_id=service_id,
+        trigger=Trigger.RESYNC,
+        source_system=first.source_system,
+        source_entity=first.source_entity,
+        destination_system=first.destination_system,
+        destination_entity=first.destination_entity,
+    )
     syncs.create_run(run)
     result.run_ids.append(run.run_id)
     old_runs: set[str] = set()

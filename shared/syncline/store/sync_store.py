@@ -16,6 +16,7 @@ from syncline.models import (
     Status,
     SyncItem,
     Totals,
+    error_group_key,
     iso,
     utcnow,
 )
@@ -43,7 +44,7 @@ from syncline.tables import (
     SHARDS,
 )
 
-FIRST_ERRORS = 10  # a run keeps its first few errors for the run view
+FIRST_ERROR_GROUPS = 10  # a run keeps this many groups of errors (by code and message) for its view
 
 
 @dataclass
@@ -95,7 +96,9 @@ class SyncStore(_Table):
         self.ddb.put_item(TableName=self.name, Item=marshal(marker))
         _meter_write("syncs.run", marker, None)
         run = run.model_copy(update={"updated_at": run.updated_at or run.started_at})
-        row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **run.model_dump(mode="json")}
+        # `resynced_into` is a string set, added to by resyncs: never written as a list.
+        body = run.model_dump(mode="json", exclude={"resynced_into"})
+        row = {**run_key(run.tenant_id, run.run_id), **run_index_keys(run), **body}
         row["expires_at"] = expires
         self.ddb.put_item(
             TableName=self.name, Item=marshal(row), ConditionExpression="attribute_not_exists(PK)"
@@ -116,15 +119,24 @@ class SyncStore(_Table):
         pull_error: ErrorInfo | None = None,
         pull_deadline: datetime | None = None,
         closed_ok: bool = False,
+        details: Mapping[str, str] | None = None,
     ) -> Run:
         """Add counter deltas atomically; close the run once the pull is done and nothing is Pending.
 
         A closed run's totals were counted from its items when it closed, so deltas that arrive
         later (a batch that flushed after the close) are dropped, except `closed_ok` ones: a
         destination confirming or rejecting a Sent item after the run ended.
+
+        The change's errors are counted in the same write, grouped by (code, message): a group
+        the run has gets its count raised, a new one is added while the run has fewer than
+        FIRST_ERROR_GROUPS, the rest are counted in `other_errors`. Which groups the run has is
+        read first (a GetItem, only when there are errors); the write is conditional on what it
+        read, and when another batch added a group meanwhile it is made again on the run as it
+        then stood. `details` are further run fields to set (text: the pull's window).
         """
+        now = utcnow()
         sets: list[str] = ["updated_at = :now"]
-        values: dict[str, Any] = {":now": utcnow().isoformat()}
+        values: dict[str, Any] = {":now": now.isoformat()}
         names: dict[str, str] = {}
         adds = []
         for name in ("pulled", "filtered", "skipped", "queued", "pushed"):
@@ -147,36 +159,49 @@ class SyncStore(_Table):
         if pull_deadline is not None:
             sets.append("pull_deadline = :deadline")
             values[":deadline"] = pull_deadline.isoformat()
+        for n, (name, value) in enumerate((details or {}).items()):
+            names[f"#d{n}"] = name
+            sets.append(f"#d{n} = :d{n}")
+            values[f":d{n}"] = value
         condition = "attribute_exists(PK)"
         if not closed_ok:
             condition += " AND #status = :running"
             names["#status"] = "status"
             values[":running"] = RunStatus.RUNNING.value
-        expression = "SET " + ", ".join(sets)
-        if adds:
-            expression += " ADD " + ", ".join(adds)
-        try:
-            got = self.ddb.update_item(
-                TableName=self.name,
-                Key=marshal(run_key(tenant_id, run_id)),
-                UpdateExpression=expression,
-                **({"ExpressionAttributeNames": names} if names else {}),
-                ExpressionAttributeValues=marshal(values),
-                ConditionExpression=condition,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
-            _meter_failed_write("syncs.run", _old_row(exc))
-            run = self.get_run(tenant_id, run_id)
-            if run is None:
-                raise NotFound(f"run {run_id!r} not found") from None
-            return run  # closed already: its totals were counted from its items
+        groups = _group_errors(change.errors)
+        stood = self._get(run_key(tenant_id, run_id)) if groups else None
+        for attempt in range(3):
+            errors = _ErrorUpdate(groups, stood, now, allow_new=attempt < 2)
+            expression = "SET " + ", ".join(sets + errors.sets)
+            if adds or errors.adds:
+                expression += " ADD " + ", ".join(adds + errors.adds)
+            all_names = names | errors.names
+            try:
+                got = self.ddb.update_item(
+                    TableName=self.name,
+                    Key=marshal(run_key(tenant_id, run_id)),
+                    UpdateExpression=expression,
+                    **({"ExpressionAttributeNames": all_names} if all_names else {}),
+                    ExpressionAttributeValues=marshal(values | errors.values),
+                    ConditionExpression=" AND ".join([condition, *errors.conditions]),
+                    ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+            except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+                old = _old_row(exc)
+                _meter_failed_write("syncs.run", old)
+                still_open = old is not None and (closed_ok or old.get("status") == RunStatus.RUNNING.value)
+                if errors.conditions and still_open:
+                    stood = old  # another batch added a group meanwhile: again, on the run as it is
+                    continue
+                run = self.get_run(tenant_id, run_id)
+                if run is None:
+                    raise NotFound(f"run {run_id!r} not found") from None
+                return run  # closed already: its totals were counted from its items
+            break
         row = unmarshal(got["Attributes"])
         _meter_update("syncs.run", row, ["updated_at"])
         run = Run.model_validate(_strip_keys(_body(row)))
-        if change.errors and len(run.first_errors) < FIRST_ERRORS:
-            self._add_first_errors(tenant_id, run_id, change.errors[: FIRST_ERRORS - len(run.first_errors)])
         if run.status == RunStatus.RUNNING and run.pull_done and run.totals.Pending <= 0:
             return self.close_if_settled(run)
         if run.status == RunStatus.OK and run.totals.Failed:
@@ -202,24 +227,6 @@ class SyncStore(_Table):
             return run
         _meter_update("syncs.run", unmarshal(got["Attributes"]), ["status"])
         return run.model_copy(update={"status": RunStatus.FAILED})
-
-    def _add_first_errors(self, tenant_id: str, run_id: str, errors: list[ErrorInfo]) -> None:
-        try:
-            got = self.ddb.update_item(
-                TableName=self.name,
-                Key=marshal(run_key(tenant_id, run_id)),
-                UpdateExpression="SET first_errors = list_append(first_errors, :errors)",
-                ConditionExpression="size(first_errors) < :max",
-                ExpressionAttributeValues=marshal(
-                    {":errors": [e.model_dump() for e in errors], ":max": FIRST_ERRORS}
-                ),
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
-            _meter_failed_write("syncs.run", _old_row(exc))
-            return
-        _meter_update("syncs.run", unmarshal(got["Attributes"]), ["first_errors"])
 
     def count_items(self, run: Run) -> Counter[str]:
         """The run's items by status, read now (strongly consistent item reads)."""
@@ -300,6 +307,10 @@ class SyncStore(_Table):
                 batch = []
         if batch:
             yield from self._runs_from_keys(batch)
+
+    def runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
+        """The runs of these table keys that exist, in the keys' order (BatchGetItem)."""
+        return self._runs_from_keys(keys)
 
     def _runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
         rows = {r["PK"]: r for r in self.get_rows(keys)}
@@ -494,6 +505,8 @@ class SyncStore(_Table):
                 }
             )
         for old_run, counts in leaving.items():
+            # The old run also notes the run its entries went to (a string set: a run id once),
+            # so a run a resync emptied says so; no write of its own.
             names = {"#totals": "totals", **{f"#{s}": s for s in counts}}
             sets = ", ".join(f"#totals.#{s} = #totals.#{s} - :{s}" for s in counts)
             actions.append(
@@ -501,10 +514,12 @@ class SyncStore(_Table):
                     "Update": {
                         "TableName": self.name,
                         "Key": marshal(run_key(tenant_id, old_run)),
-                        "UpdateExpression": f"SET {sets}",
+                        "UpdateExpression": f"SET {sets} ADD resynced_into :into",
                         "ConditionExpression": "attribute_exists(PK)",
                         "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": marshal({f":{s}": n for s, n in counts.items()}),
+                        "ExpressionAttributeValues": marshal(
+                            {**{f":{s}": n for s, n in counts.items()}, ":into": {run_id}}
+                        ),
                     }
                 }
             )
@@ -607,3 +622,74 @@ class SyncStore(_Table):
         order = {k["PK"]: n for n, k in enumerate(keys)}
         rows.sort(key=lambda r: order[r["PK"]])
         return [SyncItem.model_validate(_strip_keys(_body(r))) for r in rows]
+
+
+def _group_errors(errors: Iterable[ErrorInfo]) -> dict[tuple[str, str], int]:
+    """A change's errors counted by (code, message), in the order they came."""
+    return dict(Counter((e.code, e.message) for e in errors))
+
+
+class _ErrorUpdate:
+    """The part of a run's counters write that counts a change's errors in the run's groups.
+
+    `stood` is the run row as last read (None when there are no errors to count). A group the run
+    has gets `count` and `last_at` raised (groups are never removed, so no condition is needed);
+    a new group, while there is room (`allow_new`), is written whole, conditional on no other
+    write having added it and on the room still being there; the rest go to `other_errors`.
+    """
+
+    def __init__(
+        self,
+        groups: Mapping[tuple[str, str], int],
+        stood: Mapping[str, Any] | None,
+        now: datetime,
+        *,
+        allow_new: bool,
+    ) -> None:
+        self.sets: list[str] = []
+        self.adds: list[str] = []
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+        self.conditions: list[str] = []
+        if not groups:
+            return
+        existing = dict((stood or {}).get("error_groups") or {})
+        stamp = now.isoformat()
+        new: dict[str, dict[str, Any]] = {}
+        other = 0
+        for n, ((code, message), count) in enumerate(groups.items()):
+            key = error_group_key(code, message)
+            if key in existing:
+                self.names |= {"#eg": "error_groups", f"#g{n}": key, "#count": "count"}
+                self.sets += [
+                    f"#eg.#g{n}.#count = #eg.#g{n}.#count + :gc{n}",
+                    f"#eg.#g{n}.last_at = :gnow",
+                ]
+                self.values |= {f":gc{n}": count, ":gnow": stamp}
+            elif allow_new and len(existing) + len(new) < FIRST_ERROR_GROUPS:
+                new[key] = {
+                    "code": code,
+                    "message": message,
+                    "count": count,
+                    "first_at": stamp,
+                    "last_at": stamp,
+                }
+            else:
+                other += count
+        if new and "error_groups" not in (stood or {}):
+            self.names["#eg"] = "error_groups"
+            self.sets.append("#eg = :groups")
+            self.values[":groups"] = new
+            self.conditions.append("attribute_not_exists(#eg)")
+        elif new:
+            self.names["#eg"] = "error_groups"
+            for n, (key, group) in enumerate(new.items()):
+                self.names[f"#n{n}"] = key
+                self.sets.append(f"#eg.#n{n} = :n{n}")
+                self.values[f":n{n}"] = group
+                self.conditions.append(f"attribute_not_exists(#eg.#n{n})")
+            self.conditions.append("size(#eg) <= :room")
+            self.values[":room"] = FIRST_ERROR_GROUPS - len(new)
+        if other:
+            self.adds.append("other_errors :other")
+            self.values[":other"] = other

@@ -208,3 +208,31 @@ def test_a_record_too_large_for_sqs_travels_through_s3() -> None:
             for i in wiring.sync_store().items_of_run(TENANT, SERVICE, run.run_id)
             if i.source_id == big["id"]
         ]
+
+
+def test_a_run_keeps_its_systems_window_and_errors_grouped_in_the_counters_write() -> None:
+    """The trigger writes systems, entities and the pulled window in the writes it makes anyway;
+    sync_item counts refusals by (code, message) in the run's counters update, never in a write
+    of its own."""
+    updates: list[str] = []
+
+    def observe(service: str, operation: str, params: dict[str, Any]) -> None:
+        if operation == "UpdateItem" and "#R#" in str(params.get("Key", {}).get("PK", {}).get("S", "")):
+            updates.append(str(params.get("UpdateExpression", "")))
+
+    aws.add_observer(observe)
+    try:
+        with local_stack(StackOptions(records=60, page_size=20, fail_rate=0.0)) as stack:
+            run = stack.wait_for_run(stack.fire(), timeout=120)
+    finally:
+        aws.remove_observer(observe)
+    assert run.totals.Failed > 1  # the warehouse refuses ids ending in 7, all with one message
+    assert (run.source_system, run.source_entity) == ("rest", "orders")
+    assert (run.destination_system, run.destination_entity) == ("rest", "orders")
+    assert run.since is None and same_instant(run.until, stack.shop.orders[-1]["updated_at"])
+    [group] = run.error_summary()
+    assert group.count == run.totals.Failed and run.other_errors == 0
+    assert "postcode" in group.message and group.first_at is not None and group.last_at is not None
+    with_errors = [u for u in updates if "#eg" in u]
+    assert with_errors and all("#totals" in u for u in with_errors)
+    assert not any("first_errors" in u for u in updates)

@@ -18,8 +18,11 @@ RunIdPath = Annotated[str, Path(pattern=reports.RUN_ID_PATTERN, description="a r
 
 @router.get(
     "/runs",
-    summary="List runs, newest first",
-    description="By service, status and trigger, over a window of start times (default the last 5 days).",
+    summary="List runs: by start (newest first), duration or failures",
+    description=(
+        "By service, status and trigger, over a window of start times (default the last 5 days); "
+        "sorted by start, duration or failures (the newest 1,000 runs of the window)."
+    ),
     tags=["runs"],
 )
 def list_runs(params: Annotated[RunsParams, Query()]) -> dict[str, Any]:
@@ -31,6 +34,8 @@ def list_runs(params: Annotated[RunsParams, Query()]) -> dict[str, Any]:
         start=start,
         end=end,
         window=window,
+        sort=params.sort,
+        order=params.order,
     )
     page = reports.list_runs(deps(), tenant(), query, limit=params.limit, cursor=params.cursor)
     return {
@@ -40,6 +45,7 @@ def list_runs(params: Annotated[RunsParams, Query()]) -> dict[str, Any]:
             "from": iso(page.start) if page.start else None,
             "to": iso(page.end) if page.end else None,
         },
+        "sort": {"by": params.sort, "order": params.order, "complete": page.complete},
     }
 
 
