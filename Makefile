@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 RECORDS ?= 1000
 
-.PHONY: run up test lint typecheck pytest bench synth clean
+.PHONY: run up test lint typecheck pytest docs bench synth clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,11 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest -n 2 --dist loadfile
+
+## make docs: regenerate the transform reference in docs/mappings.md from the transform catalog
+## (tests/docs/test_docs.py fails while it differs)
+docs: $(VENV)/.local-installed
+	$(PY) -m syncline.mapping.reference docs/mappings.md
 
 bench: $(VENV)/.local-installed
 	$(PY) bench/pipeline.py
