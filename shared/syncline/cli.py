@@ -45,11 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--fail-rate", type=_rate, default=0.1, help="share of pushes failing transiently (default 0.1)"
     )
-    demo.add_argument("--out", type=Path, default=None, help="folder for the CSV report (default: a new one)")
+    demo.add_argument(
+        "--out", type=Path, default=None, help="folder for the CSV report and logs (default: a new one)"
+    )
+    demo.add_argument("--verbose", action="store_true", help="the functions' log lines on the terminal too")
 
     up = sub.add_parser("up", help="keep the local stack running, firing the service on its schedule")
     up.add_argument("--records", type=_records, default=200)
     up.add_argument("--fail-rate", type=_rate, default=0.1)
+    up.add_argument("--verbose", action="store_true", help="the functions' log lines on the terminal too")
     up.add_argument(
         "--schedule", type=_schedule, default="rate(1 minute)", help="a rate expression: rate(N minutes)"
     )
@@ -191,13 +195,15 @@ def _run(args: argparse.Namespace) -> int:
         from syncline.local.stack import StackOptions
 
         if args.command == "demo":
-            return demo(StackOptions(records=args.records, fail_rate=args.fail_rate), out_dir=args.out)
+            options = StackOptions(records=args.records, fail_rate=args.fail_rate)
+            return demo(options, out_dir=args.out, verbose=args.verbose)
         # `up` runs what AWS would run on a schedule, the reconciler included (every minute here).
         return up(
             StackOptions(
                 records=args.records, fail_rate=args.fail_rate, schedule=args.schedule, reconcile_every=60.0
             ),
             api_port=args.api_port,
+            verbose=args.verbose,
         )
     if args.command == "keys":
         return _keys(args)

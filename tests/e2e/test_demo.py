@@ -35,6 +35,11 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     assert len(rows) == 40
     assert {r["status"] for r in rows} <= {"OK", "Failed"}
     assert sum(r["status"] == "OK" for r in rows) == ok
+    # the functions' log lines go to a file in the run's folder, not the terminal
+    logs = (tmp_path / "logs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any('"function_name":"syncline-sync_item"' in line and "HTTP 503" in line for line in logs)
+    assert f"function logs: {tmp_path / 'logs.jsonl'}" in out
+    assert '"level"' not in out and '"level"' not in done.stderr
 
 
 def test_demo_rejects_bad_flags() -> None:

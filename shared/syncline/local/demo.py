@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -30,6 +32,24 @@ def default_out_dir() -> Path:
     raise RuntimeError(f"no free output folder under {base}")
 
 
+@contextlib.contextmanager
+def logs_to(path: Path, *, verbose: bool = False) -> Iterator[Path]:
+    """The functions' log lines (one JSON object a line, as CloudWatch gets them) go to `path`;
+    to the terminal as well only when `verbose`."""
+    from syncline.observability import logger
+
+    std = logging.getLogger(logger.name)
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(logger.registered_formatter)
+    saved = std.handlers[:]
+    std.handlers = [to_file, *saved] if verbose else [to_file]
+    try:
+        yield path
+    finally:
+        std.handlers = saved
+        to_file.close()
+
+
 def _progress(out: TextIO, every: float = 1.0) -> object:
     last = [0.0]
 
@@ -49,14 +69,18 @@ def _progress(out: TextIO, every: float = 1.0) -> object:
     return show
 
 
-def demo(options: StackOptions, out_dir: Path | None = None, out: TextIO = sys.stdout) -> int:
+def demo(
+    options: StackOptions, out_dir: Path | None = None, out: TextIO = sys.stdout, *, verbose: bool = False
+) -> int:
     out_dir = out_dir or default_out_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
     print(
         f"Syncline demo: {options.records} orders, demo shop -> demo warehouse "
         f"(transient failure rate {options.fail_rate:.0%})",
         file=out,
     )
-    with local_stack(options) as stack:
+    with logs_to(out_dir / "logs.jsonl", verbose=verbose) as log_path, local_stack(options) as stack:
+        print(f"  function logs: {log_path}", file=out)
         print(
             f"  local AWS (moto) at {stack.aws.endpoint}, shop at {stack.shop.url}, "
             f"warehouse at {stack.warehouse.url}",
@@ -101,6 +125,9 @@ def up(
     out: TextIO = sys.stdout,
     stop: threading.Event | None = None,
     api_port: int | None = 0,
+    *,
+    out_dir: Path | None = None,
+    verbose: bool = False,
 ) -> int:
     """Keep the stack running and fire the service on its schedule until Ctrl-C; serve the report
     API on 127.0.0.1:`api_port` (None: no API)."""
@@ -109,8 +136,14 @@ def up(
 
     stop = stop or threading.Event()
     interval = parse_rate(options.schedule) or 300.0
-    with local_stack(options) as stack, contextlib.ExitStack() as extras:
+    log_path = (out_dir or default_out_dir()) / "logs.jsonl"
+    with (
+        logs_to(log_path, verbose=verbose),
+        local_stack(options) as stack,
+        contextlib.ExitStack() as extras,
+    ):
         print(f"Syncline local stack up: AWS (moto) {stack.aws.endpoint}", file=out)
+        print(f"  function logs: {log_path}", file=out)
         if api_port is not None:
             api = extras.enter_context(ApiServer(port=api_port))
             print(f"  report API {api.url}  (header x-api-key: {create_key(TENANT)})", file=out)
