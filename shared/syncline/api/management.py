@@ -277,6 +277,7 @@ def connector_summary(
         "from": totals["from"],
         "to": totals["to"],
         "totals": totals["totals"],
+        "days": totals["days"],
         "failure_rate": totals["failure_rate"],
         "recent_failed": failed,
     }

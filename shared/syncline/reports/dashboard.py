@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from syncline.deps import Deps
@@ -15,6 +15,11 @@ from syncline.reports.query import STUCK_AFTER
 def _rate(totals: Mapping[str, int]) -> float | None:
     settled = totals.get("OK", 0) + totals.get("Sent", 0) + totals.get("Failed", 0)
     return round(totals.get("Failed", 0) / settled, 4) if settled else None
+
+
+def _days(start: datetime, end: datetime) -> list[str]:
+    first, last = start.astimezone(UTC).date(), end.astimezone(UTC).date()
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
 
 
 def dashboard(
@@ -34,11 +39,15 @@ def dashboard(
     runs_by_status: Counter[str] = Counter()
     wanted = set(service_ids) if service_ids is not None else None
     last_run: dict[str, Run] = {}
+    by_day: dict[str, Counter[str]] = {day: Counter() for day in _days(start, end)}
     for run in deps.syncs.runs_started_between(tenant_id, start, end):
         if wanted is not None and run.service_id not in wanted:
             continue
         counts = run.totals.model_dump()
         totals.update(counts)
+        day = by_day.setdefault(run.started_at.astimezone(UTC).date().isoformat(), Counter())
+        day.update(counts)
+        day["runs"] += 1
         service_totals = by_service.setdefault(run.service_id, Counter({s.value: 0 for s in Status}))
         service_totals.update(counts)
         service_totals["runs"] += 1
@@ -55,6 +64,11 @@ def dashboard(
             "total": sum(runs_by_status.values()),
             **{s.value: runs_by_status[s.value] for s in RunStatus},
         },
+        # Transactions a day (UTC, by the day each run started), every day of the window listed.
+        "days": [
+            {"date": day, "totals": {s.value: counts[s.value] for s in Status}, "runs": counts["runs"]}
+            for day, counts in sorted(by_day.items())
+        ],
         "services": [
             {
                 "service_id": service_id,

@@ -4,6 +4,8 @@ in step, delete refused while in use, clone, activate/deactivate, run now, notes
 from __future__ import annotations
 
 import json
+from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -312,6 +314,18 @@ def test_connector_summary(group: Group) -> None:
     assert [s["service_id"] for s in body["services"]] == ["orders"]
     orders = [i for i in group.items if i.service_id == "orders"]
     assert sum(body["totals"].values()) == len(orders)
+    # transactions a day: every day of the window, each run counted on the (UTC) day it started
+    assert [d["date"] for d in body["days"]] == [
+        (utcnow() - timedelta(days=n)).date().isoformat() for n in range(5, -1, -1)
+    ]
+    per_day: dict[str, Counter[str]] = {}
+    for item in orders:
+        run = next(r for r in group.runs if r.run_id == item.run_id)
+        per_day.setdefault(run.started_at.date().isoformat(), Counter())[item.status.value] += 1
+    for day in body["days"]:
+        counts = per_day.get(day["date"], Counter())
+        assert day["totals"] == {s.value: counts[s.value] for s in Status}, day
+    assert sum(d["runs"] for d in body["days"]) == len({i.run_id for i in orders})
     failed = {i.sync_id for i in orders if i.status == Status.FAILED}
     assert {e["sync_id"] for e in body["recent_failed"]} == set(list(failed)[:10]) or len(failed) > 10
     assert "credentials_secret_arn" not in json.dumps(body) and SECRET_TOKEN not in json.dumps(body)
