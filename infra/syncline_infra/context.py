@@ -18,6 +18,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
+from syncline import tables
+
 INFRA_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = INFRA_DIR.parent
 
@@ -45,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "syncMaxConcurrency": 10,
     "syncBatchWindowSeconds": 2,
     "triggerMaxConcurrency": 5,
-    "healthRateMinutes": 5,
+    "healthRateMinutes": tables.HEALTH_RATE_MINUTES,
     "queueAgeAlarmSeconds": 3600,
     "apiRateLimit": 50,
     "apiBurstLimit": 100,
@@ -72,7 +74,7 @@ class StageConfig:
     sync_max_concurrency: int = 10
     sync_batch_window_seconds: int = 2
     trigger_max_concurrency: int = 5
-    health_rate_minutes: int = 5
+    health_rate_minutes: int = tables.HEALTH_RATE_MINUTES
     queue_age_alarm_seconds: int = 3600
     api_rate_limit: int = 50
     api_burst_limit: int = 100

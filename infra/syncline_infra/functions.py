@@ -79,7 +79,7 @@ SPECS = (
         "health",
         "Checks every connector and records its health status",
         memory_mb=256,
-        timeout_seconds=180,
+        timeout_seconds=tables.HEALTH_TIMEOUT_SECONDS,
         extras=("sftp",),
         async_retries=0,
     ),

@@ -193,6 +193,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("demo", "up"):
         from syncline.local.demo import demo, up
         from syncline.local.stack import StackOptions
+        from syncline.tables import HEALTH_RATE_MINUTES
 
         if args.command == "demo":
             options = StackOptions(records=args.records, fail_rate=args.fail_rate)
@@ -200,7 +201,11 @@ def _run(args: argparse.Namespace) -> int:
         # `up` runs what AWS would run on a schedule, the reconciler included (every minute here).
         return up(
             StackOptions(
-                records=args.records, fail_rate=args.fail_rate, schedule=args.schedule, reconcile_every=60.0
+                records=args.records,
+                fail_rate=args.fail_rate,
+                schedule=args.schedule,
+                reconcile_every=60.0,
+                health_every=HEALTH_RATE_MINUTES * 60.0,
             ),
             api_port=args.api_port,
             verbose=args.verbose,

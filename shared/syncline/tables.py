@@ -131,6 +131,9 @@ QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE)
 # The reconciler's timeout and schedule (it re-queues lost records and closes runs).
 RECONCILE_TIMEOUT_SECONDS = 300
 RECONCILE_RATE_MINUTES = 5
+# The health check's timeout and its default fixed rate (the healthRateMinutes context key).
+HEALTH_TIMEOUT_SECONDS = 180
+HEALTH_RATE_MINUTES = 5
 
 
 def create_table_request(table: Table, prefix: str) -> dict[str, Any]:

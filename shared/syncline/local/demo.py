@@ -149,7 +149,9 @@ def up(
             print(f"  report API {api.url}  (header x-api-key: {create_key(TENANT)})", file=out)
         print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
         print(
-            f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s; Ctrl-C to stop",
+            f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s (and every other "
+            "active service on its own rate); the health check every "
+            f"{options.health_every or 0:.0f} s; Ctrl-C to stop",
             file=out,
         )
         # What `syncline keys ...` (or boto3) needs to reach this stack: its tables and endpoint,
@@ -161,16 +163,44 @@ def up(
             if name.startswith(("SYNCLINE_", "AWS_ENDPOINT")) or name in CREDENTIAL_ENV:
                 print(f"  export {name}={value}", file=out)
         try:
-            while not stop.is_set():
-                run_id = stack.fire()
-                run = stack.wait_for_run(run_id, timeout=3600)
-                t = run.totals
-                print(
-                    f"run {run_id}: {run.status.value} pulled {run.pulled} OK {t.OK} Failed {t.Failed}",
-                    file=out,
-                    flush=True,
-                )
-                stop.wait(interval)
+            _play_schedules(stack, stop, out)
         except KeyboardInterrupt:
             print("stopping", file=out)
     return 0
+
+
+def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> None:
+    """What EventBridge Scheduler does for a deployed stack: fire every active service of every
+    company group on its own rate (services added or changed through the API included, read
+    afresh each tick), one at a time; a cron schedule is said once, not played."""
+    from syncline import aws, wiring
+
+    due: dict[tuple[str, str], float] = {}
+    told: set[tuple[str, str]] = set()
+    while not stop.is_set():
+        with aws.unobserved():
+            config = wiring.config_store()
+            services = [s for t in config.list_tenant_ids() for s in config.list_services(t) if s.active]
+        now = time.monotonic()
+        for service in services:
+            key = (service.tenant_id, service.service_id)
+            every = parse_rate(service.schedule)
+            if every is None:
+                if service.schedule and key not in told:
+                    told.add(key)
+                    print(f"service {service.service_id!r}: {service.schedule} is not played here", file=out)
+                continue
+            if now < due.setdefault(key, now):
+                continue
+            due[key] = now + every
+            result = stack.driver.fire(service.tenant_id, service.service_id)
+            for started in result.get("runs", []):
+                run = stack.wait_for_run_of(service.tenant_id, started["run_id"], timeout=3600)
+                t = run.totals
+                print(
+                    f"run {run.run_id} ({service.service_id}): {run.status.value} pulled {run.pulled} "
+                    f"OK {t.OK} Failed {t.Failed}",
+                    file=out,
+                    flush=True,
+                )
+        stop.wait(1.0)

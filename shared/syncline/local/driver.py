@@ -18,7 +18,12 @@ from typing import Any
 from syncline import aws
 from syncline.faults import InjectedCrash
 from syncline.local.lambdas import invoke
-from syncline.tables import RECONCILE_TIMEOUT_SECONDS, SYNC_ITEM_TIMEOUT_SECONDS, TRIGGER_TIMEOUT_SECONDS
+from syncline.tables import (
+    HEALTH_TIMEOUT_SECONDS,
+    RECONCILE_TIMEOUT_SECONDS,
+    SYNC_ITEM_TIMEOUT_SECONDS,
+    TRIGGER_TIMEOUT_SECONDS,
+)
 
 
 @dataclass
@@ -106,7 +111,12 @@ class Driver:
     """Runs event source pollers on threads until stopped."""
 
     def __init__(
-        self, env: dict[str, str], *, sync_concurrency: int = 4, reconcile_every: float | None = None
+        self,
+        env: dict[str, str],
+        *,
+        sync_concurrency: int = 4,
+        reconcile_every: float | None = None,
+        health_every: float | None = None,
     ) -> None:
         from syncline.settings import ENV
 
@@ -120,6 +130,8 @@ class Driver:
         self.sync_concurrency = sync_concurrency
         self.reconcile_every = reconcile_every
         self.reconcile_errors = 0
+        self.health_every = health_every
+        self.health_errors = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -131,10 +143,14 @@ class Driver:
             )
             thread.start()
             self._threads.append(thread)
-        if self.reconcile_every:
-            thread = threading.Thread(target=self._reconcile_loop, name="schedule-reconcile", daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        for every, target, name in (
+            (self.reconcile_every, self._reconcile_loop, "schedule-reconcile"),
+            (self.health_every, self._health_loop, "schedule-health"),
+        ):
+            if every:
+                thread = threading.Thread(target=target, name=name, daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
     def _reconcile_loop(self) -> None:
         assert self.reconcile_every
@@ -143,6 +159,18 @@ class Driver:
                 self.reconcile()
             except Exception:
                 self.reconcile_errors += 1
+
+    def _health_loop(self) -> None:
+        """The health check's fixed-rate rule: once at start (as a deployed stack has checked by
+        the time anyone looks), then every `health_every` seconds."""
+        assert self.health_every
+        while True:
+            try:
+                self.health()
+            except Exception:
+                self.health_errors += 1
+            if self._stop.wait(self.health_every):
+                return
 
     def _loop(self, source: EventSource) -> None:
         while not self._stop.is_set():
@@ -165,6 +193,11 @@ class Driver:
         """What an EventBridge Scheduler schedule does: invoke trigger with the service's input."""
         event = {"tenant_id": tenant_id, "service_id": service_id, "trigger": trigger, **extra}
         result: dict[str, Any] = invoke("trigger", event, timeout_seconds=TRIGGER_TIMEOUT_SECONDS)
+        return result
+
+    def health(self) -> dict[str, Any]:
+        """What the health check's rule does: check every connector, record the results."""
+        result: dict[str, Any] = invoke("health", {}, timeout_seconds=HEALTH_TIMEOUT_SECONDS)
         return result
 
     def reconcile(self) -> dict[str, Any]:

@@ -59,6 +59,8 @@ class StackOptions:
     push_timeout_seconds: float | None = None
     # Fire the reconciler this often (seconds), as its schedule would; None: only when asked.
     reconcile_every: float | None = None
+    # Run the health check this often (seconds), as its fixed-rate rule would; None: only when asked.
+    health_every: float | None = None
     # The sync queue's visibility timeout, when not the deployed one (set before any poller runs).
     sync_visibility_seconds: int | None = None
     # More function settings (SYNCLINE_* variables), e.g. a shorter reconcile grace.
@@ -79,22 +81,29 @@ class LocalStack:
         run_id: str = result["runs"][0]["run_id"]
         return run_id
 
-    def run(self, run_id: str) -> Run:
+    def run(self, run_id: str, tenant_id: str = TENANT) -> Run:
         with aws.unobserved():
-            run = wiring.sync_store().get_run(TENANT, run_id)
+            run = wiring.sync_store().get_run(tenant_id, run_id)
         assert run is not None, run_id
         return run
 
     def wait_for_run(self, run_id: str, timeout: float = 300.0, progress: Any = None) -> Run:
+        return self.wait_for_run_of(TENANT, run_id, timeout, progress)
+
+    def wait_for_run_of(
+        self, tenant_id: str, run_id: str, timeout: float = 300.0, progress: Any = None
+    ) -> Run:
         def finished() -> bool:
-            run = self.run(run_id)
+            run = self.run(run_id, tenant_id)
             if progress is not None:
                 progress(run)
             return run.status != RunStatus.RUNNING
 
         if not wait_until(finished, timeout, interval=0.5):
-            raise TimeoutError(f"run {run_id} did not finish within {timeout:.0f} s: {self.run(run_id)}")
-        return self.run(run_id)
+            raise TimeoutError(
+                f"run {run_id} did not finish within {timeout:.0f} s: {self.run(run_id, tenant_id)}"
+            )
+        return self.run(run_id, tenant_id)
 
     def write_report(self, run_id: str, path: Path) -> int:
         """The run's report rows as CSV, in the same format as the API's export."""
@@ -210,7 +219,10 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
         METER.write.clear()
         METER.read.clear()
         driver = Driver(
-            resources.env, sync_concurrency=options.sync_concurrency, reconcile_every=options.reconcile_every
+            resources.env,
+            sync_concurrency=options.sync_concurrency,
+            reconcile_every=options.reconcile_every,
+            health_every=options.health_every,
         )
         driver.start()
         yield LocalStack(

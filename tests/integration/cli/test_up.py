@@ -11,9 +11,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,10 +50,13 @@ def up() -> Iterator[dict[str, str]]:
     try:
         deadline = time.monotonic() + 120
         for line in process.stdout:
+            api = re.match(r"^\s+report API (\S+)\s+\(header x-api-key: (\S+)\)$", line)
+            if api:
+                printed["_API"], printed["_KEY"] = api.group(1), api.group(2)
             found = re.match(r"^\s+export (\w+)=(\S*)$", line)
             if found:
                 printed[found.group(1)] = found.group(2)
-            elif printed:  # the block of exports is over
+            elif any(not name.startswith("_") for name in printed):  # the block of exports is over
                 break
             assert time.monotonic() < deadline, "up printed no variables"
         yield printed
@@ -65,6 +69,7 @@ def up() -> Iterator[dict[str, str]]:
 
 
 def test_the_variables_up_prints_are_all_the_cli_needs(up: dict[str, str]) -> None:
+    up = {k: v for k, v in up.items() if not k.startswith("_")}
     assert {"SYNCLINE_CONFIG_TABLE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID"} <= set(up)
     listed = _cli("keys", "list", "--tenant", "demo", env=_clean_env() | up)
     assert listed.returncode == 0, listed.stderr
@@ -90,3 +95,39 @@ def test_a_port_in_use_is_a_one_line_error() -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines[-1].startswith("syncline up: a port it needs is in use"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_up_plays_the_health_check_and_every_active_services_schedule(up: dict[str, str]) -> None:
+    """As a deployed stack would: connectors are checked (not left Unknown), and a service added
+    through the API runs on its own schedule without restarting anything."""
+    client = httpx.Client(base_url=up["_API"], headers={"x-api-key": up["_KEY"]}, timeout=30)
+
+    def status() -> str:
+        return str(client.get("/connectors/demo-shop/status").json()["health_status"])
+
+    assert _eventually(lambda: status() == "Connector Operational"), status()
+    demo = client.get("/services/shop-orders-to-warehouse").json()
+    service = {
+        "service_id": "second",
+        "name": "Second service",
+        "schedule": "rate(1 hour)",
+        "source": {"connector_id": demo["source"]["connector_id"], "entity": "orders"},
+        "destination": {"connector_id": demo["destination"]["connector_id"], "entity": "orders"},
+    }
+    assert client.post("/services", json=service).status_code == 201
+    assert client.post("/services/second/activate").status_code == 200
+
+    def runs() -> list[dict[str, object]]:
+        return list(client.get("/runs", params={"service": "second"}).json()["items"])
+
+    assert _eventually(lambda: bool(runs())), "the new service never ran"
+    assert runs()[0]["trigger"] == "schedule"
+
+
+def _eventually(check: Callable[[], bool], seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return check()
