@@ -39,6 +39,8 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     logs = (tmp_path / "logs.jsonl").read_text(encoding="utf-8").splitlines()
     assert any('"function_name":"syncline-sync_item"' in line and "HTTP 503" in line for line in logs)
     assert f"function logs: {tmp_path / 'logs.jsonl'}" in out
+    done_lines = [line for line in logs if '"message":"trigger done"' in line]  # each under its own name
+    assert done_lines and all('"function_name":"syncline-trigger"' in line for line in done_lines)
     assert '"level"' not in out and '"level"' not in done.stderr
 
 
@@ -92,7 +94,8 @@ def test_up_fires_on_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> Non
         if line.startswith("run "):
             break
     # order 1007 is refused by the demo warehouse (422): the run is Failed, the other nine OK
-    assert any(re.match(r"run \S+: Failed pulled 10 OK 9 Failed 1$", line) for line in lines), lines
+    finished = r"run \S+ \(shop-orders-to-warehouse\): Failed pulled 10 OK 9 Failed 1$"
+    assert any(re.match(finished, line) for line in lines), lines
     up.send_signal(signal.SIGINT)
     out, err = up.communicate(timeout=30)
     assert up.returncode == 0, err[-2000:]

@@ -61,6 +61,19 @@ class FakeContext:
 
 
 def invoke(name: str, event: dict[str, Any], timeout_seconds: float = 30.0) -> Any:
-    return load_handler(name).handler(
-        event, FakeContext(function_name=f"syncline-{name}", timeout_seconds=timeout_seconds)
-    )
+    """Call the function's handler on this thread. Its log lines carry its own function name and
+    request id: in one process the functions share the logger, whose Lambda-context keys are global,
+    so this thread's keys (which win over those) are set for the call."""
+    from syncline.observability import logger
+
+    context = FakeContext(function_name=f"syncline-{name}", timeout_seconds=timeout_seconds)
+    keys = {
+        "function_name": context.function_name,
+        "function_arn": context.invoked_function_arn,
+        "function_request_id": context.aws_request_id,
+    }
+    logger.thread_safe_append_keys(**keys)
+    try:
+        return load_handler(name).handler(event, context)
+    finally:
+        logger.thread_safe_remove_keys(keys)
