@@ -179,6 +179,24 @@ class ServiceSettings(_Model):
     retry_max_seconds: int = Field(default=900, ge=0, le=43200)
 
 
+DEFAULT_SCHEDULE = "rate(5 minutes)"
+SWEEPER_SCHEDULE = "rate(12 hours)"  # a sweeper's schedule when none is given
+SWEEP_DEFAULT_DAYS = 5  # the report's default window
+SWEEP_MAX_DAYS = 15
+MAX_SWEPT_SERVICES = 50
+
+
+class SweeperSettings(_Model):
+    """What a sweeper service sweeps. `sweeps` None: the services of the company group with the
+    sweeper's source and destination connectors (resolved at each run)."""
+
+    sweeps: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_SWEPT_SERVICES
+    )
+    window_days: int = Field(default=SWEEP_DEFAULT_DAYS, ge=1, le=SWEEP_MAX_DAYS)
+    include_permanent: bool = False
+
+
 class Service(_Model):
     tenant_id: str = Field(pattern=ID_PATTERN)
     service_id: str = Field(pattern=ID_PATTERN)
@@ -193,9 +211,18 @@ class Service(_Model):
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
     alerts: Alerts = Field(default_factory=dict)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
+    sweeper: SweeperSettings | None = None  # type "sweeper" only (its defaults when None)
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_sweeper(self) -> bool:
+        return self.type == "sweeper"
+
+    @property
+    def sweep_settings(self) -> SweeperSettings:
+        return self.sweeper or SweeperSettings()
 
     @model_validator(mode="after")
     def _fits_one_item(self) -> Service:
@@ -275,6 +302,14 @@ class Run(_Model):
     first_errors: list[ErrorInfo] = Field(default_factory=list)
     # Resyncs that moved entries out of this run into new runs (their run ids).
     resynced_into: list[str] = Field(default_factory=list)
+    # A sweeper's run: the services whose entries it swept into itself (its entries keep their
+    # own service ids); None for every other run.
+    swept_services: list[str] | None = None
+
+    @property
+    def entry_services(self) -> list[str]:
+        """The services whose entries this run holds: its own, and a sweeper run's swept ones."""
+        return list(dict.fromkeys([self.service_id, *(self.swept_services or [])]))
 
     @field_validator("resynced_into", mode="before")
     @classmethod

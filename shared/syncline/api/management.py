@@ -28,7 +28,18 @@ from syncline.api.models import (
 )
 from syncline.deps import Deps
 from syncline.errors import Conflict, Invalid, NotFound
-from syncline.models import Connector, Run, Service, Status, Trigger, iso, new_run_id, utcnow
+from syncline.models import (
+    DEFAULT_SCHEDULE,
+    SWEEPER_SCHEDULE,
+    Connector,
+    Run,
+    Service,
+    Status,
+    Trigger,
+    iso,
+    new_run_id,
+    utcnow,
+)
 from syncline.observability import logger
 from syncline.reports import ReportQuery, dashboard, entry, search, validation_fields
 
@@ -370,9 +381,26 @@ def validate_service(deps: Deps, service: Service) -> Connector | None:
                 "index": error.index,
             }
         )
+    problems += _sweeper_problems(deps, service)
     if problems:
         raise Invalid(f"the service has {len(problems)} problem(s)", fields=problems)
     return source
+
+
+def _sweeper_problems(deps: Deps, service: Service) -> list[dict[str, Any]]:
+    """Sweeper settings on a standard service, and swept services that do not exist (in this
+    company group), are sweepers, or are the sweeper itself."""
+    from syncline.pipeline.sweep import unknown_swept
+
+    if not service.is_sweeper:
+        if service.sweeper is not None:
+            message = "only a service of type sweeper has sweeper settings"
+            return [{"field": "body.sweeper", "message": message}]
+        return []
+    return [
+        {"field": f"body.sweeper.sweeps.{n}", "message": message}
+        for n, _, message in unknown_swept(deps, service)
+    ]
 
 
 def _schedule(service: Service, source: Connector | None) -> None:
@@ -380,7 +408,10 @@ def _schedule(service: Service, source: Connector | None) -> None:
 
 
 def create_service(deps: Deps, tenant_id: str, body: ServiceCreate) -> Service:
-    service = _service(tenant_id, body.model_dump())
+    values = body.model_dump()
+    if body.type == "sweeper" and "schedule" not in body.model_fields_set:
+        values["schedule"] = SWEEPER_SCHEDULE  # twice a day, unless told otherwise
+    service = _service(tenant_id, values)
     source = validate_service(deps, service)
     deps.config.put_service(service, create=True)
     _schedule(service, source)
@@ -399,6 +430,11 @@ def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpd
         values["settings"] = values["settings"] | {
             k: v for k, v in (changes.pop("settings") or {}).items() if v is not None
         }
+    becomes_sweeper = changes.get("type") == "sweeper" and current.type != "sweeper"
+    if becomes_sweeper and "schedule" not in changes and current.schedule == DEFAULT_SCHEDULE:
+        changes["schedule"] = SWEEPER_SCHEDULE  # the standard default becomes the sweeper's
+    if changes.get("type") == "standard" and "sweeper" not in changes:
+        changes["sweeper"] = None  # no sweeper settings left on a standard service
     values.update(changes)
     values["updated_at"] = utcnow()
     service = _service(tenant_id, values)
@@ -452,6 +488,7 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
     run from `since` (the override, else the service's stored cursor)."""
     from syncline.pipeline.fanout import enqueue
     from syncline.pipeline.messages import TriggerRequest
+    from syncline.pipeline.sweep import swept_services
 
     service = deps.config.require_service(tenant_id, service_id)
     systems: list[str] = []
@@ -464,7 +501,16 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
             )
         systems.append(connector.system)
     body = body or RunNowBody()
-    since = body.since if body.since is not None else deps.config.get_cursor(tenant_id, service_id)
+    if service.is_sweeper and body.since is not None:
+        message = "a sweeper pulls nothing: it sweeps its window (sweeper.window_days)"
+        raise Invalid(f"since: {message}", fields=[{"field": "body.since", "message": message}])
+    since = (
+        None
+        if service.is_sweeper
+        else body.since
+        if body.since is not None
+        else deps.config.get_cursor(tenant_id, service_id)
+    )
     now = utcnow()
     # Dead if the trigger has not taken it by then (its queue's redelivery window, then its timeout):
     # the reconciler closes it instead of leaving it Running.
@@ -481,6 +527,7 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
         destination_system=systems[1],
         destination_entity=service.destination.entity,
         since=since,
+        swept_services=swept_services(deps, service) if service.is_sweeper else None,
     )
     deps.syncs.create_run(run)
     request = TriggerRequest(

@@ -26,6 +26,7 @@ from syncline.models import (
     RunStatus,
     ServiceSettings,
     Status,
+    SweeperSettings,
     Trigger,
     max_json_bytes,
 )
@@ -299,6 +300,12 @@ class ConnectorUpdate(_Body):
 # ---------------------------------------------------------------------------------- services
 
 
+class SweeperBody(SweeperSettings):
+    """A sweeper's settings as a JSON body gives them: types as the schema says."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
 class ServiceCreate(_Body):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
@@ -312,6 +319,9 @@ class ServiceCreate(_Body):
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
     alerts: Alerts = Field(default_factory=dict)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
+    sweeper: SweeperBody | None = Field(
+        default=None, description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent)"
+    )
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
 
 
@@ -335,6 +345,7 @@ class ServiceUpdate(_Body):
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
     alerts: Alerts | None = None
     settings: ServiceSettingsPatch | None = None
+    sweeper: SweeperBody | None = Field(default=None, description="type sweeper only: replaces the set")
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
 
 

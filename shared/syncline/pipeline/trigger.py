@@ -14,7 +14,7 @@ from datetime import timedelta
 from syncline.connectors import ConnectorError
 from syncline.deps import Deps
 from syncline.faults import crash_point
-from syncline.models import ErrorInfo, Run, Status, Trigger, new_run_id, utcnow
+from syncline.models import ErrorInfo, Run, Service, Status, Trigger, new_run_id, utcnow
 from syncline.pipeline.fanout import RunClosed, enqueue, fan_out
 from syncline.pipeline.messages import TriggerRequest
 from syncline.store import RunChange
@@ -45,6 +45,8 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     service = deps.config.require_service(request.tenant_id, request.service_id)
     if not service.active and request.trigger == Trigger.SCHEDULE and request.run_id is None:
         return TriggerResult(run_id=None, status="Skipped", reason="service is inactive")
+    if service.is_sweeper:
+        return _sweep(deps, service, request)
     source_row = deps.config.require_connector(service.tenant_id, service.source.connector_id)
     destination_row = deps.config.require_connector(service.tenant_id, service.destination.connector_id)
     keep = compile_filters(service.filters, timezone=source_row.timezone)
@@ -151,3 +153,43 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                 enqueue(deps.trigger_queue_url, [continuation.model_dump_json(exclude_none=True)])
                 result.continued = True
                 return result
+
+
+def _sweep(deps: Deps, service: Service, request: TriggerRequest) -> TriggerResult:
+    """A sweeper pulls nothing: its run takes the swept services' retryable failures (see
+    syncline.pipeline.sweep). A scheduled run is opened here, with trigger "sweeper"; "run now"
+    opened its own (trigger "manual")."""
+    from syncline.pipeline.sweep import run_sweep, swept_services
+
+    if request.run_id:
+        run = deps.syncs.get_run(service.tenant_id, request.run_id)
+        if run is None:
+            raise ValueError(f"sweep for unknown run {request.run_id!r}")
+        if run.pull_done:  # a redelivered request: this run swept already
+            return TriggerResult(run_id=run.run_id, status=run.status.value, reason="swept already")
+    else:
+        now = utcnow()
+        source_row = deps.config.get_connector(service.tenant_id, service.source.connector_id)
+        destination_row = deps.config.get_connector(service.tenant_id, service.destination.connector_id)
+        run = Run(
+            tenant_id=service.tenant_id,
+            run_id=new_run_id(now),
+            service_id=service.service_id,
+            trigger=Trigger.SWEEPER,
+            started_at=now,
+            pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
+            source_system=source_row.system if source_row else None,
+            source_entity=service.source.entity,
+            destination_system=destination_row.system if destination_row else None,
+            destination_entity=service.destination.entity,
+            swept_services=swept_services(deps, service),
+        )
+        deps.syncs.create_run(run)
+    swept = run_sweep(deps, service, run)
+    final = deps.syncs.get_run(service.tenant_id, run.run_id) or run
+    return TriggerResult(
+        run_id=run.run_id,
+        queued=swept.queued,
+        status=final.status.value,
+        reason=f"swept {swept.queued}" + (" (more left for the next run)" if swept.more else ""),
+    )

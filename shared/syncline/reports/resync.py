@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,6 +26,10 @@ REFUSALS = {
     "no_payload": "no stored payload to send again",
     "service_not_found": "the entry's service no longer exists",
     "changed": "the entry changed while it was being resynced; try again",
+    # a sweeper's own refusals (see syncline.pipeline.sweep)
+    "permanent": "the failure is a permanent rejection (a sweeper takes it with include_permanent)",
+    "authentication_unchanged": "failed authentication, and the destination connector has not "
+    "changed or come back as Connector Operational since",
 }
 MAX_REFUSALS_LISTED = 100
 RESYNC_EXAMINE_FACTOR = 5  # a filter resync looks at most this many entries per one it may queue
@@ -79,9 +83,15 @@ def resync(
     limit: int = MAX_RESYNC_IDS,
     dry_run: bool = False,
     now: datetime | None = None,
+    select: Callable[[SyncItem, Service], str | None] | None = None,
+    into: Run | None = None,
 ) -> ResyncResult:
     """Put Failed (and stuck Pending) entries back to Pending in a new resync run and on the queue
-    with their stored payload. Exactly one of `sync_ids` or `query`."""
+    with their stored payload. Exactly one of `sync_ids` or `query`.
+
+    `select`, for an entry `refusal` lets through: a further reason to refuse it (a REFUSALS key),
+    or None to take it. `into`: an open run (already created, e.g. a sweeper's) every entry moves
+    into, whatever its service, instead of a new resync run per service; its caller ends it."""
     now = now or utcnow()
     result = ResyncResult(dry_run=dry_run)
     services: dict[str, Service | None] = {}
@@ -100,7 +110,7 @@ def resync(
             if item is None:
                 result.refuse(sync_id, "not_found")
                 continue
-            reason = refusal(item, service_of(item), now)
+            reason = _reason(item, service_of(item), now, select)
             if reason:
                 result.refuse(sync_id, reason)
             else:
@@ -121,7 +131,7 @@ def resync(
             query = query.model_copy(update={"start": page.start, "end": page.end})
             examined += len(page.items)
             for item in page.items:
-                reason = refusal(item, service_of(item), now)
+                reason = _reason(item, service_of(item), now, select)
                 if reason:
                     result.refuse(item.sync_id, reason)
                 else:
@@ -134,12 +144,28 @@ def resync(
     if dry_run:
         result.would_queue = [i.sync_id for i in chosen]
         return result
+    if into is not None:
+        if chosen:
+            _resync_service(deps, tenant_id, into.service_id, chosen, now, result, into=into)
+        return result
     by_service: dict[str, list[SyncItem]] = {}
     for item in chosen:
         by_service.setdefault(item.service_id, []).append(item)
     for service_id, items in by_service.items():
         _resync_service(deps, tenant_id, service_id, items, now, result)
     return result
+
+
+def _reason(
+    item: SyncItem,
+    service: Service | None,
+    now: datetime,
+    select: Callable[[SyncItem, Service], str | None] | None,
+) -> str | None:
+    reason = refusal(item, service, now)
+    if reason is None and select is not None and service is not None:
+        reason = select(item, service)
+    return reason
 
 
 def _resync_service(
@@ -149,23 +175,28 @@ def _resync_service(
     items: list[SyncItem],
     now: datetime,
     result: ResyncResult,
+    *,
+    into: Run | None = None,
 ) -> None:
     from syncline.pipeline.fanout import enqueue, message_body
     from syncline.pipeline.messages import SyncMessage
 
     syncs = deps.syncs
     first = items[0]  # every entry carries its service's systems and entities
-    run = Run(
-        tenant_id=tenant_id,
-        run_id=_new_run_id(now),
-        service_id=service_id,
-        trigger=Trigger.RESYNC,
-        source_system=first.source_system,
-        source_entity=first.source_entity,
-        destination_system=first.destination_system,
-        destination_entity=first.destination_entity,
-    )
-    syncs.create_run(run)
+    if into is None:
+        run = Run(
+            tenant_id=tenant_id,
+            run_id=_new_run_id(now),
+            service_id=service_id,
+            trigger=Trigger.RESYNC,
+            source_system=first.source_system,
+            source_entity=first.source_entity,
+            destination_system=first.destination_system,
+            destination_entity=first.destination_entity,
+        )
+        syncs.create_run(run)
+    else:
+        run = into
     result.run_ids.append(run.run_id)
     old_runs: set[str] = set()
     try:
@@ -178,7 +209,7 @@ def _resync_service(
                 message_body(
                     SyncMessage(
                         tenant_id=tenant_id,
-                        service_id=service_id,
+                        service_id=item.service_id,  # a sweeper run's entries keep their service
                         run_id=run.run_id,
                         sync_id=item.sync_id,
                         record=item.payload,
@@ -191,7 +222,8 @@ def _resync_service(
             enqueue(deps.sync_queue_url, bodies)
             result.queued += len(written)
     finally:
-        syncs.apply_run_change(tenant_id, run.run_id, RunChange(), pull_done=True)
+        if into is None:  # a run given to move into is ended by whoever opened it
+            syncs.apply_run_change(tenant_id, run.run_id, RunChange(), pull_done=True)
         for run_id in old_runs:  # a Running run whose stuck entries left may now be complete
             old = syncs.get_run(tenant_id, run_id)
             if old and old.status == RunStatus.RUNNING and old.pull_done and old.totals.Pending <= 0:

@@ -239,7 +239,26 @@ def run_view(run: Run) -> dict[str, Any]:
     end = run.ended_at or utcnow()
     out["duration_seconds"] = round((end - run.started_at).total_seconds(), 3)
     out["items"] = sum(run.totals.model_dump().values())
+    sweep = sweep_view(run)
+    if sweep is not None:  # a sweeper run: swept / recovered / still failing
+        out["sweep"] = sweep
     return out
+
+
+def sweep_view(run: Run) -> dict[str, Any] | None:
+    """A sweeper run's figures (None for other runs): swept = the entries moved into it (its
+    `queued`); recovered (OK) and still failing (Failed) follow its totals as they settle."""
+    if run.swept_services is None:
+        return None
+    totals = run.totals
+    return {
+        "services": run.swept_services,
+        "swept": run.queued,
+        "recovered": totals.OK,
+        "still_failing": totals.Failed,
+        "pending": totals.Pending,
+        "sent": totals.Sent,
+    }
 
 
 def get_run(deps: Deps, tenant_id: str, run_id: str) -> Run:

@@ -235,9 +235,11 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
             return _match_plan(t, name, index, tag, match)
     if q.run_id:
         run = ctx.run(q.run_id)
-        if run is None or (q.services and run.service_id not in q.services):
+        wanted = [s for s in run.entry_services if not q.services or s in q.services] if run else []
+        if not wanted:
             return _Plan(name="by_service.run", specs=[], keys_only=True)
-        specs = _service_specs(t, run.service_id, prefix=f"{q.run_id}#")
+        # A sweeper run's entries keep their own services: one set of streams per service.
+        specs = [spec for s in wanted for spec in _service_specs(t, s, prefix=f"{q.run_id}#")]
         return _Plan(name="by_service.run", specs=specs, keys_only=True)
     for name, index, tag, match in matches:
         if match is not None:

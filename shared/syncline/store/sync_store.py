@@ -231,8 +231,9 @@ class SyncStore(_Table):
     def count_items(self, run: Run) -> Counter[str]:
         """The run's items by status, read now (strongly consistent item reads)."""
         counts: Counter[str] = Counter({s.value: 0 for s in Status})
-        for item in self.items_of_run(run.tenant_id, run.service_id, run.run_id, consistent=True):
-            counts[item.status.value] += 1
+        for service_id in run.entry_services:  # a sweeper run holds other services' entries
+            for item in self.items_of_run(run.tenant_id, service_id, run.run_id, consistent=True):
+                counts[item.status.value] += 1
         return counts
 
     def close_if_settled(self, run: Run) -> Run:

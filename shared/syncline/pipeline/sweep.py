@@ -1,0 +1,122 @@
+"""A sweeper service's run: no pull; the retryable Failed and stuck Pending entries of the
+services it sweeps go back on the queue through the resync path, into the sweeper's own run.
+
+What one run takes (per swept service, in the sweeper's window, at most MAX_RESYNC_IDS in all,
+newest first): Failed entries whose last error is retryable (transient, unreachable, rate
+limited, an unexpected connector fault), failed authentication once the destination connector
+changed (its settings or credentials were saved) or was checked Connector Operational after the
+failure, and Pending entries stuck past their retry deadline (`resync.refusal`). Never OK or Sent
+entries; permanent rejections only with `include_permanent`. What is left over is taken by the
+next run: a moved entry is Pending in the sweeper run, so it is not taken twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from syncline.deps import Deps
+from syncline.models import Connector, HealthStatus, Run, Service, Status, SyncItem, utcnow
+from syncline.reports.query import MAX_RESYNC_IDS, ReportQuery
+from syncline.reports.resync import ResyncResult, resync
+from syncline.store import RunChange
+
+RETRYABLE_CODES = frozenset({"transient", "unreachable", "rate_limited", "internal_error"})
+AUTHENTICATION_CODE = "authentication_failed"
+
+
+def swept_services(deps: Deps, sweeper: Service) -> list[str]:
+    """The services a sweeper sweeps: those it names, else every standard service of its company
+    group with the sweeper's source and destination connectors."""
+    named = sweeper.sweep_settings.sweeps
+    if named is not None:
+        return list(dict.fromkeys(named))
+    return sorted(
+        s.service_id
+        for s in deps.config.list_services(sweeper.tenant_id)
+        if s.type == "standard"
+        and s.source.connector_id == sweeper.source.connector_id
+        and s.destination.connector_id == sweeper.destination.connector_id
+    )
+
+
+def unknown_swept(deps: Deps, sweeper: Service) -> list[tuple[int, str, str]]:
+    """(index, id, problem) of every named swept service that cannot be swept."""
+    named = sweeper.sweep_settings.sweeps or []
+    if not named:
+        return []
+    services = {s.service_id: s for s in deps.config.list_services(sweeper.tenant_id)}
+    problems: list[tuple[int, str, str]] = []
+    for n, service_id in enumerate(named):
+        found = services.get(service_id)
+        if service_id == sweeper.service_id:
+            problems.append((n, service_id, "a sweeper cannot sweep itself"))
+        elif found is None:
+            problems.append((n, service_id, f"no service {service_id!r}"))
+        elif found.type == "sweeper":
+            problems.append((n, service_id, f"{service_id!r} is a sweeper; only standard services are swept"))
+    return problems
+
+
+def _selector(deps: Deps, sweeper: Service, now: datetime) -> Callable[[SyncItem, Service], str | None]:
+    include_permanent = sweeper.sweep_settings.include_permanent
+    connectors: dict[str, Connector | None] = {}
+
+    def destination(service: Service) -> Connector | None:
+        connector_id = service.destination.connector_id
+        if connector_id not in connectors:
+            connectors[connector_id] = deps.config.get_connector(service.tenant_id, connector_id)
+        return connectors[connector_id]
+
+    def select(item: SyncItem, service: Service) -> str | None:
+        if item.status != Status.FAILED:
+            return None  # a stuck Pending entry (refusal() let it through)
+        code = item.last_error.code if item.last_error else ""
+        if code in RETRYABLE_CODES or include_permanent:
+            return None
+        if code == AUTHENTICATION_CODE:
+            row = destination(service)
+            if row is not None and (
+                row.updated_at > item.updated_at
+                or (
+                    row.health_status == HealthStatus.OPERATIONAL
+                    and row.health_checked_at is not None
+                    and row.health_checked_at > item.updated_at
+                )
+            ):
+                return None
+            return "authentication_unchanged"
+        return "permanent"
+
+    return select
+
+
+def run_sweep(deps: Deps, sweeper: Service, run: Run, *, now: datetime | None = None) -> ResyncResult:
+    """Sweep into `run` (open, the sweeper's) and end its pull: it closes once what it took has
+    settled. The run's `queued` is what was swept; its totals say what recovered (OK), is still
+    failing (Failed) or still on its way (Pending, Sent)."""
+    now = now or utcnow()
+    services = run.swept_services if run.swept_services is not None else swept_services(deps, sweeper)
+    result = ResyncResult()
+    try:
+        if services:
+            window = timedelta(days=sweeper.sweep_settings.window_days)
+            query = ReportQuery(
+                statuses=(Status.FAILED, Status.PENDING),
+                services=tuple(services),
+                start=now - window,
+                end=now,
+                window=f"sweep:{sweeper.sweep_settings.window_days}d",
+            )
+            result = resync(
+                deps,
+                sweeper.tenant_id,
+                query=query,
+                limit=MAX_RESYNC_IDS,
+                now=now,
+                select=_selector(deps, sweeper, now),
+                into=run,
+            )
+    finally:
+        deps.syncs.apply_run_change(sweeper.tenant_id, run.run_id, RunChange(), pull_done=True)
+    return result
