@@ -306,6 +306,34 @@ class Run(_Model):
     # own service ids); None for every other run.
     swept_services: list[str] | None = None
 
+    @classmethod
+    def opened(
+        cls,
+        service: Service,
+        trigger: Trigger,
+        *,
+        started_at: datetime,
+        pull_deadline: datetime,
+        source_system: str | None,
+        destination_system: str | None,
+        **extra: Any,
+    ) -> Run:
+        """A new run of `service`, with what it moves (its systems and entities) and when its
+        pull is known dead if it has not finished."""
+        return cls(
+            tenant_id=service.tenant_id,
+            run_id=new_run_id(started_at),
+            service_id=service.service_id,
+            trigger=trigger,
+            started_at=started_at,
+            pull_deadline=pull_deadline,
+            source_system=source_system,
+            source_entity=service.source.entity,
+            destination_system=destination_system,
+            destination_entity=service.destination.entity,
+            **extra,
+        )
+
     @property
     def entry_services(self) -> list[str]:
         """The services whose entries this run holds: its own, and a sweeper run's swept ones."""

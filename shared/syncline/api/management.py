@@ -37,7 +37,6 @@ from syncline.models import (
     Status,
     Trigger,
     iso,
-    new_run_id,
     utcnow,
 )
 from syncline.observability import logger
@@ -515,17 +514,13 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
     # Dead if the trigger has not taken it by then (its queue's redelivery window, then its timeout):
     # the reconciler closes it instead of leaving it Running.
     deadline = now + timedelta(seconds=deps.continuation_seconds + deps.invocation_seconds)
-    run = Run(
-        tenant_id=tenant_id,
-        run_id=new_run_id(now),
-        service_id=service_id,
-        trigger=Trigger.MANUAL,
+    run = Run.opened(
+        service,
+        Trigger.MANUAL,
         started_at=now,
         pull_deadline=deadline,
         source_system=systems[0],
-        source_entity=service.source.entity,
         destination_system=systems[1],
-        destination_entity=service.destination.entity,
         since=since,
         swept_services=swept_services(deps, service) if service.is_sweeper else None,
     )

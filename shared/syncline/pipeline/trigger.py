@@ -14,7 +14,7 @@ from datetime import timedelta
 from syncline.connectors import ConnectorError
 from syncline.deps import Deps
 from syncline.faults import crash_point
-from syncline.models import ErrorInfo, Run, Service, Status, Trigger, new_run_id, utcnow
+from syncline.models import ErrorInfo, Run, Service, Status, Trigger, utcnow
 from syncline.pipeline.fanout import RunClosed, enqueue, fan_out
 from syncline.pipeline.messages import TriggerRequest
 from syncline.store import RunChange
@@ -72,17 +72,13 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             if request.since is not None
             else deps.config.get_cursor(service.tenant_id, service.service_id)
         )
-        run = Run(
-            tenant_id=service.tenant_id,
-            run_id=new_run_id(now),
-            service_id=service.service_id,
-            trigger=request.trigger,
+        run = Run.opened(
+            service,
+            request.trigger,
             started_at=now,
             pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
             source_system=source_row.system,
-            source_entity=service.source.entity,
             destination_system=destination_row.system,
-            destination_entity=service.destination.entity,
             since=since,
         )
         deps.syncs.create_run(run)
@@ -171,17 +167,13 @@ def _sweep(deps: Deps, service: Service, request: TriggerRequest) -> TriggerResu
         now = utcnow()
         source_row = deps.config.get_connector(service.tenant_id, service.source.connector_id)
         destination_row = deps.config.get_connector(service.tenant_id, service.destination.connector_id)
-        run = Run(
-            tenant_id=service.tenant_id,
-            run_id=new_run_id(now),
-            service_id=service.service_id,
-            trigger=Trigger.SWEEPER,
+        run = Run.opened(
+            service,
+            Trigger.SWEEPER,
             started_at=now,
             pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
             source_system=source_row.system if source_row else None,
-            source_entity=service.source.entity,
             destination_system=destination_row.system if destination_row else None,
-            destination_entity=service.destination.entity,
             swept_services=swept_services(deps, service),
         )
         deps.syncs.create_run(run)
