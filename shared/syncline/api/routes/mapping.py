@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from syncline.api import management
+from syncline.api import lookups
 from syncline.api.context import deps, tenant
 from syncline.api.models import LookupCreate, LookupReplace
 from syncline.models import ID_PATTERN
@@ -24,14 +24,14 @@ def _created(table: Any) -> Response[dict[str, Any]]:
     return Response(
         status_code=201,
         content_type=JSON,
-        body=management.lookup_view(table),
+        body=lookups.lookup_view(table),
         headers={"Location": f"/lookups/{table.name}"},
     )
 
 
 @router.get("/lookups", summary="List lookup tables (name, columns, row count)", tags=TAGS)
 def list_lookups() -> dict[str, Any]:
-    return {"items": management.list_lookups(deps(), tenant())}
+    return {"items": lookups.list_lookups(deps(), tenant())}
 
 
 @router.post(
@@ -44,12 +44,12 @@ def list_lookups() -> dict[str, Any]:
     status_code=201,
 )
 def create_lookup(body: Annotated[LookupCreate, Body()]) -> Response[dict[str, Any]]:
-    return _created(management.create_lookup(deps(), tenant(), body))
+    return _created(lookups.create_lookup(deps(), tenant(), body))
 
 
 @router.get("/lookups/<name>", summary="One lookup table with its rows", tags=TAGS)
 def get_lookup(name: NamePath) -> dict[str, Any]:
-    return management.lookup_view(management.get_lookup(deps(), tenant(), name))
+    return lookups.lookup_view(lookups.get_lookup(deps(), tenant(), name))
 
 
 @router.put(
@@ -60,7 +60,7 @@ def get_lookup(name: NamePath) -> dict[str, Any]:
     tags=TAGS,
 )
 def replace_lookup(name: NamePath, body: Annotated[LookupReplace, Body()]) -> dict[str, Any]:
-    return management.lookup_view(management.replace_lookup(deps(), tenant(), name, body))
+    return lookups.lookup_view(lookups.replace_lookup(deps(), tenant(), name, body))
 
 
 @router.delete(
@@ -70,7 +70,7 @@ def replace_lookup(name: NamePath, body: Annotated[LookupReplace, Body()]) -> di
     status_code=204,
 )
 def delete_lookup(name: NamePath) -> Response[str]:
-    management.delete_lookup(deps(), tenant(), name)
+    lookups.delete_lookup(deps(), tenant(), name)
     return Response(status_code=204, body="")
 
 
@@ -83,7 +83,7 @@ def delete_lookup(name: NamePath) -> Response[str]:
     responses={200: {"description": "the rows", "content": {CSV: {"schema": {"type": "string"}}}}},
 )
 def export_lookup_rows(name: NamePath) -> Response[str]:
-    table = management.get_lookup(deps(), tenant(), name)
+    table = lookups.get_lookup(deps(), tenant(), name)
     return Response(
         status_code=200,
         content_type=f"{CSV}; charset=utf-8",
@@ -103,7 +103,7 @@ def export_lookup_rows(name: NamePath) -> Response[str]:
 )
 def import_lookup_rows(name: NamePath) -> dict[str, Any]:
     text = router.current_event.body or ""
-    return management.lookup_view(management.import_lookup_rows(deps(), tenant(), name, text))
+    return lookups.lookup_view(lookups.import_lookup_rows(deps(), tenant(), name, text))
 
 
 @router.get(
@@ -114,4 +114,4 @@ def import_lookup_rows(name: NamePath) -> dict[str, Any]:
     tags=["transforms"],
 )
 def list_transforms() -> dict[str, Any]:
-    return {"items": management.transforms_catalog()}
+    return {"items": lookups.transforms_catalog()}
