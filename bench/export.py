@@ -81,7 +81,7 @@ def seed(rows: int) -> tuple[str, list[str]]:
     ]
     run.totals = Totals.model_validate(Counter(item.status.value for item in items))
     syncs.create_run(run)
-    refused = syncs.put_pending_items(items)
+    refused = syncs.put_rows(items)
     assert not refused, refused[:3]
     return run.run_id, [item.sync_id for item in items]
 

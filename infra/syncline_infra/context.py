@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "corsOrigins": "",
     "bundleCacheDir": "",
     "statusIndexProjection": "KEYS_ONLY",
+    "keepIndexes": "",
 }
 
 
@@ -82,6 +83,8 @@ class StageConfig:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     bundle_cache_dir: Path = INFRA_DIR / ".bundle-cache"
     status_index_projection: str = "KEYS_ONLY"
+    # Retired report indexes a stack deployed before keeps for one more deploy (see tables.py).
+    keep_indexes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def prefix(self) -> str:
@@ -134,6 +137,13 @@ class StageConfig:
             raise ContextError(
                 f"statusIndexProjection: {values['statusIndexProjection']!r} is not 'KEYS_ONLY' or 'ALL'"
             )
+        keep = _str_list(values["keepIndexes"])
+        retired = {index.name for index in tables.RETIRED_INDEXES}
+        for name in keep:
+            if name not in retired:
+                raise ContextError(
+                    f"keepIndexes: {name!r} is not a retired index ({', '.join(sorted(retired))})"
+                )
         cache = str(values["bundleCacheDir"]).strip() or os.environ.get("SYNCLINE_BUNDLE_CACHE", "")
         return cls(
             stage=stage,
@@ -154,6 +164,7 @@ class StageConfig:
             cors_origins=_str_list(values["corsOrigins"]),
             bundle_cache_dir=(INFRA_DIR / cache).resolve() if cache else INFRA_DIR / ".bundle-cache",
             status_index_projection=projection,
+            keep_indexes=keep,
         )
 
 

@@ -86,12 +86,13 @@ class Data(Construct):
             deletion_protection=not config.destroy_on_removal,
             removal_policy=config.removal_policy,
         )
-        for index in definition.indexes:
+        kept = [i for i in tables.RETIRED_INDEXES if i.name in config.keep_indexes]
+        for index in (*definition.indexes, *(kept if definition == tables.SYNCS else ())):
             projection = index.projection
             if index == tables.BY_STATUS:
                 # DynamoDB cannot change an index's projection in place: a stack deployed when this
                 # index projected ALL keeps it (`statusIndexProjection=ALL`); the code reads either.
-                projection = config.status_index_projection  # type: ignore[assignment]
+                projection = config.status_index_projection
             table.add_global_secondary_index(
                 index_name=index.name,
                 partition_key=dynamodb.Attribute(name=index.pk, type=string),

@@ -64,36 +64,43 @@ class Queue:
 #   PK = T#<tenant>            SK = HEALTH#<connector>#<time> (connector status history, 90 days)
 CONFIG = Table(logical_id="ConfigTable", suffix="config", ttl_attribute="expires_at")
 
-# syncs: sync items (report rows) and runs. Every index projects keys only: an outcome write that
-# leaves an index key alone costs that index nothing, and a search reads the base rows it returns.
+# syncs: sync items (report rows), runs and fan-out pages. Every index projects keys only: an
+# outcome write that leaves an index key alone costs that index nothing, and a search reads the
+# base rows it returns. A record queued and not yet attempted has no row: its run's fan-out page
+# lists it (Pending in the report); the first attempt's claim creates the row with the keys of
+# by_service and by_ref, which never change after that (a resync moves a row to another run).
 #   item  PK = <tenant>#I#<sync_id>  SK = I
-#         GSI1 by_status    <tenant>#S#<status>#<shard>      <updated_at>#<sync_id>  (moves with the status)
+#         GSI1 by_status    <tenant>#S#<status>#<service_id>#<shard>  <updated_at>#<sync_id>
+#                           (sparse: only Failed and Sent rows, the ones that need attention)
 #         GSI2 by_service   <tenant>#V#<service_id>#<shard>  <run_id>#<sync_id>  (run ids are time ordered)
-#         GSI3 by_ref       <tenant>#REF#<shard>             <reference>#<sync_id>  (exact or prefix)
-#         GSI4 by_source    <tenant>#SRC#<shard>             <source_id>#<sync_id>
-#         GSI5 by_endpoint  <tenant>#END#<shard>             <endpoint_id>#<sync_id>  (sparse: once pushed)
+#         GSI3 by_ref       <tenant>#REF#<yyyymmdd>#<shard>  <reference>#<sync_id>  (exact or prefix;
+#                           the day the row was created, so a window reads only its days)
+#   page  PK = <tenant>#P#<run_id>   SK = P#<digest of its sync ids>  (the records one fan-out page
+#         queued: sync ids, references, source ids; what Pending searches and recovery read)
 #   run   PK = <tenant>#R#<run_id>   SK = R
 #         GSI1 by_status    <tenant>#RUNS                    <started_at>#<run_id>
 #         GSI2 by_service   <tenant>#RUNS#<service_id>       <run_id>
-# <shard> = int(sync_id[:2], 16) % SHARDS (PENDING_SHARDS for by_status's Pending) spreads the
-# writes of a busy company group, and of a busy service, over several partitions per index
-# (DynamoDB takes at most 1,000 write units a second per partition key); searches query every
-# shard and merge the sorted streams.
+# <shard> = int(sync_id[:2], 16) % SHARDS spreads the writes of a busy company group, and of a
+# busy service, over several partitions per index (DynamoDB takes at most 1,000 write units a
+# second per partition key); searches query every shard and merge the sorted streams.
 SHARDS = 4
-# Every record enters the Pending partitions and leaves them again (two writes), so Pending has
-# twice the shards: 3,000 records a second put 750 write units a second on each.
-PENDING_SHARDS = 2 * SHARDS
 BY_STATUS = Index("by_status", "GSI1PK", "GSI1SK", "KEYS_ONLY")
 BY_SERVICE = Index("by_service", "GSI2PK", "GSI2SK", "KEYS_ONLY")
 BY_REF = Index("by_ref", "GSI3PK", "GSI3SK", "KEYS_ONLY")
-BY_SOURCE = Index("by_source", "GSI4PK", "GSI4SK", "KEYS_ONLY")
-BY_ENDPOINT = Index("by_endpoint", "GSI5PK", "GSI5SK", "KEYS_ONLY")
 SYNCS = Table(
     logical_id="SyncsTable",
     suffix="syncs",
-    indexes=(BY_STATUS, BY_SERVICE, BY_REF, BY_SOURCE, BY_ENDPOINT),
+    indexes=(BY_STATUS, BY_SERVICE, BY_REF),
     ttl_attribute="expires_at",
 )
+# Indexes earlier versions had. A deployed stack drops them one per deploy (CloudFormation deletes
+# at most one index of a table per update: the infra's `keepIndexes` context key keeps the other
+# for the first deploy), and `syncline migrate` removes their attributes from the rows.
+RETIRED_INDEXES = (
+    Index("by_source", "GSI4PK", "GSI4SK", "KEYS_ONLY"),
+    Index("by_endpoint", "GSI5PK", "GSI5SK", "KEYS_ONLY"),
+)
+RETIRED_INDEX_ATTRIBUTES = tuple(name for index in RETIRED_INDEXES for name in (index.pk, index.sk))
 
 TABLES = (CONFIG, SYNCS)
 

@@ -161,3 +161,23 @@ def test_an_unknown_status_index_projection_names_the_key() -> None:
 
     with pytest.raises(ContextError, match="statusIndexProjection"):
         StageConfig.from_mapping({"statusIndexProjection": "INCLUDE"})
+
+
+def test_a_retired_index_can_be_kept_for_one_deploy() -> None:
+    """CloudFormation deletes at most one index per update: the first upgrade deploy keeps one."""
+    from aws_cdk import App, Stack
+
+    from infra.syncline_infra.context import ContextError, StageConfig
+    from infra.syncline_infra.data import Data
+
+    def indexes(raw: dict[str, Any]) -> set[str]:
+        stack = Stack(App(), "DataOnly")
+        Data(stack, "Data", config=StageConfig.from_mapping(raw))
+        table = _table(Template.from_stack(stack).to_json()["Resources"], tables.SYNCS.name("syncline-dev"))
+        return {i["IndexName"] for i in table["Properties"]["GlobalSecondaryIndexes"]}
+
+    current = {i.name for i in tables.SYNCS.indexes}
+    assert indexes({}) == current
+    assert indexes({"keepIndexes": "by_endpoint"}) == current | {"by_endpoint"}
+    with pytest.raises(ContextError, match="keepIndexes: 'by_status'"):
+        StageConfig.from_mapping({"keepIndexes": "by_status"})

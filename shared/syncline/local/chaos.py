@@ -204,13 +204,7 @@ def _fire_until_done(stack: LocalStack, tries: int = 10) -> None:
 def _pending_rows() -> int:
     with aws.unobserved():
         syncs = wiring.sync_store()
-        return sum(1 for _ in syncs.pending_not_updated_since(TENANT, _far_future()))
-
-
-def _far_future() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime(9999, 1, 1, tzinfo=UTC)
+        return sum(1 for _ in syncs.pending_entries(TENANT))
 
 
 def _runs() -> list[Run]:
@@ -254,7 +248,7 @@ def _check(stack: LocalStack, report: ChaosReport) -> None:
     with aws.unobserved():
         syncs = wiring.sync_store()
         for run in runs:
-            own = list(syncs.items_of_run(TENANT, SERVICE, run.run_id, consistent=True))
+            own = list(syncs.run_entries(run, consistent=True))
             items += own
             counted = Counter(i.status.value for i in own)
             if {s.value: counted[s.value] for s in Status} != run.totals.model_dump():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from syncline.connectors import Connector
 from syncline.models import Connector as ConnectorRow
-from syncline.models import ErrorInfo, Service, Status, utcnow
+from syncline.models import ErrorInfo, Service, Status, SyncItem, utcnow
 from syncline.store import RunChange, SyncStore
 
 
@@ -27,10 +27,13 @@ def apply_confirmations(
             return 0
         changes: dict[str, RunChange] = {}
         settled = 0
+        waiting: dict[str, list[SyncItem]] | None = None
         for confirmation in confirmations(entity):
-            for item in syncs.items_by_endpoint(service.tenant_id, confirmation.endpoint_id):
-                if item.service_id != service.service_id or item.status != Status.SENT:
-                    continue
+            if waiting is None:  # the service's Sent items, read once (by_status holds only those)
+                waiting = {}
+                for sent in syncs.attention_items(service.tenant_id, Status.SENT, service.service_id):
+                    waiting.setdefault(sent.endpoint_id or "", []).append(sent)
+            for item in waiting.get(confirmation.endpoint_id, []):
                 status = Status.OK if confirmation.ok else Status.FAILED
                 error = (
                     None

@@ -29,7 +29,7 @@ from syncline.models import (
     sync_id_for,
     utcnow,
 )
-from syncline.pipeline.messages import SyncMessage
+from syncline.pipeline.messages import Entry, SyncMessage
 from syncline.store import RunChange
 
 SQS_BATCH = 10
@@ -107,7 +107,6 @@ def load_record(message: SyncMessage, bucket: str | None) -> dict[str, Any]:
 @dataclass
 class FanOut:
     change: RunChange
-    requeued: int = 0
 
 
 def fan_out(
@@ -119,14 +118,16 @@ def fan_out(
     destination_system: str,
     change: RunChange | None = None,
 ) -> FanOut:
-    """Write the Pending rows for new records, put one message per record on the sync queue.
+    """List a page's new records (one fan-out page record) and put one message per record on
+    the sync queue. A record has no row until its first attempt claims it: until then it is a
+    Pending entry of its run through the page.
 
-    The run counts the page before any row is written, so a crash part-way leaves its totals
-    high, never low (a run closes only when its items, counted, are all settled). Rows an earlier,
-    crashed fan-out wrote but never queued (Pending, never attempted, never claimed) get their
-    message now: a retried trigger finishes what the crashed one started, and a second message for
-    a row that had one is harmless (the claim lets one delivery push). A record that cannot be
-    stored or queued becomes a Failed row with the reason; the rest of the page goes on.
+    The run counts the page before the page is written, so a crash part-way leaves its totals
+    high, never low (a run closes only when its entries, counted, are all settled). A retried
+    trigger that fans out the same page again writes the same page record and sends the messages
+    again: a second message for a record is harmless (the claim lets one delivery push). Records
+    that already have a row (synced before, or queued by another run and attempted) are skipped.
+    A record that cannot be queued becomes a Failed row with the reason; the rest go on.
     """
     change = change or RunChange()
     tenant_id = service.tenant_id
@@ -134,15 +135,6 @@ def fan_out(
     unique = dict(zip(ids, records, strict=True))
     existing = deps.syncs.existing(tenant_id, unique) if unique else {}
     now = utcnow()
-
-    def message(sync_id: str, run_id: str) -> SyncMessage:
-        return SyncMessage(
-            tenant_id=tenant_id,
-            service_id=service.service_id,
-            run_id=run_id,
-            sync_id=sync_id,
-            record=unique[sync_id].data,
-        )
 
     queued: list[tuple[SyncItem, SyncMessage]] = []
     failed: list[SyncItem] = []
@@ -164,20 +156,23 @@ def fan_out(
             created_at=now,
             updated_at=now,
         )
+        message = SyncMessage(
+            tenant_id=tenant_id,
+            service_id=service.service_id,
+            run_id=run.run_id,
+            sync_id=sync_id,
+            record=record.data,
+            entry=Entry.of(item),
+        )
         try:
-            checked = claim_check(message(sync_id, run.run_id), deps.bucket)
+            checked = claim_check(message, deps.bucket)
         except RecordTooLarge as exc:
             failed.append(_unqueueable(item, "record_too_large", str(exc)))
             continue
-        # A record kept in S3 is referenced from its row from the start: a resync can resend it.
+        # A record kept in S3 is listed with its key: recovery and resync can send it again.
         if checked.payload_ref:
             item = item.model_copy(update={"payload_ref": checked.payload_ref})
         queued.append((item, checked))
-    repairs = [
-        claim_check(message(sync_id, found.run_id), deps.bucket)
-        for sync_id, found in existing.items()
-        if found.status == Status.PENDING and found.attempts == 0 and not found.claimed
-    ]
 
     change.skipped += len(records) - len(queued) - len(failed)
     change.queued += len(queued)
@@ -186,24 +181,23 @@ def fan_out(
     change.errors += [i.last_error for i in failed if i.last_error]
     counted = deps.syncs.apply_run_change(tenant_id, run.run_id, change)
     if counted.status != RunStatus.RUNNING:
-        # The reconciler took this pull for dead and closed its run: rows written now would belong
-        # to a closed run. Stop; the cursor has not moved, so the next run pulls these records.
+        # The reconciler took this pull for dead and closed its run: entries written now would
+        # belong to a closed run. Stop; the cursor has not moved, so the next run pulls them.
         raise RunClosed(f"run {run.run_id} was closed while its pull was still going")
 
-    rejected = deps.syncs.put_pending_items([item for item, _ in queued] + failed)
-    if rejected:
-        _store_rejected(deps, run, rejected)
-        gone = {item.sync_id for item, _ in rejected}
-        queued = [(item, m) for item, m in queued if item.sync_id not in gone]
+    deps.syncs.put_page([item for item, _ in queued])
+    if failed:
+        rejected = deps.syncs.put_rows(failed)
+        if rejected:
+            _store_rejected(deps, run, rejected)
     crash_point("trigger.after_rows")
 
     bodies = [m.model_dump_json(exclude_none=True) for _, m in queued]
-    bodies += [m.model_dump_json(exclude_none=True) for m in repairs]
     enqueue(deps.sync_queue_url, bodies[:SQS_BATCH])
     if len(bodies) > SQS_BATCH:
         crash_point("trigger.mid_enqueue")
         enqueue(deps.sync_queue_url, bodies[SQS_BATCH:])
-    return FanOut(change=change, requeued=len(repairs))
+    return FanOut(change=change)
 
 
 def _unqueueable(item: SyncItem, code: str, message: str) -> SyncItem:
@@ -225,13 +219,6 @@ def _store_rejected(deps: Deps, run: Run, rejected: list[tuple[SyncItem, str]]) 
         )
         for item, reason in rejected
     ]
-    still = deps.syncs.put_pending_items(small)
+    still = deps.syncs.put_rows(small)
     if still:
         raise EnqueueError(f"{len(still)} records could be neither stored nor failed: {still[0][1][:200]}")
-    fix = RunChange()
-    was_pending = sum(1 for item, _ in rejected if item.status == Status.PENDING)
-    fix.queued -= was_pending
-    fix.totals[Status.PENDING.value] -= was_pending
-    fix.totals[Status.FAILED.value] += was_pending
-    fix.errors = [i.last_error for i in small[:1] if i.last_error]
-    deps.syncs.apply_run_change(run.tenant_id, run.run_id, fix)

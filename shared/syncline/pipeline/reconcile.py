@@ -3,11 +3,14 @@
 Run on a schedule (the `reconcile` function). The fast paths keep things right as long as no
 invocation dies; this is what makes them converge when one does:
 
-- A Pending item that nobody has touched for a while and no delivery holds (no live claim) has
-  lost its message: a trigger died between writing its row and queueing it and the record changed
-  since, a sync_item died on the message's last receive, or the message went to the DLQ before an
-  attempt could claim it. It is queued again from its stored payload when it has attempts left,
-  and settled Failed with the reason otherwise (so nothing stays Pending after its attempts).
+- A Pending entry of an open run that nobody has touched for a while and no delivery holds (no
+  live claim) has lost its message: a trigger died between listing its page and queueing it and
+  the record changed since, a sync_item died on the message's last receive, or the message went
+  to the DLQ before an attempt could claim it. It is queued again from its stored payload when it
+  has attempts left, and settled Failed with the reason otherwise (so nothing stays Pending after
+  its attempts); a listed record that never got a row gets one then. While the queue holds
+  messages, only runs that have been quiet for a while are read (a busy run's batches are still
+  coming; it cannot close without its stuck entries, so they are found once it goes quiet).
 - A run whose trigger died before the pull finished (its pull deadline passed) is marked as an
   interrupted pull; the cursor did not move, so the next run pulls the same records again.
 - A run whose pull is done is closed as soon as its items, counted, are all settled, with totals
@@ -101,11 +104,17 @@ def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -
     services: dict[str, Service | None] = {}
     changes: dict[str, RunChange] = {}
     again: list[str] = []
-    # While the queue holds messages nothing younger than the shortest wait limit can qualify:
-    # read only what is older (a deep backlog of fresh items is not read on every pass).
+    # While the queue holds messages nothing younger than the shortest wait limit can qualify, and
+    # a run touched more recently than that is still busy (its batches are still coming): its
+    # entries are read once it is quiet, not on every pass over a deep backlog.
     shortest = deps.grace_seconds if result.queue_idle else CIRCUIT_DELAY_SECONDS + deps.grace_seconds
     cutoff = now - timedelta(seconds=shortest)
-    for item in deps.syncs.pending_not_updated_since(tenant_id, cutoff):
+    runs = deps.syncs.open_runs_of(tenant_id)
+    if not result.queue_idle:
+        runs = [r for r in runs if (r.updated_at or r.started_at) <= cutoff]
+    for item in deps.syncs.pending_entries(tenant_id, runs):
+        if item.updated_at > cutoff:
+            continue
         if item.claimed_until is not None and item.claimed_until > now:
             continue  # a delivery is working on it
         if item.service_id not in services:
@@ -117,7 +126,7 @@ def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -
         attempts_left = service is not None and item.attempts < service.settings.max_attempts
         if attempts_left and has_payload:
             touched = item.model_copy(update={"updated_at": now, "claim_id": None, "claimed_until": None})
-            if deps.syncs.settle_unowned(item, touched, now):
+            if _settle(deps, item, touched, now):
                 message = SyncMessage(
                     tenant_id=tenant_id,
                     service_id=item.service_id,
@@ -140,7 +149,7 @@ def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -
                 "claimed_until": None,
             }
         )
-        if deps.syncs.settle_unowned(item, failed, now):
+        if _settle(deps, item, failed, now):
             change = changes.setdefault(item.run_id, RunChange())
             change.totals[Status.PENDING.value] -= 1
             change.totals[Status.FAILED.value] += 1
@@ -151,6 +160,14 @@ def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -
         enqueue(deps.sync_queue_url, again)
     for run_id, change in changes.items():
         deps.syncs.apply_run_change(tenant_id, run_id, change)
+
+
+def _settle(deps: Deps, item: SyncItem, after: SyncItem, now: datetime) -> bool:
+    """Write an entry no delivery holds: over its row as read, or (a listed record that was never
+    attempted has none) as a new row, unless one appeared meanwhile."""
+    if deps.syncs.settle_unowned(item, after, now):
+        return True
+    return item.attempts == 0 and item.claim_id is None and deps.syncs.put_if_absent(after)
 
 
 def _runs(deps: Deps, now: datetime, result: ReconcileResult) -> None:

@@ -241,6 +241,7 @@ def _process_one(
         token=uuid.uuid4().hex,
         until=now + timedelta(seconds=lease),
         now=now,
+        fresh=message.fresh_item(),
     )
     if not claim.claimed:
         held = claim.item

@@ -27,7 +27,6 @@ class TriggerResult:
     filtered: int = 0
     skipped: int = 0
     queued: int = 0
-    requeued: int = 0
     failed: int = 0
     continued: bool = False
     status: str = "Running"
@@ -115,7 +114,6 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             result.skipped += change.skipped
             result.queued += change.queued
             result.failed += change.totals[Status.FAILED.value]
-            result.requeued += done_page.requeued
             if got.cursor and (high_water is None or got.cursor > high_water):
                 high_water = got.cursor
             page = got.next_page

@@ -196,6 +196,47 @@ class _Stream:
         return self.sort_key(self.buffer[0]) if self.buffer else self.peek
 
 
+class _ListStream:
+    """A stream of rows held in memory (entries no index holds), in the merge's order, resuming
+    after `position` like a Query stream."""
+
+    def __init__(
+        self, spec: StreamSpec, rows: list[dict[str, Any]], forward: bool, position: str | bool | None
+    ) -> None:
+        self.spec = spec
+        self.fetched_all = True
+        self.peek: str | None = None
+        self.position: str | None = position if isinstance(position, str) else None
+        ordered = sorted(rows, key=self.sort_key, reverse=not forward)
+        if position is False:
+            ordered = []
+        elif isinstance(position, str):
+            ordered = [
+                r
+                for r in ordered
+                if (self.sort_key(r) > position if forward else self.sort_key(r) < position)
+            ]
+        self.buffer: deque[dict[str, Any]] = deque(ordered)
+
+    def sort_key(self, row: Mapping[str, Any]) -> str:
+        return str(row[self.spec.index.sk])
+
+    def head_key(self, cap: int) -> str | None:
+        return self.sort_key(self.buffer[0]) if self.buffer else None
+
+    def head(self, cap: int) -> dict[str, Any] | None:
+        return self.buffer[0] if self.buffer else None
+
+    def has_more(self) -> bool:
+        return bool(self.buffer)
+
+    def state(self) -> str | bool | None:
+        return self.position if self.buffer else False
+
+    def next_key(self) -> str | None:
+        return self.head_key(1)
+
+
 @dataclass
 class _Source(Generic[M]):
     """How the rows of a plan become models, and which models to keep."""
@@ -221,28 +262,33 @@ class _Merge(Generic[M]):
         need: int,
         hints: Mapping[str, int] | None = None,
         peeks: Mapping[str, str] | None = None,
+        lists: Mapping[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         # Read-ahead is what a stateless cursor throws away at a page end, so each stream reads its
         # expected share of the page: what it contributed to the previous page (the cursor's hint),
         # else an even share.
         even = 1 / max(1, len(specs))
         self.syncs = syncs
+        self.stopped = False
         self.forward = forward
         self.source = source
         self.stats = stats
         self.used: Counter[str] = Counter()
-        self.streams = []
+        self.streams: list[_Stream | _ListStream] = []
         for spec in specs:
+            if lists is not None and spec.key in lists:
+                self.streams.append(_ListStream(spec, lists[spec.key], forward, state.get(spec.key)))
+                continue
             hint = (hints or {}).get(spec.key)
             share = min(1.0, hint / max(1, need)) if hint is not None else even
             peek = (peeks or {}).get(spec.key)
             self.streams.append(_Stream(syncs, spec, forward, state.get(spec.key), peek, stats, share))
 
-    def _best(self, cap: int) -> _Stream | None:
+    def _best(self, cap: int) -> _Stream | _ListStream | None:
         """The stream whose next row comes first; streams are ordered by their known next keys and
         read only when chosen (a chosen stream's real next row is then compared again)."""
         while True:
-            best: _Stream | None = None
+            best: _Stream | _ListStream | None = None
             best_key = ""
             for stream in self.streams:
                 key = stream.head_key(cap)
@@ -265,12 +311,22 @@ class _Merge(Generic[M]):
         with ThreadPoolExecutor(max_workers=min(PREFETCH_THREADS, len(cold))) as pool:
             list(pool.map(lambda stream: stream.head(cap), cold))
 
-    def take(self, need: int) -> list[M]:
+    def take(self, need: int, budget: int | None = None) -> list[M]:
+        """Up to `need` accepted models in order. With a `budget`, stop once that many entries have
+        been examined (`stopped` is then set): a search whose filters drop almost everything
+        answers a short page with a cursor instead of reading on without end."""
         out: list[M] = []
         batch = need
+        examined_total = 0
+        self.stopped = False
         self._prefetch(need)
         while len(out) < need:
-            examined: list[tuple[_Stream, dict[str, Any]]] = []
+            if budget is not None and examined_total >= budget:
+                self.stopped = self.more()
+                break
+            if budget is not None:
+                batch = min(batch, budget - examined_total)
+            examined: list[tuple[_Stream | _ListStream, dict[str, Any]]] = []
             while len(examined) < batch:
                 stream = self._best(batch - len(examined))
                 if stream is None:
@@ -278,6 +334,7 @@ class _Merge(Generic[M]):
                 examined.append((stream, stream.buffer.popleft()))
             if not examined:
                 break
+            examined_total += len(examined)
             models = self._resolve(examined)
             cut = len(examined)
             accepted = 0
@@ -298,9 +355,11 @@ class _Merge(Generic[M]):
             batch = max(1, min(100, math.ceil(remaining / rate)))
         return out
 
-    def _resolve(self, examined: list[tuple[_Stream, dict[str, Any]]]) -> list[M | None]:
+    def _resolve(self, examined: list[tuple[_Stream | _ListStream, dict[str, Any]]]) -> list[M | None]:
         pre = self.source.pre
-        wanted = [pre is None or pre(stream.sort_key(row)) for stream, row in examined]
+        wanted = [
+            "_item" not in row and (pre is None or pre(stream.sort_key(row))) for stream, row in examined
+        ]
         if not self.source.keys_only:
             return [
                 self.source.to_model(row) if ok else None
@@ -317,6 +376,9 @@ class _Merge(Generic[M]):
             rows = {r["PK"]: r for r in got}
         out: list[M | None] = []
         for (_, row), ok in zip(examined, wanted, strict=True):
+            if "_item" in row:  # a list stream's entry is the model already
+                out.append(row["_item"])
+                continue
             base = rows.get(row["PK"]) if ok else None
             out.append(self.source.to_model(base) if base is not None else None)
         return out

@@ -278,6 +278,8 @@ def _move_items(
                         "attempts": 0,
                         "run_id": run.run_id,
                         "last_error": None,
+                        # Queued again now: the entry is found by reference among today's.
+                        "created_at": now,
                         "updated_at": now,
                         "claim_id": None,
                         "claimed_until": None,

@@ -1,25 +1,28 @@
 """The sync report on top of the store: search, CSV export, resync, runs and dashboard.
 
-Search plans (DESIGN invariant 4: every read is a GetItem, BatchGetItem or Query):
+Search plans (every read is a GetItem, BatchGetItem or Query):
 
 =============================================  ==============================================
 request                                        plan (then every other filter is applied in memory)
 =============================================  ==============================================
 sync_id (one or more, exact)                   BatchGetItem of the item rows
-source_id / endpoint_id / reference, exact     by_source / by_endpoint / by_ref, every shard,
-                                               ``begins_with(<value>#)``, streams merged
-run                                            by_service ``begins_with(<run_id>#)`` on the
-                                               run's service (the run row says which)
-source_id / endpoint_id / reference, prefix    as exact, ``begins_with(<prefix>)``
-service(s) (+ systems, entities)               by_service per service, run-id range from the
-                                               window, streams merged newest run first
-systems / entities without a service           the company group's services that match, then
-                                               as above
-status(es) only, or nothing                    by_status per status per shard, key condition on
-                                               the update-time window, merged newest first
-service/system filter + only Failed/Pending/   by_status as above (the rare statuses are the
-Sent statuses                                  smaller set), service filtered in memory
+reference, exact or prefix                     by_ref, the days of the window (back by the
+                                               longest retry horizon), every shard,
+                                               ``begins_with(<value>#)`` or ``(<prefix>)``
+run                                            by_service ``begins_with(<run_id>#)`` on each
+                                               service the run holds entries of; a run still
+                                               open adds its listed, never-attempted records
+Failed / Sent / Pending statuses only          by_status per status, service and shard (only
+(with or without services, systems, entities)  Failed and Sent rows are there), key condition on
+                                               the update-time window; Pending from the open
+                                               runs (their rows and fan-out pages)
+anything else (services, systems, entities,    by_service per matching service, run-id range
+OK, no filter, source id, endpoint id)         from the window, streams merged newest run first
 =============================================  ==============================================
+
+Source and destination ids have no index of their own (an index entry per row costs a write
+unit per record): they filter whatever plan the rest of the search picks, so search them with a
+service, a run or a short window.
 
 KEYS_ONLY indexes are followed by a BatchGetItem of the base rows, for the candidates the merge
 actually examines (not for rows read ahead). The cursor is an opaque base64url JSON document
@@ -31,7 +34,8 @@ checked for type and bounds, and every position against its stream's key range, 
 
 Time: an entry's time is its last update (``updated_at``). by_service keys carry the run id, which
 starts with the run's start time; those plans read runs started up to the service's retry horizon
-before the window and keep the entries updated inside it.
+before the window and keep the entries updated inside it. by_ref partitions are days of creation,
+read from the same horizon before the window.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from typing import Any
 
 from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound
-from syncline.models import Connector, Run, Service, Status, SyncItem, iso
+from syncline.models import Connector, Run, RunStatus, Service, Status, SyncItem, iso, utcnow
 from syncline.reports.cursor import _check_positions, _hints, _pinned_window, decode_cursor, encode_cursor
 from syncline.reports.merge import ReadStats, StreamSpec, _item_base_key, _Merge, _Source
 from syncline.reports.query import (
@@ -61,13 +65,20 @@ from syncline.reports.query import (
     run_stamp,
 )
 from syncline.store import (
+    ATTENTION,
+    day_of,
     key_value,
-    match_partition,
+    ref_partition,
     service_partition,
     status_partition,
-    status_shards,
 )
-from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SHARDS, SYNCS, Index
+from syncline.store.table import _strip_keys
+from syncline.tables import BY_REF, BY_SERVICE, BY_STATUS, SHARDS
+
+
+# Entries one page request examines at most: a search whose filters match little (an unindexed
+# source id over a busy window) answers a short page with a cursor rather than reading on.
+MAX_EXAMINED = 5000
 
 
 @dataclass
@@ -86,6 +97,8 @@ class _Plan:
     specs: list[StreamSpec]
     keys_only: bool
     pre: Callable[[str], bool] | None = None
+    # Streams read from memory (entries with no index entry: Pending ones of open runs), by key.
+    lists: dict[str, list[dict[str, Any]]] | None = None
 
 
 class _Context:
@@ -97,6 +110,12 @@ class _Context:
         self._services: dict[str, Service] | None = None
         self._connectors: dict[str, Connector] | None = None
         self._runs: dict[str, Run | None] = {}
+        self._open: list[Run] | None = None
+
+    def open_runs(self) -> list[Run]:
+        if self._open is None:
+            self._open = self.deps.syncs.open_runs_of(self.tenant_id)
+        return self._open
 
     def services(self) -> dict[str, Service]:
         if self._services is None:
@@ -115,13 +134,11 @@ class _Context:
 
 
 def _item_from_row(row: Mapping[str, Any]) -> SyncItem:
-    skip = {*SYNCS.key_attributes(), "PK", "SK", "expires_at"}
-    return SyncItem.model_validate({k: v for k, v in row.items() if k not in skip})
+    return SyncItem.model_validate({k: v for k, v in _strip_keys(dict(row)).items() if k not in ("PK", "SK")})
 
 
 def _run_from_row(row: Mapping[str, Any]) -> Run:
-    skip = {*SYNCS.key_attributes(), "PK", "SK", "expires_at"}
-    return Run.model_validate({k: v for k, v in row.items() if k not in skip})
+    return Run.model_validate({k: v for k, v in _strip_keys(dict(row)).items() if k not in ("PK", "SK")})
 
 
 def _lag(service: Service | None) -> timedelta:
@@ -163,22 +180,51 @@ def _matching_services(ctx: _Context, q: ReportQuery) -> list[str]:
     return [s.service_id for s in services.values() if fits(s)]
 
 
-def _status_specs(tenant_id: str, statuses: Iterable[Status], q: ReportQuery) -> list[StreamSpec]:
+def _status_specs(ctx: _Context, statuses: Iterable[Status], q: ReportQuery) -> list[StreamSpec]:
     lo = iso(q.start) if q.start else None
     hi = iso(q.end) + "~" if q.end else None
-    base = _item_base_key(tenant_id)
+    t = ctx.tenant_id
+    base = _item_base_key(t)
     return [
         StreamSpec(
-            key=f"S#{status.value}#{n}",
+            key=f"S#{status.value}#{service_id}#{n}",
             index=BY_STATUS,
-            pk=status_partition(tenant_id, status, n),
+            pk=status_partition(t, status, service_id, n),
             base_key=base,
             lo=lo,
             hi=hi,
         )
         for status in statuses
-        for n in range(status_shards(status))
+        if status in ATTENTION
+        for service_id in _matching_services(ctx, q)
+        for n in range(SHARDS)
     ]
+
+
+PENDING_STREAM = "PENDING"
+LISTED_STREAM = "LISTED"
+
+
+def _list_row(item: SyncItem, index: Any, sort_key: str) -> dict[str, Any]:
+    return {"PK": f"{item.tenant_id}#I#{item.sync_id}", "SK": "I", index.sk: sort_key, "_item": item}
+
+
+def _pending_stream(
+    ctx: _Context, q: ReportQuery, stats: ReadStats
+) -> tuple[StreamSpec, list[dict[str, Any]]]:
+    """The Pending entries of the open runs the search can see, as one stream in by_status order."""
+    runs = ctx.open_runs()
+    if q.scoped:
+        wanted = set(_matching_services(ctx, q))
+        runs = [r for r in runs if wanted & set(r.entry_services)]
+    entries = [e for run in runs for e in ctx.deps.syncs.run_entries(run)]
+    stats.queried(len(entries))  # every entry of those runs is read to find the Pending ones
+    items = [e for e in entries if e.status == Status.PENDING]
+    rows = [_list_row(i, BY_STATUS, f"{iso(i.updated_at)}#{i.sync_id}") for i in items]
+    spec = StreamSpec(
+        key=PENDING_STREAM, index=BY_STATUS, pk=PENDING_STREAM, base_key=_item_base_key(ctx.tenant_id)
+    )
+    return spec, rows
 
 
 def _service_specs(
@@ -204,15 +250,29 @@ def _service_specs(
     ]
 
 
-def _match_plan(tenant_id: str, name: str, index: Index, tag: str, match: Match) -> _Plan:
-    base = _item_base_key(tenant_id)
+def _ref_plan(ctx: _Context, q: ReportQuery, match: Match) -> _Plan:
+    """by_ref over the creation days an entry updated in the window can have."""
+    base = _item_base_key(ctx.tenant_id)
     # Keys hold long values in a bounded form (a cut plus a hash): an exact search uses the same form.
     wanted = match.value if match.prefix else key_value(match.value)
     prefix = wanted if match.prefix else f"{wanted}#"
+    end = q.end or utcnow()
+    lag = max((_lag(s) for s in ctx.services().values()), default=_lag(None))
+    first = (q.start or end - ctx.deps.syncs.retention) - lag
+    days = []
+    day = first
+    while day_of(day) <= day_of(end):
+        days.append(day_of(day))
+        day += timedelta(days=1)
     specs = [
         StreamSpec(
-            key=f"{tag}#{n}", index=index, pk=match_partition(tenant_id, tag, n), base_key=base, prefix=prefix
+            key=f"REF#{d}#{n}",
+            index=BY_REF,
+            pk=ref_partition(ctx.tenant_id, d, n),
+            base_key=base,
+            prefix=prefix,
         )
+        for d in dict.fromkeys(days)
         for n in range(SHARDS)
     ]
 
@@ -220,19 +280,13 @@ def _match_plan(tenant_id: str, name: str, index: Index, tag: str, match: Match)
         stored = sort_key.rpartition("#")[0]
         return stored.startswith(wanted) if match.prefix else stored == wanted
 
-    return _Plan(name=name, specs=specs, keys_only=True, pre=pre)
+    return _Plan(name="by_ref.prefix" if match.prefix else "by_ref", specs=specs, keys_only=True, pre=pre)
 
 
-def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
+def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...], stats: ReadStats) -> _Plan:
     t = ctx.tenant_id
-    matches = (
-        ("by_endpoint", BY_ENDPOINT, "END", q.endpoint_id),
-        ("by_source", BY_SOURCE, "SRC", q.source_id),
-        ("by_ref", BY_REF, "REF", q.reference),
-    )
-    for name, index, tag, match in matches:
-        if match is not None and not match.prefix:
-            return _match_plan(t, name, index, tag, match)
+    if q.reference is not None and not q.reference.prefix:
+        return _ref_plan(ctx, q, q.reference)
     if q.run_id:
         run = ctx.run(q.run_id)
         wanted = [s for s in run.entry_services if not q.services or s in q.services] if run else []
@@ -240,21 +294,38 @@ def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> _Plan:
             return _Plan(name="by_service.run", specs=[], keys_only=True)
         # A sweeper run's entries keep their own services: one set of streams per service.
         specs = [spec for s in wanted for spec in _service_specs(t, s, prefix=f"{q.run_id}#")]
-        return _Plan(name="by_service.run", specs=specs, keys_only=True)
-    for name, index, tag, match in matches:
-        if match is not None:
-            return _match_plan(t, f"{name}.prefix", index, tag, match)
-    if q.scoped and not (statuses and RARE_STATUSES.issuperset(statuses)):
-        services = ctx.services()
-        specs = []
-        for service_id in _matching_services(ctx, q):
-            lo = hi = None
-            if q.start is not None and q.end is not None:
-                lo = run_stamp(q.start - _lag(services.get(service_id)))
-                hi = run_stamp(q.end) + "~"
-            specs += _service_specs(t, service_id, lo=lo, hi=hi)
-        return _Plan(name="by_service", specs=specs, keys_only=True)
-    return _Plan(name="by_status", specs=_status_specs(t, statuses or STATUS_ORDER, q), keys_only=True)
+        lists = None
+        if (
+            run is not None
+            and run.status == RunStatus.RUNNING
+            and (not statuses or Status.PENDING in statuses)
+        ):
+            listed = [i for i, row in ctx.deps.syncs.listed_entries(run) if row is None]
+            stats.queried(len(listed))
+            specs.append(
+                StreamSpec(key=LISTED_STREAM, index=BY_SERVICE, pk=LISTED_STREAM, base_key=_item_base_key(t))
+            )
+            lists = {LISTED_STREAM: [_list_row(i, BY_SERVICE, f"{i.run_id}#{i.sync_id}") for i in listed]}
+        return _Plan(name="by_service.run", specs=specs, keys_only=True, lists=lists)
+    if q.reference is not None:
+        return _ref_plan(ctx, q, q.reference)
+    if statuses and RARE_STATUSES.issuperset(statuses):
+        specs = _status_specs(ctx, statuses, q)
+        lists = None
+        if Status.PENDING in statuses:
+            spec, rows = _pending_stream(ctx, q, stats)
+            specs.append(spec)
+            lists = {PENDING_STREAM: rows}
+        return _Plan(name="by_status", specs=specs, keys_only=True, lists=lists)
+    services = ctx.services()
+    specs = []
+    for service_id in _matching_services(ctx, q):
+        lo = hi = None
+        if q.start is not None and q.end is not None:
+            lo = run_stamp(q.start - _lag(services.get(service_id)))
+            hi = run_stamp(q.end) + "~"
+        specs += _service_specs(t, service_id, lo=lo, hi=hi)
+    return _Plan(name="by_service", specs=specs, keys_only=True)
 
 
 def _accept(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> Callable[[SyncItem], bool]:
@@ -341,7 +412,10 @@ def search(
         merge = _pass_merge(
             ctx, query, passes[pass_index], state, stats, limit - len(items), plan_names, hints, peeks
         )
-        items += merge.take(limit - len(items))
+        items += merge.take(limit - len(items), budget=MAX_EXAMINED)
+        if merge.stopped:  # read its share: a short page, and the cursor goes on from here
+            next_state, next_hints, next_peeks = merge.state(), merge.hints(), merge.peeks()
+            break
         if len(items) < limit:
             pass_index, state, hints, peeks = pass_index + 1, {}, {}, {}
             continue
@@ -387,14 +461,16 @@ def _pass_merge(
     hints: Mapping[str, int],
     peeks: Mapping[str, str],
 ) -> _Merge[SyncItem]:
-    plan = _plan(ctx, query, statuses)
+    plan = _plan(ctx, query, statuses, stats)
     plan_names.append(plan.name)
     _check_positions(state, plan.specs)
     _check_positions(peeks, plan.specs)
     source = _Source(
         keys_only=plan.keys_only, to_model=_item_from_row, accept=_accept(ctx, query, statuses), pre=plan.pre
     )
-    return _Merge(ctx.deps.syncs, plan.specs, query.order == "asc", state, source, stats, need, hints, peeks)
+    return _Merge(
+        ctx.deps.syncs, plan.specs, query.order == "asc", state, source, stats, need, hints, peeks, plan.lists
+    )
 
 
 def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:

@@ -12,16 +12,17 @@ GetItem, BatchGetItem or Query on a key or index; the one Scan is `syncline migr
 from syncline.store.codec import item_size, marshal, unmarshal
 from syncline.store.config_store import ConfigStore
 from syncline.store.keys import (
+    ATTENTION,
     MAX_KEY_VALUE_BYTES,
+    day_of,
     item_key,
     key_value,
-    match_partition,
+    ref_partition,
     run_key,
     runs_partition,
     service_partition,
     shard,
     status_partition,
-    status_shards,
     tenant_pk,
 )
 from syncline.store.meter import METER, Meter, _index_entry, _meter_item_write
@@ -29,6 +30,7 @@ from syncline.store.migrate import Rekeyed, rekey
 from syncline.store.sync_store import Claim, Existing, RunChange, SyncStore
 
 __all__ = [
+    "ATTENTION",
     "MAX_KEY_VALUE_BYTES",
     "METER",
     "Claim",
@@ -41,17 +43,17 @@ __all__ = [
     "_index_entry",
     "_meter_item_write",
     "item_key",
+    "day_of",
     "item_size",
     "key_value",
     "marshal",
-    "match_partition",
+    "ref_partition",
     "rekey",
     "run_key",
     "runs_partition",
     "service_partition",
     "shard",
     "status_partition",
-    "status_shards",
     "tenant_pk",
     "unmarshal",
 ]

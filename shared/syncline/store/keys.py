@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from syncline.models import (
     Run,
     Status,
@@ -9,12 +11,9 @@ from syncline.models import (
     iso,
 )
 from syncline.tables import (
-    BY_ENDPOINT,
     BY_REF,
     BY_SERVICE,
-    BY_SOURCE,
     BY_STATUS,
-    PENDING_SHARDS,
     SHARDS,
 )
 
@@ -47,22 +46,21 @@ def shard(sync_id: str, shards: int = SHARDS) -> int:
     return int(sync_id[:2], 16) % shards
 
 
-def status_shards(status: Status) -> int:
-    """How many partitions of by_status hold one status of a company group."""
-    return PENDING_SHARDS if status == Status.PENDING else SHARDS
-
-
-def status_partition(tenant_id: str, status: Status, n: int) -> str:
-    return f"{tenant_id}#S#{status.value}#{n}"
+def status_partition(tenant_id: str, status: Status, service_id: str, n: int) -> str:
+    return f"{tenant_id}#S#{status.value}#{service_id}#{n}"
 
 
 def service_partition(tenant_id: str, service_id: str, n: int) -> str:
     return f"{tenant_id}#V#{service_id}#{n}"
 
 
-def match_partition(tenant_id: str, tag: str, n: int) -> str:
-    """A partition of by_ref ("REF"), by_source ("SRC") or by_endpoint ("END")."""
-    return f"{tenant_id}#{tag}#{n}"
+def ref_partition(tenant_id: str, day: str, n: int) -> str:
+    """A partition of by_ref: the rows created on `day` (yyyymmdd, UTC) of one shard."""
+    return f"{tenant_id}#REF#{day}#{n}"
+
+
+def day_of(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%d")
 
 
 def runs_partition(tenant_id: str, service_id: str | None = None) -> str:
@@ -70,22 +68,36 @@ def runs_partition(tenant_id: str, service_id: str | None = None) -> str:
     return f"{tenant_id}#RUNS" if service_id is None else f"{tenant_id}#RUNS#{service_id}"
 
 
+# Statuses whose rows enter by_status: the ones a person (or the sweeper, or a confirmation) looks
+# for. OK rows never do (the common case stays the cheap one); Pending is found through the runs
+# still open (their fan-out pages and rows), so a retry moves no index entry.
+ATTENTION = frozenset({Status.FAILED, Status.SENT})
+
+
 def item_index_keys(item: SyncItem) -> dict[str, str]:
     t, n, sid = item.tenant_id, shard(item.sync_id), item.sync_id
     keys = {
-        BY_STATUS.pk: status_partition(t, item.status, shard(sid, status_shards(item.status))),
-        BY_STATUS.sk: f"{iso(item.updated_at)}#{sid}",
         BY_SERVICE.pk: service_partition(t, item.service_id, n),
         BY_SERVICE.sk: f"{item.run_id}#{sid}",
-        BY_REF.pk: match_partition(t, "REF", n),
+        BY_REF.pk: ref_partition(t, day_of(item.created_at), n),
         BY_REF.sk: f"{key_value(item.reference)}#{sid}",
-        BY_SOURCE.pk: match_partition(t, "SRC", n),
-        BY_SOURCE.sk: f"{key_value(item.source_id)}#{sid}",
     }
-    if item.endpoint_id:
-        keys[BY_ENDPOINT.pk] = match_partition(t, "END", n)
-        keys[BY_ENDPOINT.sk] = f"{key_value(item.endpoint_id)}#{sid}"
+    if item.status in ATTENTION:
+        keys[BY_STATUS.pk] = status_partition(t, item.status, item.service_id, n)
+        keys[BY_STATUS.sk] = f"{iso(item.updated_at)}#{sid}"
     return keys
+
+
+def page_key(tenant_id: str, run_id: str, sync_ids: list[str]) -> dict[str, str]:
+    """A fan-out page's key: the same page fanned out again (a retried trigger) has the same key."""
+    import hashlib
+
+    digest = hashlib.blake2b("\n".join(sync_ids).encode(), digest_size=8).hexdigest()
+    return {"PK": pages_partition(tenant_id, run_id), "SK": f"P#{digest}"}
+
+
+def pages_partition(tenant_id: str, run_id: str) -> str:
+    return f"{tenant_id}#P#{run_id}"
 
 
 def run_key(tenant_id: str, run_id: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from syncline.store.keys import item_index_keys, run_index_keys
 from syncline.store.sync_store import SyncStore
 from syncline.store.table import _body, _strip_keys
 from syncline.tables import (
+    RETIRED_INDEX_ATTRIBUTES,
     SYNCS,
 )
 
@@ -35,7 +36,9 @@ def rekey(syncs: SyncStore, *, dry_run: bool = False, page_size: int = 500) -> R
     (its `updated_at`), so a writer that changed it meanwhile wins: it wrote current keys anyway.
     """
     result = Rekeyed()
+    # The current indexes' keys, and those of indexes earlier versions had (removed from rows).
     index_attributes = [name for index in SYNCS.indexes for name in (index.pk, index.sk)]
+    index_attributes += RETIRED_INDEX_ATTRIBUTES
     start: dict[str, Any] | None = None
     while True:
         page = syncs.ddb.scan(

@@ -25,9 +25,9 @@ from syncline.store.keys import (
     OPEN_RUNS_PK,
     item_index_keys,
     item_key,
-    key_value,
-    match_partition,
     open_run_key,
+    page_key,
+    pages_partition,
     run_index_keys,
     run_key,
     runs_partition,
@@ -37,14 +37,15 @@ from syncline.store.keys import (
 from syncline.store.meter import METER, _meter_failed_write, _meter_item_write, _meter_update, _meter_write
 from syncline.store.table import _body, _error_code, _error_text, _old_row, _strip_keys, _Table
 from syncline.tables import (
-    BY_ENDPOINT,
     BY_SERVICE,
     BY_STATUS,
-    PENDING_SHARDS,
     SHARDS,
 )
 
 FIRST_ERROR_GROUPS = 10  # a run keeps this many groups of errors (by code and message) for its view
+# A fan-out page record stays well under DynamoDB's 400 KB item limit: a page whose references are
+# long is kept in several records.
+PAGE_RECORD_BYTES = 300 * 1024
 
 
 @dataclass
@@ -229,12 +230,57 @@ class SyncStore(_Table):
         return run.model_copy(update={"status": RunStatus.FAILED})
 
     def count_items(self, run: Run) -> Counter[str]:
-        """The run's items by status, read now (strongly consistent item reads)."""
+        """The run's entries by status, read now (strongly consistent item reads)."""
         counts: Counter[str] = Counter({s.value: 0 for s in Status})
-        for service_id in run.entry_services:  # a sweeper run holds other services' entries
-            for item in self.items_of_run(run.tenant_id, service_id, run.run_id, consistent=True):
-                counts[item.status.value] += 1
+        for item in self.run_entries(run, consistent=True):
+            counts[item.status.value] += 1
         return counts
+
+    def run_entries(self, run: Run, *, consistent: bool = False) -> Iterator[SyncItem]:
+        """Every entry of a run: its rows (by_service, for each service it holds entries of) and
+        the records its fan-out pages list that have no row yet (Pending, never attempted). A
+        listed record whose row belongs to another run (queued twice; the other delivery claimed
+        it first) is that run's entry, not this one's."""
+        seen: set[str] = set()
+        for service_id in run.entry_services:
+            for item in self.items_of_run(run.tenant_id, service_id, run.run_id, consistent=consistent):
+                seen.add(item.sync_id)
+                yield item
+        for entry, row in self.listed_entries(run, consistent=consistent, skip=seen):
+            if row is None:
+                yield entry
+            elif row.run_id == run.run_id and row.sync_id not in seen:
+                seen.add(row.sync_id)
+                yield row
+
+    def listed_entries(
+        self, run: Run, *, consistent: bool = False, skip: set[str] | frozenset[str] = frozenset()
+    ) -> Iterator[tuple[SyncItem, SyncItem | None]]:
+        """The records a run's fan-out pages list (but those in `skip`), each with its row as it
+        stands now (None: never attempted; a row may belong to another run)."""
+        listed = [e for e in self.run_pages(run.tenant_id, run.run_id) if e.sync_id not in skip]
+        for start in range(0, len(listed), 100):
+            chunk = listed[start : start + 100]
+            rows = self.get_items(run.tenant_id, [e.sync_id for e in chunk], consistent=consistent)
+            for entry in chunk:
+                yield entry, rows.get(entry.sync_id)
+
+    def open_runs_of(self, tenant_id: str) -> list[Run]:
+        """A company group's runs that are not closed, oldest first."""
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :tenant)",
+            values={":pk": OPEN_RUNS_PK, ":tenant": f"{tenant_id}#"},
+        )
+        keys = [run_key(tenant_id, str(r["SK"]).partition("#")[2]) for r in rows]
+        runs = self._runs_from_keys(keys) if keys else []
+        return sorted((r for r in runs if r.status == RunStatus.RUNNING), key=lambda r: r.run_id)
+
+    def pending_entries(self, tenant_id: str, runs: Iterable[Run] | None = None) -> Iterator[SyncItem]:
+        """The Pending entries of a company group: those of its open runs (a closed run has none),
+        or of `runs` when given. Rows are read as they are now."""
+        for run in self.open_runs_of(tenant_id) if runs is None else runs:
+            yield from (i for i in self.run_entries(run) if i.status == Status.PENDING)
 
     def close_if_settled(self, run: Run) -> Run:
         """Close a run whose pull is done once none of its items is Pending, with its totals
@@ -331,6 +377,74 @@ class SyncStore(_Table):
         row["expires_at"] = int((item.created_at + self.retention).timestamp())
         return row
 
+    # fan-out pages ---------------------------------------------------------------------------
+    def put_page(self, entries: list[SyncItem]) -> None:
+        """Record the entries one fan-out page queued (all of one run, one service and one moment),
+        before their messages are sent: the run's Pending entries until each is attempted, and
+        what recovery reads. Written again unchanged when a retried trigger fans out the same page."""
+        if not entries:
+            return
+        first = entries[0]
+        chunks: list[list[SyncItem]] = [[]]
+        size = 0
+        for entry in entries:
+            entry_size = 64 + len(entry.reference.encode()) + len(entry.source_id.encode())
+            if chunks[-1] and size + entry_size > PAGE_RECORD_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(entry)
+            size += entry_size
+        expires = int((first.created_at + self.retention).timestamp())
+        for chunk in chunks:
+            row: dict[str, Any] = {
+                **page_key(first.tenant_id, first.run_id, [e.sync_id for e in chunk]),
+                "service_id": first.service_id,
+                "source_system": first.source_system,
+                "source_entity": first.source_entity,
+                "destination_system": first.destination_system,
+                "destination_entity": first.destination_entity,
+                "created_at": iso(first.created_at),
+                "ids": [e.sync_id for e in chunk],
+                "refs": [e.reference for e in chunk],
+                "srcs": [e.source_id for e in chunk],
+                "expires_at": expires,
+            }
+            stored = {e.sync_id: e.payload_ref for e in chunk if e.payload_ref}
+            if stored:
+                row["payload_refs"] = stored
+            self.ddb.put_item(TableName=self.name, Item=marshal(row))
+            _meter_write("syncs.page", row, None)
+
+    def run_pages(self, tenant_id: str, run_id: str) -> list[SyncItem]:
+        """The entries a run's fan-out pages list, as never-attempted Pending entries."""
+        out: list[SyncItem] = []
+        rows = self._query_all(
+            index=None, key_condition="PK = :pk", values={":pk": pages_partition(tenant_id, run_id)}
+        )
+        for row in rows:
+            stored = row.get("payload_refs") or {}
+            created = row["created_at"]
+            for sync_id, reference, source_id in zip(row["ids"], row["refs"], row["srcs"], strict=True):
+                out.append(
+                    SyncItem(
+                        tenant_id=tenant_id,
+                        sync_id=sync_id,
+                        run_id=run_id,
+                        service_id=row["service_id"],
+                        source_system=row["source_system"],
+                        source_entity=row["source_entity"],
+                        destination_system=row["destination_system"],
+                        destination_entity=row["destination_entity"],
+                        reference=reference,
+                        source_id=source_id,
+                        status=Status.PENDING,
+                        created_at=created,
+                        updated_at=created,
+                        payload_ref=stored.get(sync_id),
+                    )
+                )
+        return out
+
     def existing(self, tenant_id: str, sync_ids: Iterable[str]) -> dict[str, Existing]:
         """The sync ids that already have a row, with what fan-out needs to repair a crashed one."""
         keys = [item_key(tenant_id, s) for s in dict.fromkeys(sync_ids)]
@@ -347,7 +461,7 @@ class SyncStore(_Table):
             for r in rows
         }
 
-    def put_pending_items(self, items: list[SyncItem]) -> list[tuple[SyncItem, str]]:
+    def put_rows(self, items: list[SyncItem]) -> list[tuple[SyncItem, str]]:
         """Write new rows (BatchWriteItem of 25). A chunk DynamoDB refuses is written one row at a
         time, so one row that cannot be stored does not take the others with it; the rows that
         still fail are returned with the reason, and nothing about them is left half-written."""
@@ -385,32 +499,54 @@ class SyncStore(_Table):
         return SyncItem.model_validate(_strip_keys(_body(row))) if row else None
 
     def claim(
-        self, tenant_id: str, sync_id: str, *, attempt: int, token: str, until: datetime, now: datetime
+        self,
+        tenant_id: str,
+        sync_id: str,
+        *,
+        attempt: int,
+        token: str,
+        until: datetime,
+        now: datetime,
+        fresh: SyncItem | None = None,
     ) -> Claim:
         """Take attempt `attempt` of a Pending item for one delivery, before anything is pushed.
 
         Conditional on the item being Pending, not yet past this attempt, and not held by a live
-        claim of another delivery: of two deliveries of one message, at most one pushes.
+        claim of another delivery: of two deliveries of one message, at most one pushes. A record
+        that has no row yet (queued by a fan-out page, never attempted) gets its row here, from
+        `fresh` (what the message says of it), in the same write: one write per attempt start.
         """
+        sets = ["attempts = :attempt", "claim_id = :token", "claimed_until = :until"]
+        values: dict[str, Any] = {
+            ":pending": Status.PENDING.value,
+            ":attempt": attempt,
+            ":token": token,
+            ":until": iso(until),
+            ":now": iso(now),
+        }
+        names = {"#status": "status"}
+        condition = (
+            "#status = :pending AND attempts < :attempt"
+            " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+        )
+        new_row: dict[str, Any] | None = None
+        if fresh is not None:
+            new_row = self.item_row(fresh)
+            for n, (name, value) in enumerate(new_row.items()):
+                if name in ("PK", "SK", "attempts", "claim_id", "claimed_until") or value is None:
+                    continue
+                names[f"#f{n}"] = name
+                sets.append(f"#f{n} = if_not_exists(#f{n}, :f{n})")
+                values[f":f{n}"] = value
+            condition = f"attribute_not_exists(PK) OR ({condition})"
         try:
             got = self.ddb.update_item(
                 TableName=self.name,
                 Key=marshal(item_key(tenant_id, sync_id)),
-                UpdateExpression="SET attempts = :attempt, claim_id = :token, claimed_until = :until",
-                ConditionExpression=(
-                    "#status = :pending AND attempts < :attempt"
-                    " AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
-                ),
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=marshal(
-                    {
-                        ":pending": Status.PENDING.value,
-                        ":attempt": attempt,
-                        ":token": token,
-                        ":until": iso(until),
-                        ":now": iso(now),
-                    }
-                ),
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=marshal(values),
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -419,13 +555,33 @@ class SyncStore(_Table):
             _meter_failed_write("syncs.item", current)
             item = SyncItem.model_validate(_strip_keys(_body(current))) if current else None
             return Claim(claimed=False, item=item, previous=item)
-        old_row = unmarshal(got["Attributes"])
-        previous = SyncItem.model_validate(_strip_keys(_body(old_row)))
+        old_raw = got.get("Attributes")
+        old_row = unmarshal(old_raw) if old_raw else None
+        base = old_row if old_row is not None else new_row
+        if base is None:  # no row and nothing to create it from: the condition cannot pass
+            raise NotFound(f"report entry {sync_id!r} not found")
+        previous = SyncItem.model_validate(_strip_keys(_body(base)))
         claimed = previous.model_copy(update={"attempts": attempt, "claim_id": token, "claimed_until": until})
         _meter_item_write(
-            {**old_row, "attempts": attempt, "claim_id": token, "claimed_until": iso(until)}, old_row
+            {**base, "attempts": attempt, "claim_id": token, "claimed_until": iso(until)}, old_row
         )
         return Claim(claimed=True, item=claimed, previous=previous)
+
+    def put_if_absent(self, item: SyncItem) -> bool:
+        """Write the row of a listed record that has none (recovery), unless one exists by now."""
+        row = self.item_row(item)
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal(row),
+                ConditionExpression="attribute_not_exists(PK)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.item", _old_row(exc))
+            return False
+        _meter_item_write(row, None)
+        return True
 
     def record_attempt(self, before: SyncItem, after: SyncItem) -> bool:
         """Write one attempt's outcome, once. False if the row moved on meanwhile.
@@ -554,45 +710,24 @@ class SyncStore(_Table):
         METER.wrote("syncs.run", 2 * (len(leaving) + 1))  # each run row, transactional
         return set()
 
-    def pending_not_updated_since(self, tenant_id: str, before: datetime) -> Iterator[SyncItem]:
-        """Pending items last written before `before`, from every status shard (read as they are
-        now: one that moved on since the index was read is left out)."""
-        for n in range(PENDING_SHARDS):
+    def oldest_pending(self, tenant_id: str) -> SyncItem | None:
+        """The Pending entry untouched longest, of the oldest open run that has one."""
+        for run in self.open_runs_of(tenant_id):
+            pending = list(self.pending_entries(tenant_id, [run]))
+            if pending:
+                return min(pending, key=lambda i: (i.updated_at, i.sync_id))
+        return None
+
+    def attention_items(self, tenant_id: str, status: Status, service_id: str) -> Iterator[SyncItem]:
+        """A service's Failed or Sent items (by_status holds only those), every shard, read as
+        they are now (one that moved on since the index was read is left out)."""
+        for n in range(SHARDS):
             keys = self._query_all(
                 index=BY_STATUS.name,
-                key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} < :before",
-                values={":pk": status_partition(tenant_id, Status.PENDING, n), ":before": iso(before)},
-            )
-            yield from (i for i in self._items_in_chunks(keys) if i.status == Status.PENDING)
-
-    def oldest_pending(self, tenant_id: str) -> SyncItem | None:
-        """The Pending item updated longest ago: the first entry of each status shard."""
-        keys: list[dict[str, str]] = []
-        for n in range(PENDING_SHARDS):
-            rows, _ = self.query_page(
-                index=BY_STATUS.name,
                 key_condition=f"{BY_STATUS.pk} = :pk",
-                values={":pk": status_partition(tenant_id, Status.PENDING, n)},
-                forward=True,
-                limit=1,
+                values={":pk": status_partition(tenant_id, status, service_id, n)},
             )
-            keys += [{"PK": r["PK"], "SK": r["SK"]} for r in rows]
-        pending = [i for i in self._items_from_keys(keys) if i.status == Status.PENDING] if keys else []
-        return min(pending, key=lambda i: i.updated_at, default=None)
-
-    def items_by_endpoint(self, tenant_id: str, endpoint_id: str) -> list[SyncItem]:
-        """Items pushed under this destination id (exact), from every shard of by_endpoint."""
-        keys: list[dict[str, str]] = []
-        for n in range(SHARDS):
-            keys += [
-                {"PK": r["PK"], "SK": r["SK"]}
-                for r in self._query_all(
-                    index=BY_ENDPOINT.name,
-                    key_condition=f"{BY_ENDPOINT.pk} = :pk AND begins_with({BY_ENDPOINT.sk}, :id)",
-                    values={":pk": match_partition(tenant_id, "END", n), ":id": f"{key_value(endpoint_id)}#"},
-                )
-            ]
-        return self._items_from_keys(keys) if keys else []
+            yield from (i for i in self._items_in_chunks(keys) if i.status == status)
 
     def items_of_run(
         self, tenant_id: str, service_id: str, run_id: str, *, consistent: bool = False

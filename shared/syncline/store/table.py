@@ -11,6 +11,7 @@ from syncline.errors import Throttled
 from syncline.store.codec import item_size, marshal, read_units, unmarshal
 from syncline.store.meter import METER
 from syncline.tables import (
+    RETIRED_INDEX_ATTRIBUTES,
     SYNCS,
 )
 
@@ -162,8 +163,11 @@ class _Table:
                 return
 
 
+_NOT_FIELDS = frozenset({*SYNCS.key_attributes(), *RETIRED_INDEX_ATTRIBUTES, "expires_at"})
+
+
 def _strip_keys(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in SYNCS.key_attributes() and k != "expires_at"}
+    return {k: v for k, v in row.items() if k not in _NOT_FIELDS}
 
 
 def _old_row(exc: Exception) -> dict[str, Any] | None:

@@ -66,3 +66,47 @@ def test_migrate_without_a_table_is_a_clear_error(
     monkeypatch.delenv("SYNCLINE_SYNCS_TABLE", raising=False)
     assert cli.main(["migrate"]) == 2
     assert "--stack-prefix, --table or set SYNCLINE_SYNCS_TABLE" in capsys.readouterr().err
+
+
+def test_rows_of_the_five_index_layout_lose_what_this_version_dropped(aws_env: AwsEnv) -> None:
+    """The layout before fan-out pages: every row in by_status (OK too), by_ref without the day,
+    by_source and by_endpoint. After the migration an OK row has two index entries, and the
+    reference search (which reads the days of the window) finds every row again."""
+    from syncline.tables import BY_REF, RETIRED_INDEX_ATTRIBUTES
+
+    group = new_group("mig5")
+    seed_items(group, runs_per_service=1, items_per_run=6)
+    syncs = wiring.sync_store()
+    for item in group.items:
+        syncs.ddb.update_item(
+            TableName=syncs.name,
+            Key=marshal(item_key(group.tenant_id, item.sync_id)),
+            UpdateExpression=(
+                f"SET {BY_REF.pk} = :ref, {BY_STATUS.pk} = :status, {BY_STATUS.sk} = :at, "
+                "GSI4PK = :src, GSI4SK = :srcsk, GSI5PK = :end, GSI5SK = :endsk"
+            ),
+            ExpressionAttributeValues=marshal(
+                {
+                    ":ref": f"{group.tenant_id}#REF#0",
+                    ":status": f"{group.tenant_id}#S#{item.status.value}#0",
+                    ":at": f"2026-01-01T00:00:00.000Z#{item.sync_id}",
+                    ":src": f"{group.tenant_id}#SRC#0",
+                    ":srcsk": f"{item.source_id}#{item.sync_id}",
+                    ":end": f"{group.tenant_id}#END#0",
+                    ":endsk": f"x#{item.sync_id}",
+                }
+            ),
+        )
+    reference = group.items[0].reference
+    assert group.api.get("/reports", query={"reference": reference, "days": 15}).json()["items"] == []
+
+    with aws.unobserved():
+        done = rekey(syncs)
+    assert done.rewritten == len(group.items)
+    for item in group.items:
+        raw = syncs.ddb.get_item(TableName=syncs.name, Key=marshal(item_key(group.tenant_id, item.sync_id)))
+        names = set(raw["Item"])
+        assert not names & set(RETIRED_INDEX_ATTRIBUTES)
+        assert (BY_STATUS.pk in names) == (item.status.value in ("Failed", "Sent")), item.status
+    found = group.api.get("/reports", query={"reference": reference, "days": 15}).json()["items"]
+    assert [i["sync_id"] for i in found] == [group.items[0].sync_id]

@@ -49,7 +49,7 @@ def all_items(stack: LocalStack) -> list[SyncItem]:
     with aws.unobserved():
         syncs = wiring.sync_store()
         runs = service_runs()
-        return [i for r in runs for i in syncs.items_of_run(TENANT, SERVICE, r.run_id, consistent=True)]
+        return [i for r in runs for i in syncs.run_entries(r, consistent=True)]
 
 
 def settle(stack: LocalStack, timeout: float = 90) -> None:
@@ -85,7 +85,7 @@ def assert_converged(stack: LocalStack) -> list[SyncItem]:
     with aws.unobserved():
         syncs = wiring.sync_store()
         for run in service_runs():
-            counted = Counter(i.status.value for i in syncs.items_of_run(TENANT, SERVICE, run.run_id))
+            counted = Counter(i.status.value for i in syncs.run_entries(run, consistent=True))
             assert run.status != RunStatus.RUNNING, run
             assert run.totals.model_dump() == {s.value: counted[s.value] for s in Status}, run
     ok = {i.source_id for i in items if i.status == Status.OK}
@@ -249,7 +249,7 @@ def _seed_pending(stack: LocalStack) -> SyncItem:
         reference=str(order["number"]),
         source_id=str(order["id"]),
     )
-    assert syncs.put_pending_items([item]) == []
+    assert syncs.put_rows([item]) == []
     return item
 
 

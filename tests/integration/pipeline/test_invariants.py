@@ -82,11 +82,12 @@ def test_mixed_failures_end_every_record_in_one_status(table_calls: TableCalls) 
                 assert source_id in stack.warehouse.received
                 assert item.endpoint_id == f"WH-{source_id}"
 
-        # each attempt writes its item twice: the claim (an update) and the outcome (a conditional put);
-        # +2 puts: the run row and its open-run marker
+        # each attempt writes its item twice: the claim (an update; the first one creates the row)
+        # and the outcome (a conditional put); +2 puts: the run row and its open-run marker; +3: a
+        # fan-out page record for each page of 25
         syncs_table = stack.aws.env["SYNCLINE_SYNCS_TABLE"]
         attempts = sum(i.attempts for i in items.values())
-        assert table_calls.count("PutItem", syncs_table) == attempts + 2
+        assert table_calls.count("PutItem", syncs_table) == attempts + 2 + 3
         item_updates = table_calls.count("UpdateItem", syncs_table) - run_updates(table_calls, syncs_table)
         assert item_updates == attempts
         # the warehouse created every OK order exactly once, and nothing else

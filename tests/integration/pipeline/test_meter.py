@@ -26,7 +26,7 @@ from moto import mock_aws
 from syncline import aws
 from syncline.models import Run, Status, SyncItem, Trigger, new_run_id, utcnow
 from syncline.store import METER, RunChange, SyncStore, _meter_item_write, item_key, run_key, shard
-from syncline.tables import BY_ENDPOINT, BY_REF, BY_SERVICE, BY_SOURCE, BY_STATUS, SYNCS, create_table_request
+from syncline.tables import BY_REF, BY_SERVICE, BY_STATUS, SYNCS, create_table_request
 
 TENANT, SERVICE = "t1", "svc"
 KB, READ_BLOCK = 1024, 4096
@@ -133,34 +133,49 @@ def new_item(sync_id: str, run_id: str, payload_bytes: int = 0, at: datetime | N
 
 def test_an_item_through_fan_out_claim_and_outcome(syncs: SyncStore) -> None:
     run_id = new_run_id()
-    item = new_item("a1" * 12, run_id, payload_bytes=2000)
+    item = new_item("a1" * 12, run_id)
     key = item_key(TENANT, item.sync_id)
 
-    with Delta() as put:
-        assert syncs.put_pending_items([item]) == []
-    pending = stored(syncs, key)
-    assert 2 * KB < size(pending) <= 3 * KB  # a Pending row that keeps its record: 3 units
-    assert put.write == {
-        "syncs.item": wcu(pending),
-        **{
-            f"syncs.item.{i.name}": wcu(keys_only(pending, i))
-            for i in (BY_STATUS, BY_SERVICE, BY_REF, BY_SOURCE)
-        },
-    }  # no endpoint yet: nothing in by_endpoint
+    with Delta() as listed:
+        syncs.put_page([item])
+    (page,) = syncs.ddb.query(
+        TableName=syncs.name,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"{TENANT}#P#{run_id}"}},
+    )["Items"]
+    assert listed.write == {"syncs.page": wcu(page)}  # no row yet: the page lists the record
 
     now = utcnow()
     with Delta() as claim:
         taken = syncs.claim(
-            TENANT, item.sync_id, attempt=1, token="c1", until=now + timedelta(seconds=30), now=now
+            TENANT,
+            item.sync_id,
+            attempt=1,
+            token="c1",
+            until=now + timedelta(seconds=30),
+            now=now,
+            fresh=item,
         )
     claimed = stored(syncs, key)
     assert taken.claimed and taken.item is not None
-    # The claim sets no index key, and every index projects keys only: no index is written.
-    assert claim.write == {"syncs.item": max(wcu(pending), wcu(claimed))}
+    # The first claim creates the row with the keys of by_service and by_ref (never changed after);
+    # a Pending row has no by_status entry.
+    assert BY_STATUS.pk not in claimed
+    assert claim.write == {
+        "syncs.item": wcu(claimed),
+        "syncs.item.by_service": wcu(keys_only(claimed, BY_SERVICE)),
+        "syncs.item.by_ref": wcu(keys_only(claimed, BY_REF)),
+    }
 
     with Delta() as refused:
         again = syncs.claim(
-            TENANT, item.sync_id, attempt=1, token="c2", until=now + timedelta(seconds=30), now=now
+            TENANT,
+            item.sync_id,
+            attempt=1,
+            token="c2",
+            until=now + timedelta(seconds=30),
+            now=now,
+            fresh=item,
         )
     assert not again.claimed
     assert refused.write == {"syncs.item": wcu(claimed)}  # the condition failed: the row's units
@@ -171,48 +186,64 @@ def test_an_item_through_fan_out_claim_and_outcome(syncs: SyncStore) -> None:
     with Delta() as outcome:
         assert syncs.record_attempt(taken.item, done)
     ok = stored(syncs, key)
-    assert size(ok) < KB < size(claimed)
-    # The status moves the by_status entry (delete the old, put the new) and by_endpoint gets an
-    # entry; the row is billed at its larger, older size.
-    assert outcome.write == {
-        "syncs.item": wcu(claimed),
-        "syncs.item.by_status": wcu(keys_only(claimed, BY_STATUS)) + wcu(keys_only(ok, BY_STATUS)),
-        "syncs.item.by_endpoint": wcu(keys_only(ok, BY_ENDPOINT)),
-    }
+    # OK on the first attempt: no index entry changes; the row is billed at the larger size.
+    assert outcome.write == {"syncs.item": max(wcu(claimed), wcu(ok))}
+    assert sum(claim.write.values()) + sum(outcome.write.values()) == 4  # 4 units in all
 
     with Delta() as late:
         assert not syncs.record_attempt(taken.item, done)
     assert late.write == {"syncs.item": wcu(ok)}
 
 
+def test_a_failed_outcome_enters_by_status_and_keeps_its_record(syncs: SyncStore) -> None:
+    item = new_item("a2" * 12, new_run_id())
+    now = utcnow()
+    taken = syncs.claim(
+        TENANT, item.sync_id, attempt=1, token="c1", until=now + timedelta(seconds=30), now=now, fresh=item
+    )
+    assert taken.item is not None
+    claimed = stored(syncs, item_key(TENANT, item.sync_id))
+    failed = taken.item.model_copy(
+        update={"status": Status.FAILED, "payload": {"note": "x" * 2000}, "updated_at": utcnow()}
+    )
+    with Delta() as outcome:
+        assert syncs.record_attempt(taken.item, failed)
+    row = stored(syncs, item_key(TENANT, item.sync_id))
+    assert 2 * KB < size(row) <= 3 * KB
+    assert outcome.write == {
+        "syncs.item": max(wcu(claimed), wcu(row)),
+        "syncs.item.by_status": wcu(keys_only(row, BY_STATUS)),
+    }
+
+
 def test_a_row_of_1024_bytes_is_one_unit_and_of_1025_two(syncs: SyncStore) -> None:
     at = datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=UTC)  # fixed: every row the same but its note
     run_id = new_run_id(at)
     probe = new_item("10" * 12, run_id, payload_bytes=1, at=at)
-    syncs.put_pending_items([probe])
+    syncs.put_rows([probe])
     note = 1 + 1024 - size(stored(syncs, item_key(TENANT, probe.sync_id)))
     for sync_id, length, units in (("11" * 12, note, 1), ("12" * 12, note + 1, 2)):
         item = new_item(sync_id, run_id, payload_bytes=length, at=at)
         with Delta() as put:
-            syncs.put_pending_items([item])
+            syncs.put_rows([item])
         assert size(stored(syncs, item_key(TENANT, sync_id))) == 1023 + units
         assert put.write["syncs.item"] == units
-        assert put.write["syncs.item.by_status"] == 1  # its entry holds keys only
+        assert put.write["syncs.item.by_service"] == 1  # its entry holds keys only
 
 
 def test_an_index_attribute_removed_deletes_its_entry(syncs: SyncStore) -> None:
-    item = new_item("b2" * 12, new_run_id()).model_copy(update={"endpoint_id": "W-2"})
-    syncs.put_pending_items([item])
+    item = new_item("b2" * 12, new_run_id()).model_copy(update={"status": Status.FAILED})
+    syncs.put_rows([item])
     old = syncs._get(item_key(TENANT, item.sync_id), consistent=True)
     raw = stored(syncs, item_key(TENANT, item.sync_id))
     assert old is not None
-    new = {k: v for k, v in old.items() if k not in (BY_ENDPOINT.pk, BY_ENDPOINT.sk)}
+    new = {k: v for k, v in old.items() if k not in (BY_STATUS.pk, BY_STATUS.sk)}
 
     with Delta() as removed:
         _meter_item_write(new, old)
     assert removed.write == {
         "syncs.item": wcu(raw),
-        "syncs.item.by_endpoint": wcu(keys_only(raw, BY_ENDPOINT)),  # sized by the old entry
+        "syncs.item.by_status": wcu(keys_only(raw, BY_STATUS)),  # sized by the old entry
     }
     with Delta() as unchanged:
         _meter_item_write(old, old)
@@ -252,7 +283,7 @@ def test_reads_count_keys_not_found_and_round_like_dynamodb(syncs: SyncStore) ->
     run_id = new_run_id()
     small = new_item("c3" * 12, run_id)
     large = new_item("d4" * 12, run_id, payload_bytes=5000)
-    syncs.put_pending_items([small, large])
+    syncs.put_rows([small, large])
     small_raw = stored(syncs, item_key(TENANT, small.sync_id))
     large_raw = stored(syncs, item_key(TENANT, large.sync_id))
     assert READ_BLOCK < size(large_raw) <= 2 * READ_BLOCK
@@ -279,7 +310,7 @@ def test_reads_count_keys_not_found_and_round_like_dynamodb(syncs: SyncStore) ->
 def test_query_rounds_the_page_not_each_entry(syncs: SyncStore) -> None:
     run_id = new_run_id()
     items = [new_item(f"{n:02x}" + "7" * 22, run_id) for n in range(40)]
-    syncs.put_pending_items(items)
+    syncs.put_rows(items)
     raws = [stored(syncs, item_key(TENANT, i.sync_id)) for i in items]
     entries = [keys_only(r, BY_SERVICE) for r in raws]
     total = sum(size(e) for e in entries)

@@ -64,7 +64,7 @@ def pending(run: Run, n: int, **fields: object) -> SyncItem:
         updated_at=then,
     ).model_copy(update=fields)
     syncs = wiring.sync_store()
-    assert syncs.put_pending_items([item]) == []
+    assert syncs.put_rows([item]) == []
     change = RunChange()
     change.totals[Status.PENDING.value] += 1
     syncs.apply_run_change(TENANT, run.run_id, change)
@@ -202,3 +202,79 @@ def test_a_trigger_whose_run_was_closed_under_it_writes_no_rows(stack: LocalStac
 
     assert wiring.sync_store().get_item(TENANT, sync_id_for(SERVICE, "42", "v1")) is None
     assert list(wiring.sync_store().items_of_run(TENANT, SERVICE, run.run_id)) == []
+
+
+def listed(run: Run, n: int, **fields: object) -> SyncItem:
+    """A record a fan-out page listed ten minutes ago whose message never arrived: no row."""
+    then = utcnow() - timedelta(minutes=10)
+    entry = SyncItem(
+        tenant_id=TENANT,
+        sync_id=f"{n:024x}",
+        run_id=run.run_id,
+        service_id=SERVICE,
+        source_system="rest",
+        source_entity="orders",
+        destination_system="rest",
+        destination_entity="orders",
+        reference=f"#{n}",
+        source_id=str(n),
+        created_at=then,
+        updated_at=then,
+    ).model_copy(update=fields)
+    syncs = wiring.sync_store()
+    syncs.put_page([entry])
+    change = RunChange(queued=1)
+    change.totals[Status.PENDING.value] += 1
+    syncs.apply_run_change(TENANT, run.run_id, change)
+    return entry
+
+
+def test_a_listed_record_whose_message_was_lost_is_failed_with_a_row_and_its_run_closed(
+    stack: LocalStack,
+) -> None:
+    run = open_run()
+    entry = listed(run, 21)
+    pull_done(run)
+    syncs = wiring.sync_store()
+    assert syncs.get_item(TENANT, entry.sync_id) is None
+    assert [i.sync_id for i in syncs.pending_entries(TENANT)] == [entry.sync_id]
+    result = reconcile(deps())
+    assert result.items_failed == 1 and result.by_reason["stranded"] == 1
+    stored = syncs.get_item(TENANT, entry.sync_id)
+    assert stored is not None and stored.status == Status.FAILED and stored.reference == "#21"
+    closed = syncs.get_run(TENANT, run.run_id)
+    assert closed is not None and closed.status == RunStatus.FAILED
+    assert closed.totals.model_dump() == {"OK": 0, "Sent": 0, "Pending": 0, "Failed": 1}
+    assert list(syncs.pending_entries(TENANT)) == []
+
+
+def test_a_listed_record_kept_in_s3_is_queued_again(stack: LocalStack) -> None:
+    run = open_run()
+    entry = listed(run, 22, payload_ref="payloads/t/22.json")
+    pull_done(run)
+    result = reconcile(deps())
+    assert result.items_requeued == 1
+    (message,) = queued(stack)
+    assert message.sync_id == entry.sync_id and message.payload_ref == "payloads/t/22.json"
+    stored = wiring.sync_store().get_item(TENANT, entry.sync_id)  # the row exists from now on
+    assert stored is not None and stored.status == Status.PENDING and stored.attempts == 0
+    assert reconcile(deps()).items_requeued == 0  # touched: left alone while its message travels
+
+
+def test_a_record_listed_by_two_runs_counts_in_the_run_that_claimed_it(stack: LocalStack) -> None:
+    """A record re-pulled while its first message waits is queued twice; the run whose delivery
+    claims it first owns the row, and the other run closes without it."""
+    first, second = open_run(), open_run()
+    entry = listed(first, 23)
+    listed(second, 23)
+    syncs = wiring.sync_store()
+    now = utcnow()
+    claim = syncs.claim(TENANT, entry.sync_id, attempt=1, token="t", until=now, now=now, fresh=entry)
+    assert claim.claimed and claim.item is not None
+    assert syncs.record_attempt(claim.item, claim.item.model_copy(update={"status": Status.OK}))
+    for run in (first, second):
+        pull_done(run)
+    reconcile(deps(grace_seconds=0))
+    totals = {r.run_id: syncs.get_run(TENANT, r.run_id).totals.model_dump() for r in (first, second)}  # type: ignore[union-attr]
+    assert totals[first.run_id] == {"OK": 1, "Sent": 0, "Pending": 0, "Failed": 0}
+    assert totals[second.run_id] == {"OK": 0, "Sent": 0, "Pending": 0, "Failed": 0}

@@ -66,7 +66,7 @@ def batch(stack: LocalStack, run: Run, n: int) -> SyncItem | None:
         source_id=str(order["id"]),
     )
     syncs = wiring.sync_store()
-    assert syncs.put_pending_items([item]) == []
+    assert syncs.put_rows([item]) == []
     body = SyncMessage(
         tenant_id=TENANT, service_id=SERVICE, run_id=run.run_id, sync_id=item.sync_id, record=order
     ).model_dump_json()

@@ -19,7 +19,7 @@ from syncline.reports import (
     resolve_window,
 )
 from syncline.reports.resync import _transaction_chunks
-from syncline.reports.search import _passes, _status_specs
+from syncline.reports.search import _Context, _passes, _status_specs
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -86,7 +86,8 @@ def test_fingerprint_binds_tenant_and_filters_not_the_resolved_window() -> None:
 
 
 def test_stream_positions_must_fall_inside_the_stream() -> None:
-    spec = _status_specs("t", [Status.OK], ReportQuery(start=NOW - timedelta(days=1), end=NOW))[0]
+    query = ReportQuery(services=("svc",), start=NOW - timedelta(days=1), end=NOW)
+    spec = _status_specs(_Context(None, "t"), [Status.FAILED], query)[0]  # type: ignore[arg-type]
     inside = f"{iso(NOW - timedelta(hours=1))}#{'ab' * 12}"
     assert spec.admits(inside)
     assert not spec.admits(f"{iso(NOW - timedelta(days=2))}#{'ab' * 12}")
@@ -94,11 +95,11 @@ def test_stream_positions_must_fall_inside_the_stream() -> None:
     assert spec.start_key(inside) == {
         "PK": f"t#I#{'ab' * 12}",
         "SK": "I",
-        "GSI1PK": "t#S#OK#0",
+        "GSI1PK": "t#S#Failed#svc#0",
         "GSI1SK": inside,
     }
     expression, values = spec.condition()
-    assert "BETWEEN" in expression and values[":pk"] == "t#S#OK#0"
+    assert "BETWEEN" in expression and values[":pk"] == "t#S#Failed#svc#0"
 
 
 def _item(**changes: object) -> SyncItem:

@@ -44,8 +44,6 @@ def test_table_definition_has_the_report_indexes_and_ttl() -> None:
         "by_status",
         "by_service",
         "by_ref",
-        "by_source",
-        "by_endpoint",
     }
     assert SYNCS.ttl_attribute == "expires_at"
 
