@@ -178,7 +178,8 @@ def main() -> None:
     print(f"  {'OK first try':<36} {wru / n:8.2f}   (target {WRITE_TARGETS['OK first try']})")
     if args.lifecycle_records:
         scenarios: list[tuple[str, dict[str, object]]] = [
-            ("OK after one retry", {"fail_first": True}),
+            # two refused pushes: the attempt's request and the client's one quick retry of a 503
+            ("OK after one retry", {"fail_first_pushes": 2}),
             ("Failed after every attempt", {"always_down": {str(i) for i in range(1, 100_000)}}),
         ]
         for label, extra in scenarios:

@@ -194,11 +194,13 @@ class DemoWarehouse(_Server):
         always_down: set[str] | None = None,
         slow_rate: float = 0.0,
         slow_seconds: float = 2.0,
-        fail_first: bool = False,
+        fail_first_pushes: int = 0,
         seed: int = 11,
     ) -> None:
         self.token = token
-        self.fail_first = fail_first  # every order's first push is refused with a transient 503
+        # Every order's first pushes are refused with a transient 503 (two: one attempt, as the
+        # client retries a 503 once quickly within the attempt).
+        self.fail_first_pushes = fail_first_pushes
         self.fail_rate = fail_rate
         self.permanent = permanent
         self.always_down = always_down or set()
@@ -245,9 +247,7 @@ class DemoWarehouse(_Server):
         order_id = str(body.get("id", ""))
         with self._lock:
             self.pushes[order_id] += 1
-            transient = self._rng.random() < self.fail_rate or (
-                self.fail_first and self.pushes[order_id] == 1
-            )
+            transient = self._rng.random() < self.fail_rate or self.pushes[order_id] <= self.fail_first_pushes
             slow = self._rng.random() < self.slow_rate
         if order_id in self.always_down:
             return 503, {"Retry-After": "1"}, {"message": "warehouse busy, try again"}

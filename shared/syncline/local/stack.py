@@ -56,7 +56,7 @@ class StackOptions:
     # `push_timeout_seconds` is shorter): the client sees a timeout, the warehouse has the order.
     slow_rate: float = 0.0
     slow_seconds: float = 2.0
-    fail_first: bool = False  # the warehouse refuses every order's first push (transient)
+    fail_first_pushes: int = 0  # the warehouse refuses every order's first pushes (transient)
     push_timeout_seconds: float | None = None
     # Fire the reconciler this often (seconds), as its schedule would; None: only when asked.
     reconcile_every: float | None = None
@@ -208,7 +208,7 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
         always_down=options.always_down,
         slow_rate=options.slow_rate,
         slow_seconds=options.slow_seconds,
-        fail_first=options.fail_first,
+        fail_first_pushes=options.fail_first_pushes,
     )
     driver: Driver | None = None
     try:

@@ -71,9 +71,11 @@ class Match(BaseModel):
         return cls(value=text)
 
     def matches(self, candidate: str | None) -> bool:
+        """Case-insensitive, like the reference index (which holds references case-folded)."""
         if candidate is None:
             return False
-        return candidate.startswith(self.value) if self.prefix else candidate == self.value
+        got, wanted = candidate.casefold(), self.value.casefold()
+        return got.startswith(wanted) if self.prefix else got == wanted
 
 
 class ReportQuery(BaseModel):

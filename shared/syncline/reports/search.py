@@ -67,14 +67,14 @@ from syncline.reports.query import (
 from syncline.store import (
     ATTENTION,
     day_of,
-    key_value,
+    fields_of,
+    item_key,
+    ref_key,
     ref_partition,
     service_partition,
     status_partition,
 )
-from syncline.store.table import _strip_keys
 from syncline.tables import BY_REF, BY_SERVICE, BY_STATUS, SHARDS
-
 
 # Entries one page request examines at most: a search whose filters match little (an unindexed
 # source id over a busy window) answers a short page with a cursor rather than reading on.
@@ -134,11 +134,11 @@ class _Context:
 
 
 def _item_from_row(row: Mapping[str, Any]) -> SyncItem:
-    return SyncItem.model_validate({k: v for k, v in _strip_keys(dict(row)).items() if k not in ("PK", "SK")})
+    return SyncItem.model_validate(fields_of(row))
 
 
 def _run_from_row(row: Mapping[str, Any]) -> Run:
-    return Run.model_validate({k: v for k, v in _strip_keys(dict(row)).items() if k not in ("PK", "SK")})
+    return Run.model_validate(fields_of(row))
 
 
 def _lag(service: Service | None) -> timedelta:
@@ -206,7 +206,7 @@ LISTED_STREAM = "LISTED"
 
 
 def _list_row(item: SyncItem, index: Any, sort_key: str) -> dict[str, Any]:
-    return {"PK": f"{item.tenant_id}#I#{item.sync_id}", "SK": "I", index.sk: sort_key, "_item": item}
+    return {**item_key(item.tenant_id, item.sync_id), index.sk: sort_key, "_item": item}
 
 
 def _pending_stream(
@@ -253,8 +253,9 @@ def _service_specs(
 def _ref_plan(ctx: _Context, q: ReportQuery, match: Match) -> _Plan:
     """by_ref over the creation days an entry updated in the window can have."""
     base = _item_base_key(ctx.tenant_id)
-    # Keys hold long values in a bounded form (a cut plus a hash): an exact search uses the same form.
-    wanted = match.value if match.prefix else key_value(match.value)
+    # Keys hold references case-folded, long ones in a bounded form (a cut plus a hash): an exact
+    # search uses the same form.
+    wanted = match.value.casefold() if match.prefix else ref_key(match.value)
     prefix = wanted if match.prefix else f"{wanted}#"
     end = q.end or utcnow()
     lag = max((_lag(s) for s in ctx.services().values()), default=_lag(None))

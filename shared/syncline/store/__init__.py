@@ -5,7 +5,7 @@ GetItem, BatchGetItem or Query on a key or index; the one Scan is `syncline migr
 - `codec`: rows to and from DynamoDB's typed form, sizes by DynamoDB's rules;
 - `meter`: capacity units as DynamoDB bills them (moto's figures are not real);
 - `table`: the client (throttling becomes `Throttled`) and paged reads both stores share;
-- `config_store`, `sync_store`: the two tables;
+- `config_store`, `sync_store` (with `run_rows`, its run half): the two tables;
 - `migrate`: re-keying rows written by an older version.
 """
 
@@ -17,6 +17,7 @@ from syncline.store.keys import (
     day_of,
     item_key,
     key_value,
+    ref_key,
     ref_partition,
     run_key,
     runs_partition,
@@ -27,7 +28,9 @@ from syncline.store.keys import (
 )
 from syncline.store.meter import METER, Meter, _index_entry, _meter_item_write
 from syncline.store.migrate import Rekeyed, rekey
-from syncline.store.sync_store import Claim, Existing, RunChange, SyncStore
+from syncline.store.run_rows import RunChange
+from syncline.store.sync_store import Claim, Existing, SyncStore
+from syncline.store.table import fields_of
 
 __all__ = [
     "ATTENTION",
@@ -44,9 +47,11 @@ __all__ = [
     "_meter_item_write",
     "item_key",
     "day_of",
+    "fields_of",
     "item_size",
     "key_value",
     "marshal",
+    "ref_key",
     "ref_partition",
     "rekey",
     "run_key",

@@ -38,6 +38,11 @@ def key_value(value: str) -> str:
     return f"{head}~{digest}"
 
 
+def ref_key(reference: str) -> str:
+    """A reference as by_ref holds it: case-folded (searches ignore case) and bounded."""
+    return key_value(reference.casefold())
+
+
 def item_key(tenant_id: str, sync_id: str) -> dict[str, str]:
     return {"PK": f"{tenant_id}#I#{sync_id}", "SK": "I"}
 
@@ -80,7 +85,7 @@ def item_index_keys(item: SyncItem) -> dict[str, str]:
         BY_SERVICE.pk: service_partition(t, item.service_id, n),
         BY_SERVICE.sk: f"{item.run_id}#{sid}",
         BY_REF.pk: ref_partition(t, day_of(item.created_at), n),
-        BY_REF.sk: f"{key_value(item.reference)}#{sid}",
+        BY_REF.sk: f"{ref_key(item.reference)}#{sid}",
     }
     if item.status in ATTENTION:
         keys[BY_STATUS.pk] = status_partition(t, item.status, item.service_id, n)

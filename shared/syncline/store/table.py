@@ -170,6 +170,11 @@ def _strip_keys(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in _NOT_FIELDS}
 
 
+def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored item or run row's own fields: no table or index key, no expiry."""
+    return {k: v for k, v in row.items() if k not in _NOT_FIELDS and k not in ("PK", "SK")}
+
+
 def _old_row(exc: Exception) -> dict[str, Any] | None:
     """The row a failed conditional write was checked against (ReturnValuesOnConditionCheckFailure)."""
     raw = getattr(exc, "response", {}).get("Item")

@@ -23,7 +23,7 @@ from syncline.models import (
     utcnow,
 )
 from syncline.store import RunChange
-from syncline.store.sync_store import FIRST_ERROR_GROUPS
+from syncline.store.run_rows import FIRST_ERROR_GROUPS
 from tests.integration.api.conftest import AwsEnv, Group, new_group, seed_items
 
 

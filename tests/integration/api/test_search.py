@@ -424,6 +424,10 @@ def test_records_queued_and_not_yet_attempted_are_pending_in_status_and_run_sear
         assert {i["reference"] for i in items} == {e.reference for e in entries}
     one = group.api.get("/reports", query={"reference": "#Q1", "days": 1}).json()["items"]
     assert [i["sync_id"] for i in one] == [entries[0].sync_id]  # the row the claim created
+    # reference, source id and endpoint id searches ignore case
+    for query in ({"reference": "#q1"}, {"reference": "#q*"}, {"source_id": "Q-1"}, {"source_id": "Q-*"}):
+        found = group.api.get("/reports", query=query | {"days": 1}).json()["items"]
+        assert [i["sync_id"] for i in found] == [entries[0].sync_id], query
     # once it is settled it leaves the Pending search and stays in its run
     assert claim.item is not None
     assert syncs.record_attempt(
