@@ -97,6 +97,6 @@ def test_up_fires_on_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> Non
     finished = r"run \S+ \(shop-orders-to-warehouse\): Failed pulled 10 OK 9 Failed 1$"
     assert any(re.match(finished, line) for line in lines), lines
     up.send_signal(signal.SIGINT)
-    out, err = up.communicate(timeout=30)
+    out, err = up.communicate(timeout=120)  # a clean exit, however busy the machine
     assert up.returncode == 0, err[-2000:]
     assert "stopping" in out

@@ -300,21 +300,32 @@ def systems_catalog() -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------- services
 
 
-def service_view(service: Service, connectors: Mapping[str, Connector] | None = None) -> dict[str, Any]:
+def service_view(
+    service: Service,
+    connectors: Mapping[str, Connector] | None = None,
+    pulls: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     """A service as the API shows it; given the company group's connectors, each end also says
-    its system and connector name (null when the connector is gone)."""
+    its system and connector name (null when the connector is gone); given its pulls, when it last
+    pulled and how many pulls since its last run found nothing (those open no run)."""
     out = service.model_dump(mode="json", exclude={"tenant_id"})
     if connectors is not None:
         for end in ("source", "destination"):
             row = connectors.get(out[end]["connector_id"])
             out[end] |= {"system": row.system if row else None, "connector_name": row.name if row else None}
+    if pulls is not None:
+        out["last_pull"] = dict(pulls.get(service.service_id) or {"last_pull_at": None, "empty_pulls": 0})
     return out
 
 
 def service_views(deps: Deps, tenant_id: str, services: list[Service]) -> list[dict[str, Any]]:
-    """Services with their systems: the company group's connectors read once (one Query)."""
-    connectors = {c.connector_id: c for c in deps.config.list_connectors(tenant_id)} if services else {}
-    return [service_view(s, connectors) for s in services]
+    """Services with their systems and pulls: the company group's connectors and pulls read once
+    (a Query each)."""
+    if not services:
+        return []
+    connectors = {c.connector_id: c for c in deps.config.list_connectors(tenant_id)}
+    pulls = deps.config.pulls(tenant_id)
+    return [service_view(s, connectors, pulls) for s in services]
 
 
 def _service(tenant_id: str, values: Mapping[str, Any]) -> Service:

@@ -195,6 +195,8 @@ def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> No
             due[key] = now + every
             result = stack.driver.fire(service.tenant_id, service.service_id)
             for started in result.get("runs", []):
+                if started.get("run_id") is None:  # nothing to pull: no run (counted on the service)
+                    continue
                 run = stack.wait_for_run_of(service.tenant_id, started["run_id"], timeout=3600)
                 t = run.totals
                 print(

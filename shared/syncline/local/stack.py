@@ -78,8 +78,15 @@ class LocalStack:
     calls: CallCounter
 
     def fire(self, trigger: str = "schedule", **extra: Any) -> str:
+        """Invoke the trigger; the run it opened (a scheduled pull that finds nothing opens none)."""
+        run_id = self.pull(trigger, **extra)
+        if run_id is None:
+            raise AssertionError("the trigger opened no run: the pull found nothing")
+        return run_id
+
+    def pull(self, trigger: str = "schedule", **extra: Any) -> str | None:
         result = self.driver.fire(TENANT, SERVICE, trigger, **extra)
-        run_id: str = result["runs"][0]["run_id"]
+        run_id: str | None = result["runs"][0]["run_id"]
         return run_id
 
     def run(self, run_id: str, tenant_id: str = TENANT) -> Run:

@@ -55,6 +55,21 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
     if starting and connector_class(destination_row.system).asynchronous:
         apply_confirmations(deps.syncs, service, destination_row, deps.open_connector)
 
+    def open_run() -> Run:
+        now = utcnow()
+        opened = Run.opened(
+            service,
+            request.trigger,
+            started_at=now,
+            pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
+            source_system=source_row.system,
+            destination_system=destination_row.system,
+            since=since,
+        )
+        deps.syncs.create_run(opened)
+        return opened
+
+    run: Run | None
     if request.run_id:
         existing_run = deps.syncs.get_run(service.tenant_id, request.run_id)
         if existing_run is None:
@@ -65,24 +80,16 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             deadline = utcnow() + timedelta(seconds=deps.invocation_seconds)
             run = deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_deadline=deadline)
     else:
-        now = utcnow()
         since = (
             request.since
             if request.since is not None
             else deps.config.get_cursor(service.tenant_id, service.service_id)
         )
-        run = Run.opened(
-            service,
-            request.trigger,
-            started_at=now,
-            pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
-            source_system=source_row.system,
-            destination_system=destination_row.system,
-            since=since,
-        )
-        deps.syncs.create_run(run)
+        # A scheduled run opens once its pull found something (or failed): one that finds nothing
+        # is counted on the service instead. A manual run always opens.
+        run = None if request.trigger == Trigger.SCHEDULE else open_run()
 
-    result = TriggerResult(run_id=run.run_id)
+    result = TriggerResult(run_id=run.run_id if run else None)
     page = request.page
     high_water = request.cursor
     page_size = request.page_size or service.settings.page_size
@@ -91,6 +98,9 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
             try:
                 got = source.pull(service.source.entity, since, page, page_size)
             except ConnectorError as exc:
+                if run is None:
+                    run = open_run()
+                    result.run_id = run.run_id
                 # Stop here; the cursor stays where it was, so the next run pulls these records
                 # again (and the sync ids already queued are skipped). The run says why.
                 error = ErrorInfo(code=exc.code, message=exc.message[:500])
@@ -99,6 +109,16 @@ def run_trigger(deps: Deps, request: TriggerRequest, time_left: Callable[[], flo
                 )
                 result.status, result.reason = final.status.value, f"pull failed: {error.message}"
                 return result
+            if run is None:
+                if not got.records and got.next_page is None:
+                    # Nothing changed since the last run: no run, the pull is counted on the service.
+                    deps.config.note_pull(service.tenant_id, service.service_id, at=utcnow(), empty=True)
+                    if got.cursor and (high_water is None or got.cursor > high_water):
+                        deps.config.set_cursor(service.tenant_id, service.service_id, got.cursor)
+                    return TriggerResult(run_id=None, status="Skipped", reason="nothing to pull")
+                run = open_run()
+                result.run_id = run.run_id
+                deps.config.note_pull(service.tenant_id, service.service_id, at=run.started_at, empty=False)
             wanted = [r for r in got.records if keep(r.data)]
             counted = RunChange(pulled=len(got.records), filtered=len(got.records) - len(wanted))
             try:

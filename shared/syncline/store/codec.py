@@ -33,6 +33,10 @@ def _to_dynamo(value: Any) -> Any:
 
 
 def _from_dynamo(value: Any) -> Any:
+    from boto3.dynamodb.types import Binary
+
+    if isinstance(value, Binary):
+        return bytes(value)  # type: ignore[call-overload]  # Binary has __bytes__
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
@@ -54,8 +58,9 @@ def unmarshal(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def item_size(row: Mapping[str, Any]) -> int:
     """An item's size in bytes by DynamoDB's documented rules: attribute names plus values; a
-    number takes one byte per two significant digits plus one; a map or list three bytes plus one
-    per element. None values are not stored (at the top or in a map), so they do not count."""
+    number takes one byte per two significant digits plus one; binary its length; a map or list
+    three bytes plus one per element. None values are not stored (at the top or in a map), so they
+    do not count."""
 
     def size(value: Any) -> int:
         if value is None or isinstance(value, bool):
@@ -65,6 +70,8 @@ def item_size(row: Mapping[str, Any]) -> int:
             return 1 + math.ceil(len(digits) / 2)
         if isinstance(value, str):
             return len(value.encode())
+        if isinstance(value, bytes | bytearray):
+            return len(value)
         if isinstance(value, dict):
             return 3 + sum(len(k.encode()) + size(v) + 1 for k, v in value.items() if v is not None)
         if isinstance(value, list | tuple):
@@ -81,3 +88,31 @@ def write_units(size_bytes: int) -> int:
 def read_units(size_bytes: int, consistent: bool) -> float:
     units = max(1, math.ceil(size_bytes / 4096))
     return float(units) if consistent else units / 2
+
+
+# ---------------------------------------------------------------- a record kept on its row
+
+# A record kept on a report row (one that did not go through: a resync sends it again) is stored
+# compressed, as binary: an order of a few KB of JSON takes a fraction of that, and a write unit
+# is 1 KB. Rows written before this keep a plain `payload` map, read as before.
+PAYLOAD_Z = "payload_z"
+
+
+def pack_payload(row: dict[str, Any]) -> dict[str, Any]:
+    import json
+    import zlib
+
+    payload = row.pop("payload", None)
+    if payload is not None:
+        row[PAYLOAD_Z] = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 6)
+    return row
+
+
+def unpack_payload(row: dict[str, Any]) -> dict[str, Any]:
+    import json
+    import zlib
+
+    packed = row.pop(PAYLOAD_Z, None)
+    if packed is not None:
+        row["payload"] = json.loads(zlib.decompress(packed))
+    return row

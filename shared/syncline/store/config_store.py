@@ -115,13 +115,44 @@ class ConfigStore(_Table):
         return row.get("cursor") if row else None
 
     def set_cursor(self, tenant_id: str, service_id: str, cursor: str) -> None:
-        row = {
-            "PK": tenant_pk(tenant_id),
-            "SK": f"CURSOR#{service_id}",
-            "cursor": cursor,
-            "updated_at": iso(utcnow()),
+        self.ddb.update_item(
+            TableName=self.name,
+            Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}"}),
+            UpdateExpression="SET #cursor = :cursor, updated_at = :now",
+            ExpressionAttributeNames={"#cursor": "cursor"},
+            ExpressionAttributeValues=marshal({":cursor": cursor, ":now": iso(utcnow())}),
+        )
+
+    def note_pull(self, tenant_id: str, service_id: str, *, at: datetime, empty: bool) -> None:
+        """A scheduled pull happened: one that found nothing opens no run and is counted here
+        (`empty_pulls`, since the last pull that opened a run)."""
+        expression = "SET last_pull_at = :at, " + (
+            "empty_pulls = if_not_exists(empty_pulls, :zero) + :one" if empty else "empty_pulls = :zero"
+        )
+        values: dict[str, Any] = {":at": iso(at), ":zero": 0}
+        if empty:
+            values[":one"] = 1
+        self.ddb.update_item(
+            TableName=self.name,
+            Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CURSOR#{service_id}"}),
+            UpdateExpression=expression,
+            ExpressionAttributeValues=marshal(values),
+        )
+
+    def pulls(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+        """Each service's last pull and the empty pulls since its last run (one Query)."""
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :prefix)",
+            values={":pk": tenant_pk(tenant_id), ":prefix": "CURSOR#"},
+        )
+        return {
+            str(r["SK"]).removeprefix("CURSOR#"): {
+                "last_pull_at": r.get("last_pull_at"),
+                "empty_pulls": int(r.get("empty_pulls", 0)),
+            }
+            for r in rows
         }
-        self.ddb.put_item(TableName=self.name, Item=marshal(row))
 
     # health ----------------------------------------------------------------------------------
     def record_health(

@@ -18,7 +18,7 @@ from syncline.models import (
     iso,
     utcnow,
 )
-from syncline.store.codec import marshal, unmarshal
+from syncline.store.codec import marshal, pack_payload, unmarshal
 from syncline.store.keys import (
     OPEN_RUNS_PK,
     item_index_keys,
@@ -166,7 +166,7 @@ class SyncStore(RunRows):
         if not item.ambiguous:
             row.pop("ambiguous", None)
         row["expires_at"] = int((item.created_at + self.retention).timestamp())
-        return row
+        return pack_payload(row)
 
     # fan-out pages ---------------------------------------------------------------------------
     def put_page(self, entries: list[SyncItem]) -> None:

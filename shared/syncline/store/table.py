@@ -8,7 +8,7 @@ from typing import Any
 
 from syncline import aws
 from syncline.errors import Throttled
-from syncline.store.codec import item_size, marshal, read_units, unmarshal
+from syncline.store.codec import item_size, marshal, read_units, unmarshal, unpack_payload
 from syncline.store.meter import METER
 from syncline.tables import (
     RETIRED_INDEX_ATTRIBUTES,
@@ -167,12 +167,13 @@ _NOT_FIELDS = frozenset({*SYNCS.key_attributes(), *RETIRED_INDEX_ATTRIBUTES, "ex
 
 
 def _strip_keys(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in _NOT_FIELDS}
+    return unpack_payload({k: v for k, v in row.items() if k not in _NOT_FIELDS})
 
 
 def fields_of(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored item or run row's own fields: no table or index key, no expiry."""
-    return {k: v for k, v in row.items() if k not in _NOT_FIELDS and k not in ("PK", "SK")}
+    """A stored item or run row's own fields: no table or index key, no expiry; a record kept
+    on the row unpacked."""
+    return unpack_payload({k: v for k, v in row.items() if k not in _NOT_FIELDS and k not in ("PK", "SK")})
 
 
 def _old_row(exc: Exception) -> dict[str, Any] | None:

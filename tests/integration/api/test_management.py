@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -250,6 +250,15 @@ def test_list_services_searches_and_filters(group: Group) -> None:
             row = connectors[view[end]["connector_id"]]
             assert (view[end]["system"], view[end]["connector_name"]) == (row["system"], row["name"])
     assert listed["orders"]["source"]["system"] == "shopify"
+    # and when it last pulled, with the pulls since its last run that found nothing (no run each)
+    assert listed["orders"]["last_pull"] == {"last_pull_at": None, "empty_pulls": 0}
+    when = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    for _ in range(3):
+        wiring.config_store().note_pull(group.tenant_id, "stock", at=when, empty=True)
+    pulled = api.get("/services/stock").json()["last_pull"]
+    assert pulled == {"last_pull_at": "2026-11-30T12:00:00.000Z", "empty_pulls": 3}
+    wiring.config_store().note_pull(group.tenant_id, "stock", at=when, empty=False)
+    assert api.get("/services/stock").json()["last_pull"]["empty_pulls"] == 0
 
 
 def test_run_now_opens_a_manual_run_and_queues_it_for_the_trigger(aws_env: AwsEnv, group: Group) -> None:

@@ -2,7 +2,7 @@
 independently on the rows as moto stores them (never with the meter's own size function):
 
 - an item's size is the UTF-8 length of each attribute name plus its value: a string its UTF-8
-  bytes, a number one byte per two significant digits plus one, a boolean or null one byte, a
+  bytes, binary its length, a number one byte per two significant digits plus one, a boolean or null one byte, a
   map or list three bytes plus one per element;
 - a write costs 1 unit per KB (rounded up, per item); a write over an existing row is billed at
   the larger of the two; a write whose condition fails still costs the existing row's units;
@@ -16,6 +16,7 @@ independently on the rows as moto stores them (never with the meter's own size f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +43,8 @@ def value_size(value: Mapping[str, Any]) -> int:
     if kind == "N":
         significant = data.lstrip("-").split("E")[0].replace(".", "").strip("0") or "0"
         return (len(significant) + 1) // 2 + 1
+    if kind == "B":
+        return len(data)
     if kind in ("BOOL", "NULL"):
         return 1
     if kind == "M":
@@ -109,7 +112,8 @@ def _diff(now: Mapping[str, float], before: Mapping[str, float]) -> dict[str, fl
     return {k: v - before.get(k, 0) for k, v in now.items() if v != before.get(k, 0)}
 
 
-def new_item(sync_id: str, run_id: str, payload_bytes: int = 0, at: datetime | None = None) -> SyncItem:
+def new_item(sync_id: str, run_id: str, pad_bytes: int = 0, at: datetime | None = None) -> SyncItem:
+    """An item whose source id is padded by `pad_bytes` (a stored record would be compressed)."""
     now = at or utcnow()
     return SyncItem(
         tenant_id=TENANT,
@@ -121,10 +125,9 @@ def new_item(sync_id: str, run_id: str, payload_bytes: int = 0, at: datetime | N
         destination_system="warehouse",
         destination_entity="orders",
         reference=f"R-{sync_id[:6]}",
-        source_id=f"S-{sync_id[:6]}",
+        source_id=f"S-{sync_id[:6]}" + "x" * pad_bytes,
         created_at=now,
         updated_at=now,
-        payload={"note": "x" * payload_bytes} if payload_bytes else None,
     )
 
 
@@ -203,13 +206,14 @@ def test_a_failed_outcome_enters_by_status_and_keeps_its_record(syncs: SyncStore
     )
     assert taken.item is not None
     claimed = stored(syncs, item_key(TENANT, item.sync_id))
-    failed = taken.item.model_copy(
-        update={"status": Status.FAILED, "payload": {"note": "x" * 2000}, "updated_at": utcnow()}
-    )
+    record = {"id": "1001", "lines": [{"sku": f"SKU-{n}", "qty": n, "price": "9.99"} for n in range(60)]}
+    failed = taken.item.model_copy(update={"status": Status.FAILED, "payload": record, "updated_at": utcnow()})
     with Delta() as outcome:
         assert syncs.record_attempt(taken.item, failed)
     row = stored(syncs, item_key(TENANT, item.sync_id))
-    assert 2 * KB < size(row) <= 3 * KB
+    # the record is kept compressed (binary): its 2.5 KB of JSON fit the row's first unit
+    assert "payload" not in row and len(json.dumps(record)) > 2 * KB and size(row) <= KB
+    assert syncs.get_item(TENANT, item.sync_id).payload == record  # type: ignore[union-attr]
     assert outcome.write == {
         "syncs.item": max(wcu(claimed), wcu(row)),
         "syncs.item.by_status": wcu(keys_only(row, BY_STATUS)),
@@ -219,11 +223,11 @@ def test_a_failed_outcome_enters_by_status_and_keeps_its_record(syncs: SyncStore
 def test_a_row_of_1024_bytes_is_one_unit_and_of_1025_two(syncs: SyncStore) -> None:
     at = datetime(2026, 11, 30, 12, 0, 0, 123456, tzinfo=UTC)  # fixed: every row the same but its note
     run_id = new_run_id(at)
-    probe = new_item("10" * 12, run_id, payload_bytes=1, at=at)
+    probe = new_item("10" * 12, run_id, pad_bytes=1, at=at)
     syncs.put_rows([probe])
     note = 1 + 1024 - size(stored(syncs, item_key(TENANT, probe.sync_id)))
     for sync_id, length, units in (("11" * 12, note, 1), ("12" * 12, note + 1, 2)):
-        item = new_item(sync_id, run_id, payload_bytes=length, at=at)
+        item = new_item(sync_id, run_id, pad_bytes=length, at=at)
         with Delta() as put:
             syncs.put_rows([item])
         assert size(stored(syncs, item_key(TENANT, sync_id))) == 1023 + units
@@ -282,7 +286,7 @@ def test_a_run_and_its_counters(syncs: SyncStore) -> None:
 def test_reads_count_keys_not_found_and_round_like_dynamodb(syncs: SyncStore) -> None:
     run_id = new_run_id()
     small = new_item("c3" * 12, run_id)
-    large = new_item("d4" * 12, run_id, payload_bytes=5000)
+    large = new_item("d4" * 12, run_id, pad_bytes=5000)
     syncs.put_rows([small, large])
     small_raw = stored(syncs, item_key(TENANT, small.sync_id))
     large_raw = stored(syncs, item_key(TENANT, large.sync_id))
