@@ -82,6 +82,9 @@ def test_up_fires_on_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> Non
         text=True,
         cwd=tmp_path,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # Ctrl-C reaches it even when this suite was started in the background of a script (which
+        # starts with SIGINT ignored, and a child inherits that).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert up.stdout is not None
     lines: list[str] = []
