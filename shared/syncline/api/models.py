@@ -41,6 +41,7 @@ from syncline.reports import (
     Match,
     Period,
     ReportQuery,
+    Sort,
     resolve_window,
 )
 
@@ -167,9 +168,7 @@ class FilterParams(WindowParams):
     # sync ids: de-duplicated here; more than MAX_SYNC_IDS is a 400 (the field's max_length)
     _split_ids = field_validator("sync_id", mode="before")(_splitter(None))
 
-    def to_query(
-        self, sort: Literal["time", "status"] = "time", order: Literal["desc", "asc"] = "desc"
-    ) -> ReportQuery:
+    def to_query(self, sort: Sort = "time", order: Literal["desc", "asc"] = "desc") -> ReportQuery:
         # A run or sync id names its entries: no default window, unless one is asked for.
         start, end, window = self.window(default=not (self.run or self.sync_id))
         return ReportQuery(
@@ -194,7 +193,10 @@ class FilterParams(WindowParams):
 
 
 class ReportParams(FilterParams):
-    sort: Literal["time", "status"] = Field(default="time", description="time, or status then time")
+    sort: Sort = Field(
+        default="time",
+        description="time; status (then time); service (by id, then newest run); reference (A to Z)",
+    )
     order: Literal["desc", "asc"] = Field(default="desc", description="desc: newest (or Failed) first")
     fields: Literal["default", "additional"] = Field(
         default="default", description="additional: source and endpoint ids and the latest attempt"
@@ -204,7 +206,7 @@ class ReportParams(FilterParams):
 
 
 class ExportParams(FilterParams):
-    sort: Literal["time", "status"] = "time"
+    sort: Sort = "time"
     order: Literal["desc", "asc"] = "desc"
 
 

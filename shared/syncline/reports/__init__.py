@@ -29,6 +29,7 @@ from syncline.reports.query import (
     Match,
     Period,
     ReportQuery,
+    Sort,
     resolve_window,
     run_stamp,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "ResyncResult",
     "RunsPage",
     "RunsQuery",
+    "Sort",
     "StreamSpec",
     "continue_export",
     "csv_row",

@@ -39,6 +39,11 @@ PREFETCH_THREADS = 8
 CURSOR_VERSION = 1
 
 
+# time (newest first), status (Failed, Pending, Sent, OK, then time), service (by service id, then
+# newest run first), reference (A to Z ignoring case, then sync id).
+Sort = Literal["time", "status", "service", "reference"]
+
+
 class BadRequest(SynclineError):
     """The request is malformed (window, cursor, parameter combination): HTTP 400."""
 
@@ -98,7 +103,7 @@ class ReportQuery(BaseModel):
     start: datetime | None = None
     end: datetime | None = None
     window: str = ""  # how the window was asked for: part of the cursor's fingerprint
-    sort: Literal["time", "status"] = "time"
+    sort: Sort = "time"
     order: Literal["desc", "asc"] = "desc"
 
     def scoped_beyond_services(self) -> bool:

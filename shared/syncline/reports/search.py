@@ -250,11 +250,13 @@ def _service_specs(
     ]
 
 
-def _ref_plan(ctx: _Context, q: ReportQuery, match: Match) -> _Plan:
-    """by_ref over the creation days an entry updated in the window can have."""
+def _ref_plan(ctx: _Context, q: ReportQuery, match: Match | None) -> _Plan:
+    """by_ref over the creation days an entry updated in the window can have (no `match`: every
+    reference, in reference order, for sort=reference)."""
     base = _item_base_key(ctx.tenant_id)
     # Keys hold references case-folded, long ones in a bounded form (a cut plus a hash): an exact
     # search uses the same form.
+    match = match or Match(value="", prefix=True)
     wanted = match.value.casefold() if match.prefix else ref_key(match.value)
     prefix = wanted if match.prefix else f"{wanted}#"
     end = q.end or utcnow()
@@ -271,7 +273,7 @@ def _ref_plan(ctx: _Context, q: ReportQuery, match: Match) -> _Plan:
             index=BY_REF,
             pk=ref_partition(ctx.tenant_id, d, n),
             base_key=base,
-            prefix=prefix,
+            prefix=prefix or None,  # every reference: the whole partition
         )
         for d in dict.fromkeys(days)
         for n in range(SHARDS)
@@ -286,7 +288,7 @@ def _ref_plan(ctx: _Context, q: ReportQuery, match: Match) -> _Plan:
 
 def _plan(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...], stats: ReadStats) -> _Plan:
     t = ctx.tenant_id
-    if q.reference is not None and not q.reference.prefix:
+    if q.sort == "reference" or (q.reference is not None and not q.reference.prefix):
         return _ref_plan(ctx, q, q.reference)
     if q.run_id:
         run = ctx.run(q.run_id)
@@ -366,11 +368,16 @@ def _accept(ctx: _Context, q: ReportQuery, statuses: tuple[Status, ...]) -> Call
     return accept
 
 
-def _passes(q: ReportQuery) -> list[tuple[Status, ...]]:
+def _passes(ctx: _Context, q: ReportQuery) -> list[tuple[ReportQuery, tuple[Status, ...]]]:
+    """The search as passes read one after another: one for most sorts; one per status for
+    sort=status; one per service (by id) for sort=service."""
+    if q.sort == "service":
+        services = sorted(_matching_services(ctx, q), reverse=q.order == "desc")
+        return [(q.model_copy(update={"services": (s,)}), tuple(q.statuses)) for s in services]
     if q.sort != "status":
-        return [tuple(q.statuses)]
+        return [(q, tuple(q.statuses))]
     order = STATUS_ORDER if q.order == "desc" else tuple(reversed(STATUS_ORDER))
-    return [(s,) for s in order if not q.statuses or s in q.statuses]
+    return [(q, (s,)) for s in order if not q.statuses or s in q.statuses]
 
 
 def search(
@@ -395,7 +402,7 @@ def search(
     if query.sync_ids:
         return _search_ids(ctx, query, stats)
 
-    passes = _passes(query)
+    passes = _passes(ctx, query)
     pass_index = int(document.get("p", 0))
     if not 0 <= pass_index < max(1, len(passes)):
         raise BadRequest(
@@ -411,7 +418,7 @@ def search(
     next_peeks: dict[str, str] = {}
     while pass_index < len(passes):
         merge = _pass_merge(
-            ctx, query, passes[pass_index], state, stats, limit - len(items), plan_names, hints, peeks
+            ctx, *passes[pass_index], state, stats, limit - len(items), plan_names, hints, peeks
         )
         items += merge.take(limit - len(items), budget=MAX_EXAMINED)
         if merge.stopped:  # read its share: a short page, and the cursor goes on from here
@@ -426,7 +433,7 @@ def search(
         # This pass ended exactly at the page end: the cursor moves to the next pass with rows.
         pass_index += 1
         while pass_index < len(passes):
-            if _pass_merge(ctx, query, passes[pass_index], {}, stats, 1, [], {}, {}).more():
+            if _pass_merge(ctx, *passes[pass_index], {}, stats, 1, [], {}, {}).more():
                 next_state = {}
                 break
             pass_index += 1

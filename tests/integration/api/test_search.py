@@ -456,3 +456,24 @@ def test_a_search_that_matches_little_answers_short_pages_and_finds_everything(
     in_window = [i for i in a.items if iso(i.updated_at) >= iso(now - timedelta(days=15))]
     assert pages >= len(in_window) // 20  # every page read at most its share
     assert reads["index_rows"] <= 2 * len(in_window)  # each entry about once, plus read-ahead
+
+
+def test_sort_by_service_and_by_reference(world: tuple[Group, Group, datetime]) -> None:
+    a, _, now = world
+    window = _window(now)
+    expected = _expected(a, {}, lambda i: True, window)
+    by_service, _, _ = a.api.pages("/reports", window | {"sort": "service", "order": "asc", "limit": 40})
+    assert {i["sync_id"] for i in by_service} == expected
+    services = [i["service_id"] for i in by_service]
+    assert services == sorted(services)
+    within = [(i["run_id"], i["sync_id"]) for i in by_service if i["service_id"] == services[0]]
+    assert within == sorted(within)  # asc: oldest run first within a service too
+    by_reference, _, _ = a.api.pages("/reports", window | {"sort": "reference", "order": "asc", "limit": 40})
+    assert {i["sync_id"] for i in by_reference} == expected
+    references = [i["reference"].casefold() for i in by_reference]
+    assert references == sorted(references)
+    failed, _, _ = a.api.pages(
+        "/reports", window | {"sort": "reference", "status": "Failed", "order": "desc"}
+    )
+    assert {i["sync_id"] for i in failed} == _expected(a, {}, lambda i: i.status == Status.FAILED, window)
+    assert [i["reference"] for i in failed] == sorted((i["reference"] for i in failed), reverse=True)

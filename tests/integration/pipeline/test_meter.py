@@ -2,8 +2,8 @@
 independently on the rows as moto stores them (never with the meter's own size function):
 
 - an item's size is the UTF-8 length of each attribute name plus its value: a string its UTF-8
-  bytes, binary its length, a number one byte per two significant digits plus one, a boolean or null one byte, a
-  map or list three bytes plus one per element;
+  bytes, binary its length, a number one byte per two significant digits plus one, a boolean or
+  null one byte, a map or list three bytes plus one per element;
 - a write costs 1 unit per KB (rounded up, per item); a write over an existing row is billed at
   the larger of the two; a write whose condition fails still costs the existing row's units;
 - each global secondary index costs a put of its new entry, a delete of its old entry when the
@@ -207,7 +207,9 @@ def test_a_failed_outcome_enters_by_status_and_keeps_its_record(syncs: SyncStore
     assert taken.item is not None
     claimed = stored(syncs, item_key(TENANT, item.sync_id))
     record = {"id": "1001", "lines": [{"sku": f"SKU-{n}", "qty": n, "price": "9.99"} for n in range(60)]}
-    failed = taken.item.model_copy(update={"status": Status.FAILED, "payload": record, "updated_at": utcnow()})
+    failed = taken.item.model_copy(
+        update={"status": Status.FAILED, "payload": record, "updated_at": utcnow()}
+    )
     with Delta() as outcome:
         assert syncs.record_attempt(taken.item, failed)
     row = stored(syncs, item_key(TENANT, item.sync_id))

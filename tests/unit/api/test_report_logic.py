@@ -164,11 +164,18 @@ def test_transactions_stay_within_dynamodb_limits() -> None:
     assert sum(len(c) for c in chunks) == 40
 
 
-def test_sort_by_status_passes() -> None:
-    assert _passes(ReportQuery(sort="status")) == [(s,) for s in STATUS_ORDER]
-    asc = _passes(ReportQuery(sort="status", order="asc", statuses=(Status.OK, Status.FAILED)))
+def test_sort_by_status_and_by_service_passes() -> None:
+    ctx = _Context(None, "t")  # type: ignore[arg-type]  # named services need no lookup
+
+    def statuses(query: ReportQuery) -> list[tuple[Status, ...]]:
+        return [pass_statuses for _, pass_statuses in _passes(ctx, query)]
+
+    assert statuses(ReportQuery(sort="status")) == [(s,) for s in STATUS_ORDER]
+    asc = statuses(ReportQuery(sort="status", order="asc", statuses=(Status.OK, Status.FAILED)))
     assert asc == [(Status.OK,), (Status.FAILED,)]
-    assert _passes(ReportQuery(statuses=(Status.OK,))) == [(Status.OK,)]
+    assert statuses(ReportQuery(statuses=(Status.OK,))) == [(Status.OK,)]
+    by_service = _passes(ctx, ReportQuery(sort="service", order="asc", services=("stock", "orders")))
+    assert [q.services for q, _ in by_service] == [("orders",), ("stock",)]
 
 
 def test_named_periods_are_utc_days_and_monday_weeks() -> None:
