@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from syncline import aws
@@ -200,3 +201,48 @@ def delete(tenant_id: str, service_id: str) -> str:
     except scheduler.exceptions.ResourceNotFoundException:
         return "absent"
     return "deleted"
+
+
+# ---------------------------------------------------------------- playing a schedule locally
+
+
+def cron_fires(expression: str, at: datetime) -> bool | None:
+    """Whether `cron(...)` fires in the minute of `at` (a time in the schedule's time zone), by
+    EventBridge Scheduler's rules for `*`, `?`, lists, ranges, steps and names. None when the
+    expression is not a cron or uses L, W or # (the local stack does not play those)."""
+    cron = _CRON.match(expression)
+    if not cron:
+        return None
+    fields = cron.group(1).split(" ")
+    if len(fields) != len(_FIELDS):
+        return None
+    day_of_month, day_of_week = fields[2].upper(), fields[4].upper()
+    if "L" in day_of_month or "W" in day_of_month or "#" in day_of_week:
+        return None
+    if any(item.endswith("L") for item in day_of_week.split(",")):
+        return None
+    # EventBridge counts the days of the week from 1 = SUN; Python's weekday() from 0 = Monday.
+    values = (at.minute, at.hour, at.day, at.month, (at.weekday() + 1) % 7 + 1, at.year)
+    return all(
+        text in ("*", "?") or _cron_field_has(field, text, value)
+        for field, text, value in zip(_FIELDS, fields, values, strict=True)
+    )
+
+
+def _cron_field_has(field: _Field, text: str, value: int) -> bool:
+    for item in text.split(","):
+        start, slash, step = item.partition("/")
+        every = int(step) if slash else 1
+        if start == "*":
+            low, high = field.low, field.high
+        else:
+            first, dash, last = start.partition("-")
+            low = _cron_value(field, first)
+            high = _cron_value(field, last) if dash else (field.high if slash else low)
+        if low <= value <= high and (value - low) % every == 0:
+            return True
+    return False
+
+
+def _cron_value(field: _Field, text: str) -> int:
+    return int(text) if text.isdigit() else field.low + field.names.index(text.upper())

@@ -8,12 +8,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from syncline.local.driver import parse_rate
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run
+from syncline.schedules import cron_fires
 from syncline.store import METER
 
 
@@ -150,7 +153,7 @@ def up(
         print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
         print(
             f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s (and every other "
-            "active service on its own rate); the health check every "
+            "active service on its own schedule); the health check every "
             f"{options.health_every or 0:.0f} s; Ctrl-C to stop",
             file=out,
         )
@@ -171,11 +174,13 @@ def up(
 
 def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> None:
     """What EventBridge Scheduler does for a deployed stack: fire every active service of every
-    company group on its own rate (services added or changed through the API included, read
-    afresh each tick), one at a time; a cron schedule is said once, not played."""
+    company group on its own schedule (services added or changed through the API included, read
+    afresh each tick), one at a time: a rate from the start, a cron in each minute it names (in
+    the source connector's time zone). A cron using L, W or # is said once, not played."""
     from syncline import aws, wiring
 
     due: dict[tuple[str, str], float] = {}
+    fired_minute: dict[tuple[str, str], datetime] = {}
     told: set[tuple[str, str]] = set()
     while not stop.is_set():
         with aws.unobserved():
@@ -186,13 +191,27 @@ def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> No
             key = (service.tenant_id, service.service_id)
             every = parse_rate(service.schedule)
             if every is None:
-                if service.schedule and key not in told:
-                    told.add(key)
-                    print(f"service {service.service_id!r}: {service.schedule} is not played here", file=out)
-                continue
-            if now < due.setdefault(key, now):
-                continue
-            due[key] = now + every
+                # cron(...): in the source connector's time zone, as the deployed schedule has it
+                with aws.unobserved():
+                    source = config.get_connector(service.tenant_id, service.source.connector_id)
+                minute = datetime.now(ZoneInfo(source.timezone if source else "UTC")).replace(
+                    second=0, microsecond=0
+                )
+                fires = cron_fires(service.schedule or "", minute)
+                if fires is None:
+                    if service.schedule and key not in told:
+                        told.add(key)
+                        print(
+                            f"service {service.service_id!r}: {service.schedule} is not played here", file=out
+                        )
+                    continue
+                if not fires or fired_minute.get(key) == minute:
+                    continue
+                fired_minute[key] = minute
+            else:
+                if now < due.setdefault(key, now):
+                    continue
+                due[key] = now + every
             result = stack.driver.fire(service.tenant_id, service.service_id)
             for started in result.get("runs", []):
                 if started.get("run_id") is None:  # nothing to pull: no run (counted on the service)
