@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 from threading import Lock
 from typing import Any
 
-from syncline.reports.merge import StreamSpec
+from syncline.reports.merge import Resume, StreamSpec
 from syncline.reports.query import CURSOR_VERSION, MAX_CHUNK, MAX_DAYS, BadRequest, ReportQuery
 
 CURSOR_MAX_CHARS = 8192
 CURSOR_MAX_STREAMS = 256
-_CURSOR_FIELDS = frozenset({"v", "f", "w", "p", "s", "h", "n"})  # and "m", the signature
+_CURSOR_FIELDS = frozenset({"v", "f", "w", "p", "s", "g", "x", "h", "n"})  # and "m", the signature
 _MAC_BYTES = 16
 _cursor_keys: dict[str, bytes] = {}
 _cursor_lock = Lock()
@@ -83,7 +83,11 @@ def _valid_document(document: Any) -> bool:
         and (window is None or (isinstance(window, list) and len(window) == 2))
         and all(isinstance(w, str) and len(w) <= 40 for w in window or ())
         and _is_int(document.get("p", 0), 0, 64)
-        and _str_map(document.get("s", {}), lambda v: v is False or (isinstance(v, str) and len(v) <= 2048))
+        and _str_map(document.get("s", {}), lambda v: isinstance(v, str) and len(v) <= 2048)
+        and isinstance(document.get("g", ""), str)
+        and len(document.get("g", "")) <= 2048
+        and isinstance(document.get("x", ""), str)
+        and len(document.get("x", "")) <= 4096
         and _str_map(document.get("n", {}), lambda v: isinstance(v, str) and len(v) <= 2048)
         and _str_map(document.get("h", {}), lambda v: _is_int(v, 0, MAX_CHUNK))
     )
@@ -108,28 +112,65 @@ def decode_cursor(cursor: str, fingerprint: str) -> dict[str, Any]:
     return dict(document)
 
 
-def _check_positions(state: Mapping[str, Any], specs: Sequence[StreamSpec]) -> None:
+def _invalid() -> BadRequest:
+    return BadRequest(
+        "cursor is not valid for this request", fields=[{"field": "query.cursor", "message": "invalid"}]
+    )
+
+
+def _spec_digest(specs: Sequence[StreamSpec]) -> str:
+    return _b64(hashlib.sha256("\n".join(s.key for s in specs).encode()).digest()[:6])
+
+
+def _pack_streams(specs: Sequence[StreamSpec], keys: frozenset[str]) -> str:
+    """A set of a plan's streams as a bitmap over its specs, led by a digest of their keys."""
+    bits = sum(1 << n for n, spec in enumerate(specs) if spec.key in keys)
+    return f"{_spec_digest(specs)}.{_b64(bits.to_bytes((len(specs) + 7) // 8, 'little'))}"
+
+
+def _unpack_streams(specs: Sequence[StreamSpec], text: str) -> frozenset[str]:
+    """The streams of a packed set; none when the plan's streams changed since (a service added
+    or removed): every stream is read again, which costs reads but never skips an entry."""
+    digest, _, packed = text.partition(".")
+    if digest != _spec_digest(specs):
+        return frozenset()
+    try:
+        bits = int.from_bytes(_unb64(packed), "little")
+    except (binascii.Error, ValueError):
+        raise _invalid() from None
+    return frozenset(spec.key for n, spec in enumerate(specs) if bits >> n & 1)
+
+
+def resume_from(document: Mapping[str, Any], specs: Sequence[StreamSpec]) -> Resume:
+    """Where a cursor's merge resumes, once its position and next keys fit the plan's streams."""
     by_key = {spec.key: spec for spec in specs}
-    for key, value in state.items():
-        spec = by_key.get(key)
-        if spec is None and value is not False:
-            raise BadRequest(
-                "cursor is not valid for this request",
-                fields=[{"field": "query.cursor", "message": "invalid"}],
-            )
-        if spec is not None and isinstance(value, str) and not spec.admits(value):
-            raise BadRequest(
-                "cursor is not valid for this request",
-                fields=[{"field": "query.cursor", "message": "invalid"}],
-            )
+    position = document.get("g")
+    if position is not None and not any(spec.admits(position) for spec in specs):
+        raise _invalid()  # not an entry of this search: a page only ends on one
+    peeks: dict[str, str] = {}
+    for key, value in dict(document.get("n", {})).items():
+        known = by_key.get(key)  # a stream the plan no longer has (its service is gone) is let be
+        if known is not None and not known.admits(value):
+            raise _invalid()
+        if known is not None:
+            peeks[key] = value
+    hints = {str(k): min(v, MAX_CHUNK) for k, v in dict(document.get("h", {})).items()}
+    exhausted = _unpack_streams(specs, document["x"]) if "x" in document else frozenset()
+    return Resume(position=position, exhausted=exhausted, hints=hints, peeks=peeks)
 
 
-def _hints(document: Mapping[str, Any]) -> dict[str, int]:
-    """Read-size hints (rows each stream gave the previous page); only ever a performance matter."""
-    hints = document.get("h", {})
-    if not isinstance(hints, dict):
-        return {}
-    return {str(k): min(v, MAX_CHUNK) for k, v in hints.items() if isinstance(v, int) and v >= 0}
+def resume_fields(resume: Resume, specs: Sequence[StreamSpec]) -> dict[str, Any]:
+    """The cursor fields of a merge's resume point (only those with something to say)."""
+    out: dict[str, Any] = {}
+    if resume.position is not None:
+        out["g"] = resume.position
+    if resume.exhausted:
+        out["x"] = _pack_streams(specs, resume.exhausted)
+    if resume.hints:
+        out["h"] = dict(resume.hints)
+    if resume.peeks:
+        out["n"] = dict(resume.peeks)
+    return out
 
 
 def _pinned_window(document: Mapping[str, Any], query: ReportQuery) -> ReportQuery:

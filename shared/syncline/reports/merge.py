@@ -91,6 +91,33 @@ class StreamSpec:
     def start_key(self, sort_key: str) -> dict[str, str]:
         return {**self.base_key(sort_key), self.index.pk: self.pk, self.index.sk: sort_key}
 
+    def resume(self, position: str | None, forward: bool) -> str | bool | None:
+        """Where this stream resumes after `position`, the last entry a page examined across all
+        streams: from there (a Query may start after a key its partition does not hold), from its
+        start (`position` is before its range), or nowhere (`False`: after its range)."""
+        if position is None or self.admits(position):
+            return position
+        low = self.prefix if self.prefix is not None else self.lo
+        before = low is not None and position < low
+        return None if before == forward else False
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a merge resumes: every stream after `position` (the last entry examined, in merge
+    order: every entry before it in every stream was examined too), except the `exhausted` ones;
+    what each stream gave the last page (`hints`, read sizes) and the next entry of the streams
+    nearest the position (`peeks`, so those are ordered without a read)."""
+
+    position: str | None = None
+    exhausted: frozenset[str] = frozenset()
+    hints: Mapping[str, int] = field(default_factory=dict)
+    peeks: Mapping[str, str] = field(default_factory=dict)
+
+
+MAX_HINTS = 32  # a cursor stays small however many streams a plan has
+MAX_PEEKS = 16
+
 
 def _item_base_key(tenant_id: str) -> Callable[[str], dict[str, str]]:
     def key(sort_key: str) -> dict[str, str]:
@@ -256,12 +283,10 @@ class _Merge(Generic[M]):
         syncs: SyncStore,
         specs: Sequence[StreamSpec],
         forward: bool,
-        state: Mapping[str, Any],
+        resume: Resume,
         source: _Source[M],
         stats: ReadStats,
         need: int,
-        hints: Mapping[str, int] | None = None,
-        peeks: Mapping[str, str] | None = None,
         lists: Mapping[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         # Read-ahead is what a stateless cursor throws away at a page end, so each stream reads its
@@ -269,20 +294,23 @@ class _Merge(Generic[M]):
         # else an even share.
         even = 1 / max(1, len(specs))
         self.syncs = syncs
+        self.specs = specs
         self.stopped = False
         self.forward = forward
         self.source = source
         self.stats = stats
         self.used: Counter[str] = Counter()
+        self.position = resume.position
         self.streams: list[_Stream | _ListStream] = []
         for spec in specs:
+            start = False if spec.key in resume.exhausted else spec.resume(resume.position, forward)
             if lists is not None and spec.key in lists:
-                self.streams.append(_ListStream(spec, lists[spec.key], forward, state.get(spec.key)))
+                self.streams.append(_ListStream(spec, lists[spec.key], forward, start))
                 continue
-            hint = (hints or {}).get(spec.key)
+            hint = resume.hints.get(spec.key)
             share = min(1.0, hint / max(1, need)) if hint is not None else even
-            peek = (peeks or {}).get(spec.key)
-            self.streams.append(_Stream(syncs, spec, forward, state.get(spec.key), peek, stats, share))
+            peek = resume.peeks.get(spec.key)
+            self.streams.append(_Stream(syncs, spec, forward, start, peek, stats, share))
 
     def _best(self, cap: int) -> _Stream | _ListStream | None:
         """The stream whose next row comes first; streams are ordered by their known next keys and
@@ -348,7 +376,7 @@ class _Merge(Generic[M]):
             for stream, row in reversed(examined[cut:]):  # not examined after all: back in front
                 stream.buffer.appendleft(row)
             for stream, row in examined[:cut]:
-                stream.position = stream.sort_key(row)
+                stream.position = self.position = stream.sort_key(row)
                 self.used[stream.spec.key] += 1
             remaining = need - len(out)
             rate = max(accepted / cut, 0.02) if cut else 1.0
@@ -387,21 +415,16 @@ class _Merge(Generic[M]):
         """Whether any stream has rows left (reading at most one row of a stream not yet seen)."""
         return any(stream.has_more() for stream in self.streams)
 
-    def peeks(self) -> dict[str, str]:
-        out = {}
-        for stream in self.streams:
-            key = stream.next_key()
-            if key is not None and stream.state() is not False:
-                out[stream.spec.key] = key
-        return out
-
-    def hints(self) -> dict[str, int]:
-        return {key: min(n, MAX_CHUNK) for key, n in self.used.items() if n}
-
-    def state(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for stream in self.streams:
-            value = stream.state()
-            if value is not None:
-                out[stream.spec.key] = value
-        return out
+    def resume(self) -> Resume:
+        """Where the next page starts: a position, the streams with nothing left, and the
+        read-size hints and next keys that matter most (bounded, so is the cursor)."""
+        exhausted = frozenset(s.spec.key for s in self.streams if s.state() is False)
+        nexts = [(key, s.spec.key) for s in self.streams if s.state() is not False and (key := s.next_key())]
+        nexts.sort(reverse=not self.forward)
+        hints = sorted(((n, key) for key, n in self.used.items() if n), reverse=True)[:MAX_HINTS]
+        return Resume(
+            position=self.position,
+            exhausted=exhausted,
+            hints={key: min(n, MAX_CHUNK) for n, key in hints},
+            peeks={stream: key for key, stream in nexts[:MAX_PEEKS]},
+        )

@@ -36,7 +36,7 @@ _RUN_ID_RE = re.compile(RUN_ID_PATTERN)
 
 MAX_CHUNK = 1000  # rows per Query call when a stream keeps being consumed
 PREFETCH_THREADS = 8
-CURSOR_VERSION = 1
+CURSOR_VERSION = 2  # 2: one position for every stream (was one per stream)
 
 
 # time (newest first), status (Failed, Pending, Sent, OK, then time), service (by service id, then

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from syncline.deps import Deps
 from syncline.errors import NotFound
 from syncline.models import Run, RunStatus, Trigger, iso, utcnow
-from syncline.reports.cursor import _check_positions, _hints, _pinned_window, decode_cursor, encode_cursor
+from syncline.reports.cursor import _pinned_window, decode_cursor, encode_cursor, resume_fields, resume_from
 from syncline.reports.merge import ReadStats, StreamSpec, _Merge, _run_base_key, _Source
 from syncline.reports.query import CURSOR_VERSION, DEFAULT_LIMIT, BadRequest, ReportQuery, run_stamp
 from syncline.reports.search import _run_from_row
@@ -98,37 +98,25 @@ def list_runs(
         return _sorted_runs(deps, tenant_id, query, limit=limit, cursor=cursor)
     stats = ReadStats()
     fingerprint = query.fingerprint(tenant_id)
-    state: dict[str, Any] = {}
-    hints: dict[str, int] = {}
-    peeks: dict[str, str] = {}
+    document: dict[str, Any] = {}
     if cursor:
         document = decode_cursor(cursor, fingerprint)
-        hints = _hints(document)
-        peeks = dict(document.get("n", {}))
         pinned = _pinned_window(document, ReportQuery(start=query.start, end=query.end))
         query = query.model_copy(update={"start": pinned.start, "end": pinned.end})
-        state = dict(document.get("s", {}))
     spec = _runs_spec(tenant_id, query)
-    _check_positions(state, [spec])
-    _check_positions(peeks, [spec])
+    resume = resume_from(document, [spec])
 
     source: _Source[Run] = _Source(keys_only=True, to_model=_run_from_row, accept=query.accepts)
     forward = query.order == "asc"
-    merge = _Merge(deps.syncs, [spec], forward, state, source, stats, limit, hints, peeks)
+    merge = _Merge(deps.syncs, [spec], forward, resume, source, stats, limit)
     runs = merge.take(limit)
     stats.returned = len(runs)
     next_cursor = None
     if len(runs) >= limit and merge.more():
         window = [iso(query.start), iso(query.end)] if query.start and query.end else None
         next_cursor = encode_cursor(
-            {
-                "v": CURSOR_VERSION,
-                "f": fingerprint,
-                "w": window,
-                "p": 0,
-                "s": merge.state(),
-                "n": merge.peeks(),
-            }
+            {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": 0}
+            | resume_fields(merge.resume(), [spec])
         )
     return RunsPage(runs=runs, next_cursor=next_cursor, start=query.start, end=query.end, stats=stats)
 

@@ -49,7 +49,7 @@ from typing import Any
 from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound
 from syncline.models import Connector, Run, RunStatus, Service, Status, SyncItem, iso, utcnow
-from syncline.reports.cursor import _check_positions, _hints, _pinned_window, decode_cursor, encode_cursor
+from syncline.reports.cursor import _pinned_window, decode_cursor, encode_cursor, resume_fields, resume_from
 from syncline.reports.merge import ReadStats, StreamSpec, _item_base_key, _Merge, _Source
 from syncline.reports.query import (
     CURSOR_VERSION,
@@ -408,46 +408,35 @@ def search(
         raise BadRequest(
             "cursor is not valid for this request", fields=[{"field": "query.cursor", "message": "invalid"}]
         )
-    state: dict[str, Any] = dict(document.get("s", {}))
-    hints = _hints(document)
-    peeks: dict[str, str] = dict(document.get("n", {}))
+    resumed: Mapping[str, Any] = document
     items: list[SyncItem] = []
     plan_names: list[str] = []
-    next_state: dict[str, Any] | None = None
-    next_hints: dict[str, int] = {}
-    next_peeks: dict[str, str] = {}
+    next_fields: dict[str, Any] | None = None
     while pass_index < len(passes):
-        merge = _pass_merge(
-            ctx, *passes[pass_index], state, stats, limit - len(items), plan_names, hints, peeks
-        )
+        merge = _pass_merge(ctx, *passes[pass_index], resumed, stats, limit - len(items), plan_names)
         items += merge.take(limit - len(items), budget=MAX_EXAMINED)
-        if merge.stopped:  # read its share: a short page, and the cursor goes on from here
-            next_state, next_hints, next_peeks = merge.state(), merge.hints(), merge.peeks()
+        if merge.stopped or (len(items) >= limit and merge.more()):
+            # a short page when the merge read its share; the cursor goes on from here
+            next_fields = resume_fields(merge.resume(), merge.specs)
             break
         if len(items) < limit:
-            pass_index, state, hints, peeks = pass_index + 1, {}, {}, {}
+            pass_index, resumed = pass_index + 1, {}
             continue
-        if merge.more():
-            next_state, next_hints, next_peeks = merge.state(), merge.hints(), merge.peeks()
-            break
         # This pass ended exactly at the page end: the cursor moves to the next pass with rows.
         pass_index += 1
         while pass_index < len(passes):
-            if _pass_merge(ctx, *passes[pass_index], {}, stats, 1, [], {}, {}).more():
-                next_state = {}
+            if _pass_merge(ctx, *passes[pass_index], {}, stats, 1, []).more():
+                next_fields = {}
                 break
             pass_index += 1
         break
     stats.returned += len(items)
     next_cursor = None
-    if next_state is not None:
+    if next_fields is not None:
         window = [iso(query.start), iso(query.end)] if query.start and query.end else None
-        document = {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": pass_index, "s": next_state}
-        if next_hints:
-            document["h"] = next_hints
-        if next_peeks:
-            document["n"] = next_peeks
-        next_cursor = encode_cursor(document)
+        next_cursor = encode_cursor(
+            {"v": CURSOR_VERSION, "f": fingerprint, "w": window, "p": pass_index} | next_fields
+        )
     return ReportPage(
         items=items,
         next_cursor=next_cursor,
@@ -462,23 +451,19 @@ def _pass_merge(
     ctx: _Context,
     query: ReportQuery,
     statuses: tuple[Status, ...],
-    state: Mapping[str, Any],
+    document: Mapping[str, Any],
     stats: ReadStats,
     need: int,
     plan_names: list[str],
-    hints: Mapping[str, int],
-    peeks: Mapping[str, str],
 ) -> _Merge[SyncItem]:
+    """The merge of one pass, resuming where a cursor `document` says (`{}`: from the start)."""
     plan = _plan(ctx, query, statuses, stats)
     plan_names.append(plan.name)
-    _check_positions(state, plan.specs)
-    _check_positions(peeks, plan.specs)
+    resume = resume_from(document, plan.specs)
     source = _Source(
         keys_only=plan.keys_only, to_model=_item_from_row, accept=_accept(ctx, query, statuses), pre=plan.pre
     )
-    return _Merge(
-        ctx.deps.syncs, plan.specs, query.order == "asc", state, source, stats, need, hints, peeks, plan.lists
-    )
+    return _Merge(ctx.deps.syncs, plan.specs, query.order == "asc", resume, source, stats, need, plan.lists)
 
 
 def _search_ids(ctx: _Context, q: ReportQuery, stats: ReadStats) -> ReportPage:

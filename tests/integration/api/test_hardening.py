@@ -16,6 +16,7 @@ from syncline.local.http import proxy_event, response_parts
 from syncline.local.lambdas import invoke
 from syncline.models import iso, utcnow
 from syncline.reports import decode_cursor, encode_cursor
+from syncline.reports.query import CURSOR_VERSION
 from tests.integration.api.conftest import AwsEnv, Group, Resp, new_group, seed_items
 
 MARKER = "ZZ-never-echo-ZZ"
@@ -192,10 +193,12 @@ def test_tampered_cursors_never_lift_a_bound(group: Group, path: str) -> None:
     assert "m" in document
     forged = [
         document | {"w": None},  # lifts the 15-day cap
-        document | {"h": dict.fromkeys(document["s"], 1000)},  # read hints
+        document | {"h": {"V#orders#0": 1000}},  # read hints
+        document | {"g": "2000-01-01T00:00:00.000Z#" + "ab" * 12},  # a position before the window
         document | {"w": ["2000-01-01T00:00:00.000Z", document["w"][1]]},
         {k: v for k, v in document.items() if k != "m"},  # unsigned
         document | {"x": 1},
+        document | {"y": 1},
     ]
     for doc in forged:
         resp = group.api.get(path, query=query | {"cursor": _forge(doc)})
@@ -211,12 +214,14 @@ def test_a_cursor_without_a_window_is_refused_even_when_validly_signed() -> None
     query = ReportQuery(start=now - timedelta(days=1), end=now)
     with pytest.raises(BadRequest):
         _pinned_window({"w": None}, query)
-    cursor = encode_cursor({"v": 1, "f": "x", "h": {"S": 1001}})
+    cursor = encode_cursor({"v": CURSOR_VERSION, "f": "x", "h": {"S": 1001}})
     with pytest.raises(BadRequest):
         decode_cursor(cursor, "x")
-    for bad in ({"p": True}, {"p": -1}, {"w": "x"}, {"s": {"k": 1}}, {"s": {"k": True}}):
+    bad_fields = ({"p": True}, {"p": -1}, {"w": "x"}, {"s": {"k": 1}}, {"g": 5}, {"g": "a" * 3000}, {"x": 1})
+    for bad in bad_fields:
         with pytest.raises(BadRequest):
-            decode_cursor(encode_cursor({"v": 1, "f": "x"} | bad), "x")
+            decode_cursor(encode_cursor({"v": CURSOR_VERSION, "f": "x"} | bad), "x")
+    assert decode_cursor(encode_cursor({"v": CURSOR_VERSION, "f": "x", "g": "a"}), "x")["g"] == "a"
 
 
 def test_datetime_window_still_works(group: Group) -> None:

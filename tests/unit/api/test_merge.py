@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from syncline.reports import ReadStats, StreamSpec, decode_cursor, encode_cursor
-from syncline.reports.merge import _item_base_key, _Merge, _Source
+from syncline.reports.cursor import CURSOR_MAX_CHARS, resume_fields, resume_from
+from syncline.reports.merge import Resume, _item_base_key, _Merge, _Source
+from syncline.reports.query import CURSOR_VERSION
 from syncline.tables import BY_STATUS
 
 
@@ -66,31 +68,25 @@ def _specs(n: int) -> list[StreamSpec]:
 
 def _paginate(
     table: FakeTable, specs: list[StreamSpec], limit: int, forward: bool, accept: Any = None
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
+    """Every accepted key over every page; the cursors between the pages."""
     source: _Source[str] = _Source(
         keys_only=False, to_model=lambda row: str(row[BY_STATUS.sk]), accept=accept or (lambda _: True)
     )
     out: list[str] = []
+    cursors: list[str] = []
     document: dict[str, Any] = {}
     while True:
         stats = ReadStats()
-        merge = _Merge(
-            table,  # type: ignore[arg-type]
-            specs,
-            forward,
-            document.get("s", {}),
-            source,
-            stats,
-            limit,
-            document.get("h"),
-            document.get("n"),
-        )
+        resume = resume_from(document, specs)
+        merge = _Merge(table, specs, forward, resume, source, stats, limit)  # type: ignore[arg-type]
         page = merge.take(limit)
         out += page
         if len(page) < limit or not merge.more():
-            return out
-        cursor = encode_cursor({"v": 1, "f": "x", "s": merge.state(), "h": merge.hints(), "n": merge.peeks()})
-        document = decode_cursor(cursor, "x")
+            return out, cursors
+        fields = resume_fields(merge.resume(), specs)
+        cursors.append(encode_cursor({"v": CURSOR_VERSION, "f": "x"} | fields))
+        document = decode_cursor(cursors[-1], "x")
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -106,7 +102,7 @@ def test_pages_merge_every_stream_in_order_exactly_once(seed: int) -> None:
     limit = rng.choice([1, 3, 7, 25, 50, 500])
     forward = rng.random() < 0.3
     table = FakeTable(partitions)
-    got = _paginate(table, _specs(streams), limit, forward)
+    got, _ = _paginate(table, _specs(streams), limit, forward)
     assert got == (everything if forward else everything[::-1])
     if len(everything) >= 100 and limit >= 25:
         # one read past each contributing stream per page, plus some read-ahead
@@ -118,7 +114,7 @@ def test_in_memory_filters_keep_order_and_count() -> None:
     partitions = {f"T#S#{i}": [_key(n, rng) for n in range(60)] for i in range(4)}
     everything = sorted(k for keys in partitions.values() for k in keys)
     wanted = {k for k in everything if int(k[-1], 16) % 3 == 0}
-    got = _paginate(FakeTable(partitions), _specs(4), 9, False, accept=lambda k: k in wanted)
+    got, _ = _paginate(FakeTable(partitions), _specs(4), 9, False, accept=lambda k: k in wanted)
     assert got == sorted(wanted, reverse=True)
 
 
@@ -132,11 +128,38 @@ def test_streams_not_needed_by_a_page_are_not_read() -> None:
     source: _Source[str] = _Source(
         keys_only=False, to_model=lambda row: str(row[BY_STATUS.sk]), accept=lambda _: True
     )
-    first = _Merge(table, specs, False, {}, source, ReadStats(), 10)  # type: ignore[arg-type]
+    first = _Merge(table, specs, False, Resume(), source, ReadStats(), 10)  # type: ignore[arg-type]
     first.take(10)
-    state, peeks = first.state(), first.peeks()
-    assert "S#1" in peeks and "S#1" not in state
+    resume = first.resume()
+    assert "S#1" in resume.peeks and "S#1" not in resume.exhausted
     table.rows_read = 0
-    second = _Merge(table, specs, False, state, source, ReadStats(), 10, first.hints(), peeks)  # type: ignore[arg-type]
+    second = _Merge(table, specs, False, resume, source, ReadStats(), 10)  # type: ignore[arg-type]
     assert len(second.take(10)) == 10
     assert table.rows_read <= 11  # the old stream was not read again
+
+
+@pytest.mark.parametrize("forward", [False, True])
+def test_a_cursor_stays_small_however_many_streams_and_empty_ones_are_not_read_again(forward: bool) -> None:
+    """320 streams (80 services x 4 shards), rows in 5 of them: every page's cursor is far below
+    its limit, and a stream found empty on the first page is not queried on the next ones."""
+    rng = random.Random(7)
+    partitions: dict[str, list[str]] = {f"T#S#{i}": [] for i in range(320)}
+    for n in range(60):
+        partitions[f"T#S#{rng.choice([3, 64, 65, 200, 319])}"].append(_key(n, rng))
+    everything = sorted(k for keys in partitions.values() for k in keys)
+    table = FakeTable(partitions)
+    queried: list[str] = []
+    query_page = table.query_page
+
+    def counting(**kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        queried.append(kwargs["values"][":pk"])
+        return query_page(**kwargs)
+
+    table.query_page = counting  # type: ignore[method-assign]
+    got, cursors = _paginate(table, _specs(320), 4, forward)
+    assert got == (everything if forward else everything[::-1])
+    assert len(cursors) >= 14
+    assert max(len(c) for c in cursors) < CURSOR_MAX_CHARS // 4
+    live = {f"T#S#{i}" for i in (3, 64, 65, 200, 319)}
+    assert {pk for pk in queried if queried.count(pk) > 1} <= live
+    assert sum(1 for pk in queried if pk not in live) == 320 - 5  # each empty stream read once
