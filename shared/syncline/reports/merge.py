@@ -156,6 +156,7 @@ class _Stream:
         peek: str | None,
         stats: ReadStats,
         share: float,
+        keys_only: bool = False,
     ) -> None:
         self.table = table
         self.spec = spec
@@ -170,6 +171,11 @@ class _Stream:
         self.next_start: dict[str, str] | None = (
             spec.start_key(position) if isinstance(position, str) else None
         )
+        if self.peek is not None and keys_only:
+            # A keys-only entry is its keys: the next entry the cursor names is known whole, and
+            # the next read starts after it instead of reading it again.
+            self.buffer.append(spec.start_key(self.peek))
+            self.next_start, self.peek = spec.start_key(self.peek), None
 
     def sort_key(self, row: Mapping[str, Any]) -> str:
         return str(row[self.spec.index.sk])
@@ -310,7 +316,9 @@ class _Merge(Generic[M]):
             hint = resume.hints.get(spec.key)
             share = min(1.0, hint / max(1, need)) if hint is not None else even
             peek = resume.peeks.get(spec.key)
-            self.streams.append(_Stream(syncs, spec, forward, start, peek, stats, share))
+            self.streams.append(
+                _Stream(syncs, spec, forward, start, peek, stats, share, keys_only=source.keys_only)
+            )
 
     def _best(self, cap: int) -> _Stream | _ListStream | None:
         """The stream whose next row comes first; streams are ordered by their known next keys and
