@@ -164,7 +164,7 @@ def test_a_thousand_failures_across_three_services_make_exactly_three_digests(se
     t0 = utcnow() - timedelta(hours=2)
     counts = {"orders": 400, "products": 350, "stock": 250}
     alerts_tick(t0 - timedelta(minutes=11))  # nothing on yet: notes nothing, sends nothing
-    for service_id, count in counts.items():
+    for service_id in counts:
         enable(group, service_id)
     alerts_tick(t0 - timedelta(minutes=11))  # first sight: counting starts a window back
     for service_id, count in counts.items():
