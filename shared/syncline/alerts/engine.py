@@ -48,6 +48,9 @@ from syncline.settings import settings
 # by_status is eventually consistent: entries newer than this may not be in it yet, so a tick
 # looks at failures up to this long ago (the next tick takes the rest).
 INDEX_LAG = timedelta(seconds=15)
+# The first tick that sees a service with alerts on looks back to when its settings last changed,
+# but never further than this (a service set up long before alerting was deployed).
+FIRST_LOOK_BACK = timedelta(days=1)
 
 
 @dataclass
@@ -149,8 +152,8 @@ class _Tenant:
         window = timedelta(minutes=alerts.window_minutes)
         key = ("S", service.service_id)
         state = dict(self.states.get(key) or {})
-        if not state:  # first sight: start counting from one window ago
-            start = self.now - window
+        if not state:  # first sight: from when the settings changed (at most a day back), or a window back
+            start = max(min(self.now - window, service.updated_at), self.now - FIRST_LOOK_BACK)
             state = {
                 "covered_until": iso(start),
                 "pull_covered": run_marker(start),
