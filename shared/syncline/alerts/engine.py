@@ -51,6 +51,8 @@ INDEX_LAG = timedelta(seconds=15)
 # The first tick that sees a service with alerts on looks back to when its settings last changed,
 # but never further than this (a service set up long before alerting was deployed).
 FIRST_LOOK_BACK = timedelta(days=1)
+LEASE = "alerts-tick"
+LEASE_SECONDS = 110.0  # under the function's timeout (120 s): a crashed tick frees it by then
 
 
 @dataclass
@@ -59,6 +61,7 @@ class TickResult:
     send_failures: int = 0
     paused: int = 0
     errors: int = 0
+    skipped: bool = False
 
 
 def run_marker(at: datetime) -> str:
@@ -119,7 +122,7 @@ class _Tenant:
         self, message: EmailMessage, recipients: list[str], log: list[tuple[str, dict[str, Any]]]
     ) -> bool:
         """Send; on success one history row per (service, entry). False (logged) on failure."""
-        if not recipients:
+        if not recipients or not self.sender:
             return False
         try:
             ids = send.send(message, recipients)
@@ -413,10 +416,29 @@ class _Tenant:
 
 
 def tick(deps: Deps, now: datetime | None = None) -> TickResult:
-    """One pass over every company group. A company group or service that fails is logged and
-    skipped; the others go on."""
+    """One pass over every company group, by one tick at a time (a lease: a tick still running
+    when the next one fires makes that one skip, so no email can go out twice). A company group or
+    service that fails is logged and skipped; the others go on."""
+    import secrets
+    import time
+
     now = now or utcnow()
     result = TickResult()
+    holder, started = secrets.token_hex(8), time.time()
+    if not deps.config.take_lease(LEASE, holder, now=started, until=started + LEASE_SECONDS):
+        logger.info("alerts: the previous tick is still running; this one skips")
+        result.skipped = True
+        return result
+    try:
+        _tick(deps, now, result)
+    finally:
+        deps.config.release_lease(LEASE, holder)
+    return result
+
+
+def _tick(deps: Deps, now: datetime, result: TickResult) -> None:
+    if not settings().alert_sender:
+        logger.warning("alerts: no sender configured (SYNCLINE_ALERT_SENDER): no email is sent")
     for tenant_id in deps.config.list_tenant_ids():
         try:
             group = _Tenant(deps, tenant_id, now, result)
@@ -448,4 +470,3 @@ def tick(deps: Deps, now: datetime | None = None) -> TickResult:
                 "alerts: connector statuses skipped",
                 extra={"tenant_id": tenant_id, "error_type": type(exc).__name__},
             )
-    return result

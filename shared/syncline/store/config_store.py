@@ -448,6 +448,30 @@ class ConfigStore(_Table):
             return None
         return _export_body(unmarshal(got["Attributes"]))
 
+    # leases: one holder at a time for a scheduled job (the alerts tick), until it ends or its time is up
+    def take_lease(self, name: str, holder: str, *, now: float, until: float) -> bool:
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal({"PK": "LEASE", "SK": name, "holder": holder, "lease_until": until}),
+                ConditionExpression="attribute_not_exists(PK) OR lease_until < :now",
+                ExpressionAttributeValues=marshal({":now": now}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_lease(self, name: str, holder: str) -> None:
+        try:
+            self.ddb.delete_item(
+                TableName=self.name,
+                Key=marshal({"PK": "LEASE", "SK": name}),
+                ConditionExpression="holder = :holder",
+                ExpressionAttributeValues=marshal({":holder": holder}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            pass
+
     def shared_secret(self, name: str) -> str:
         """A random secret every container shares (e.g. the key report cursors are signed with),
         created on first use; of two containers creating it at once, the first one's wins."""

@@ -481,3 +481,23 @@ def test_a_send_that_fails_is_tried_again_on_the_next_tick(
     alerts_tick(t0 + timedelta(minutes=4))
     alerts_tick(t0 + timedelta(minutes=5))
     assert [str(m["Subject"]) for m in sent_to(address)] == ["[Syncline] orders: 5 failed syncs in 15 min"]
+
+
+def test_a_tick_while_another_runs_skips_so_nothing_is_sent_twice(ses: None) -> None:
+    import time
+
+    from syncline.alerts.engine import LEASE
+
+    group = new_group("alerts")
+    address = ops_group(group)
+    t0 = utcnow() - timedelta(hours=2)
+    enable(group, "orders", mode="immediate")
+    alerts_tick(t0)
+    seed_failures(group, "orders", 2, t0 + timedelta(minutes=1), timedelta(minutes=1))
+    config = wiring.config_store()
+    assert config.take_lease(LEASE, "other-tick", now=time.time(), until=time.time() + 60)
+    result = alerts_tick(t0 + timedelta(minutes=3))
+    assert result.skipped and sent_to(address) == []
+    config.release_lease(LEASE, "other-tick")
+    assert not alerts_tick(t0 + timedelta(minutes=3)).skipped
+    assert len(sent_to(address)) == 1
