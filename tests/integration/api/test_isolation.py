@@ -149,8 +149,8 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             assert b.api.delete(f"{url}/a-table").status == 204  # its own; a's is untouched
             continue
         if (method, path) == ("POST", "/notification-groups"):  # the same id is b's own group
-            body = {"group_id": "a-ops", "name": "B", "recipients": ["b@example.com"]}
-            assert b.api.post(url, body=body).status == 201
+            group_body: dict[str, Any] = {"group_id": "a-ops", "name": "B", "recipients": ["b@example.com"]}
+            assert b.api.post(url, body=group_body).status == 201
             assert b.api.delete(f"{url}/a-ops").status == 204  # its own; a's is untouched
             continue
         if (method, path) == ("POST", "/reports/resync"):
