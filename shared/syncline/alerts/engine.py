@@ -193,7 +193,10 @@ class _Tenant:
             earliest = min([_time(t) or self.now for t, _ in new] + [r.started_at for r in pulls])
             due = quiet and (alerts.mode == "immediate" or self.now >= earliest + window)
             if due:
-                self.digest(service, state, new, pulls, covered, until)
+                # what the email (and its report links) shows: from the first failure, or a window
+                # back, never before what the last email covered
+                shown = max(covered, min(earliest, until - window))
+                self.digest(service, state, new, pulls, covered, until, shown)
             return
         if state.get("alerting") and quiet:
             ok = [
@@ -212,6 +215,7 @@ class _Tenant:
         pulls: list[Run],
         covered: datetime,
         until: datetime,
+        shown: datetime,
     ) -> None:
         syncs = self.deps.syncs
         shown_keys = [k for _, k in reversed(new[-compose.MAX_LISTED :])]  # newest first
@@ -228,7 +232,7 @@ class _Tenant:
             tenant_name=self.tenant_name,
             service_id=service.service_id,
             service_name=service.name,
-            start=covered,
+            start=shown,
             end=until,
             window_minutes=service.alerts.window_minutes,
             new=len(new),
@@ -261,7 +265,7 @@ class _Tenant:
         message = compose.digest_message(digest, self.sender, recipients)
         entry = {
             "kind": "failures",
-            "window_start": iso(covered),
+            "window_start": iso(shown),
             "window_end": iso(until),
             "counts": {
                 "new": len(new),
@@ -323,7 +327,10 @@ class _Tenant:
             self.pause_notice(service, "warning", count, limit)
 
     def pause(self, service: Service, state: dict[str, Any], count: int, limit: int) -> None:
-        paused = service.model_copy(update={"active": False, "updated_at": self.now})
+        current = self.deps.config.get_service(self.tenant_id, service.service_id)  # as it is now
+        if current is None or not current.active:
+            return
+        paused = current.model_copy(update={"active": False, "updated_at": utcnow()})
         self.deps.config.put_service(paused)
         schedules.apply(paused)  # inactive: its schedule is deleted
         self.result.paused += 1

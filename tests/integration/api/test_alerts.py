@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -24,6 +25,7 @@ from syncline.models import (
     SyncItem,
     Totals,
     Trigger,
+    iso,
     new_run_id,
     sync_id_for,
     utcnow,
@@ -193,6 +195,9 @@ def test_a_thousand_failures_across_three_services_make_exactly_three_digests(se
         assert f"New failures: {count}" in text
         assert "https://api.example.com/v1/reports?service=" + service_id in text
         assert "/reports/export?service=" + service_id in text
+        # the links and the window start at the first failure (the report takes at most 15 days)
+        assert "from=" + quote(iso(t0 - timedelta(minutes=10))) + "&" in text
+        assert f"Window: {iso(t0 - timedelta(minutes=10))} to " in text
     history = group.api.get("/services/orders/alerts/history").json()["items"]
     assert len(history) == 1
     (entry,) = history
