@@ -211,6 +211,7 @@ def test_immediate_mode_sends_the_first_failure_at_once_then_one_digest_per_wind
     address = ops_group(group)
     t0 = utcnow() - timedelta(hours=2)
     enable(group, "orders", mode="immediate", window_minutes=10)
+    assert group.api.patch("/services/orders", body={"name": "Bestellungen → Lager (Müller)"}).status == 200
     alerts_tick(t0)
     seed_failures(group, "orders", 1, t0 + timedelta(minutes=1), timedelta(seconds=1))
     alerts_tick(t0 + timedelta(minutes=2))
@@ -221,8 +222,9 @@ def test_immediate_mode_sends_the_first_failure_at_once_then_one_digest_per_wind
     assert len(sent_to(address)) == 1
     alerts_tick(t0 + timedelta(minutes=13))
     assert [str(m["Subject"]) for m in sent_to(address)][1] == "[Syncline] orders: 30 failed syncs in 10 min"
-    text, _ = parts(sent_to(address)[1])
+    text, html = parts(sent_to(address)[1])
     assert "Still failing: 1" in text
+    assert "Bestellungen → Lager (Müller) (orders)" in text and "Bestellungen → Lager (Müller)" in html
 
 
 # ---------------------------------------------------------------------------------- recovery
