@@ -51,6 +51,7 @@ INDEX_LAG = timedelta(seconds=15)
 # The first tick that sees a service with alerts on looks back to when its settings last changed,
 # but never further than this (a service set up long before alerting was deployed).
 FIRST_LOOK_BACK = timedelta(days=1)
+RUNS_SLACK = timedelta(minutes=10)
 LEASE = "alerts-tick"
 LEASE_SECONDS = 110.0  # under the function's timeout (120 s): a crashed tick frees it by then
 
@@ -163,8 +164,11 @@ class _Tenant:
                 "runs_after": run_marker(self.now),
             }
         before = dict(state)
+        # Runs since the cursors, within a window and some: a quiet tick writes nothing, so the
+        # cursors may be old; what is older than this was due (and sent) long ago.
+        horizon = run_marker(self.now - window - RUNS_SLACK)
         runs = self.deps.syncs.runs_of_service_after(
-            self.tenant_id, service.service_id, min(state["pull_covered"], state["runs_after"])
+            self.tenant_id, service.service_id, max(min(state["pull_covered"], state["runs_after"]), horizon)
         )
         if alerts.enabled:
             self.failures(service, state, runs, window)
