@@ -34,12 +34,14 @@ _LOG_RETENTION_DAYS = {
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _STAGE_RE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 # The context keys this app reads, with their defaults (documented in infra/README.md).
 DEFAULTS: dict[str, Any] = {
     "stage": "dev",
     "alarmEmail": "",
     "alertSender": "",
+    "alertLinkBase": "",
     "retentionDays": 30,
     "logRetentionDays": 30,
     "logLevel": "INFO",
@@ -67,7 +69,11 @@ class ContextError(ValueError):
 class StageConfig:
     stage: str = "dev"
     alarm_email: str | None = None
+    # The SES identity alert emails are sent from: an email address, or a domain (DKIM records are
+    # output, mail goes out as syncline-alerts@<domain>).
     alert_sender: str | None = None
+    # The base URL of the report links in alert emails (a dashboard's); none: the API's URL.
+    alert_link_base: str | None = None
     retention_days: int = 30
     log_retention_days: int = 30
     log_level: str = "INFO"
@@ -90,6 +96,22 @@ class StageConfig:
     def prefix(self) -> str:
         """Physical-name prefix of tables, queues, functions and the schedule group."""
         return f"syncline-{self.stage}"
+
+    @property
+    def alert_from(self) -> str | None:
+        """The address alert emails are sent from."""
+        if not self.alert_sender:
+            return None
+        return self.alert_sender if "@" in self.alert_sender else f"syncline-alerts@{self.alert_sender}"
+
+    @property
+    def alert_identity(self) -> str | None:
+        """The SES identity: the address, or the domain."""
+        return self.alert_sender
+
+    @property
+    def alert_configuration_set(self) -> str:
+        return f"{self.prefix}-alerts"
 
     @property
     def secrets_prefix(self) -> str:
@@ -117,9 +139,15 @@ class StageConfig:
             raise ContextError(f"stage: {stage!r} must be 1-16 of a-z, 0-9, '-', starting with a letter")
         alarm_email = str(values["alarmEmail"]).strip() or None
         alert_sender = str(values["alertSender"]).strip() or None
-        for key, email in (("alarmEmail", alarm_email), ("alertSender", alert_sender)):
-            if email is not None and not _EMAIL_RE.match(email):
-                raise ContextError(f"{key}: {email!r} is not an email address")
+        if alarm_email is not None and not _EMAIL_RE.match(alarm_email):
+            raise ContextError(f"alarmEmail: {alarm_email!r} is not an email address")
+        if alert_sender is not None and not (
+            _EMAIL_RE.match(alert_sender) or _DOMAIN_RE.match(alert_sender.lower())
+        ):
+            raise ContextError(f"alertSender: {alert_sender!r} is not an email address or a domain")
+        alert_link_base = str(values["alertLinkBase"]).strip() or None
+        if alert_link_base is not None and not re.match(r"^https://[^\s]+$", alert_link_base):
+            raise ContextError(f"alertLinkBase: {alert_link_base!r} is not an https:// URL")
         log_retention_days = _int(values, "logRetentionDays", 1, 3653)
         if log_retention_days not in _LOG_RETENTION_DAYS:
             allowed = ", ".join(str(d) for d in sorted(_LOG_RETENTION_DAYS))
@@ -149,6 +177,7 @@ class StageConfig:
             stage=stage,
             alarm_email=alarm_email,
             alert_sender=alert_sender,
+            alert_link_base=alert_link_base,
             retention_days=_int(values, "retentionDays", 1, 3650),
             log_retention_days=log_retention_days,
             log_level=log_level,

@@ -1,4 +1,4 @@
-"""Functions: trigger, sync_item, health, reconcile and report_api, and the SQS event sources.
+"""Functions: trigger, sync_item, health, reconcile, alerts and report_api, and the SQS event sources.
 
 Each function has its own role (its permissions are in :mod:`.permissions`), its own log group
 with retention, X-Ray tracing, arm64 and the newest Python runtime aws-cdk-lib offers. Every
@@ -92,6 +92,14 @@ SPECS = (
         async_retries=0,
     ),
     FunctionSpec(
+        "alerts",
+        "Sends failure digests, recovery, connector status and auto-pause emails (SES)",
+        memory_mb=256,
+        timeout_seconds=tables.ALERTS_TIMEOUT_SECONDS,
+        # The next tick sends what this one could not: a retry would only overlap it.
+        async_retries=0,
+    ),
+    FunctionSpec(
         "report_api",
         "Report, runs, services and connectors API behind API Gateway",
         memory_mb=512,
@@ -121,6 +129,9 @@ class Functions(Construct):
         environment = self.common_environment(config, data, queues)
         for spec in SPECS:
             extra = {}
+            if spec.name == "alerts" and config.alert_sender:
+                extra[ENV["alert_sender"]] = config.alert_from or ""
+                extra[ENV["alert_configuration_set"]] = config.alert_configuration_set
             if spec.name == "trigger":
                 budget = tables.TRIGGER_TIMEOUT_SECONDS - TRIGGER_BUDGET_MARGIN_SECONDS
                 extra[ENV["trigger_budget_seconds"]] = str(budget)
@@ -131,6 +142,7 @@ class Functions(Construct):
         self.sync_item = self.functions["sync_item"]
         self.health = self.functions["health"]
         self.reconcile = self.functions["reconcile"]
+        self.alerts = self.functions["alerts"]
         self.report_api = self.functions["report_api"]
 
         # sync_item: batches of up to 10 from the sync queue; each failed record is reported on
@@ -174,8 +186,6 @@ class Functions(Construct):
             "POWERTOOLS_LOGGER_LOG_EVENT": "false",
             "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
         }
-        if config.alert_sender:
-            environment[ENV["alert_sender"]] = config.alert_sender
         return environment
 
     def _function(self, spec: FunctionSpec, environment: dict[str, str], cache: DependencyCache) -> None:

@@ -2,11 +2,14 @@
 
   function    DynamoDB              SQS                                        other
   trigger     config rw, syncs rw   send: sync, trigger; consume trigger       bucket, secrets read
-  sync_item   config r, syncs rw    send+visibility: sync, sync DLQ; consume   bucket, secrets read, SES
+  sync_item   config r, syncs rw    send+visibility: sync, sync DLQ; consume   bucket, secrets read
   health      config rw             -                                          secrets read
   reconcile   config r, syncs rw    send + queue depth: sync                   bucket read
+  alerts      config rw, syncs r    -                                          secrets read, delete a
+                                                                             schedule, SES send (its
+                                                                             identity + config set)
   report_api  config rw, syncs rw   send: sync, trigger; DLQ receive/delete    bucket, secrets manage,
-                                                                             schedules, SES
+                                                                             schedules
 
 Reads name every index; no function may Scan (DESIGN invariant 4). Wildcards remain only where
 names are made at runtime (connector secrets, objects, schedules) and for X-Ray; each is
@@ -21,6 +24,7 @@ from constructs import IConstruct
 
 from syncline import tables
 
+from .alert_email import AlertEmail
 from .context import StageConfig
 from .data import Data
 from .functions import Functions
@@ -44,10 +48,16 @@ SECRETS_MANAGE = (
     "secretsmanager:TagResource",
 )
 OBJECTS_READ_WRITE = ("s3:GetObject", "s3:PutObject")
-SES_SEND = ("ses:SendEmail", "ses:SendRawEmail")
+SES_SEND = ("ses:SendEmail",)  # SESv2 SendEmail, raw content included
 
 
-def grant_all(config: StageConfig, functions: Functions, data: Data, queues: Queues) -> None:
+def grant_all(
+    config: StageConfig,
+    functions: Functions,
+    data: Data,
+    queues: Queues,
+    alert_email: AlertEmail | None = None,
+) -> None:
     stack = Stack.of(functions)
     config_table, syncs_table = tables.CONFIG.logical_id, tables.SYNCS.logical_id
 
@@ -90,14 +100,9 @@ def grant_all(config: StageConfig, functions: Functions, data: Data, queues: Que
         _allow(role, sid, actions, [queues.queues[q].queue_arn for q in queue_ids])
 
     def email(role: iam.Role) -> None:
-        if not config.alert_sender:
+        if alert_email is None:
             return
-        domain = config.alert_sender.split("@", 1)[1]
-        identities = [
-            stack.format_arn(service="ses", resource="identity", resource_name=name)
-            for name in (config.alert_sender, domain)
-        ]
-        _allow(role, "SendAlerts", SES_SEND, identities)
+        _allow(role, "SendAlerts", SES_SEND, [alert_email.identity_arn, alert_email.configuration_set_arn])
 
     # trigger: pull, open the run, fan out, advance the cursor, hand over continuations.
     role = functions.roles["trigger"]
@@ -122,7 +127,6 @@ def grant_all(config: StageConfig, functions: Functions, data: Data, queues: Que
     )
     objects(role)
     secrets(role, SECRETS_READ)
-    email(role)
 
     # health: read every connector's credentials, record its health.
     role = functions.roles["health"]
@@ -158,6 +162,13 @@ def grant_all(config: StageConfig, functions: Functions, data: Data, queues: Que
     )
     objects(role)
     secrets(role, SECRETS_MANAGE)
+
+    # alerts: read the failures and runs, keep its state rows and history, pause a service (its
+    # row; its schedule: Schedules.grant_delete), mask credentials in what it quotes, send.
+    role = functions.roles["alerts"]
+    read_write(role, config_table)
+    read(role, syncs_table)
+    secrets(role, SECRETS_READ)
     email(role)
 
 

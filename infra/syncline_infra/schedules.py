@@ -2,7 +2,8 @@
 
 The deploy does not know any service: report_api creates, updates and deletes one schedule per
 active service in the group at runtime, with the role below as the schedule's execution role
-(it may only invoke the trigger function). The health check runs on a fixed rate.
+(it may only invoke the trigger function); the alerts function may delete one (auto-pause). The
+health check, the reconciler and the alerts tick run on fixed rates.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Schedules(Construct):
         trigger: lambda_.IFunction,
         health: lambda_.IFunction,
         reconcile: lambda_.IFunction,
+        alerts: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -87,6 +89,12 @@ class Schedules(Construct):
             reconcile,
             tables.RECONCILE_RATE_MINUTES,
         )
+        self.alerts_rule = self._every(
+            "Alerts",
+            f"Syncline {config.stage}: send the failure, recovery and connector emails that are due",
+            alerts,
+            tables.ALERTS_RATE_MINUTES,
+        )
 
     def _every(
         self, rule_id: str, description: str, function: lambda_.IFunction, minutes: int
@@ -111,6 +119,29 @@ class Schedules(Construct):
             ENV["scheduler_role_arn"]: self.role.role_arn,
         }
 
+    def grant_delete(self, role: iam.Role) -> None:
+        """Let ``role`` delete a service's schedule (auto-pause), nothing else."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="PauseServiceSchedules",
+                actions=["scheduler:DeleteSchedule"],
+                resources=[self.schedules_arn],
+            )
+        )
+        self._acknowledge_schedules(role)
+
+    def _acknowledge_schedules(self, role: iam.Role) -> None:
+        Validations.of(role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+                f"schedule/{self.group_name}/*]",
+                reason=(
+                    "Service schedules are created at runtime, one per active service, so their names "
+                    "are not known at deploy time; the grant is limited to Syncline's schedule group."
+                ),
+            )
+        )
+
     def grant_manage(self, role: iam.Role) -> None:
         """Let ``role`` manage the schedules of the group and hand them the execution role."""
         role.add_to_principal_policy(
@@ -126,13 +157,4 @@ class Schedules(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
             )
         )
-        Validations.of(role).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
-                f"schedule/{self.group_name}/*]",
-                reason=(
-                    "Service schedules are created at runtime, one per active service, so their names "
-                    "are not known at deploy time; the grant is limited to Syncline's schedule group."
-                ),
-            )
-        )
+        self._acknowledge_schedules(role)

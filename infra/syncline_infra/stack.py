@@ -7,6 +7,9 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
+from syncline.settings import ENV
+
+from .alert_email import AlertEmail
 from .api import Api
 from .bundling import DependencyCache
 from .context import StageConfig
@@ -51,13 +54,16 @@ class SynclineStack(Stack):
             trigger=self.functions.trigger,
             health=self.functions.health,
             reconcile=self.functions.reconcile,
+            alerts=self.functions.alerts,
         )
         for name, value in self.schedules.environment().items():
             self.functions.report_api.add_environment(name, value)
+            self.functions.alerts.add_environment(name, value)  # auto-pause deletes a schedule
         self.schedules.grant_manage(self.functions.roles["report_api"])
-        grant_all(config, self.functions, self.data, self.queues)
+        self.schedules.grant_delete(self.functions.roles["alerts"])
 
         self.api = Api(self, "Api", config=config, handler=self.functions.report_api)
+        self.functions.alerts.add_environment(ENV["alert_link_base"], config.alert_link_base or self.api.url)
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -71,6 +77,12 @@ class SynclineStack(Stack):
                 rest_api=self.api.rest_api,
             ),
         )
+        self.alert_email = (
+            AlertEmail(self, "AlertEmail", config=config, alarm_action=self.monitoring.action)
+            if config.alert_sender
+            else None
+        )
+        grant_all(config, self.functions, self.data, self.queues, self.alert_email)
 
         outputs = {
             "ApiUrl": self.api.url,

@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -64,7 +64,6 @@ ITEM_LIMIT_BYTES = 400 * 1024
 ITEM_BUDGET_BYTES = 350_000  # what a row's own fields may use (keys and index attributes aside)
 MAX_RULES = 200  # filters, mappings
 MAX_RULES_BYTES = 64_000
-MAX_ALERTS_BYTES = 8_000
 MAX_SETTINGS_BYTES = 16_000  # a connector's settings (headers included), credentials
 MAX_RECORD_BYTES = 256_000  # a preview's sample record
 MAX_SCRIPT_CHARS = 20_000
@@ -88,7 +87,6 @@ def max_json_bytes(limit: int) -> AfterValidator:
 
 
 Rules = Annotated[list[dict[str, Any]], Field(max_length=MAX_RULES), max_json_bytes(MAX_RULES_BYTES)]
-Alerts = Annotated[dict[str, Any], Field(max_length=50), max_json_bytes(MAX_ALERTS_BYTES)]
 
 
 class Status(StrEnum):
@@ -179,6 +177,90 @@ class ServiceSettings(_Model):
     retry_max_seconds: int = Field(default=900, ge=0, le=43200)
 
 
+# ---------------------------------------------------------------------------------- alerts
+# An email address as recipients are checked: one @, a dotted domain, no spaces or brackets.
+_EMAIL_RE = re.compile(
+    r"^[^@\s<>(),;:\"\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+)
+MAX_RECIPIENTS = 50  # SES takes at most 50 recipients a message
+MAX_ALERT_GROUPS = 10
+DEFAULT_ALERT_WINDOW_MINUTES = 15
+MIN_ALERT_WINDOW_MINUTES = 5
+MAX_ALERT_WINDOW_MINUTES = 24 * 60
+
+
+def _email_address(value: str) -> str:
+    if len(value) > 254 or not _EMAIL_RE.match(value):
+        raise PydanticCustomError("email_address", "not an email address (name@example.com)")
+    return value.lower()
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+
+
+class NotificationGroup(_Model):
+    """Who gets a company group's alert emails: a named list of addresses."""
+
+    tenant_id: str = Field(pattern=ID_PATTERN)
+    group_id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    recipients: list[EmailAddress] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("recipients")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+class AlertEvents(_Model):
+    """What alerts: an item that failed, a run whose pull failed, a connector's status change."""
+
+    item_failed: bool = True
+    run_pull_failed: bool = True
+    connector_status: bool = True
+
+
+class AutoPause(_Model):
+    """After `failed_runs` consecutive failed runs the service is deactivated (a warning at half)."""
+
+    enabled: bool = False
+    failed_runs: int = Field(default=6, ge=2, le=1000)
+
+
+class AlertSettings(_Model):
+    """A service's alerts: who, how often, for what, and whether it pauses itself."""
+
+    enabled: bool = False
+    groups: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, max_length=MAX_ALERT_GROUPS
+    )
+    mode: Literal["digest", "immediate"] = "digest"
+    window_minutes: int = Field(
+        default=DEFAULT_ALERT_WINDOW_MINUTES, ge=MIN_ALERT_WINDOW_MINUTES, le=MAX_ALERT_WINDOW_MINUTES
+    )
+    events: AlertEvents = Field(default_factory=AlertEvents)
+    auto_pause: AutoPause = Field(default_factory=AutoPause)
+
+    @model_validator(mode="after")
+    def _groups_when_enabled(self) -> AlertSettings:
+        if self.enabled and not self.groups:
+            raise PydanticCustomError(
+                "groups_required", "enabled alerts need at least one notification group"
+            )
+        self.groups = list(dict.fromkeys(self.groups))
+        return self
+
+
+def _stored_alerts(value: Any) -> Any:
+    """A service row written before alerts were typed held any object: keep the known keys only."""
+    if isinstance(value, dict):
+        known = set(AlertSettings.model_fields)
+        return {k: v for k, v in value.items() if k in known}
+    return value
+
+
 DEFAULT_SCHEDULE = "rate(5 minutes)"
 SWEEPER_SCHEDULE = "rate(12 hours)"  # a sweeper's schedule when none is given
 SWEEP_DEFAULT_DAYS = 5  # the report's default window
@@ -209,12 +291,17 @@ class Service(_Model):
     filters: Rules = Field(default_factory=list)
     mappings: Rules = Field(default_factory=list)
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
-    alerts: Alerts = Field(default_factory=dict)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
     sweeper: SweeperSettings | None = None  # type "sweeper" only (its defaults when None)
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _known_alert_keys(cls, value: Any) -> Any:
+        return _stored_alerts(value)
 
     @property
     def is_sweeper(self) -> bool:

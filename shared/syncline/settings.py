@@ -26,6 +26,9 @@ ENV = {
     "trigger_function_arn": "SYNCLINE_TRIGGER_FUNCTION_ARN",
     "scheduler_role_arn": "SYNCLINE_SCHEDULER_ROLE_ARN",
     "alert_sender": "SYNCLINE_ALERT_SENDER",
+    "alert_configuration_set": "SYNCLINE_ALERT_CONFIGURATION_SET",
+    "alert_link_base": "SYNCLINE_ALERT_LINK_BASE",
+    "alert_eml_dir": "SYNCLINE_ALERT_EML_DIR",
     "trigger_timeout_seconds": "SYNCLINE_TRIGGER_TIMEOUT_SECONDS",
     "reconcile_grace_seconds": "SYNCLINE_RECONCILE_GRACE_SECONDS",
     # Connectors may reach private, loopback and link-local addresses (the local stack only).
@@ -56,7 +59,14 @@ class Settings(BaseModel):
     schedule_group: str | None = None
     trigger_function_arn: str | None = None
     scheduler_role_arn: str | None = None
+    # Alert emails: the SES identity they are sent from (an address, or any address of a verified
+    # domain), the configuration set (reputation metrics, bounce and complaint events), the base
+    # URL of the report links (the API's, or a dashboard's), and a folder that also gets each
+    # email as an .eml file (the local stack).
     alert_sender: str | None = None
+    alert_configuration_set: str | None = None
+    alert_link_base: str | None = None
+    alert_eml_dir: str | None = None
     # The trigger function's timeout: a pull silent for longer than this has lost its trigger.
     trigger_timeout_seconds: float = Field(default=300.0, gt=0, le=900)
     # The reconciler leaves an item or run alone while anything touched it within this long.

@@ -141,6 +141,9 @@ RECONCILE_RATE_MINUTES = 5
 # The health check's timeout and its default fixed rate (the healthRateMinutes context key).
 HEALTH_TIMEOUT_SECONDS = 180
 HEALTH_RATE_MINUTES = 5
+# The alerts tick: every minute (a window is 5 minutes at least); it only reads when nothing is due.
+ALERTS_TIMEOUT_SECONDS = 120
+ALERTS_RATE_MINUTES = 1
 
 
 def create_table_request(table: Table, prefix: str) -> dict[str, Any]:

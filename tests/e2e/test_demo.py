@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from email.message import EmailMessage
 from pathlib import Path
 
 
@@ -42,6 +45,17 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     done_lines = [line for line in logs if '"message":"trigger done"' in line]  # each under its own name
     assert done_lines and all('"function_name":"syncline-trigger"' in line for line in done_lines)
     assert '"level"' not in out and '"level"' not in done.stderr
+    # one digest for the run's failures, sent through moto's SES and kept as an .eml file
+    assert f"alert emails: 1 sent through SES (moto), as .eml files in {tmp_path / 'emails'}" in out
+    (eml,) = sorted((tmp_path / "emails").glob("*.eml"))
+    assert eml.name in out
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    assert message["Subject"] == f"[Syncline] shop-orders-to-warehouse: {failed} failed syncs in 15 min"
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert text is not None and html is not None
+    assert f"New failures: {failed}" in str(text.get_content())
+    assert "not a deliverable postcode" in str(html.get_content())
 
 
 def test_demo_rejects_bad_flags() -> None:

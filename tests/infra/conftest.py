@@ -100,6 +100,7 @@ VARIANT_CONTEXT: dict[str, Any] = {
     "stage": "prod",
     "alarmEmail": "ops@example.com",
     "alertSender": "alerts@example.com",
+    "alertLinkBase": "https://app.example.com/syncline",
     "corsOrigins": "https://app.example.com",
     "retentionDays": "90",
     "logRetentionDays": "365",

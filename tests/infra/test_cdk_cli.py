@@ -48,7 +48,7 @@ def test_cdk_synth_works_offline(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     template = json.loads((tmp_path / "Syncline-dev.template.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    assert len(functions) == 5
+    assert len(functions) == 6  # trigger, sync_item, health, reconcile, alerts, report_api
     assert json.loads((tmp_path / "validation-report.json").read_text())["pluginReports"] == []
 
 

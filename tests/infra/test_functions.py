@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -37,10 +38,11 @@ def _newest_python() -> str:
     return f"python3.{max(versions)}"
 
 
-def test_five_functions(resources: dict[str, Any]) -> None:
+def test_six_functions(resources: dict[str, Any]) -> None:
     assert sorted(
         f["Properties"]["FunctionName"] for f in of_type(resources, "AWS::Lambda::Function").values()
     ) == [
+        "syncline-dev-alerts",
         "syncline-dev-health",
         "syncline-dev-reconcile",
         "syncline-dev-report-api",
@@ -131,15 +133,37 @@ def test_report_api_can_create_service_schedules(resources: dict[str, Any], defa
 def test_alert_sender_and_log_level_from_context(variant_resources: dict[str, Any]) -> None:
     for function in of_type(variant_resources, "AWS::Lambda::Function").values():
         env = function["Properties"]["Environment"]["Variables"]
-        assert env[ENV["alert_sender"]] == "alerts@example.com"
+        if function["Properties"]["FunctionName"] == "syncline-prod-alerts":
+            assert env[ENV["alert_sender"]] == "alerts@example.com"
+            assert env[ENV["alert_configuration_set"]] == "syncline-prod-alerts"
+            assert env[ENV["alert_link_base"]] == "https://app.example.com/syncline"
+        else:  # only the alerts function sends email
+            assert ENV["alert_sender"] not in env
         assert env["POWERTOOLS_LOG_LEVEL"] == "DEBUG"
         assert env[ENV["secrets_prefix"]] == "syncline/prod/"
         assert env[ENV["retention_days"]] == "90"
 
 
-def test_no_alert_sender_by_default(resources: dict[str, Any]) -> None:
+def test_no_alert_sender_by_default(resources: dict[str, Any], default: Synthesized) -> None:
     for name in NAMES:
         assert ENV["alert_sender"] not in _function(resources, name)["Environment"]["Variables"]
+    # the report links in alert emails point at the API without a dashboard URL
+    env = _function(resources, "alerts")["Environment"]["Variables"]
+    assert logical_id(default.stack.api.rest_api) in json.dumps(env[ENV["alert_link_base"]])
+
+
+def test_alerts_run_every_minute_and_may_delete_schedules(
+    resources: dict[str, Any], default: Synthesized
+) -> None:
+    alerts = f"{logical_id(default.stack.functions.alerts)}.Arn"
+    rules = [
+        r["Properties"]
+        for r in of_type(resources, "AWS::Events::Rule").values()
+        if any(render(t["Arn"]) == alerts for t in r["Properties"]["Targets"])
+    ]
+    assert [r["ScheduleExpression"] for r in rules] == [f"rate({tables.ALERTS_RATE_MINUTES} minute)"]
+    env = _function(resources, "alerts")["Environment"]["Variables"]
+    assert env[ENV["schedule_group"]] == "syncline-dev"
 
 
 def test_sync_item_event_source_batches_and_reports_item_failures(

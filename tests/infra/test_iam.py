@@ -68,7 +68,7 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
 
     expected = Expected()
     expected.allow(XRAY, "*").allow(LOGS, f"{logical_id(functions.log_groups[name])}.Arn")
-    if name != "health":
+    if name not in ("health", "alerts"):
         expected.allow(("s3:ListBucket",), bucket).allow(("s3:GetObject", "s3:PutObject"), f"{bucket}/*")
     if name == "trigger":
         expected.allow(CONSUME, trigger_queue)
@@ -86,6 +86,10 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     elif name == "reconcile":
         expected.allow(("sqs:SendMessage", "sqs:GetQueueAttributes"), sync_queue)
         expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, syncs)
+    elif name == "alerts":
+        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, config)
+        expected.allow(SECRETS_READ, secrets)
+        expected.allow(("scheduler:DeleteSchedule",), ARN % ("scheduler", "schedule/syncline-dev/*"))
     elif name == "report_api":
         expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue)
         expected.allow(("sqs:GetQueueAttributes",), sync_queue, trigger_queue, sync_dlq)
@@ -97,7 +101,7 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     return expected.allowed
 
 
-@pytest.mark.parametrize("name", ["trigger", "sync_item", "health", "reconcile", "report_api"])
+@pytest.mark.parametrize("name", ["trigger", "sync_item", "health", "reconcile", "alerts", "report_api"])
 def test_function_policy_is_exactly_what_it_needs(
     default: Synthesized, resources: dict[str, Any], name: str
 ) -> None:
@@ -131,6 +135,9 @@ def test_only_report_api_manages_secrets_schedules_and_roles(
     for name, role in default.stack.functions.roles.items():
         allowed = grants(role_statements(resources, logical_id(role)))
         manages = {a for a in allowed if a in SECRETS_WRITE or a in SCHEDULES or a.startswith("iam:")}
+        if name == "alerts":  # auto-pause deletes a service's schedule, nothing more
+            assert manages == {"scheduler:DeleteSchedule"}
+            continue
         assert bool(manages) == (name == "report_api"), name
 
 
@@ -158,12 +165,14 @@ def test_scheduler_role_only_invokes_the_trigger(default: Synthesized, resources
 def test_ses_send_only_from_the_alert_sender_identity(
     variant: Synthesized, variant_resources: dict[str, Any]
 ) -> None:
-    identities = {ARN % ("ses", f"identity/{name}") for name in ("alerts@example.com", "example.com")}
+    sending = {
+        ARN % ("ses", "identity/alerts@example.com"),
+        ARN % ("ses", "configuration-set/syncline-prod-alerts"),
+    }
     for name, role in variant.stack.functions.roles.items():
         allowed = grants(role_statements(variant_resources, logical_id(role)))
-        if name in ("report_api", "sync_item"):
-            assert allowed["ses:SendEmail"] == identities
-            assert allowed["ses:SendRawEmail"] == identities
+        if name == "alerts":
+            assert {a: r for a, r in allowed.items() if a.startswith("ses:")} == {"ses:SendEmail": sending}
         else:
             assert not any(action.startswith("ses:") for action in allowed)
         secrets = {r for a, rs in allowed.items() if a.startswith("secretsmanager:") for r in rs}

@@ -55,12 +55,13 @@ def test_the_reconciler_runs_on_a_fixed_rate(template: Template, default: Synthe
     )
 
 
-def test_only_the_health_check_and_the_reconciler_are_invoked_by_eventbridge(
+def test_only_the_health_check_the_reconciler_and_alerts_are_invoked_by_eventbridge(
     resources: dict[str, Any], default: Synthesized
 ) -> None:
+    functions = default.stack.functions
     allowed = [
         {"Fn::GetAtt": [logical_id(f), "Arn"]}
-        for f in (default.stack.functions.health, default.stack.functions.reconcile)
+        for f in (functions.health, functions.reconcile, functions.alerts)
     ]
     invoked = [
         p["Properties"]["FunctionName"]

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from syncline.api import context as request_context
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import connectors, mapping, reports, runs, services
+from syncline.api.routes import alerts, connectors, mapping, reports, runs, services
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
 from syncline.observability import logger
@@ -42,6 +42,7 @@ SCOPES: dict[tuple[str, str], Scope] = {
     ("GET", "/runs"): "read",
     ("GET", "/runs/{run_id}"): "read",
     ("GET", "/dashboard"): "read",
+    ("GET", "/services/{service_id}/alerts/history"): "read",
     ("POST", "/reports/resync"): "operate",
     ("POST", "/services/{service_id}/run"): "operate",
     ("POST", "/services/{service_id}/activate"): "operate",
@@ -64,7 +65,7 @@ ERROR_RESPONSES = {
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services, mapping):
+for area in (reports, runs, connectors, services, alerts, mapping):
     app.include_router(area.router)
 
 

@@ -17,10 +17,14 @@ from pydantic_core import PydanticCustomError
 from syncline.models import (
     ID_PATTERN,
     MAX_NOTES_CHARS,
+    MAX_RECIPIENTS,
     MAX_RECORD_BYTES,
     MAX_SCRIPT_CHARS,
     MAX_SETTINGS_BYTES,
-    Alerts,
+    AlertEvents,
+    AlertSettings,
+    AutoPause,
+    EmailAddress,
     Endpoint,
     Rules,
     RunStatus,
@@ -308,6 +312,24 @@ class SweeperBody(SweeperSettings):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class AlertEventsBody(AlertEvents):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AutoPauseBody(AutoPause):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AlertsBody(AlertSettings):
+    """A service's alert settings as a JSON body gives them (the whole set: what is not given takes
+    its default)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    events: AlertEventsBody = Field(default_factory=AlertEventsBody)
+    auto_pause: AutoPauseBody = Field(default_factory=AutoPauseBody)
+
+
 class ServiceCreate(_Body):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
@@ -319,7 +341,11 @@ class ServiceCreate(_Body):
     filters: Rules = Field(default_factory=list)
     mappings: Rules = Field(default_factory=list)
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
-    alerts: Alerts = Field(default_factory=dict)
+    alerts: AlertsBody = Field(
+        default_factory=AlertsBody,
+        description="enabled, groups (notification group ids), mode (digest or immediate), window_minutes "
+        "(5 to 1440), events, auto_pause",
+    )
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
     sweeper: SweeperBody | None = Field(
         default=None, description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent)"
@@ -345,10 +371,25 @@ class ServiceUpdate(_Body):
     filters: Rules | None = None
     mappings: Rules | None = None
     payload_script: str | None = Field(default=None, max_length=MAX_SCRIPT_CHARS)
-    alerts: Alerts | None = None
+    alerts: AlertsBody | None = Field(default=None, description="replaces the service's alert settings")
     settings: ServiceSettingsPatch | None = None
     sweeper: SweeperBody | None = Field(default=None, description="type sweeper only: replaces the set")
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
+
+
+class NotificationGroupCreate(_Body):
+    group_id: Id
+    name: str = Field(min_length=1, max_length=200)
+    recipients: list[EmailAddress] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+
+
+class NotificationGroupUpdate(_Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    recipients: list[EmailAddress] | None = Field(default=None, min_length=1, max_length=MAX_RECIPIENTS)
+
+
+class AlertHistoryParams(_Strict):
+    limit: int = Field(default=50, ge=1, le=200)
 
 
 class CloneBody(_Body):

@@ -21,6 +21,9 @@ CREDENTIAL_ENV = {
 }
 
 
+ALERT_SENDER = "syncline-alerts@example.com"
+
+
 @dataclass
 class Resources:
     prefix: str
@@ -136,7 +139,13 @@ class LocalAws:
             ]["QueueArn"]
         bucket = f"{self.prefix}-exports"
         aws.client("s3").create_bucket(Bucket=bucket)
+        # Alert emails go through moto's SES: a verified sender and a configuration set, as deployed.
+        ses = aws.client("sesv2")
+        ses.create_email_identity(EmailIdentity=ALERT_SENDER)
+        ses.create_configuration_set(ConfigurationSetName=f"{self.prefix}-alerts")
         return {
+            ENV["alert_sender"]: ALERT_SENDER,
+            ENV["alert_configuration_set"]: f"{self.prefix}-alerts",
             ENV["config_table"]: f"{self.prefix}-config",
             ENV["syncs_table"]: f"{self.prefix}-syncs",
             ENV["sync_queue_url"]: urls["sync"],

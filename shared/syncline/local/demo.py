@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -82,6 +82,7 @@ def demo(
         f"(transient failure rate {options.fail_rate:.0%})",
         file=out,
     )
+    options.alert_eml_dir = options.alert_eml_dir or out_dir / "emails"
     with logs_to(out_dir / "logs.jsonl", verbose=verbose) as log_path, local_stack(options) as stack:
         print(f"  function logs: {log_path}", file=out)
         print(
@@ -96,7 +97,26 @@ def demo(
         report = out_dir / "report.csv"
         rows = stack.write_report(run_id, report)
         _summary(stack, run, elapsed, report, rows, out)
+        _alerts(stack, options.alert_eml_dir, out)
     return 0
+
+
+def _alerts(stack: LocalStack, folder: Path, out: TextIO) -> None:
+    """The alerts tick as its rule would run it once the demo service's window (15 minutes) is over:
+    one digest for the run's failures, sent through moto's SES and kept as an .eml file."""
+    from syncline import aws, wiring
+    from syncline.models import utcnow
+
+    with aws.unobserved():
+        service = wiring.config_store().require_service(TENANT, SERVICE)
+    at = utcnow() + timedelta(minutes=service.alerts.window_minutes, seconds=30)
+    result = stack.driver.alerts(at=at)
+    files = sorted(folder.glob("*.eml")) if folder.is_dir() else []
+    print(
+        f"alert emails: {result.get('sent', 0)} sent through SES (moto), as .eml files in {folder}", file=out
+    )
+    for path in files:
+        print(f"  {path.name}", file=out)
 
 
 def _summary(stack: LocalStack, run: Run, elapsed: float, report: Path, rows: int, out: TextIO) -> None:
@@ -139,7 +159,10 @@ def up(
 
     stop = stop or threading.Event()
     interval = parse_rate(options.schedule) or 300.0
-    log_path = (out_dir or default_out_dir()) / "logs.jsonl"
+    folder = out_dir or default_out_dir()
+    log_path = folder / "logs.jsonl"
+    options.alert_eml_dir = options.alert_eml_dir or folder / "emails"
+    options.alerts_every = options.alerts_every or 60.0
     with (
         logs_to(log_path, verbose=verbose),
         local_stack(options) as stack,
@@ -150,6 +173,13 @@ def up(
         if api_port is not None:
             api = extras.enter_context(ApiServer(port=api_port))
             print(f"  report API {api.url}  (header x-api-key: {create_key(TENANT)})", file=out)
+            extras.callback(_link_alerts_to, None)
+            _link_alerts_to(api.url)
+        print(
+            f"  alert emails (through moto's SES, every {options.alerts_every:.0f} s): .eml files in "
+            f"{options.alert_eml_dir}",
+            file=out,
+        )
         print(f"  demo shop {stack.shop.url}  demo warehouse {stack.warehouse.url}", file=out)
         print(
             f"  company group {TENANT!r}, service {SERVICE!r} every {interval:.0f} s (and every other "
@@ -170,6 +200,19 @@ def up(
         except KeyboardInterrupt:
             print("stopping", file=out)
     return 0
+
+
+def _link_alerts_to(url: str | None) -> None:
+    """Alert emails link to this API's report (None: to none); settings are read again next tick."""
+    import os
+
+    from syncline.settings import ENV, settings
+
+    if url is None:
+        os.environ.pop(ENV["alert_link_base"], None)
+    else:
+        os.environ[ENV["alert_link_base"]] = url
+    settings.cache_clear()
 
 
 def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> None:

@@ -13,12 +13,15 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from syncline import aws
 from syncline.faults import InjectedCrash
 from syncline.local.lambdas import invoke
+from syncline.models import iso
 from syncline.tables import (
+    ALERTS_TIMEOUT_SECONDS,
     HEALTH_TIMEOUT_SECONDS,
     RECONCILE_TIMEOUT_SECONDS,
     SYNC_ITEM_TIMEOUT_SECONDS,
@@ -117,6 +120,7 @@ class Driver:
         sync_concurrency: int = 4,
         reconcile_every: float | None = None,
         health_every: float | None = None,
+        alerts_every: float | None = None,
     ) -> None:
         from syncline.settings import ENV
 
@@ -132,6 +136,8 @@ class Driver:
         self.reconcile_errors = 0
         self.health_every = health_every
         self.health_errors = 0
+        self.alerts_every = alerts_every
+        self.alerts_errors = 0
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -146,6 +152,7 @@ class Driver:
         for every, target, name in (
             (self.reconcile_every, self._reconcile_loop, "schedule-reconcile"),
             (self.health_every, self._health_loop, "schedule-health"),
+            (self.alerts_every, self._alerts_loop, "schedule-alerts"),
         ):
             if every:
                 thread = threading.Thread(target=target, name=name, daemon=True)
@@ -171,6 +178,14 @@ class Driver:
                 self.health_errors += 1
             if self._stop.wait(self.health_every):
                 return
+
+    def _alerts_loop(self) -> None:
+        assert self.alerts_every
+        while not self._stop.wait(self.alerts_every):
+            try:
+                self.alerts()
+            except Exception:
+                self.alerts_errors += 1
 
     def _loop(self, source: EventSource) -> None:
         while not self._stop.is_set():
@@ -203,6 +218,12 @@ class Driver:
     def reconcile(self) -> dict[str, Any]:
         """What the reconcile schedule does: one pass of the reconciler."""
         result: dict[str, Any] = invoke("reconcile", {}, timeout_seconds=RECONCILE_TIMEOUT_SECONDS)
+        return result
+
+    def alerts(self, at: datetime | None = None) -> dict[str, Any]:
+        """What the alerts rule does: one tick (`at`: the scheduled event's time, default now)."""
+        event = {"time": iso(at)} if at is not None else {}
+        result: dict[str, Any] = invoke("alerts", event, timeout_seconds=ALERTS_TIMEOUT_SECONDS)
         return result
 
     def queue_depths(self) -> dict[str, int]:

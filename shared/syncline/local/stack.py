@@ -15,11 +15,23 @@ from syncline.aws import CallCounter
 from syncline.local.aws import LocalAws, Resources
 from syncline.local.demo_systems import DemoShop, DemoWarehouse
 from syncline.local.driver import Driver, wait_until
-from syncline.models import Connector, Endpoint, Run, RunStatus, Service, ServiceSettings, Tenant
+from syncline.models import (
+    AlertSettings,
+    Connector,
+    Endpoint,
+    NotificationGroup,
+    Run,
+    RunStatus,
+    Service,
+    ServiceSettings,
+    Tenant,
+)
 from syncline.store import METER
 
 TENANT = "demo"
 SERVICE = "shop-orders-to-warehouse"
+ALERT_GROUP = "demo-ops"
+ALERT_RECIPIENT = "ops@example.com"
 
 
 # What the demo warehouse wants: its own field names, line items mapped to lines.
@@ -62,6 +74,10 @@ class StackOptions:
     reconcile_every: float | None = None
     # Run the health check this often (seconds), as its fixed-rate rule would; None: only when asked.
     health_every: float | None = None
+    # Run the alerts tick this often (seconds), as its one-minute rule would; None: only when asked.
+    alerts_every: float | None = None
+    # Where each alert email sent (through moto's SES) is also written as an .eml file.
+    alert_eml_dir: Path | None = None
     # The sync queue's visibility timeout, when not the deployed one (set before any poller runs).
     sync_visibility_seconds: int | None = None
     # More function settings (SYNCLINE_* variables), e.g. a shorter reconcile grace.
@@ -145,6 +161,11 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
         raise ValueError("invalid demo service rules: " + "; ".join(str(p) for p in problems))
     config = wiring.config_store()
     config.put_tenant(Tenant(tenant_id=TENANT, name="Demo company group"))
+    config.put_notification_group(
+        NotificationGroup(
+            tenant_id=TENANT, group_id=ALERT_GROUP, name="Demo ops", recipients=[ALERT_RECIPIENT]
+        )
+    )
     for connector_id, name, server in (
         ("demo-shop", "Demo shop", shop),
         ("demo-warehouse", "Demo warehouse", warehouse),
@@ -175,6 +196,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
             filters=options.filters,
             mappings=options.mappings,
             payload_script=options.payload_script,
+            alerts=AlertSettings(enabled=True, groups=[ALERT_GROUP]),
             settings=ServiceSettings(
                 max_attempts=options.max_attempts,
                 page_size=options.page_size,
@@ -219,7 +241,12 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
     )
     driver: Driver | None = None
     try:
-        resources = local.start(options.env)
+        from syncline.settings import ENV
+
+        env = dict(options.env)
+        if options.alert_eml_dir is not None:
+            env[ENV["alert_eml_dir"]] = str(options.alert_eml_dir)
+        resources = local.start(env)
         shop.start()
         warehouse.start()
         seed(shop, warehouse, options)
@@ -232,6 +259,7 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
             sync_concurrency=options.sync_concurrency,
             reconcile_every=options.reconcile_every,
             health_every=options.health_every,
+            alerts_every=options.alerts_every,
         )
         driver.start()
         yield LocalStack(

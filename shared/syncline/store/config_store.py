@@ -10,6 +10,7 @@ from syncline.errors import Conflict, NotFound
 from syncline.models import (
     Connector,
     HealthStatus,
+    NotificationGroup,
     Service,
     Tenant,
     iso,
@@ -105,7 +106,7 @@ class ConfigStore(_Table):
         self.ddb.transact_write_items(
             TransactItems=[
                 {"Delete": {"TableName": self.name, "Key": marshal({"PK": tenant_pk(tenant_id), "SK": sk})}}
-                for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}")
+                for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}", f"ALERTSTATE#S#{service_id}")
             ]
         )
 
@@ -194,6 +195,95 @@ class ConfigStore(_Table):
             limit=limit,
         )
         return [{k: r.get(k) for k in ("status", "previous", "reason", "at")} for r in rows]
+
+    # notification groups, alert state and alert history --------------------------------------
+    # A group: `NGROUP#<group_id>`. Alerting keeps one small state row per service
+    # (`ALERTSTATE#S#<service_id>`: last email, what it counted, consecutive failed runs) and per
+    # connector (`ALERTSTATE#C#<connector_id>`: the status last emailed), and one history row per
+    # email and service (`ALERTLOG#<service_id>#<sent_at>`, kept 90 days; no bodies).
+    def put_notification_group(self, group: NotificationGroup, *, create: bool = False) -> None:
+        row = {
+            "PK": tenant_pk(group.tenant_id),
+            "SK": f"NGROUP#{group.group_id}",
+            **group.model_dump(mode="json"),
+        }
+        self._put(row, create=create, what=f"notification group {group.group_id}")
+
+    def get_notification_group(self, tenant_id: str, group_id: str) -> NotificationGroup | None:
+        row = self._get({"PK": tenant_pk(tenant_id), "SK": f"NGROUP#{group_id}"})
+        return NotificationGroup.model_validate(_body(row)) if row else None
+
+    def require_notification_group(self, tenant_id: str, group_id: str) -> NotificationGroup:
+        found = self.get_notification_group(tenant_id, group_id)
+        if found is None:
+            raise NotFound(f"notification group {group_id!r} not found")
+        return found
+
+    def list_notification_groups(self, tenant_id: str) -> list[NotificationGroup]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "NGROUP#"},
+        )
+        return [NotificationGroup.model_validate(_body(r)) for r in rows]
+
+    def delete_notification_group(self, tenant_id: str, group_id: str) -> None:
+        self.ddb.delete_item(
+            TableName=self.name, Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"NGROUP#{group_id}"})
+        )
+
+    def alert_states(self, tenant_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """Every alert state row of a company group (one Query): (kind "S" or "C", id) -> state."""
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "ALERTSTATE#"},
+        )
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in rows:
+            _, kind, ident = str(row["SK"]).split("#", 2)
+            out[(kind, ident)] = _body(row)
+        return out
+
+    def put_alert_state(self, tenant_id: str, kind: str, ident: str, state: Mapping[str, Any]) -> None:
+        """Replace one alert state row (kind "S": a service, "C": a connector)."""
+        row = {"PK": tenant_pk(tenant_id), "SK": f"ALERTSTATE#{kind}#{ident}", **state}
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def reset_alert_runs(self, tenant_id: str, service_id: str, runs_after: str) -> None:
+        """Start counting a service's consecutive failed runs again, from runs after `runs_after`
+        (a reactivated service). Nothing to do for a service without alert state."""
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"ALERTSTATE#S#{service_id}"}),
+                UpdateExpression="SET failed_runs = :zero, warned = :no, runs_after = :after",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=marshal({":zero": 0, ":no": False, ":after": runs_after}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            pass
+
+    def add_alert_log(self, tenant_id: str, service_id: str, at: datetime, entry: Mapping[str, Any]) -> None:
+        row = {
+            "PK": tenant_pk(tenant_id),
+            "SK": f"ALERTLOG#{service_id}#{iso(at)}#{entry.get('kind', '')}",
+            **entry,
+            "sent_at": iso(at),
+            "expires_at": int((at + timedelta(days=90)).timestamp()),
+        }
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def alert_history(self, tenant_id: str, service_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """A service's alert emails, newest first."""
+        rows, _ = self.query_page(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": f"ALERTLOG#{service_id}#"},
+            forward=False,
+            limit=limit,
+        )
+        return [{k: v for k, v in _body(r).items() if k != "expires_at"} for r in rows]
 
     # lookup tables ---------------------------------------------------------------------------
     # One item per table (the whole table: lookups are read whole, once per batch).
@@ -357,6 +447,30 @@ class ConfigStore(_Table):
         except self.ddb.exceptions.ConditionalCheckFailedException:
             return None
         return _export_body(unmarshal(got["Attributes"]))
+
+    # leases: one holder at a time for a scheduled job (the alerts tick), until it ends or its time is up
+    def take_lease(self, name: str, holder: str, *, now: float, until: float) -> bool:
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal({"PK": "LEASE", "SK": name, "holder": holder, "lease_until": until}),
+                ConditionExpression="attribute_not_exists(PK) OR lease_until < :now",
+                ExpressionAttributeValues=marshal({":now": now}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def release_lease(self, name: str, holder: str) -> None:
+        try:
+            self.ddb.delete_item(
+                TableName=self.name,
+                Key=marshal({"PK": "LEASE", "SK": name}),
+                ConditionExpression="holder = :holder",
+                ExpressionAttributeValues=marshal({":holder": holder}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            pass
 
     def shared_secret(self, name: str) -> str:
         """A random secret every container shares (e.g. the key report cursors are signed with),

@@ -14,7 +14,7 @@ from syncline.store.codec import marshal, unmarshal
 from syncline.store.keys import OPEN_RUNS_PK, open_run_key, run_index_keys, run_key, runs_partition
 from syncline.store.meter import METER, _meter_failed_write, _meter_update, _meter_write
 from syncline.store.table import _body, _old_row, _strip_keys, _Table
-from syncline.tables import BY_STATUS
+from syncline.tables import BY_SERVICE, BY_STATUS
 
 FIRST_ERROR_GROUPS = 10  # a run keeps this many groups of errors (by code and message) for its view
 
@@ -221,6 +221,19 @@ class RunRows(_Table):
                 batch = []
         if batch:
             yield from self._runs_from_keys(batch)
+
+    def runs_of_service_after(self, tenant_id: str, service_id: str, after_run_id: str) -> list[Run]:
+        """A service's runs whose id sorts after `after_run_id` (run ids are time ordered), oldest
+        first: alerting's pull failures, successful runs and consecutive failed runs."""
+        keys = [
+            {"PK": row["PK"], "SK": row["SK"]}
+            for row in self._query_all(
+                index=BY_SERVICE.name,
+                key_condition=f"{BY_SERVICE.pk} = :pk AND {BY_SERVICE.sk} > :after",
+                values={":pk": runs_partition(tenant_id, service_id), ":after": after_run_id},
+            )
+        ]
+        return self._runs_from_keys(keys) if keys else []
 
     def runs_from_keys(self, keys: list[dict[str, str]]) -> list[Run]:
         """The runs of these table keys that exist, in the keys' order (BatchGetItem)."""

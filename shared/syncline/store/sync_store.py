@@ -520,6 +520,33 @@ class SyncStore(RunRows):
             )
             yield from (i for i in self._items_in_chunks(keys) if i.status == status)
 
+    def failed_keys(
+        self, tenant_id: str, service_id: str, *, after: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[str, dict[str, str]]]:
+        """A service's by_status Failed entries whose time (the row's last update) is in
+        (`after`, `until`]: (time, table key) each, oldest first, every shard. Keys only: what
+        alerting counts and lists without reading a row (it reads the first few it shows)."""
+        low = iso(after) + "~" if after else "0"
+        high = iso(until) + "~" if until else "~"
+        found: list[tuple[str, dict[str, str]]] = []
+        for n in range(SHARDS):
+            for row in self._query_all(
+                index=BY_STATUS.name,
+                key_condition=f"{BY_STATUS.pk} = :pk AND {BY_STATUS.sk} BETWEEN :lo AND :hi",
+                values={
+                    ":pk": status_partition(tenant_id, Status.FAILED, service_id, n),
+                    ":lo": low,
+                    ":hi": high,
+                },
+            ):
+                found.append((str(row[BY_STATUS.sk]).partition("#")[0], {"PK": row["PK"], "SK": row["SK"]}))
+        found.sort(key=lambda pair: pair[0])
+        return found
+
+    def items_by_keys(self, keys: list[dict[str, str]]) -> list[SyncItem]:
+        """The rows of these table keys that exist, in the keys' order (BatchGetItem)."""
+        return self._items_from_keys(keys) if keys else []
+
     def items_of_run(
         self, tenant_id: str, service_id: str, run_id: str, *, consistent: bool = False
     ) -> Iterator[SyncItem]:

@@ -12,7 +12,7 @@ import pytest
 
 from syncline import wiring
 from syncline.mapping import LookupTable
-from syncline.models import Connector, Endpoint, Service
+from syncline.models import Connector, Endpoint, NotificationGroup, Service
 from syncline.reports import export as report_export
 from tests.integration.api.conftest import Api, AwsEnv, Group, new_group, seed_items
 
@@ -24,6 +24,7 @@ LISTS = {
     ("GET", "/connectors"),
     ("GET", "/services"),
     ("GET", "/lookups"),
+    ("GET", "/notification-groups"),
 }
 GLOBAL = {("GET", "/openapi.json"), ("GET", "/systems"), ("GET", "/systems/{system}"), ("GET", "/transforms")}
 BODIES: dict[tuple[str, str], Any] = {
@@ -33,6 +34,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/services/{service_id}/notes"): {"notes": "taken over"},
     ("POST", "/services/{service_id}/preview"): {"record": {"number": "1"}},
     ("PUT", "/lookups/{name}"): {"rows": [["taken", "over"]]},
+    ("PATCH", "/notification-groups/{group_id}"): {"name": "taken over"},
 }
 CSV_BODIES = {("PUT", "/lookups/{name}/rows"): "left_value,right_value\r\ntaken,over\r\n"}
 
@@ -55,6 +57,9 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
         )
     )
     config.put_lookup(a.tenant_id, LookupTable(name="a-table", rows=[("x", "y")]))
+    config.put_notification_group(
+        NotificationGroup(tenant_id=a.tenant_id, group_id="a-ops", name="A ops", recipients=["a@example.com"])
+    )
     original = report_export.INLINE_MAX_ROWS
     report_export.INLINE_MAX_ROWS = 3
     try:
@@ -69,6 +74,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
         "export_id": export["export_id"],
         "system": "rest",
         "name": "a-table",
+        "group_id": "a-ops",
     }
     return a, new_group("iso-b"), ids
 
@@ -93,6 +99,7 @@ def _snapshot(a: Group) -> str:
             for k, v in syncs.get_items(a.tenant_id, [i.sync_id for i in a.items]).items()
         },
         "lookups": {k: v.model_dump(mode="json") for k, v in config.lookups(a.tenant_id).items()},
+        "groups": [g.model_dump(mode="json") for g in config.list_notification_groups(a.tenant_id)],
         "runs": [syncs.get_run(a.tenant_id, r.run_id).model_dump(mode="json") for r in a.runs],  # type: ignore[union-attr]
     }
     return json.dumps(state, sort_keys=True)
@@ -114,7 +121,7 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             assert resp.status == 200, (path, resp.text)
             assert not any(marker in resp.text for marker in a_markers), path
             assert "a-only" not in resp.text and "a-svc" not in resp.text, path
-            assert "a-table" not in resp.text, path
+            assert "a-table" not in resp.text and "a-ops" not in resp.text, path
             continue
         if (method, path) == ("POST", "/connectors"):
             # ids are per company group: b may use the same id; a's connector is untouched
@@ -140,6 +147,11 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
         if (method, path) == ("POST", "/lookups"):  # the same name is b's own table
             assert b.api.post(url, body={"name": "a-table", "rows": [["b", "c"]]}).status == 201
             assert b.api.delete(f"{url}/a-table").status == 204  # its own; a's is untouched
+            continue
+        if (method, path) == ("POST", "/notification-groups"):  # the same id is b's own group
+            group_body: dict[str, Any] = {"group_id": "a-ops", "name": "B", "recipients": ["b@example.com"]}
+            assert b.api.post(url, body=group_body).status == 201
+            assert b.api.delete(f"{url}/a-ops").status == 204  # its own; a's is untouched
             continue
         if (method, path) == ("POST", "/reports/resync"):
             resp = b.api.post(url, body={"sync_ids": [i.sync_id for i in a.items]})

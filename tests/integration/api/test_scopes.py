@@ -22,6 +22,7 @@ IDS = {
     "export_id": "cd" * 12,
     "system": "rest",
     "name": "carriers",
+    "group_id": "ops",
 }
 READ_ROUTES = {
     ("GET", "/reports"),
@@ -31,6 +32,7 @@ READ_ROUTES = {
     ("GET", "/runs"),
     ("GET", "/runs/{run_id}"),
     ("GET", "/dashboard"),
+    ("GET", "/services/{service_id}/alerts/history"),
 }
 OPERATE_ROUTES = {
     ("POST", "/reports/resync"),
