@@ -169,7 +169,8 @@ class FakeBigCommerce(FakeServer):
         match = re.fullmatch(r"/v2/orders/(\d+)", path)
         if match and method == "GET":
             order = next((o for o in self.orders if o["id"] == int(match.group(1))), None)
-            return FakeResponse(200, order) if order else FakeResponse(404, [{"status": 404, "message": "The requested resource was not found."}])
+            gone = [{"status": 404, "message": "The requested resource was not found."}]
+            return FakeResponse(200, order) if order else FakeResponse(404, gone)
         match = re.fullmatch(r"/v2/orders/(\d+)/shipments", path)
         if match and method == "POST":
             return self._shipment(int(match.group(1)), request.json())

@@ -232,6 +232,11 @@ class ResyncBody(_Body):
         default=MAX_RESYNC_IDS, ge=1, le=MAX_RESYNC_IDS, description="filter: at most this many"
     )
     dry_run: bool = Field(default=False, description="say what would be queued, change nothing")
+    refetch: bool = Field(
+        default=False,
+        description="fetch each record again from its source by its source id and push that, not the "
+        "stored payload (refused as cannot_refetch where the source connector cannot: SFTP)",
+    )
 
     @model_validator(mode="after")
     def _one_selection(self) -> ResyncBody:
