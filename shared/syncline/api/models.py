@@ -327,7 +327,8 @@ class ServiceCreate(_Body):
     alerts: Alerts = Field(default_factory=dict)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
     sweeper: SweeperBody | None = Field(
-        default=None, description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent)"
+        default=None,
+        description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent, max_per_run)",
     )
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
 

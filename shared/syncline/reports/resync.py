@@ -48,6 +48,8 @@ class ResyncResult:
     more: bool = False
     dry_run: bool = False
     would_queue: list[str] = field(default_factory=list)
+    examined: int = 0  # filter: entries read
+    cursor: str | None = None  # filter: where the next call goes on (when `more`)
 
     def refuse(self, sync_id: str, reason: str) -> None:
         self.refused_counts[reason] += 1
@@ -89,6 +91,7 @@ def resync(
     select: Callable[[SyncItem, Service], str | None] | None = None,
     into: Run | None = None,
     refetch: bool = False,
+    cursor: str | None = None,
 ) -> ResyncResult:
     """Put Failed (and stuck Pending) entries back to Pending in a new resync run and on the queue
     with their stored payload. Exactly one of `sync_ids` or `query`.
@@ -97,7 +100,8 @@ def resync(
     or None to take it. `refetch`: each entry's record is fetched again from its source by its
     source id and that is pushed (refused, `cannot_refetch`, where the source connector has no way
     to). `into`: an open run (already created, e.g. a sweeper's) every entry moves
-    into, whatever its service, instead of a new resync run per service; its caller ends it."""
+    into, whatever its service, instead of a new resync run per service; its caller ends it.
+    `cursor`: a filter's search goes on from there (the `cursor` of an earlier result)."""
     now = now or utcnow()
     result = ResyncResult(dry_run=dry_run)
     services: dict[str, Service | None] = {}
@@ -132,7 +136,6 @@ def resync(
                 "only Failed and (stuck) Pending entries can be resynced",
                 fields=[{"field": "body.filter.status", "message": "only Failed and Pending qualify"}],
             )
-        cursor: str | None = None
         examined = 0
         while len(chosen) < limit and examined < RESYNC_EXAMINE_FACTOR * limit:
             page = search(deps, tenant_id, query, limit=min(MAX_LIMIT, limit - len(chosen)), cursor=cursor)
@@ -148,6 +151,8 @@ def resync(
             if cursor is None:
                 break
         result.more = cursor is not None
+        result.cursor = cursor
+        result.examined = examined
 
     if dry_run:
         result.would_queue = [i.sync_id for i in chosen]
