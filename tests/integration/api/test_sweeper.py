@@ -305,3 +305,21 @@ def test_max_per_run_leaves_the_rest_for_the_next_run_and_says_how_many(
         taken |= moved
         assert len(aws_env.drain(aws_env.sync_queue)) == expected_swept
     assert taken == RETRYABLE
+
+
+def test_one_run_sweeps_in_slices_that_go_on_where_the_last_stopped(
+    aws_env: AwsEnv, group: Group, seeded: dict[str, SyncItem], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slices of two (MAX_RESYNC_IDS made small): one run takes four in two slices, each going on
+    from the last one's cursor (none taken twice, none skipped), and leaves the fifth."""
+    monkeypatch.setattr("syncline.pipeline.sweep.MAX_RESYNC_IDS", 2)
+    limited = {"sweeps": ["orders"], "max_per_run": 4}
+    assert group.api.post("/services", body=SWEEPER | {"sweeper": limited}).status == 201
+    run_id = _trigger(group, "sweep-orders")
+    sweep = group.api.get(f"/runs/{run_id}").json()["sweep"]
+    assert (sweep["swept"], sweep["left_for_next_run"]) == (4, 1)
+    now = _current(group, seeded)
+    moved = {name for name, item in now.items() if item.run_id == run_id}
+    assert len(moved) == 4 and moved < RETRYABLE
+    messages = aws_env.drain(aws_env.sync_queue)
+    assert sorted(m["sync_id"] for m in messages) == sorted(now[n].sync_id for n in moved)
