@@ -75,3 +75,14 @@ def test_refetch_pushes_the_record_as_the_source_has_it_now() -> None:
         assert gone["latest"]["payload_stored"]  # a resync without refetch can still send it
         fixed = client.get(f"/reports/{entries['1007']['sync_id']}").json()
         assert fixed["status"] == "OK" and fixed["run_id"] == refetch_run
+
+        # The shop refuses the stack's token now: the refetch fails with the source's refusal.
+        stack.shop.token = "rotated-token"
+        again = client.post("/reports/resync", json={"sync_ids": [gone["sync_id"]], "refetch": True})
+        assert again.status_code == 200 and again.json()["queued"] == 1, again.text
+        stack.wait_for_run(again.json()["run_ids"][0], timeout=120)
+        refused = client.get(f"/reports/{gone['sync_id']}").json()
+        assert refused["status"] == "Failed"
+        assert refused["latest"]["error"]["code"] == "authentication_failed"
+        assert refused["latest"]["error"]["message"].startswith("refetch: ")
+        assert "shop-token" not in refused["latest"]["error"]["message"]
