@@ -266,6 +266,8 @@ SWEEPER_SCHEDULE = "rate(12 hours)"  # a sweeper's schedule when none is given
 SWEEP_DEFAULT_DAYS = 5  # the report's default window
 SWEEP_MAX_DAYS = 15
 MAX_SWEPT_SERVICES = 50
+SWEEP_DEFAULT_PER_RUN = 10_000
+SWEEP_MAX_PER_RUN = 100_000
 
 
 class SweeperSettings(_Model):
@@ -277,6 +279,8 @@ class SweeperSettings(_Model):
     )
     window_days: int = Field(default=SWEEP_DEFAULT_DAYS, ge=1, le=SWEEP_MAX_DAYS)
     include_permanent: bool = False
+    # Entries one run re-queues at most; the rest are left for the next run (the run says how many).
+    max_per_run: int = Field(default=SWEEP_DEFAULT_PER_RUN, ge=1, le=SWEEP_MAX_PER_RUN)
 
 
 class Service(_Model):
@@ -392,6 +396,9 @@ class Run(_Model):
     # A sweeper's run: the services whose entries it swept into itself (its entries keep their
     # own service ids); None for every other run.
     swept_services: list[str] | None = None
+    # A sweeper's run: qualifying entries it left for the next run (its per-run limit; counted up to
+    # that limit again). None until its sweep is done, and for every other run.
+    sweep_left: int | None = None
 
     @classmethod
     def opened(

@@ -166,6 +166,11 @@ class FakeBigCommerce(FakeServer):
             return self._order(request.json())
         if path == "/v3/inventory/adjustments/absolute" and method == "PUT":
             return self._inventory(request.json())
+        match = re.fullmatch(r"/v2/orders/(\d+)", path)
+        if match and method == "GET":
+            order = next((o for o in self.orders if o["id"] == int(match.group(1))), None)
+            gone = [{"status": 404, "message": "The requested resource was not found."}]
+            return FakeResponse(200, order) if order else FakeResponse(404, gone)
         match = re.fullmatch(r"/v2/orders/(\d+)/shipments", path)
         if match and method == "POST":
             return self._shipment(int(match.group(1)), request.json())
@@ -199,6 +204,10 @@ class FakeBigCommerce(FakeServer):
         sku = request.param("sku")
         if sku is not None:
             selected = [r for r in selected if r.get("sku") == sku]
+        ids = request.param("id:in")
+        if ids is not None:
+            wanted_ids = {i.strip() for i in ids.split(",")}
+            selected = [r for r in selected if str(r.get("id")) in wanted_ids]
         emails = request.param("email:in")
         if emails is not None:
             wanted = {e.strip().casefold() for e in emails.split(",")}

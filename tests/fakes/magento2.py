@@ -166,7 +166,7 @@ class FakeMagento2(FakeServer):
                         400, 'Invalid value of "%1" provided for the %2 field.', [spec, "condition_type"]
                     )
                 conditions.append((spec["field"], op, spec.get("value", "")))
-            selected = [r for r in selected if any(op(str(r.get(f, "")), v) for f, op, v in conditions)]
+            selected = [r for r in selected if any(op(_field(r, f), v) for f, op, v in conditions)]
         sort_field = request.param("searchCriteria[sortOrders][0][field]")
         if sort_field:
             descending = request.param("searchCriteria[sortOrders][0][direction]", "ASC") == "DESC"
@@ -220,3 +220,10 @@ class FakeMagento2(FakeServer):
             )
         found.update(customer)
         return FakeResponse(200, found)
+
+
+def _field(row: dict[str, Any], name: str) -> str:
+    """A row's value for a search filter: products and customers answer `entity_id` as `id`."""
+    if name == "entity_id" and name not in row:
+        name = "id"
+    return str(row.get(name, ""))

@@ -139,8 +139,8 @@ class FakeRest(FakeServer):
         entity, by, ident = match.groups()
         if request.method == "GET" and ident is None:
             return self._list(entity, request)
-        if request.method == "GET" and by:
-            found = next((r for r in self.rows[entity] if str(r.get(by)) == ident), None)
+        if request.method == "GET":  # by id, or by-<field>
+            found = next((r for r in self.rows[entity] if str(r.get(by or "id")) == ident), None)
             if found is None:
                 return self.not_found(request)
             return FakeResponse(200, found)

@@ -217,6 +217,10 @@ class FakeShopify(FakeServer):
             return {"name": "Fake Shopify store"}
         if root in self.nodes:
             return self._connection(self.nodes[root], variables)
+        if root == "node":
+            wanted = variables.get("id")
+            found = (n for nodes in self.nodes.values() for n in nodes if n.get("id") == wanted)
+            return next(found, None)
         if root == "productByIdentifier":
             handle = (variables.get("identifier") or {}).get("handle")
             return next((p for p in self.nodes["products"] if p.get("handle") == handle), None)

@@ -236,6 +236,11 @@ class ResyncBody(_Body):
         default=MAX_RESYNC_IDS, ge=1, le=MAX_RESYNC_IDS, description="filter: at most this many"
     )
     dry_run: bool = Field(default=False, description="say what would be queued, change nothing")
+    refetch: bool = Field(
+        default=False,
+        description="fetch each record again from its source by its source id and push that, not the "
+        "stored payload (refused as cannot_refetch where the source connector cannot: SFTP)",
+    )
 
     @model_validator(mode="after")
     def _one_selection(self) -> ResyncBody:
@@ -348,7 +353,8 @@ class ServiceCreate(_Body):
     )
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
     sweeper: SweeperBody | None = Field(
-        default=None, description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent)"
+        default=None,
+        description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent, max_per_run)",
     )
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
 

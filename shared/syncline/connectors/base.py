@@ -59,6 +59,12 @@ class PermanentError(ConnectorError):
     code = "rejected"
 
 
+class RefetchUnsupported(PermanentError):
+    """The source cannot fetch one record by its id (a file drop, or an entity it has no GET for)."""
+
+    code = "refetch_unsupported"
+
+
 class AuthenticationError(PermanentError):
     """401/403: the credentials are wrong or lack permission."""
 
@@ -190,6 +196,8 @@ class Connector(ABC):
     # URL schemes the base URL may use.
     url_schemes: ClassVar[tuple[str, ...]] = ("http", "https")
     base_url_required: ClassVar[bool] = True
+    # The system can fetch one record by its source id (`fetch_one`): a resync can refetch.
+    can_refetch: ClassVar[bool] = False
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
@@ -275,6 +283,11 @@ class Connector(ABC):
         then looks the record up at the destination first (find_existing) and returns the existing
         record's id instead of creating it again.
         """
+
+    def fetch_one(self, entity: str, source_id: str) -> SourceRecord | None:
+        """The record of `entity` with this source id as the source has it now, or None when the
+        source no longer has it. Default: RefetchUnsupported (a resync with refetch then fails)."""
+        raise RefetchUnsupported(f"{self.system} cannot fetch one {entity} record by its id")
 
     def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
         """The record as the destination already has it (created by an earlier push), or None.

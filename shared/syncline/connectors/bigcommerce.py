@@ -154,6 +154,12 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
     def lookup_spec(self, entity: str) -> LookupSpec | None:
         return LOOKUPS.get(entity)
 
+    def fetch_spec(self, entity: str) -> LookupSpec | None:
+        if entity == "orders":
+            return LookupSpec("/v2/orders/{id}", "id", not_found_is_none=True)
+        path = self.pull_spec(entity).path  # v3: a list filtered by id
+        return LookupSpec(path, "id", {"id:in": "{id}"}, records_path="data")
+
     def push(
         self,
         entity: str,

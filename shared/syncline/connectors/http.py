@@ -36,6 +36,7 @@ from syncline.connectors.base import (
     Page,
     PermanentError,
     PushResult,
+    RefetchUnsupported,
     SourceRecord,
 )
 from syncline.connectors.http_client import HttpClient, HttpSettings, ResponseClassifier
@@ -125,6 +126,7 @@ class HttpConnector(Connector, Generic[S]):
     """Base of the HTTP connectors. Subclasses declare; this class does the work."""
 
     settings_model: ClassVar[type[BaseModel]] = HttpSettings
+    can_refetch: ClassVar[bool] = True
     default_headers: ClassVar[Mapping[str, str]] = {"Accept": "application/json", "User-Agent": "syncline"}
     max_page_size: ClassVar[int] = 1000
     check_path: ClassVar[str] = "/"
@@ -193,6 +195,11 @@ class HttpConnector(Connector, Generic[S]):
         """How an ambiguous create of `entity` is looked up first; None: it cannot be."""
         return None
 
+    def fetch_spec(self, entity: str) -> LookupSpec | None:
+        """How one record of `entity` is fetched by its source id (`{id}` in the path or params,
+        matched against `row_field`, default `id`); None: it cannot be (a refetch fails)."""
+        return None
+
     def idempotency_header_name(self) -> str | None:
         """The request header the system de-duplicates pushes on; None: it has none."""
         return None
@@ -241,8 +248,26 @@ class HttpConnector(Connector, Generic[S]):
 
     def find_existing(self, entity: str, record: dict[str, Any]) -> PushResult | None:
         spec = self.lookup_spec(entity)
-        value = dig(record, spec.match) if spec else None
-        if spec is None or value in (None, "") or isinstance(value, dict | list):
+        row = self.lookup_row(spec, record, f"{entity} lookup") if spec else None
+        if spec is None or row is None:
+            return None
+        return PushResult(endpoint_id=str(dig(row, spec.id_field)))
+
+    def fetch_one(self, entity: str, source_id: str) -> SourceRecord | None:
+        self.require(entity, "pull")
+        spec = self.fetch_spec(entity)
+        if spec is None:
+            raise self.fail(RefetchUnsupported(f"{self.system} cannot fetch one {entity} record by its id"))
+        row = self.lookup_row(spec, {"id": source_id}, f"{entity} record")
+        if row is None:
+            return None
+        with self.parsing(f"{entity} record"):
+            return self.parse_row(entity, self.pull_spec(entity), row)
+
+    def lookup_row(self, spec: LookupSpec, record: dict[str, Any], what: str) -> dict[str, Any] | None:
+        """The first row one GET finds whose `spec.row_field` equals the record's `spec.match`."""
+        value = dig(record, spec.match)
+        if value in (None, "") or isinstance(value, dict | list):
             return None
         path = fill(spec.path, record, path_id)
         params = {name: fill(template, record, str) for name, template in spec.params.items()}
@@ -255,7 +280,7 @@ class HttpConnector(Connector, Generic[S]):
                 return None
             raise
         body = self.client.json(response)
-        with self.parsing(f"{entity} lookup"):
+        with self.parsing(what):
             rows = dig(body, spec.records_path) if spec.records_path else body
             if rows is None and isinstance(body, dict):
                 rows = body  # a GET by key answering the record itself
@@ -263,7 +288,7 @@ class HttpConnector(Connector, Generic[S]):
                 found = dig(row, spec.row_field or spec.match) if isinstance(row, dict) else None
                 ident = dig(row, spec.id_field) if isinstance(row, dict) else None
                 if same(found, value, spec.ignore_case) and ident not in (None, ""):
-                    return PushResult(endpoint_id=str(ident))
+                    return cast(dict[str, Any], row)
         return None
 
     def idempotency_headers(self, key: str | None) -> dict[str, str]:

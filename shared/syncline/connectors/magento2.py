@@ -168,6 +168,17 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
     def lookup_spec(self, entity: str) -> LookupSpec | None:
         return LOOKUPS.get(entity)
 
+    def fetch_spec(self, entity: str) -> LookupSpec | None:
+        spec = self.pull_spec(entity)  # searchCriteria on entity_id, whatever the row calls it
+        return LookupSpec(
+            spec.path,
+            "id",
+            _where("entity_id", "{id}"),
+            row_field=spec.id_field,
+            records_path="items",
+            id_field=spec.id_field,
+        )
+
     def push(
         self,
         entity: str,

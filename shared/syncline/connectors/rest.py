@@ -132,6 +132,14 @@ class RestSettings(HttpSettings):
         "used before an ambiguous create when no idempotency header is sent",
     )
     lookup_param: str | None = Field(default=None, description="query parameter carrying the lookup value")
+    fetch_path: str | None = Field(
+        default="{pull_path}/{id}",
+        description="GET path of one record by its source id (a resync with refetch); {pull_path}, "
+        "{entity} and {id} are replaced; null: the API has none",
+    )
+    fetch_record_field: str | None = Field(
+        default=None, description="dot path of the record in that answer (default: the body itself)"
+    )
     lookup_field: str | None = Field(
         default=None,
         pattern=r"^[\w.-]+$",
@@ -145,6 +153,16 @@ class RestSettings(HttpSettings):
             not value.startswith("/") or "://" in value or any(c.isspace() for c in value)
         ):
             raise ValueError("must be a path starting with / (relative to the base URL)")
+        return value
+
+    @field_validator("fetch_path")
+    @classmethod
+    def _fetch_path(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if "{id}" not in value:
+            raise ValueError("must contain {id}")
+        cls._path(value.replace("{pull_path}", "/", 1))
         return value
 
     @field_validator("idempotency_header")
@@ -304,6 +322,20 @@ class RestConnector(HttpConnector[RestSettings]):
 
     def idempotency_header_name(self) -> str | None:
         return self.config.idempotency_header
+
+    def fetch_spec(self, entity: str) -> LookupSpec | None:
+        s = self.config
+        if not s.fetch_path:
+            return None
+        path = s.fetch_path.replace("{pull_path}", s.pull_path).replace("{entity}", entity)
+        return LookupSpec(
+            path=path,
+            match="id",
+            row_field=s.id_field,
+            records_path=s.fetch_record_field,
+            id_field=s.id_field,
+            not_found_is_none=True,
+        )
 
     def lookup_spec(self, entity: str) -> LookupSpec | None:
         s = self.config

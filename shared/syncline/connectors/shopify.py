@@ -37,6 +37,7 @@ from syncline.connectors.base import (
     PermanentError,
     PushResult,
     RateLimitedError,
+    RefetchUnsupported,
     SourceRecord,
     TransientError,
 )
@@ -144,33 +145,43 @@ def gid(kind: str, value: Any) -> str:
 _PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 _MONEY = "shopMoney { amount currencyCode }"
 
+# The fields read of each entity's node (pulled page by page, or refetched one by id).
+ORDER_FIELDS = (
+    "id name email phone createdAt updatedAt cancelledAt processedAt"
+    " displayFinancialStatus displayFulfillmentStatus tags note"
+    f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id email }}"
+    " shippingAddress { name company address1 address2 city zip provinceCode countryCodeV2 phone }"
+    " lineItems(first: $nested) { nodes { id sku title quantity variant { id }"
+    f" originalUnitPriceSet {{ {_MONEY} }} }} }}"
+)
+PRODUCT_FIELDS = (
+    "id title handle status vendor productType tags descriptionHtml createdAt updatedAt"
+    " variants(first: $nested) { nodes { id sku title price barcode inventoryQuantity"
+    " inventoryItem { id } } }"
+)
+CUSTOMER_FIELDS = (
+    "id email firstName lastName phone state tags createdAt updatedAt"
+    " defaultAddress { address1 address2 city zip provinceCode countryCodeV2 }"
+)
 PULL_QUERIES: dict[str, tuple[str, str]] = {
     # entity -> (root field, query)
     "orders": (
         "orders",
         "query SynclineOrders($first: Int!, $after: String, $query: String, $nested: Int!) {"
         " orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {"
-        " nodes { id name email phone createdAt updatedAt cancelledAt processedAt"
-        " displayFinancialStatus displayFulfillmentStatus tags note"
-        f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id email }}"
-        " shippingAddress { name company address1 address2 city zip provinceCode countryCodeV2 phone }"
-        f" lineItems(first: $nested) {{ nodes {{ id sku title quantity variant {{ id }}"
-        f" originalUnitPriceSet {{ {_MONEY} }} }} }} }} {_PAGE_INFO} }} }}",
+        f" nodes {{ {ORDER_FIELDS} }} {_PAGE_INFO} }} }}",
     ),
     "products": (
         "products",
         "query SynclineProducts($first: Int!, $after: String, $query: String, $nested: Int!) {"
         " products(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {"
-        " nodes { id title handle status vendor productType tags descriptionHtml createdAt updatedAt"
-        " variants(first: $nested) { nodes { id sku title price barcode inventoryQuantity"
-        f" inventoryItem {{ id }} }} }} }} {_PAGE_INFO} }} }}",
+        f" nodes {{ {PRODUCT_FIELDS} }} {_PAGE_INFO} }} }}",
     ),
     "customers": (
         "customers",
         "query SynclineCustomers($first: Int!, $after: String, $query: String) {"
         " customers(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {"
-        " nodes { id email firstName lastName phone state tags createdAt updatedAt"
-        f" defaultAddress {{ address1 address2 city zip provinceCode countryCodeV2 }} }} {_PAGE_INFO} }} }}",
+        f" nodes {{ {CUSTOMER_FIELDS} }} {_PAGE_INFO} }} }}",
     ),
     "inventory": (
         "inventoryItems",
@@ -180,6 +191,18 @@ PULL_QUERIES: dict[str, tuple[str, str]] = {
         ' location { id name } quantities(names: ["available"]) { name quantity } } } }'
         f" {_PAGE_INFO} }} }}",
     ),
+}
+# entity -> (GraphQL type, the query of one node by id): a resync with refetch.
+NODE_QUERIES: dict[str, tuple[str, str]] = {
+    entity: (
+        kind,
+        f"query SynclineNode($id: ID!{nested}) {{ node(id: $id) {{ ... on {kind} {{ {fields} }} }} }}",
+    )
+    for entity, kind, fields, nested in (
+        ("orders", "Order", ORDER_FIELDS, ", $nested: Int!"),
+        ("products", "Product", PRODUCT_FIELDS, ", $nested: Int!"),
+        ("customers", "Customer", CUSTOMER_FIELDS, ""),
+    )
 }
 NESTED = {"orders", "products", "inventory"}
 
@@ -359,6 +382,22 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             if since is None or (parse_cursor(record.version) or since) >= since:
                 out.append(record)
         return out
+
+    def fetch_one(self, entity: str, source_id: str) -> SourceRecord | None:
+        """A GraphQL `node(id:)` query; inventory levels cannot be refetched one by one."""
+        self.require(entity, "pull")
+        if entity not in NODE_QUERIES:
+            raise self.fail(RefetchUnsupported(f"shopify cannot fetch one {entity} record by its id"))
+        kind, query = NODE_QUERIES[entity]
+        variables: dict[str, Any] = {"id": gid(kind, source_id)}
+        if entity in NESTED:
+            variables["nested"] = self.config.nested_page_size
+        data = self.graphql(f"fetch:{entity}", query, variables)
+        with self.parsing(f"{entity} record"):
+            node = data.get("node")
+            if not isinstance(node, dict) or not node.get("id"):
+                return None  # deleted, or an id of another type
+            return self._records(entity, node, None)[0]
 
     # -- push --------------------------------------------------------------------------------
 

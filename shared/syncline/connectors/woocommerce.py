@@ -169,6 +169,10 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
     def lookup_spec(self, entity: str) -> LookupSpec | None:
         return LOOKUPS.get(entity)
 
+    def fetch_spec(self, entity: str) -> LookupSpec | None:
+        path = self.pull_spec(entity).path
+        return LookupSpec(f"{path}/{{id}}", "id", not_found_is_none=True)
+
     def push(
         self,
         entity: str,

@@ -1,12 +1,18 @@
-"""An embedded moto server on 127.0.0.1 with Syncline's tables, queues and bucket created from
-the one shared definition (syncline.tables)."""
+"""An embedded moto server on 127.0.0.1, in a process of its own (`syncline.local.moto_server`),
+with Syncline's tables, queues and bucket created from the one shared definition (syncline.tables).
+Everything reaches it through its HTTP API (boto3), as it would reach AWS."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+
+import httpx
 
 from syncline import aws, wiring
 from syncline.settings import ENV
@@ -31,78 +37,26 @@ class Resources:
     env: dict[str, str]
 
 
-def _speed_up_moto() -> None:
-    """moto 5.2 recomputes every queue attribute (counting all messages) for each message it
-    receives, which makes a receive O(queue depth) and a demo of 10,000 records O(n^2). Same
-    semantics, O(1): compare the message's age with the queue's retention period."""
-    import time as _time
-
-    from moto.sqs import models
-
-    # moto's clock goes through datetime objects; the queue code asks it once per message per call.
-    def seconds(dt: Any = None) -> float:
-        return float(dt.timestamp()) if dt is not None else _time.time()
-
-    def millis(dt: Any = None) -> float:
-        return seconds(dt) * 1000
-
-    models.unix_time_millis = millis
-    models.unix_time = seconds
-    SQSBackend = models.SQSBackend
-
-    def retained(self: Any, queue_name: str, message: Any) -> bool:
-        queue = self.get_queue(queue_name)
-        return bool(int(queue.message_retention_period) + message.sent_timestamp / 1000 > _time.time())
-
-    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
-
-
-def _serialise_moto_dynamodb_writes() -> None:
-    """DynamoDB applies each write to an item atomically; moto's threaded server does not lock,
-    so two concurrent UpdateItems on one run row can interleave attribute by attribute and lose
-    a counter delta (seen under CPU load: OK 1000 with Pending 10 left over). One lock around
-    moto's item operations restores DynamoDB's per-item atomicity. Idempotent."""
-    import functools
-    import threading
-
-    from moto.dynamodb.models import DynamoDBBackend
-
-    if getattr(DynamoDBBackend, "_syncline_locked", False):
-        return
-    lock = threading.RLock()
-    for name in ("put_item", "get_item", "update_item", "delete_item", "transact_write_items"):
-        original = getattr(DynamoDBBackend, name)
-
-        def locked(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
-            with lock:
-                return __original(*args, **kwargs)
-
-        setattr(DynamoDBBackend, name, functools.wraps(original)(locked))
-    DynamoDBBackend._syncline_locked = True  # type: ignore[attr-defined]
-
-
 class LocalAws:
-    """Starts moto on a free port, sets the process environment, creates the resources."""
+    """Starts moto in a child process on a free port, sets this process's environment, creates the
+    resources; `stop` ends the child (it also ends by itself when this process dies)."""
+
+    READY_SECONDS = 120.0  # a loaded machine imports moto slowly
 
     def __init__(self, prefix: str | None = None) -> None:
         self.prefix = prefix or f"syncline-{secrets.token_hex(3)}"
-        self._server: Any = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._saved_env: dict[str, str | None] = {}
         self.resources: Resources | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The moto server's process id (None when not running)."""
+        return self._process.pid if self._process is not None else None
+
     def start(self, extra_env: dict[str, str] | None = None) -> Resources:
         """`extra_env`: more SYNCLINE_* settings for the functions (set for the stack's lifetime)."""
-        import logging
-
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        _speed_up_moto()
-        _serialise_moto_dynamodb_writes()
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
+        endpoint = self._start_server()
         env = {
             **CREDENTIAL_ENV,
             "AWS_ENDPOINT_URL": endpoint,
@@ -115,6 +69,38 @@ class LocalAws:
         wiring.reset()
         self.resources = Resources(prefix=self.prefix, endpoint=endpoint, env=env)
         return self.resources
+
+    def _start_server(self) -> str:
+        """Start the child and wait until it answers; its URL."""
+        import syncline
+
+        # The child imports this very syncline (a checkout run through PYTHONPATH included).
+        root = str(Path(syncline.__file__).resolve().parents[1])
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "syncline.local.moto_server"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+            start_new_session=True,  # Ctrl-C reaches this process, which then stops the child
+        )
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline()  # the port, once it listens; EOF if it died
+        if not line.strip().isdigit():
+            self._stop_server()
+            raise RuntimeError(f"the local moto server did not start (said {line[:200]!r})")
+        endpoint = f"http://127.0.0.1:{int(line)}"
+        deadline = time.monotonic() + self.READY_SECONDS
+        while True:
+            try:
+                if httpx.get(f"{endpoint}/moto-api/data.json", timeout=5).status_code == 200:
+                    return endpoint
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or self._process.poll() is not None:
+                self._stop_server()
+                raise RuntimeError("the local moto server did not answer")
+            time.sleep(0.1)
 
     def _create(self) -> dict[str, str]:
         ddb = aws.client("dynamodb")
@@ -168,9 +154,24 @@ class LocalAws:
                 os.environ[key] = value
         self._saved_env.clear()
         wiring.reset()
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        self._stop_server()
+
+    def _stop_server(self) -> None:
+        """Close the child's stdin (it stops), then SIGTERM, then SIGKILL, each given a while."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()
+        for signal_it in (lambda: None, process.terminate, process.kill):
+            signal_it()
+            try:
+                process.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        if process.stdout is not None:
+            process.stdout.close()
 
     def __enter__(self) -> Resources:
         return self.start()

@@ -104,7 +104,8 @@ class _Server:
 
 class DemoShop(_Server):
     """A shop with `records` orders. GET /orders?limit=&cursor=&updated_since= pages through them
-    oldest first; more than `rate_limit` requests a second get 429 with Retry-After."""
+    oldest first, GET /orders/{id} answers one (404 when there is none); more than `rate_limit`
+    requests a second get 429 with Retry-After."""
 
     def __init__(
         self, records: int, *, token: str = "shop-token", rate_limit: float = 50.0, seed: int = 7
@@ -156,6 +157,13 @@ class DemoShop(_Server):
             return 429, {"Retry-After": str(max(1, round(wait)))}, {"message": "rate limit exceeded"}
         if method == "GET" and path == "/":
             return 200, {}, {"shop": "demo"}
+        if method == "GET" and path.startswith("/orders/"):  # one order by id (a resync's refetch)
+            wanted = path.removeprefix("/orders/")
+            with self._lock:
+                order = next((o for o in self.orders if o["id"] == wanted), None)
+            if order is None:
+                return 404, {}, {"message": f"no order {wanted}"}
+            return 200, {}, order
         if method != "GET" or path != "/orders":
             return 404, {}, {"message": f"no route {method} {path}"}
         since = query.get("updated_since")

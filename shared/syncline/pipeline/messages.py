@@ -44,6 +44,10 @@ class SyncMessage(BaseModel):
     attempt_offset: int = Field(default=0, ge=0)
     # Set by fan-out (the record has no row until its first attempt); absent when the row exists.
     entry: Entry | None = None
+    # A resync with refetch: push the record as the source has it now (fetched by its source id),
+    # not the stored payload (which stays on the row should the source no longer have it). None,
+    # not False, otherwise: absent from the message.
+    refetch: bool | None = None
 
     def fresh_item(self) -> SyncItem | None:
         """The row the first attempt creates (None when the message is not fan-out's)."""

@@ -1,13 +1,14 @@
 """A sweeper service's run: no pull; the retryable Failed and stuck Pending entries of the
 services it sweeps go back on the queue through the resync path, into the sweeper's own run.
 
-What one run takes (per swept service, in the sweeper's window, at most MAX_RESYNC_IDS in all,
-newest first): Failed entries whose last error is retryable (transient, unreachable, rate
-limited, an unexpected connector fault), failed authentication once the destination connector
-changed (its settings or credentials were saved) or was checked Connector Operational after the
-failure, and Pending entries stuck past their retry deadline (`resync.refusal`). Never OK or Sent
-entries; permanent rejections only with `include_permanent`. What is left over is taken by the
-next run: a moved entry is Pending in the sweeper run, so it is not taken twice.
+What one run takes (the swept services' entries in the sweeper's window, newest first, at most
+the sweeper's `max_per_run`, default 10,000, in slices of MAX_RESYNC_IDS): Failed entries whose
+last error is retryable (transient, unreachable, rate limited, an unexpected connector fault),
+failed authentication once the destination connector changed (its settings or credentials were
+saved) or was checked Connector Operational after the failure, and Pending entries stuck past
+their retry deadline (`resync.refusal`). Never OK or Sent entries; permanent rejections only with
+`include_permanent`. What is left over is taken by the next run (the run's `sweep_left` counts
+it): a moved entry is Pending in the sweeper run, so it is not taken twice.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from syncline.deps import Deps
 from syncline.models import Connector, HealthStatus, Run, Service, Status, SyncItem, utcnow
 from syncline.reports.query import MAX_RESYNC_IDS, ReportQuery
-from syncline.reports.resync import ResyncResult, resync
+from syncline.reports.resync import MAX_REFUSALS_LISTED, RESYNC_EXAMINE_FACTOR, ResyncResult, resync
 from syncline.store import RunChange
 
 RETRYABLE_CODES = frozenset({"transient", "unreachable", "rate_limited", "internal_error"})
@@ -94,29 +95,83 @@ def _selector(deps: Deps, sweeper: Service, now: datetime) -> Callable[[SyncItem
 def run_sweep(deps: Deps, sweeper: Service, run: Run, *, now: datetime | None = None) -> ResyncResult:
     """Sweep into `run` (open, the sweeper's) and end its pull: it closes once what it took has
     settled. The run's `queued` is what was swept; its totals say what recovered (OK), is still
-    failing (Failed) or still on its way (Pending, Sent)."""
+    failing (Failed) or still on its way (Pending, Sent); its `sweep_left` what qualified beyond
+    the sweeper's `max_per_run` (counted up to that many again)."""
     now = now or utcnow()
     services = run.swept_services if run.swept_services is not None else swept_services(deps, sweeper)
+    settings = sweeper.sweep_settings
     result = ResyncResult()
+    left = 0
     try:
         if services:
-            window = timedelta(days=sweeper.sweep_settings.window_days)
             query = ReportQuery(
                 statuses=(Status.FAILED, Status.PENDING),
                 services=tuple(services),
-                start=now - window,
+                start=now - timedelta(days=settings.window_days),
                 end=now,
-                window=f"sweep:{sweeper.sweep_settings.window_days}d",
+                window=f"sweep:{settings.window_days}d",
             )
-            result = resync(
-                deps,
-                sweeper.tenant_id,
-                query=query,
-                limit=MAX_RESYNC_IDS,
-                now=now,
-                select=_selector(deps, sweeper, now),
-                into=run,
-            )
+            select = _selector(deps, sweeper, now)
+            # Slices of at most MAX_RESYNC_IDS, each going on where the last one stopped.
+            most = settings.max_per_run
+            while (
+                result.queued < most
+                and result.examined < RESYNC_EXAMINE_FACTOR * most
+                and (result.cursor or not result.examined)
+            ):
+                part = resync(
+                    deps,
+                    sweeper.tenant_id,
+                    query=query,
+                    limit=min(MAX_RESYNC_IDS, most - result.queued),
+                    now=now,
+                    select=select,
+                    into=run,
+                    cursor=result.cursor,
+                )
+                _add(result, part)
+                if not part.examined:
+                    break
+            if result.more:
+                left = _count_left(deps, sweeper, query, result.cursor, select, now)
     finally:
-        deps.syncs.apply_run_change(sweeper.tenant_id, run.run_id, RunChange(), pull_done=True)
+        deps.syncs.apply_run_change(
+            sweeper.tenant_id, run.run_id, RunChange(), pull_done=True, details={"sweep_left": left}
+        )
     return result
+
+
+def _add(total: ResyncResult, part: ResyncResult) -> None:
+    total.queued += part.queued
+    total.run_ids = list(dict.fromkeys(total.run_ids + part.run_ids))
+    total.refused.extend(part.refused[: max(0, MAX_REFUSALS_LISTED - len(total.refused))])
+    total.refused_counts.update(part.refused_counts)
+    total.examined += part.examined
+    total.cursor, total.more = part.cursor, part.more
+
+
+def _count_left(
+    deps: Deps,
+    sweeper: Service,
+    query: ReportQuery,
+    cursor: str | None,
+    select: Callable[[SyncItem, Service], str | None],
+    now: datetime,
+) -> int:
+    """How many more entries qualify after `cursor` (nothing moves): up to `max_per_run`."""
+    cap = sweeper.sweep_settings.max_per_run
+    left = 0
+    while cursor and left < cap:
+        part = resync(
+            deps,
+            sweeper.tenant_id,
+            query=query,
+            limit=min(MAX_RESYNC_IDS, cap - left),
+            now=now,
+            select=select,
+            dry_run=True,
+            cursor=cursor,
+        )
+        left += len(part.would_queue)
+        cursor = part.cursor if part.examined else None
+    return left

@@ -40,7 +40,7 @@ from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import Connector as ConnectorRow
 from syncline.models import ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
-from syncline.pipeline.fanout import enqueue, load_record
+from syncline.pipeline.fanout import claim_check, enqueue, load_record
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.retry import retry_delay
 from syncline.store import RunChange
@@ -113,6 +113,13 @@ class _Services:
 
     def destination_row(self, service: Service) -> ConnectorRow | None:
         tenant_id, connector_id = service.tenant_id, service.destination.connector_id
+        found: ConnectorRow | None = self._once(
+            ("row", tenant_id, connector_id), lambda: self.deps.config.get_connector(tenant_id, connector_id)
+        )
+        return found
+
+    def source_row(self, service: Service) -> ConnectorRow | None:
+        tenant_id, connector_id = service.tenant_id, service.source.connector_id
         found: ConnectorRow | None = self._once(
             ("row", tenant_id, connector_id), lambda: self.deps.config.get_connector(tenant_id, connector_id)
         )
@@ -228,7 +235,11 @@ def _process_one(
     if row is not None:
         if _circuit_open(row):
             return _fresh_copy(message, attempt, CIRCUIT_DELAY_SECONDS)
-        if not can_start(services.push_seconds(row)):
+        seconds = services.push_seconds(row)
+        source = services.source_row(service) if service and message.refetch else None
+        if source is not None:
+            seconds += services.push_seconds(source)  # the refetch comes first
+        if not can_start(seconds):
             return _fresh_copy(message, attempt, 0)  # no time to finish: not an attempt
 
     # The claim holds while this invocation can live; a crashed one's claim runs out by itself.
@@ -261,6 +272,31 @@ def _process_one(
             deps, item, attempt, Status.FAILED, _error("configuration", f"{missing} no longer exists")
         )
 
+    if message.refetch:
+        source = services.source_row(service)
+        if source is None:
+            error = _error("configuration", "source connector no longer exists")
+            return _settle(deps, item, attempt, Status.FAILED, error, message=message)
+        try:
+            refetched = _refetch(services.connector(source), service, item)
+        except TransientError as exc:
+            error = _error(exc.code, f"refetch: {exc.message}")
+            return _retry_or_fail(deps, record, message, item, service, attempt, exc, error, ambiguous)
+        except ConnectorError as exc:
+            error = _error(exc.code, f"refetch: {exc.message}")
+            return _settle(deps, item, attempt, Status.FAILED, error, message=message)
+        except Exception as exc:  # an unexpected fault in a connector: retried like a transient one
+            error = _error("internal_error", f"refetch: {type(exc).__name__}: {exc}")
+            return _retry_or_fail(deps, record, message, item, service, attempt, None, error, ambiguous)
+        if refetched is None:
+            missing = f"the source no longer has {item.source_entity} {item.source_id!r}"
+            return _settle(
+                deps, item, attempt, Status.FAILED, _error("source_not_found", missing), message=message
+            )
+        # What is pushed now is what the row keeps should this attempt fail.
+        message = claim_check(
+            message.model_copy(update={"record": refetched, "payload_ref": None}), deps.bucket
+        )
     source_record = load_record(message, deps.bucket)
     try:
         outgoing = services.mapping(service).apply(source_record)
@@ -287,6 +323,12 @@ def _process_one(
 
     status = Status.SENT if (pushed.status == "Sent" or connector.asynchronous) else Status.OK
     return _settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id)
+
+
+def _refetch(source: Connector, service: Service, item: SyncItem) -> dict[str, Any] | None:
+    """The record as the source has it now (None: it no longer has it)."""
+    fetched = source.fetch_one(service.source.entity, item.source_id)
+    return fetched.data if fetched is not None else None
 
 
 def _retry_or_fail(

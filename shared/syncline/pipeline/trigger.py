@@ -201,5 +201,6 @@ def _sweep(deps: Deps, service: Service, request: TriggerRequest) -> TriggerResu
         run_id=run.run_id,
         queued=swept.queued,
         status=final.status.value,
-        reason=f"swept {swept.queued}" + (" (more left for the next run)" if swept.more else ""),
+        reason=f"swept {swept.queued}"
+        + (f", {final.sweep_left} left for the next run" if final.sweep_left else ""),
     )

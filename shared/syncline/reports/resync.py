@@ -26,6 +26,8 @@ REFUSALS = {
     "no_payload": "no stored payload to send again",
     "service_not_found": "the entry's service no longer exists",
     "changed": "the entry changed while it was being resynced; try again",
+    "cannot_refetch": "the entry's source connector cannot fetch one record by its id (a file drop); "
+    "resync it without refetch",
     # a sweeper's own refusals (see syncline.pipeline.sweep)
     "permanent": "the failure is a permanent rejection (a sweeper takes it with include_permanent)",
     "authentication_unchanged": "failed authentication, and the destination connector has not "
@@ -46,6 +48,8 @@ class ResyncResult:
     more: bool = False
     dry_run: bool = False
     would_queue: list[str] = field(default_factory=list)
+    examined: int = 0  # filter: entries read
+    cursor: str | None = None  # filter: where the next call goes on (when `more`)
 
     def refuse(self, sync_id: str, reason: str) -> None:
         self.refused_counts[reason] += 1
@@ -59,8 +63,9 @@ def stuck_after(service: Service | None) -> timedelta:
     return max(STUCK_AFTER, timedelta(seconds=service.settings.retry_max_seconds) + CIRCUIT_DELAY)
 
 
-def refusal(item: SyncItem, service: Service | None, now: datetime) -> str | None:
-    """Why this entry cannot be resynced, or None when it can."""
+def refusal(item: SyncItem, service: Service | None, now: datetime, *, refetch: bool = False) -> str | None:
+    """Why this entry cannot be resynced, or None when it can (with `refetch`, a stored payload is
+    not needed: the source is asked for the record)."""
     if item.status == Status.OK:
         return "already_ok"
     if item.status == Status.SENT:
@@ -69,7 +74,7 @@ def refusal(item: SyncItem, service: Service | None, now: datetime) -> str | Non
         return "in_progress"
     if service is None:
         return "service_not_found"
-    if item.payload is None and not item.payload_ref:
+    if item.payload is None and not item.payload_ref and not refetch:
         return "no_payload"
     return None
 
@@ -85,16 +90,23 @@ def resync(
     now: datetime | None = None,
     select: Callable[[SyncItem, Service], str | None] | None = None,
     into: Run | None = None,
+    refetch: bool = False,
+    cursor: str | None = None,
 ) -> ResyncResult:
     """Put Failed (and stuck Pending) entries back to Pending in a new resync run and on the queue
     with their stored payload. Exactly one of `sync_ids` or `query`.
 
     `select`, for an entry `refusal` lets through: a further reason to refuse it (a REFUSALS key),
-    or None to take it. `into`: an open run (already created, e.g. a sweeper's) every entry moves
-    into, whatever its service, instead of a new resync run per service; its caller ends it."""
+    or None to take it. `refetch`: each entry's record is fetched again from its source by its
+    source id and that is pushed (refused, `cannot_refetch`, where the source connector has no way
+    to). `into`: an open run (already created, e.g. a sweeper's) every entry moves
+    into, whatever its service, instead of a new resync run per service; its caller ends it.
+    `cursor`: a filter's search goes on from there (the `cursor` of an earlier result)."""
     now = now or utcnow()
     result = ResyncResult(dry_run=dry_run)
     services: dict[str, Service | None] = {}
+    if refetch:
+        select = _refetchable(deps, tenant_id, select)
 
     def service_of(item: SyncItem) -> Service | None:
         if item.service_id not in services:
@@ -110,7 +122,7 @@ def resync(
             if item is None:
                 result.refuse(sync_id, "not_found")
                 continue
-            reason = _reason(item, service_of(item), now, select)
+            reason = _reason(item, service_of(item), now, select, refetch)
             if reason:
                 result.refuse(sync_id, reason)
             else:
@@ -124,14 +136,13 @@ def resync(
                 "only Failed and (stuck) Pending entries can be resynced",
                 fields=[{"field": "body.filter.status", "message": "only Failed and Pending qualify"}],
             )
-        cursor: str | None = None
         examined = 0
         while len(chosen) < limit and examined < RESYNC_EXAMINE_FACTOR * limit:
             page = search(deps, tenant_id, query, limit=min(MAX_LIMIT, limit - len(chosen)), cursor=cursor)
             query = query.model_copy(update={"start": page.start, "end": page.end})
             examined += len(page.items)
             for item in page.items:
-                reason = _reason(item, service_of(item), now, select)
+                reason = _reason(item, service_of(item), now, select, refetch)
                 if reason:
                     result.refuse(item.sync_id, reason)
                 else:
@@ -140,19 +151,21 @@ def resync(
             if cursor is None:
                 break
         result.more = cursor is not None
+        result.cursor = cursor
+        result.examined = examined
 
     if dry_run:
         result.would_queue = [i.sync_id for i in chosen]
         return result
     if into is not None:
         if chosen:
-            _resync_service(deps, tenant_id, into.service_id, chosen, now, result, into=into)
+            _resync_service(deps, tenant_id, into.service_id, chosen, now, result, into=into, refetch=refetch)
         return result
     by_service: dict[str, list[SyncItem]] = {}
     for item in chosen:
         by_service.setdefault(item.service_id, []).append(item)
     for service_id, items in by_service.items():
-        _resync_service(deps, tenant_id, service_id, items, now, result)
+        _resync_service(deps, tenant_id, service_id, items, now, result, refetch=refetch)
     return result
 
 
@@ -161,11 +174,32 @@ def _reason(
     service: Service | None,
     now: datetime,
     select: Callable[[SyncItem, Service], str | None] | None,
+    refetch: bool = False,
 ) -> str | None:
-    reason = refusal(item, service, now)
+    reason = refusal(item, service, now, refetch=refetch)
     if reason is None and select is not None and service is not None:
         reason = select(item, service)
     return reason
+
+
+def _refetchable(
+    deps: Deps, tenant_id: str, select: Callable[[SyncItem, Service], str | None] | None
+) -> Callable[[SyncItem, Service], str | None]:
+    """`select`, also refusing entries whose source connector cannot fetch one record by its id."""
+    from syncline.connectors import connector_class
+
+    can: dict[str, bool] = {}
+
+    def check(item: SyncItem, service: Service) -> str | None:
+        connector_id = service.source.connector_id
+        if connector_id not in can:
+            row = deps.config.get_connector(tenant_id, connector_id)
+            can[connector_id] = row is not None and connector_class(row.system).can_refetch
+        if not can[connector_id]:
+            return "cannot_refetch"
+        return select(item, service) if select is not None else None
+
+    return check
 
 
 def _resync_service(
@@ -177,6 +211,7 @@ def _resync_service(
     result: ResyncResult,
     *,
     into: Run | None = None,
+    refetch: bool = False,
 ) -> None:
     from syncline.pipeline.fanout import enqueue, message_body
     from syncline.pipeline.messages import SyncMessage
@@ -214,6 +249,7 @@ def _resync_service(
                         sync_id=item.sync_id,
                         record=item.payload,
                         payload_ref=None if item.payload is not None else item.payload_ref,
+                        refetch=refetch or None,
                     ),
                     deps.bucket,
                 )

@@ -214,7 +214,7 @@ def _sorted_runs(deps: Deps, tenant_id: str, query: RunsQuery, *, limit: int, cu
 
 
 def run_view(run: Run) -> dict[str, Any]:
-    out = run.model_dump(mode="json", exclude={"tenant_id", "error_groups", "first_errors"})
+    out = run.model_dump(mode="json", exclude={"tenant_id", "error_groups", "first_errors", "sweep_left"})
     out["status"] = run.shown_status.value
     out["emptied_by_resync"] = run.emptied_by_resync
     out["first_errors"] = [
@@ -246,6 +246,7 @@ def sweep_view(run: Run) -> dict[str, Any] | None:
         "still_failing": totals.Failed,
         "pending": totals.Pending,
         "sent": totals.Sent,
+        "left_for_next_run": run.sweep_left,
     }
 
 

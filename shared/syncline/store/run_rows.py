@@ -70,7 +70,7 @@ class RunRows(_Table):
         pull_error: ErrorInfo | None = None,
         pull_deadline: datetime | None = None,
         closed_ok: bool = False,
-        details: Mapping[str, str] | None = None,
+        details: Mapping[str, str | int] | None = None,
     ) -> Run:
         """Add counter deltas atomically; close the run once the pull is done and nothing is Pending.
 
@@ -83,7 +83,8 @@ class RunRows(_Table):
         FIRST_ERROR_GROUPS, the rest are counted in `other_errors`. Which groups the run has is
         read first (a GetItem, only when there are errors); the write is conditional on what it
         read, and when another batch added a group meanwhile it is made again on the run as it
-        then stood. `details` are further run fields to set (text: the pull's window).
+        then stood. `details` are further run fields to set (text or numbers: the pull's window,
+        what a sweep left).
         """
         now = utcnow()
         sets: list[str] = ["updated_at = :now"]

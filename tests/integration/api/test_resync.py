@@ -200,6 +200,8 @@ def test_an_entry_that_changes_meanwhile_is_refused_and_totals_stay_right(
         ({"filter": {"status": ["OK"]}}, 422),
         ({"filter": {"days": 99}}, 422),
         ({"filter": {"colour": "red"}}, 422),
+        ({"sync_ids": ["a" * 24], "refetch": "true"}, 422),
+        ({"sync_ids": ["a" * 24], "refetch": 1}, 422),
     ],
 )
 def test_bad_resync_requests_change_nothing(
@@ -223,3 +225,32 @@ def test_an_entry_whose_old_run_has_expired_is_still_resynced(aws_env: AwsEnv, g
     assert body["queued"] == 1
     assert _current(group)[failed.sync_id].run_id == body["run_ids"][0]
     assert len(aws_env.drain(aws_env.sync_queue)) == 1
+
+
+def test_refetch_queues_a_refetch_message_and_needs_no_payload_but_a_source_that_can(
+    aws_env: AwsEnv, group: Group
+) -> None:
+    syncs = wiring.sync_store()
+    orders = [i for i in _by_status(group, Status.FAILED) if i.service_id == "orders"]
+    bare = orders[0].model_copy(update={"payload": None})
+    _rewrite(syncs, orders[0], bare)
+    body = group.api.post("/reports/resync", body={"sync_ids": [bare.sync_id], "refetch": True}).json()
+    assert body["queued"] == 1 and body["refused"] == []
+    (message,) = aws_env.drain(aws_env.sync_queue)
+    assert message["sync_id"] == bare.sync_id and message["refetch"] is True
+
+    # A file-drop source cannot fetch one record: refused, nothing changes; without refetch it goes.
+    config = wiring.config_store()
+    shop = config.get_connector(group.tenant_id, "shop")
+    assert shop is not None
+    config.put_connector(shop.model_copy(update={"system": "sftp"}))
+    before = _current(group)
+    ids = [i.sync_id for i in orders[1:]]
+    body = group.api.post("/reports/resync", body={"sync_ids": ids, "refetch": True}).json()
+    assert body["queued"] == 0
+    assert body["refused_counts"] == {"cannot_refetch": len(ids)}
+    assert "refetch" in body["refused"][0]["message"]
+    assert _current(group) == before and aws_env.drain(aws_env.sync_queue) == []
+    body = group.api.post("/reports/resync", body={"sync_ids": ids}).json()
+    assert body["queued"] == len(ids)
+    assert all("refetch" not in m for m in aws_env.drain(aws_env.sync_queue))

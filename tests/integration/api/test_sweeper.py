@@ -174,6 +174,7 @@ def test_a_sweeper_run_requeues_retryable_failures_and_stuck_pending_into_its_ow
         "still_failing": 0,
         "pending": len(RETRYABLE),
         "sent": 0,
+        "left_for_next_run": 0,
     }
     entries = group.api.get("/reports", query={"run": run_id}).json()["items"]
     assert sorted(e["sync_id"] for e in entries) == sorted(seeded[n].sync_id for n in RETRYABLE)
@@ -254,6 +255,9 @@ def test_a_standard_service_still_pulls(group: Group) -> None:
         ({"sweeper": {"sweeps": []}}, "body.sweeper.sweeps"),
         ({"sweeper": {"window_days": 16}}, "body.sweeper.window_days"),
         ({"sweeper": {"window_days": 0}}, "body.sweeper.window_days"),
+        ({"sweeper": {"max_per_run": 0}}, "body.sweeper.max_per_run"),
+        ({"sweeper": {"max_per_run": 100_001}}, "body.sweeper.max_per_run"),
+        ({"sweeper": {"max_per_run": "10"}}, "body.sweeper.max_per_run"),
         ({"sweeper": {"include_permanent": "yes"}}, "body.sweeper.include_permanent"),
         ({"sweeper": {"window": 3}}, "body.sweeper.window"),
         ({"type": "standard", "sweeper": {"window_days": 3}}, "body.sweeper"),
@@ -277,3 +281,45 @@ def test_a_sweeper_cannot_sweep_another_sweeper_and_patch_is_validated(group: Gr
     assert patched.json()["sweeper"]["window_days"] == 15
     bad = group.api.patch("/services/sweep-orders", body={"sweeper": {"sweeps": ["gone"]}})
     assert bad.status == 422 and bad.json()["error"]["fields"][0]["field"] == "body.sweeper.sweeps.0"
+
+
+def test_max_per_run_leaves_the_rest_for_the_next_run_and_says_how_many(
+    aws_env: AwsEnv, group: Group, seeded: dict[str, SyncItem]
+) -> None:
+    """Five qualify; two a run: 2 (2 left, counted up to max_per_run), 2 (1 left), 1 (none left)."""
+    limited = {"sweeps": ["orders"], "max_per_run": 2}
+    assert group.api.post("/services", body=SWEEPER | {"active": False, "sweeper": limited}).status == 201
+    taken: set[str] = set()
+    for expected_swept, expected_left in ((2, 2), (2, 1), (1, 0)):
+        started = group.api.post("/services/sweep-orders/run", body={})
+        assert started.status == 202, started.text
+        run_id = started.json()["run_id"]
+        (message,) = aws_env.drain(aws_env.trigger_queue)
+        result = run_trigger(wiring.deps(), TriggerRequest.model_validate(message), lambda: 60.0)
+        assert result.run_id == run_id and result.queued == expected_swept
+        sweep = group.api.get(f"/runs/{run_id}").json()["sweep"]
+        assert (sweep["swept"], sweep["left_for_next_run"]) == (expected_swept, expected_left)
+        now = _current(group, seeded)
+        moved = {name for name, item in now.items() if item.run_id == run_id}
+        assert len(moved) == expected_swept and not moved & taken
+        taken |= moved
+        assert len(aws_env.drain(aws_env.sync_queue)) == expected_swept
+    assert taken == RETRYABLE
+
+
+def test_one_run_sweeps_in_slices_that_go_on_where_the_last_stopped(
+    aws_env: AwsEnv, group: Group, seeded: dict[str, SyncItem], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slices of two (MAX_RESYNC_IDS made small): one run takes four in two slices, each going on
+    from the last one's cursor (none taken twice, none skipped), and leaves the fifth."""
+    monkeypatch.setattr("syncline.pipeline.sweep.MAX_RESYNC_IDS", 2)
+    limited = {"sweeps": ["orders"], "max_per_run": 4}
+    assert group.api.post("/services", body=SWEEPER | {"sweeper": limited}).status == 201
+    run_id = _trigger(group, "sweep-orders")
+    sweep = group.api.get(f"/runs/{run_id}").json()["sweep"]
+    assert (sweep["swept"], sweep["left_for_next_run"]) == (4, 1)
+    now = _current(group, seeded)
+    moved = {name for name, item in now.items() if item.run_id == run_id}
+    assert len(moved) == 4 and moved < RETRYABLE
+    messages = aws_env.drain(aws_env.sync_queue)
+    assert sorted(m["sync_id"] for m in messages) == sorted(now[n].sync_id for n in moved)

@@ -19,6 +19,7 @@ from syncline.connectors import (
     ConnectorError,
     PermanentError,
     RateLimitedError,
+    RefetchUnsupported,
     TransientError,
     UnreachableError,
 )
@@ -356,3 +357,20 @@ def test_secrets_never_in_errors_or_logs(
     for secret in secrets + issued:
         assert secret not in text, "a credential leaked into an error message"
         assert secret not in caplog.text, "a credential leaked into a log line"
+
+
+def test_fetch_one_by_source_id(case: Case, fake: Any, connect: Build) -> None:
+    """A resync with refetch asks the source for one record by its source id: the same record a
+    pull reads, None once the source no longer has it; a file drop cannot (RefetchUnsupported)."""
+    connector = connect()
+    pulled = connector.pull(case.pull_entity, None, None, PAGE).records[1]
+    if not case.http:
+        with pytest.raises(RefetchUnsupported) as raised:
+            connector.fetch_one(case.pull_entity, pulled.source_id)
+        assert raised.value.code == "refetch_unsupported"
+        return
+    fetched = connector.fetch_one(case.pull_entity, pulled.source_id)
+    assert fetched == pulled
+    missing = re.sub(r"\d+$", "999999", pulled.source_id)
+    assert missing != pulled.source_id
+    assert connector.fetch_one(case.pull_entity, missing) is None

@@ -152,6 +152,8 @@ def test_custom_entities_and_headers(clock: FakeClock) -> None:
         ({"max_wait_seconds": 600}, "settings.max_wait_seconds"),
         ({"surprise": 1}, "settings.surprise"),
         ({"entities": ["bad name"]}, "settings.entities"),
+        ({"fetch_path": "/orders/by-number"}, "settings.fetch_path"),
+        ({"fetch_path": "orders/{id}"}, "settings.fetch_path"),
     ],
 )
 def test_bad_settings_name_the_field(settings: dict[str, object], field: str) -> None:
@@ -167,3 +169,25 @@ def test_required_credentials_follow_the_auth_kind() -> None:
         "client_id",
         "client_secret",
     )
+
+
+def test_fetch_one_by_id_with_a_fetch_path_and_a_wrapped_record(clock: FakeClock) -> None:
+    """A resync's refetch: GET the record by its source id (percent-encoded); 404 means gone."""
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        if request.url.raw_path == b"/v1/orders/a%2Fb/detail":
+            return httpx.Response(
+                200, json={"order": {"id": "a/b", "total": 9, "updated_at": "2024-03-01T08:00:00Z"}}
+            )
+        return httpx.Response(404, json={"message": "no such order"})
+
+    recorder = Recorder(serve)
+    settings = {"fetch_path": "/v1/{entity}/{id}/detail", "fetch_record_field": "order"}
+    connector = make(RestConnector, recorder, clock, settings=settings)
+    found = connector.fetch_one("orders", "a/b")
+    assert found is not None and found.source_id == "a/b" and found.data["total"] == 9
+    assert found.version == "2024-03-01T08:00:00.000Z"
+    assert connector.fetch_one("orders", "zz") is None
+    plain = Recorder(serve)
+    assert make(RestConnector, plain, clock).fetch_one("orders", "a/b") is None  # 404
+    assert [(r.method, r.url.raw_path) for r in plain.requests] == [("GET", b"/orders/a%2Fb")]

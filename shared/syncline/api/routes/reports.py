@@ -127,7 +127,8 @@ def _export_status(result: reports.ExportResult) -> Response[str]:
     description="Selected entries (`sync_ids`, up to 1,000) or every entry matching `filter` (default status "
     "Failed; at most `limit`; call again while `more` is true). Only Failed, or Pending entries not updated "
     "for 30 minutes (stuck), qualify: each goes back to Pending in a new resync run and onto the queue "
-    "with its stored payload. The answer counts what was queued and lists what was refused and why.",
+    "with its stored payload, or, with `refetch`, with the record as its source has it now (fetched by "
+    "its source id). The answer counts what was queued and lists what was refused and why.",
     tags=TAGS,
     responses={
         200: {"description": "what was queued and refused", "content": {JSON: {"model": ResyncResponse}}}
@@ -141,6 +142,7 @@ def resync(body: Annotated[ResyncBody, Body()]) -> dict[str, Any]:
         query=body.filter.to_query() if body.filter is not None else None,
         limit=body.limit,
         dry_run=body.dry_run,
+        refetch=body.refetch,
     )
     out: dict[str, Any] = {
         "queued": result.queued,
