@@ -89,7 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
     target = migrate.add_mutually_exclusive_group()
     target.add_argument("--stack-prefix", default=None, help="a deployed stack's prefix: uses <prefix>-syncs")
     target.add_argument("--table", default=None, help="the syncs table (default: $SYNCLINE_SYNCS_TABLE)")
-    for command in (create, revoke, listing):
+    clients = sub.add_parser("clients", help="OAuth clients of the inbound API (client credentials)")
+    clients_sub = clients.add_subparsers(dest="clients_command", required=True)
+    c_create = clients_sub.add_parser("create", help="create a client (its secret printed once)")
+    c_create.add_argument("--tenant", required=True, help="the company group id")
+    c_create.add_argument("--name", default="", help="what the client is (shown in lists)")
+    c_create.add_argument(
+        "--service", action="append", default=None, help="a service it may push to (repeat; default: all)"
+    )
+    c_create.add_argument("--rate", type=float, default=50.0, help="requests a second (token bucket refill)")
+    c_create.add_argument("--burst", type=int, default=100, help="token bucket size")
+    c_list = clients_sub.add_parser("list", help="list a company group's clients (never their secrets)")
+    c_list.add_argument("--tenant", required=True)
+    c_revoke = clients_sub.add_parser("revoke", help="revoke a client (its tokens stop within a minute)")
+    c_revoke.add_argument("client_id")
+    c_rotate = clients_sub.add_parser("rotate", help="a new secret for a client (printed once)")
+    c_rotate.add_argument("client_id")
+    for command in (create, revoke, listing, c_create, c_list, c_revoke, c_rotate):
         target = command.add_mutually_exclusive_group()
         target.add_argument(
             "--stack-prefix", default=None, help="a deployed stack's prefix: uses <prefix>-config"
@@ -162,6 +178,52 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _clients(args: argparse.Namespace) -> int:
+    import os
+
+    from syncline.errors import SynclineError
+    from syncline.inbound import clients
+    from syncline.settings import ENV
+    from syncline.store import ConfigStore
+
+    table = args.table or (
+        f"{args.stack_prefix}-config" if args.stack_prefix else os.environ.get(ENV["config_table"])
+    )
+    if not table:
+        print(f"syncline clients: give --stack-prefix, --table or set {ENV['config_table']}", file=sys.stderr)
+        return 2
+    store = ConfigStore(table)
+    tenant = getattr(args, "tenant", None) or clients.tenant_of(getattr(args, "client_id", "")) or ""
+    if store.get_tenant(tenant) is None:
+        print(f"syncline clients: no company group {tenant!r} in {table}", file=sys.stderr)
+        return 1
+    try:
+        if args.clients_command == "create":
+            view, secret = clients.create_client(
+                tenant, name=args.name, services=args.service, rate=args.rate, burst=args.burst, store=store
+            )
+        elif args.clients_command == "rotate":
+            view, secret = clients.rotate_client(tenant, args.client_id, store=store)
+        elif args.clients_command == "revoke":
+            clients.revoke_client(tenant, args.client_id, store=store)
+            print(f"revoked client {args.client_id} (its tokens stop working within a minute)")
+            return 0
+        else:
+            for row in clients.list_clients(tenant, store=store):
+                state = f"revoked {row['revoked_at']}" if row["revoked"] else "active"
+                services = ",".join(row["services"] or []) or "all services"
+                name = row["name"] or "-"
+                print(f"{row['client_id']}  {name}  {services}  created {row['created_at']}  {state}")
+            return 0
+    except SynclineError as exc:
+        print(f"syncline clients: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"client id:     {view['client_id']}")
+    print("client secret (shown once: keep it now):")
+    print(f"  {secret}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -212,6 +274,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.command == "keys":
         return _keys(args)
+    if args.command == "clients":
+        return _clients(args)
     if args.command == "migrate":
         return _migrate(args)
     return 2

@@ -283,6 +283,9 @@ class SweeperSettings(_Model):
     max_per_run: int = Field(default=SWEEP_DEFAULT_PER_RUN, ge=1, le=SWEEP_MAX_PER_RUN)
 
 
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
 class Service(_Model):
     tenant_id: str = Field(pattern=ID_PATTERN)
     service_id: str = Field(pattern=ID_PATTERN)
@@ -298,6 +301,8 @@ class Service(_Model):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     settings: ServiceSettings = Field(default_factory=ServiceSettings)
     sweeper: SweeperSettings | None = None  # type "sweeper" only (its defaults when None)
+    # A service with an inbound source: the slug of its URL, POST /inbound/{tenant_id}/{inbound_path}
+    inbound_path: str | None = Field(default=None, pattern=SLUG_PATTERN)
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

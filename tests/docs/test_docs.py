@@ -39,7 +39,11 @@ def _where(path: Path, text: str, offset: int) -> str:
 
 
 def real_routes() -> set[tuple[str, str]]:
-    return {(r.method, r.openapi_path) for r in app._static_routes + app._dynamic_routes}
+    from syncline.inbound.http import ROUTES as INBOUND_ROUTES
+
+    return {(r.method, r.openapi_path) for r in app._static_routes + app._dynamic_routes} | set(
+        INBOUND_ROUTES
+    )
 
 
 def _pattern(template: str) -> re.Pattern[str]:

@@ -24,9 +24,10 @@ from pydantic import BaseModel
 from syncline.api import context as request_context
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import alerts, connectors, mapping, reports, runs, services
+from syncline.api.routes import alerts, connectors, inbound_clients, mapping, reports, runs, services
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
+from syncline.inbound import http as inbound_http
 from syncline.observability import logger
 
 TITLE = "Syncline API"
@@ -65,7 +66,7 @@ ERROR_RESPONSES = {
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services, alerts, mapping):
+for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients):
     app.include_router(area.router)
 
 
@@ -298,6 +299,8 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     method = str(event.get("httpMethod", "")).upper()
     path = str(event.get("path", ""))
+    if inbound_http.owns(path):  # OAuth tokens, not API keys: its own authentication
+        return inbound_http.handle(event, context)
     token = None
     route = route_of(method, path)
     allowed = allowed_methods(path)

@@ -53,6 +53,13 @@ def connector_view(connector: Connector) -> dict[str, Any]:
     """A connector as the API shows it: never the credentials, nor where they are kept."""
     out = connector.model_dump(mode="json", exclude={"tenant_id", "credentials_secret_arn"})
     out["has_credentials"] = connector.credentials_secret_arn is not None
+    if connector.system == "inbound":
+        from syncline.inbound.ingest import record_schema
+
+        try:
+            out["schema"] = record_schema(connector)
+        except ValueError:
+            out["schema"] = None
     return out
 
 
@@ -312,6 +319,8 @@ def service_view(
     its system and connector name (null when the connector is gone); given its pulls, when it last
     pulled and how many pulls since its last run found nothing (those open no run)."""
     out = service.model_dump(mode="json", exclude={"tenant_id"})
+    if not out.get("schedule"):
+        out["schedule"] = None
     if connectors is not None:
         for end in ("source", "destination"):
             row = connectors.get(out[end]["connector_id"])
@@ -428,12 +437,29 @@ def _schedule(service: Service, source: Connector | None) -> None:
     schedules.apply(service, timezone=source.timezone if source else "UTC")
 
 
+def _inbound(deps: Deps, service: Service, source: Connector | None) -> Service:
+    """An inbound source's service: no schedule, a slug path unique in the company group (409 when
+    another service has it). Any other service has no inbound path."""
+    if source is None or source.system != "inbound":
+        if service.inbound_path is not None:
+            message = "only a service with an inbound source has an inbound path"
+            raise Invalid(message, fields=[{"field": "body.inbound_path", "message": message}])
+        return service
+    path = service.inbound_path or service.service_id.lower()
+    for other in deps.config.list_services(service.tenant_id):
+        if other.service_id != service.service_id and other.inbound_path == path:
+            raise Conflict(f"inbound path {path!r} is taken by service {other.service_id!r}")
+    # "" (stored, unlike None, which would read back as the default): no schedule, ever
+    return service.model_copy(update={"schedule": "", "inbound_path": path})
+
+
 def create_service(deps: Deps, tenant_id: str, body: ServiceCreate) -> Service:
     values = body.model_dump()
     if body.type == "sweeper" and "schedule" not in body.model_fields_set:
         values["schedule"] = SWEEPER_SCHEDULE  # twice a day, unless told otherwise
     service = _service(tenant_id, values)
     source = validate_service(deps, service)
+    service = _inbound(deps, service, source)
     deps.config.put_service(service, create=True)
     _schedule(service, source)
     return service
@@ -460,6 +486,7 @@ def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpd
     values["updated_at"] = utcnow()
     service = _service(tenant_id, values)
     source = validate_service(deps, service)
+    service = _inbound(deps, service, source)
     deps.config.put_service(service)
     _schedule(service, source)
     return service

@@ -21,6 +21,7 @@ from syncline.models import (
     MAX_RECORD_BYTES,
     MAX_SCRIPT_CHARS,
     MAX_SETTINGS_BYTES,
+    SLUG_PATTERN,
     AlertEvents,
     AlertSettings,
     AutoPause,
@@ -356,6 +357,12 @@ class ServiceCreate(_Body):
         default=None,
         description="type sweeper only: what it sweeps (sweeps, window_days, include_permanent, max_per_run)",
     )
+    inbound_path: str | None = Field(
+        default=None,
+        pattern=SLUG_PATTERN,
+        description="inbound source only: the slug of POST /inbound/{tenant_id}/{path} "
+        "(default: the service id)",
+    )
     notes: str = Field(default="", max_length=MAX_NOTES_CHARS)
 
 
@@ -380,6 +387,7 @@ class ServiceUpdate(_Body):
     alerts: AlertsBody | None = Field(default=None, description="replaces the service's alert settings")
     settings: ServiceSettingsPatch | None = None
     sweeper: SweeperBody | None = Field(default=None, description="type sweeper only: replaces the set")
+    inbound_path: str | None = Field(default=None, pattern=SLUG_PATTERN)
     notes: str | None = Field(default=None, max_length=MAX_NOTES_CHARS)
 
 
@@ -533,3 +541,12 @@ class ExportStatus(BaseModel):
     url: str | None = None
     expires_at: str | None = None
     poll: str | None = None
+
+
+class InboundClientCreate(_Body):
+    name: str = Field(default="", max_length=200)
+    services: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
+        default=None, min_length=1, max_length=100, description="the services it may push to (default: all)"
+    )
+    rate_per_second: float = Field(default=50.0, gt=0, le=10_000, description="token bucket refill rate")
+    burst: int = Field(default=100, ge=1, le=100_000, description="token bucket size")

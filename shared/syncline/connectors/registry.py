@@ -24,6 +24,7 @@ _SYSTEMS: dict[str, str] = {
     "bigcommerce": "syncline.connectors.bigcommerce:BigCommerceConnector",
     "magento2": "syncline.connectors.magento2:Magento2Connector",
     "sftp": "syncline.connectors.sftp:SftpConnector",
+    "inbound": "syncline.connectors.inbound:InboundConnector",
 }
 
 

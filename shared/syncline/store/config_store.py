@@ -395,6 +395,111 @@ class ConfigStore(_Table):
         )
         return [(str(r["SK"]).split("#", 1)[1], _strip_config_keys(r)) for r in rows]
 
+    # inbound clients: OAuth clients of a company group, one row each under the group (the
+    # secret only as its SHA-256); revoked ones stay for the audit trail.
+    def put_inbound_client(self, tenant_id: str, client_id: str, attributes: Mapping[str, Any]) -> None:
+        row = {**_inbound_client_key(tenant_id, client_id), **attributes}
+        self._put(row, create=True, what=f"client {client_id}")
+
+    def get_inbound_client(self, tenant_id: str, client_id: str) -> dict[str, Any] | None:
+        row = self._get(_inbound_client_key(tenant_id, client_id), consistent=True)
+        return _strip_config_keys(row) if row else None
+
+    def update_inbound_client(self, tenant_id: str, client_id: str, changes: Mapping[str, Any]) -> None:
+        names = {f"#a{n}": name for n, name in enumerate(changes)}
+        values = {f":v{n}": value for n, value in enumerate(changes.values())}
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(_inbound_client_key(tenant_id, client_id)),
+                UpdateExpression="SET " + ", ".join(f"#a{n} = :v{n}" for n in range(len(changes))),
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=marshal(values),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            raise NotFound(f"client {client_id!r} not found") from None
+
+    def inbound_clients(self, tenant_id: str) -> list[dict[str, Any]]:
+        rows = self._query_all(
+            index=None,
+            key_condition="PK = :pk AND begins_with(SK, :sk)",
+            values={":pk": tenant_pk(tenant_id), ":sk": "ICLIENT#"},
+        )
+        return [_strip_config_keys(r) for r in rows]
+
+    # inbound once-rows: an idempotency key or a webhook id seen (expiring), and what it answered
+    def claim_once(
+        self,
+        tenant_id: str,
+        scope: str,
+        name: str,
+        attributes: Mapping[str, Any],
+        *,
+        now: int,
+        expires_at: int,
+    ) -> dict[str, Any] | None:
+        """Write the row unless a live one exists; None when written, else the existing row."""
+        key = _once_key(tenant_id, scope, name)
+        try:
+            self.ddb.put_item(
+                TableName=self.name,
+                Item=marshal({**key, **attributes, "expires_at": expires_at}),
+                ConditionExpression="attribute_not_exists(PK) OR expires_at < :now",
+                ExpressionAttributeValues=marshal({":now": now}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            row = self._get(key, consistent=True)
+            return _strip_config_keys(row) if row else {}
+        return None
+
+    def settle_once(self, tenant_id: str, scope: str, name: str, attributes: Mapping[str, Any]) -> None:
+        key = _once_key(tenant_id, scope, name)
+        row = self._get(key, consistent=True) or key
+        self.ddb.put_item(TableName=self.name, Item=marshal({**row, **attributes}))
+
+    def drop_once(self, tenant_id: str, scope: str, name: str) -> None:
+        self.ddb.delete_item(TableName=self.name, Key=marshal(_once_key(tenant_id, scope, name)))
+
+    # ingests: what one inbound push accepted (its run and sync ids), for its status
+    def put_ingest(self, tenant_id: str, ingest_id: str, body: Mapping[str, Any], *, expires_at: int) -> None:
+        row = {**_ingest_key(tenant_id, ingest_id), **body, "expires_at": expires_at}
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
+    def get_ingest(self, tenant_id: str, ingest_id: str) -> dict[str, Any] | None:
+        row = self._get(_ingest_key(tenant_id, ingest_id), consistent=True)
+        return _export_body(row) if row else None
+
+    # rate limits: a token bucket per inbound client
+    def take_token(self, tenant_id: str, client_id: str, *, rate: float, burst: int, now: float) -> bool:
+        """Take one token from the client's bucket (refilled at `rate` a second up to `burst`)."""
+        key = {"PK": tenant_pk(tenant_id), "SK": f"BUCKET#{client_id}"}
+        for _ in range(3):
+            row = self._get(key, consistent=True)
+            tokens = float(burst) if row is None else float(row["tokens"])
+            at = now if row is None else float(row["at"])
+            tokens = min(float(burst), tokens + max(0.0, now - at) * rate)
+            if tokens < 1:
+                return False
+            request: dict[str, Any] = {
+                "TableName": self.name,
+                "Item": marshal(
+                    {**key, "tokens": str(tokens - 1), "at": str(now), "expires_at": int(now) + 86400}
+                ),
+            }
+            if row is None:
+                request["ConditionExpression"] = "attribute_not_exists(PK)"
+            else:
+                request["ConditionExpression"] = "#at = :at"
+                request["ExpressionAttributeNames"] = {"#at": "at"}
+                request["ExpressionAttributeValues"] = marshal({":at": row["at"]})
+            try:
+                self.ddb.put_item(**request)
+                return True
+            except self.ddb.exceptions.ConditionalCheckFailedException:
+                continue
+        return False
+
     # export jobs: one row per large export under its company group, expiring with the export;
     # `version` orders its saves and `lease_until` (epoch seconds) says who may work on it.
     def put_export_job(
@@ -509,6 +614,18 @@ def _api_key_key(digest: str) -> dict[str, str]:
 
 def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
     return {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}
+
+
+def _inbound_client_key(tenant_id: str, client_id: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"ICLIENT#{client_id}"}
+
+
+def _once_key(tenant_id: str, scope: str, name: str) -> dict[str, str]:
+    return {"PK": f"{tenant_pk(tenant_id)}#ONCE", "SK": f"{scope}#{name}"}
+
+
+def _ingest_key(tenant_id: str, ingest_id: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"INGEST#{ingest_id}"}
 
 
 def _strip_config_keys(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ IDS = {
     "system": "rest",
     "name": "carriers",
     "group_id": "ops",
+    "client_id": "scope~0123456789abcdef",
 }
 READ_ROUTES = {
     ("GET", "/reports"),
