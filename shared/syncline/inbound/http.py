@@ -18,8 +18,10 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from syncline.inbound import clients, ingest
+from syncline.deps import Deps
+from syncline.inbound import clients, ingest, webhooks
 from syncline.inbound.ingest import Answer, InboundError
+from syncline.models import Service
 from syncline.observability import logger
 
 JSON = "application/json"
@@ -178,14 +180,59 @@ def _rate_limit(caller: clients.Caller) -> None:
         raise InboundError(429, "throttled", "too many requests for this client, retry later")
 
 
+def _signed(headers: dict[str, str]) -> bool:
+    return webhooks.SHOPIFY_HEADER in headers or webhooks.GENERIC_HEADER in headers
+
+
+def _webhook_caller(
+    current: Deps, service: Service, headers: dict[str, str], raw: bytes
+) -> tuple[clients.Caller, str | None]:
+    """The caller of a signed webhook and its de-duplication key; 401 unless the signature is the
+    one the service's inbound connector expects, made with its secret."""
+    from syncline import wiring
+    from syncline.connectors.inbound import InboundSettings
+
+    connector = current.config.require_connector(service.tenant_id, service.source.connector_id)
+    kind = InboundSettings.model_validate(connector.settings).webhook
+    secret = wiring.credentials(connector.credentials_secret_arn).get("webhook_secret", "") if kind else ""
+    refused = InboundError(401, "unauthorized", "the webhook signature is missing, wrong or too old")
+    if kind == "shopify":
+        if not webhooks.shopify_valid(secret, raw, headers.get(webhooks.SHOPIFY_HEADER)):
+            raise refused
+        key = headers.get(webhooks.SHOPIFY_ID_HEADER) or headers.get("idempotency-key")
+    elif kind == "generic":
+        if not webhooks.generic_valid(secret, raw, headers.get(webhooks.GENERIC_HEADER), time.time()):
+            raise refused
+        key = headers.get("idempotency-key")
+    else:
+        raise refused
+    caller = clients.Caller(
+        tenant_id=service.tenant_id,
+        client_id=f"webhook~{connector.connector_id}",
+        services=(service.service_id,),
+    )
+    return caller, key
+
+
 def push(event: dict[str, Any], tenant_id: str, path: str) -> Answer:
     from syncline.api.context import deps
 
-    caller = _caller(event)
-    if caller.tenant_id != tenant_id:
-        raise InboundError(403, "forbidden", "this token is not for this company group")
-    _rate_limit(caller)
     headers = _headers(event)
+    current = deps()
+    raw = _raw_body(event)
+    if "authorization" in headers or not _signed(headers):
+        caller = _caller(event)
+        if caller.tenant_id != tenant_id:
+            raise InboundError(403, "forbidden", "this token is not for this company group")
+        _rate_limit(caller)
+        service = ingest.find_service(current, tenant_id, path)
+        if not caller.may_push(service.service_id):
+            raise InboundError(403, "forbidden", "this client may not push to this service")
+        key = headers.get("idempotency-key")
+    else:
+        service = ingest.find_service(current, tenant_id, path)
+        caller, key = _webhook_caller(current, service, headers, raw)
+        _rate_limit(caller)
     media = headers.get("content-type", JSON).split(";", 1)[0].strip().lower()
     if media != JSON:
         raise InboundError(
@@ -194,7 +241,6 @@ def push(event: dict[str, Any], tenant_id: str, path: str) -> Answer:
             f"send the body as {JSON}",
             [{"field": "body", "message": "unsupported content type"}],
         )
-    raw = _raw_body(event)
     if len(raw) > ingest.MAX_REQUEST_BYTES:
         raise InboundError(
             413, "too_large", "a request is at most 6 MB", [{"field": "body", "message": "too large"}]
@@ -205,14 +251,9 @@ def push(event: dict[str, Any], tenant_id: str, path: str) -> Answer:
         raise InboundError(
             400, "bad_request", "the body is not UTF-8", [{"field": "body", "message": "not UTF-8"}]
         ) from None
-    current = deps()
-    service = ingest.find_service(current, tenant_id, path)
-    if not caller.may_push(service.service_id):
-        raise InboundError(403, "forbidden", "this client may not push to this service")
     if not service.active:
         raise InboundError(409, "conflict", "the service is inactive")
     fingerprint = hashlib.sha256(f"{path}\n".encode() + raw).hexdigest()
-    key = headers.get("idempotency-key")
 
     def work() -> Answer:
         return ingest.push(current, service, ingest.parse_records(text), client_id=caller.client_id)

@@ -4,7 +4,10 @@ idempotency, ingest status, client management, and secrets kept out of rows and 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -12,7 +15,7 @@ from unittest import mock
 import pytest
 
 from syncline import aws, wiring
-from syncline.inbound import clients, ingest
+from syncline.inbound import clients, ingest, webhooks
 from tests.integration.api.conftest import Api, AwsEnv, Group, Resp, new_group
 
 SAMPLE = {"id": "A-1", "number": 1001, "total": 9.5, "paid": True, "customer": {"email": "a@example.com"}}
@@ -392,3 +395,95 @@ def test_secrets_and_tokens_are_never_stored_logged_or_returned(
         dump = json.dumps(ddb.scan(TableName=table)["Items"])
         for value in (secret, token, rotated):
             assert value not in dump
+
+
+# ---------------------------------------------------------------------------------- signed webhooks
+
+HOOK_SECRET = "whsec-canary-9f8e7d"
+
+
+def hook_service(group: Group, kind: str) -> str:
+    made = group.api.post(
+        "/connectors",
+        body={
+            "connector_id": f"hook-{kind}",
+            "system": "inbound",
+            "name": f"{kind} webhooks",
+            "settings": {"entity": "orders", "sample": SAMPLE, "webhook": kind},
+            "credentials": {"webhook_secret": HOOK_SECRET},
+        },
+    )
+    assert made.status == 201, made.text
+    assert HOOK_SECRET not in made.text
+    service = group.api.post(
+        "/services",
+        body={
+            "service_id": f"hook-{kind}",
+            "name": "Hooked",
+            "source": {"connector_id": f"hook-{kind}", "entity": "orders"},
+            "destination": {"connector_id": "wh", "entity": "orders"},
+        },
+    )
+    assert service.status == 201, service.text
+    return str(service.json()["inbound_path"])
+
+
+def raw_push(group: Group, path: str, raw: str, headers: dict[str, str]) -> Resp:
+    return group.api.post(f"/inbound/{group.tenant_id}/{path}", raw_body=raw, headers=headers, key=False)
+
+
+def test_a_webhook_connector_needs_its_secret(group: Group) -> None:
+    bad = group.api.post(
+        "/connectors",
+        body={
+            "connector_id": "hook-x",
+            "system": "inbound",
+            "name": "x",
+            "settings": {"entity": "orders", "sample": SAMPLE, "webhook": "shopify"},
+        },
+    )
+    assert (
+        bad.status == 422 and bad.json()["error"]["fields"][0]["field"] == "body.credentials.webhook_secret"
+    )
+
+
+def test_shopify_webhook_valid_tampered_and_replayed(group: Group, aws_env: AwsEnv) -> None:
+    path = hook_service(group, "shopify")
+    raw = json.dumps(record(1))
+    signature = base64.b64encode(
+        hmac.new(HOOK_SECRET.encode(), raw.encode(), hashlib.sha256).digest()
+    ).decode()
+    headers = {"X-Shopify-Hmac-Sha256": signature, "X-Shopify-Webhook-Id": "wh-1"}
+    first = raw_push(group, path, raw, headers)
+    assert first.status == 202, first.text
+    tampered = raw_push(group, path, raw.replace("1001", "1002"), headers)
+    assert tampered.status == 401
+    wrong = raw_push(
+        group, path, raw, {**headers, "X-Shopify-Hmac-Sha256": base64.b64encode(b"x" * 32).decode()}
+    )
+    assert wrong.status == 401
+    again = raw_push(group, path, raw, headers)
+    assert again.status == 202 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["run_id"] == first.json()["run_id"]
+    assert len(aws_env.drain(aws_env.sync_queue)) == 1  # the redelivery queued nothing
+    # the signature of another kind, or on a service without webhooks, is refused
+    generic = webhooks.generic_sign(HOOK_SECRET, raw.encode(), int(time.time()))
+    assert raw_push(group, path, raw, {"Syncline-Signature": generic}).status == 401
+    assert raw_push(group, "orders", raw, headers).status == 401
+
+
+def test_generic_webhook_signature_and_tolerance(group: Group, aws_env: AwsEnv) -> None:
+    path = hook_service(group, "generic")
+    raw = json.dumps([record(1), record(2)]).encode()
+    now = int(time.time())
+    ok = raw_push(
+        group, path, raw.decode(), {"Syncline-Signature": webhooks.generic_sign(HOOK_SECRET, raw, now)}
+    )
+    assert ok.status == 202 and ok.json()["accepted"] == 2
+    old = webhooks.generic_sign(HOOK_SECRET, raw, now - 600)
+    assert raw_push(group, path, raw.decode(), {"Syncline-Signature": old}).status == 401
+    future = webhooks.generic_sign(HOOK_SECRET, raw, now + 600)
+    assert raw_push(group, path, raw.decode(), {"Syncline-Signature": future}).status == 401
+    other = webhooks.generic_sign("another-secret", raw, now)
+    assert raw_push(group, path, raw.decode(), {"Syncline-Signature": other}).status == 401
+    assert len(aws_env.drain(aws_env.sync_queue)) == 2
