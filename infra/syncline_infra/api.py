@@ -25,6 +25,13 @@ from .context import StageConfig
 
 API_KEY_HEADER = "x-api-key"
 STAGE_NAME = "v1"
+# The inbound API (POST /oauth/token, /inbound/...) has its own stage throttling, below the API's:
+# a client pushing hard is stopped at the gateway before it takes the report API's share.
+# (Each client also has its own token bucket in the function, 429 past it.)
+INBOUND_RATE_LIMIT = 100
+INBOUND_BURST_LIMIT = 200
+TOKEN_RATE_LIMIT = 10
+TOKEN_BURST_LIMIT = 20
 
 _ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
@@ -109,6 +116,19 @@ class Api(Construct):
                 metrics_enabled=False,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
                 access_log_format=apigw.AccessLogFormat.custom(json.dumps(_ACCESS_LOG_FIELDS)),
+                method_options={
+                    path: apigw.MethodDeploymentOptions(
+                        throttling_rate_limit=rate,
+                        throttling_burst_limit=burst,
+                        logging_level=apigw.MethodLoggingLevel.ERROR,
+                        data_trace_enabled=False,
+                        metrics_enabled=False,
+                    )
+                    for path, rate, burst in (
+                        ("/oauth/token/POST", TOKEN_RATE_LIMIT, TOKEN_BURST_LIMIT),
+                        ("/inbound/{proxy+}/*", INBOUND_RATE_LIMIT, INBOUND_BURST_LIMIT),
+                    )
+                },
             ),
         )
         self.validator = self.rest_api.add_request_validator(
@@ -144,6 +164,25 @@ class Api(Construct):
                 "GET /openapi.json serves the generated description of the API, the same for every "
                 "company group; it reads no data, so it needs no key and no authorizer.",
             )
+        # The inbound API authenticates with OAuth 2.0 access tokens (or webhook signatures), never
+        # the x-api-key header: its resources do not ask for one. Same function (report_api).
+        self.inbound_methods = [
+            self.rest_api.root.add_resource("oauth")
+            .add_resource("token")
+            .add_method("POST", integration, authorization_type=apigw.AuthorizationType.NONE),
+            self.rest_api.root.add_resource("inbound")
+            .add_proxy(any_method=False)
+            .add_method("ANY", integration, authorization_type=apigw.AuthorizationType.NONE),
+        ]
+        for method in self.inbound_methods:
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                _acknowledge(
+                    method,
+                    rule,
+                    "The inbound API authenticates in report_api: OAuth 2.0 client credentials (a "
+                    "client secret stored hashed, HMAC-signed access tokens) or webhook signatures "
+                    "(HMAC-SHA256 of the body); clients are company-group systems, not Cognito users.",
+                )
         for method in self.methods:
             _acknowledge(
                 method,

@@ -7,7 +7,13 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from infra.syncline_infra.api import API_KEY_HEADER
+from infra.syncline_infra.api import (
+    API_KEY_HEADER,
+    INBOUND_BURST_LIMIT,
+    INBOUND_RATE_LIMIT,
+    TOKEN_BURST_LIMIT,
+    TOKEN_RATE_LIMIT,
+)
 
 from .conftest import Synthesized, logical_id, of_type
 
@@ -26,7 +32,17 @@ def test_every_method_requires_the_key_header_and_has_no_authorizer(
     validator = resources[validator_id]["Properties"]
     assert validator["ValidateRequestParameters"] is True
     methods = of_type(resources, "AWS::ApiGateway::Method")
-    assert sorted(m["Properties"]["HttpMethod"] for m in methods.values()) == ["ANY", "ANY", "GET"]
+    assert sorted(m["Properties"]["HttpMethod"] for m in methods.values()) == [
+        "ANY",
+        "ANY",
+        "ANY",
+        "GET",
+        "POST",
+    ]
+    for inbound in default.stack.api.inbound_methods:  # OAuth tokens and webhook signatures: no key header
+        props = methods.pop(logical_id(inbound))["Properties"]
+        assert "RequestParameters" not in props and props["AuthorizationType"] == "NONE"
+        assert props["Integration"]["Type"] == "AWS_PROXY"
     openapi_id = logical_id(default.stack.api.openapi_method)
     public = methods.pop(openapi_id)["Properties"]  # GET /openapi.json: the public API description
     assert public["HttpMethod"] == "GET" and "RequestParameters" not in public
@@ -64,7 +80,25 @@ def test_stage_logs_access_throttles_and_traces(template: Template, default: Syn
                         "ThrottlingRateLimit": config.api_rate_limit,
                         "ThrottlingBurstLimit": config.api_burst_limit,
                     }
-                )
+                ),
+                Match.object_like(  # the inbound API's own limits
+                    {
+                        "HttpMethod": "POST",
+                        "ResourcePath": "/~1oauth~1token",
+                        "DataTraceEnabled": False,
+                        "ThrottlingRateLimit": TOKEN_RATE_LIMIT,
+                        "ThrottlingBurstLimit": TOKEN_BURST_LIMIT,
+                    }
+                ),
+                Match.object_like(
+                    {
+                        "HttpMethod": "*",
+                        "ResourcePath": "/~1inbound~1{proxy+}",
+                        "DataTraceEnabled": False,
+                        "ThrottlingRateLimit": INBOUND_RATE_LIMIT,
+                        "ThrottlingBurstLimit": INBOUND_BURST_LIMIT,
+                    }
+                ),
             ],
         },
     )
@@ -112,7 +146,7 @@ def test_cors_preflight_when_origins_are_given_needs_no_key(variant_resources: d
         for m in of_type(variant_resources, "AWS::ApiGateway::Method").values()
         if m["Properties"]["HttpMethod"] == "OPTIONS"
     ]
-    assert len(options) == 3  # /, /{proxy+} and /openapi.json
+    assert len(options) == 7  # /, /{proxy+}, /openapi.json, /oauth, /oauth/token, /inbound, /inbound/{proxy+}
     for props in options:
         assert "RequestParameters" not in props
         headers = props["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
@@ -127,7 +161,8 @@ def test_api_invokes_only_report_api(resources: dict[str, Any], default: Synthes
         for p in of_type(resources, "AWS::Lambda::Permission").values()
         if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
-    assert len(permissions) == 3  # ANY /, ANY /{proxy+}, GET /openapi.json
+    # ANY /, ANY /{proxy+}, GET /openapi.json, POST /oauth/token, ANY /inbound/{proxy+}
+    assert len(permissions) == 5
     for props in permissions:
         assert props["FunctionName"] == {"Fn::GetAtt": [report_api, "Arn"]}
         assert "/test-invoke-stage/" not in json.dumps(props["SourceArn"])
