@@ -178,8 +178,15 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+_signing_keys: dict[str, bytes] = {}
+
+
 def _signing_key(store: ConfigStore) -> bytes:
-    return store.shared_secret(_SIGNING_SECRET).encode()
+    """The token signing key, read once per container and table (it never changes once made)."""
+    key = _signing_keys.get(store.name)
+    if key is None:
+        key = _signing_keys[store.name] = store.shared_secret(_SIGNING_SECRET).encode()
+    return key
 
 
 def issue_token(

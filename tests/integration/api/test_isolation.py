@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from syncline import wiring
+from syncline.inbound import clients as inbound_clients
 from syncline.mapping import LookupTable
 from syncline.models import Connector, Endpoint, NotificationGroup, Service
 from syncline.reports import export as report_export
@@ -25,6 +26,7 @@ LISTS = {
     ("GET", "/services"),
     ("GET", "/lookups"),
     ("GET", "/notification-groups"),
+    ("GET", "/inbound-clients"),
 }
 GLOBAL = {("GET", "/openapi.json"), ("GET", "/systems"), ("GET", "/systems/{system}"), ("GET", "/transforms")}
 BODIES: dict[tuple[str, str], Any] = {
@@ -60,6 +62,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
     config.put_notification_group(
         NotificationGroup(tenant_id=a.tenant_id, group_id="a-ops", name="A ops", recipients=["a@example.com"])
     )
+    a_client, _ = inbound_clients.create_client(a.tenant_id, name="a-client")
     original = report_export.INLINE_MAX_ROWS
     report_export.INLINE_MAX_ROWS = 3
     try:
@@ -75,6 +78,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
         "system": "rest",
         "name": "a-table",
         "group_id": "a-ops",
+        "client_id": a_client["client_id"],
     }
     return a, new_group("iso-b"), ids
 
@@ -100,6 +104,7 @@ def _snapshot(a: Group) -> str:
         },
         "lookups": {k: v.model_dump(mode="json") for k, v in config.lookups(a.tenant_id).items()},
         "groups": [g.model_dump(mode="json") for g in config.list_notification_groups(a.tenant_id)],
+        "clients": config.inbound_clients(a.tenant_id),
         "runs": [syncs.get_run(a.tenant_id, r.run_id).model_dump(mode="json") for r in a.runs],  # type: ignore[union-attr]
     }
     return json.dumps(state, sort_keys=True)
@@ -122,6 +127,7 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             assert not any(marker in resp.text for marker in a_markers), path
             assert "a-only" not in resp.text and "a-svc" not in resp.text, path
             assert "a-table" not in resp.text and "a-ops" not in resp.text, path
+            assert "a-client" not in resp.text and a.tenant_id not in resp.text, path
             continue
         if (method, path) == ("POST", "/connectors"):
             # ids are per company group: b may use the same id; a's connector is untouched
@@ -147,6 +153,10 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
         if (method, path) == ("POST", "/lookups"):  # the same name is b's own table
             assert b.api.post(url, body={"name": "a-table", "rows": [["b", "c"]]}).status == 201
             assert b.api.delete(f"{url}/a-table").status == 204  # its own; a's is untouched
+            continue
+        if (method, path) == ("POST", "/inbound-clients"):  # a client of b's own
+            made = b.api.post(url, body={"name": "b-client"})
+            assert made.status == 201 and made.json()["client_id"].startswith(f"{b.tenant_id}~")
             continue
         if (method, path) == ("POST", "/notification-groups"):  # the same id is b's own group
             group_body: dict[str, Any] = {"group_id": "a-ops", "name": "B", "recipients": ["b@example.com"]}
