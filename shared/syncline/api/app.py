@@ -162,6 +162,11 @@ def openapi() -> dict[str, Any]:
                     "required": True,
                     "content": {media: {"schema": {"type": "string"}}},
                 }
+    from syncline.inbound import openapi as inbound_openapi
+
+    # The inbound API (OAuth tokens, not API keys), served outside the resolver: described as is.
+    doc["paths"].update(inbound_openapi.paths())
+    doc["components"].setdefault("securitySchemes", {})["oauth2"] = inbound_openapi.SECURITY_SCHEME
     if "/ValidationError" not in json.dumps(doc["paths"]).replace("HTTPValidationError", ""):
         for name in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
             schemas.pop(name, None)
