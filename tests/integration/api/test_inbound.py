@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +15,7 @@ from unittest import mock
 
 import pytest
 
-from syncline import aws, wiring
+from syncline import aws, cli, wiring
 from syncline.inbound import clients, ingest, webhooks
 from tests.integration.api.conftest import Api, AwsEnv, Group, Resp, new_group
 
@@ -487,3 +488,35 @@ def test_generic_webhook_signature_and_tolerance(group: Group, aws_env: AwsEnv) 
     other = webhooks.generic_sign("another-secret", raw, now)
     assert raw_push(group, path, raw.decode(), {"Syncline-Signature": other}).status == 401
     assert len(aws_env.drain(aws_env.sync_queue)) == 2
+    dump = json.dumps(aws.client("dynamodb").scan(TableName=wiring.config_store().name)["Items"])
+    assert HOOK_SECRET not in dump  # the webhook secret lives in Secrets Manager only
+
+
+# ---------------------------------------------------------------------------------- the CLI
+
+
+def test_clients_cli_creates_lists_rotates_and_revokes(
+    group: Group, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = ["--table", wiring.config_store().name]
+    assert cli.main(["clients", "create", "--tenant", group.tenant_id, "--name", "erp", *table]) == 0
+    out = capsys.readouterr().out
+    client_id = re.search(r"client id:\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"^\s+(scs_\S+)$", out, re.M).group(1)  # type: ignore[union-attr]
+    assert get_token(group.api, client_id, secret).status == 200
+    row = wiring.config_store().get_inbound_client(group.tenant_id, client_id)
+    assert row is not None and secret not in json.dumps(row)
+
+    assert cli.main(["clients", "rotate", client_id, *table]) == 0
+    fresh = re.search(r"^\s+(scs_\S+)$", capsys.readouterr().out, re.M).group(1)  # type: ignore[union-attr]
+    assert get_token(group.api, client_id, secret).status == 401
+    assert get_token(group.api, client_id, fresh).status == 200
+
+    assert cli.main(["clients", "revoke", client_id, *table]) == 0
+    capsys.readouterr()
+    assert get_token(group.api, client_id, fresh).status == 401
+    assert cli.main(["clients", "list", "--tenant", group.tenant_id, *table]) == 0
+    listing = capsys.readouterr().out
+    assert client_id in listing and "revoked" in listing and fresh not in listing
+    assert cli.main(["clients", "revoke", f"{group.tenant_id}~0000000000000000", *table]) == 1
+    assert cli.main(["clients", "list", "--tenant", "no-such-group", *table]) == 1
