@@ -35,6 +35,9 @@ MAX_RECORD_BYTES = 1024 * 1024
 MAX_BATCH = 1000
 MAX_IDEMPOTENCY_KEY = 255
 IDEMPOTENCY_SECONDS = 24 * 3600
+# A key whose first request never finished (its function timed out, 30 s at most) is free again
+# after this long, so a crash cannot block a key for a day.
+IN_FLIGHT_SECONDS = 120
 INGEST_DAYS = 7
 
 
@@ -229,7 +232,7 @@ def with_idempotency(deps: Deps, caller: Caller, key: str | None, fingerprint: s
         name,
         {"state": "pending", "fingerprint": fingerprint},
         now=now,
-        expires_at=now + IDEMPOTENCY_SECONDS,
+        expires_at=now + IN_FLIGHT_SECONDS,
     )
     if existing is not None:
         if existing.get("fingerprint") != fingerprint:
@@ -255,7 +258,12 @@ def with_idempotency(deps: Deps, caller: Caller, key: str | None, fingerprint: s
         caller.tenant_id,
         f"IDEM#{caller.client_id}",
         name,
-        {"state": "done", "status": answer.status, "body": json.dumps(answer.body)},
+        {
+            "state": "done",
+            "status": answer.status,
+            "body": json.dumps(answer.body),
+            "expires_at": int(time.time()) + IDEMPOTENCY_SECONDS,
+        },
     )
     return answer
 

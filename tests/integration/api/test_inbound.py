@@ -359,6 +359,33 @@ def test_a_failed_first_attempt_can_be_retried_with_the_same_key(group: Group, a
     assert retried.status == 202 and "idempotent-replayed" not in retried.headers
 
 
+def test_a_key_left_in_flight_by_a_crash_is_free_again_but_a_finished_one_is_kept(
+    group: Group, aws_env: AwsEnv
+) -> None:
+    client_id, secret = new_client(group)
+    auth = {"Authorization": f"Bearer {get_token(group.api, client_id, secret).json()['access_token']}"}
+    raw = json.dumps(record(1)).encode()
+    now = int(time.time())
+    # what a first request killed by its timeout leaves: the key claimed, nothing settled
+    wiring.config_store().claim_once(
+        group.tenant_id,
+        f"IDEM#{client_id}",
+        hashlib.sha256(b"k-4").hexdigest(),
+        {"state": "pending", "fingerprint": hashlib.sha256(b"orders\n" + raw).hexdigest()},
+        now=now,
+        expires_at=now + ingest.IN_FLIGHT_SECONDS,
+    )
+    assert push(group, auth, record(1), **{"Idempotency-Key": "k-4"}).status == 409
+    later = time.time() + ingest.IN_FLIGHT_SECONDS + 1
+    with mock.patch.object(ingest.time, "time", return_value=later):
+        taken = push(group, auth, record(1), **{"Idempotency-Key": "k-4"})
+    assert taken.status == 202 and "idempotent-replayed" not in taken.headers
+    with mock.patch.object(ingest.time, "time", return_value=later + ingest.IN_FLIGHT_SECONDS + 1):
+        kept = push(group, auth, record(1), **{"Idempotency-Key": "k-4"})
+    assert kept.status == 202 and kept.headers["idempotent-replayed"] == "true"
+    assert len(aws_env.drain(aws_env.sync_queue)) == 1
+
+
 # ---------------------------------------------------------------------------------- rate limit
 
 
