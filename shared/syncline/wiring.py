@@ -152,8 +152,19 @@ def _build(row: ConnectorRow, creds: Mapping[str, str]) -> Connector:
         date_format=row.date_format,
         connector_id=row.connector_id,
         tenant_id=row.tenant_id,
-        rate_store=rate_store(),
+        rate_store=_rate_store_if_configured(),
     )
+
+
+def _rate_store_if_configured() -> RateStore | None:
+    """The shared budgets' store; None where no config table is configured (a connector built
+    outside a deployed function then keeps its budget in-process)."""
+    from syncline.settings import SettingsError
+
+    try:
+        return rate_store()
+    except SettingsError:
+        return None
 
 
 # A key of this process only: fingerprints compare credentials without keeping them in a form

@@ -21,6 +21,7 @@ saying its budget is low) is written there, so every container slows down.
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -150,6 +151,7 @@ class RateStoreLike(Protocol):
         now: float,
         used: int = 0,
         throttled: int = 0,
+        busy: bool | None = None,
     ) -> Any: ...
 
     def pause(
@@ -191,9 +193,11 @@ class SharedLimiter:
         *,
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
+        jitter: Callable[[float], float] = lambda window: random.uniform(0, window),
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        self._jitter = jitter
         self.store = store
         self.tenant_id = tenant_id
         self.connector_id = connector_id
@@ -209,9 +213,14 @@ class SharedLimiter:
         self._blocked_until = 0.0
         self._used = 0  # requests not yet counted on the item
         self._throttled = 0  # 429s not yet counted on the item
+        # The bucket's `tat` as last seen: other containers only ever move it later, so until
+        # a full lease fits by this, asking DynamoDB would be a write wasted on a refusal.
+        self._known_tat = 0.0
+        self._refusals = 0  # lease requests refused in a row: the wake-up spread doubles with each
+        self._waiting = 0  # threads of this container sleeping for the budget
         self.stats = LimiterStats()
 
-    def _take(self, now: float, cost: float, consume: bool) -> float:
+    def _take(self, now: float, cost: float, consume: bool, spread: bool = True) -> float:
         """Under the lock: 0 when `cost` tokens are at hand (taken when `consume`), else the wait."""
         if self._blocked_until > now:
             return self._blocked_until - now
@@ -224,6 +233,15 @@ class SharedLimiter:
                 self.stats.used += 1
             return 0.0
         want = max(self.lease_tokens, math.ceil(cost))
+        not_before = self._known_tat - (self.burst - min(want, self.burst)) / self._rate
+        if not_before > now:
+            # Wake spread over a lease's span, doubled per refusal in a row (busy with many other
+            # containers), so containers waiting for the same moment do not all write for it.
+            jitter = 0.0
+            if spread and self._refusals:
+                window = min(want, self.burst) / self._rate * min(2 ** (self._refusals - 1), 8)
+                jitter = self._jitter(window)
+            return not_before - now + jitter
         grant = self.store.lease(
             self.tenant_id,
             self.connector_id,
@@ -233,25 +251,37 @@ class SharedLimiter:
             now=now,
             used=self._used,
             throttled=self._throttled,
+            busy=self._known_tat >= now if self._known_tat else None,
         )
+        if grant.tat is not None:
+            self._known_tat = max(self._known_tat, grant.tat)
         if grant.tokens > 0:
+            self._refusals = 0
             self._used = self._throttled = 0
             self.stats.leases += 1
             self.stats.granted += grant.tokens
             self._tokens = float(grant.tokens)  # what was left of an older lease has expired
             self._expires = now + max(grant.tokens, 1) / self._rate
             if self._tokens + 1e-9 >= cost:
-                return self._take(now, cost, consume)
+                return self._take(now, cost, consume, spread)
             return max(cost - self._tokens, 1) / self._rate
         self.stats.refused += 1
+        self._refusals += 1
         if grant.paused:
             self._blocked_until = max(self._blocked_until, now + grant.wait)
         return max(grant.wait, 1e-3)
 
     def ready(self, max_wait: float) -> float:
-        """Seconds until a request could go: 0 when tokens are at hand (leasing some if need be)."""
+        """Seconds until a request could go, estimated without a write: what this container knows
+        of the bucket (a pause, its `tat`) plus a turn for each of its threads already waiting."""
         with self._lock:
-            return self._take(self._clock(), 1, consume=False)
+            now = self._clock()
+            if self._blocked_until > now:
+                return self._blocked_until - now
+            if now < self._expires and self._tokens >= 1 + self._waiting:
+                return 0.0
+            not_before = self._known_tat - (self.burst - self.lease_tokens) / self._rate
+            return max(0.0, not_before - now) + self._waiting / self._rate
 
     def acquire(self, max_wait: float, cost: float = 1) -> float:
         cost = min(float(cost), float(self.burst))
@@ -266,10 +296,15 @@ class SharedLimiter:
                     f"rate budget exhausted; next request possible in {wait:.2f}s",
                     retry_after=round(wait, 3),
                 )
-            self._sleep(wait)
-            waited += wait
             with self._lock:
-                self.stats.waited += wait
+                self._waiting += 1
+            try:
+                self._sleep(wait)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+                    self.stats.waited += wait
+            waited += wait
 
     def block_for(self, seconds: float, throttled: bool = False) -> None:
         """Nobody (in any container) takes tokens for `seconds`: written to the shared bucket

@@ -34,6 +34,7 @@ class Grant:
     tokens: int
     wait: float = 0.0
     paused: bool = False
+    tat: float | None = None  # the bucket's `tat` as this write left or found it
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,17 @@ class RateStore(_Table):
         now: float,
         used: int = 0,
         throttled: int = 0,
-        tries: int = 3,
+        busy: bool | None = None,
+        tries: int = 2,
     ) -> Grant:
         """Take up to `want` tokens (at least one) from the connector's bucket, or learn the wait.
 
-        `used`: requests made since the last write of this container, added to the counters."""
+        `used`: requests made since the last write of this container, added to the counters.
+        `busy`: whether the caller last saw the bucket ahead of now (picks the form tried first)."""
         key = marshal(rate_key(tenant_id, connector_id))
         want = max(1, min(want, burst))
-        busy: bool | None = None  # unknown: try the idle form first (it creates the item)
+        # `busy`: the caller's guess that tat >= now (None, unknown: the idle form first, which
+        # also creates the item)
         for _ in range(tries):
             limit = now + (burst - want) / rate
             values: dict[str, Any] = {
@@ -97,15 +101,17 @@ class RateStore(_Table):
                 condition = f"(attribute_not_exists(tat) OR tat < :now) AND {not_paused}"
             update += ", rate = :rate, burst = :burst ADD requests :used, throttled :thr, leases :one"
             try:
-                self.ddb.update_item(
+                got = self.ddb.update_item(
                     TableName=self.name,
                     Key=key,
                     UpdateExpression=update,
                     ConditionExpression=condition,
                     ExpressionAttributeValues=marshal(values),
+                    ReturnValues="UPDATED_NEW",
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
-                return Grant(tokens=want)
+                new_tat = _float(unmarshal(got.get("Attributes") or {}).get("tat"))
+                return Grant(tokens=want, tat=new_tat)
             except self.ddb.exceptions.ConditionalCheckFailedException as exc:
                 current = _old_row(exc) or {}
             paused_until = _float(current.get("paused_until"))
@@ -118,7 +124,7 @@ class RateStore(_Table):
             busy = True
             fits = math.floor((now + burst / rate - tat) * rate + 1e-9)
             if fits < 1:
-                return Grant(tokens=0, wait=max(0.0, tat + 1 / rate - burst / rate - now))
+                return Grant(tokens=0, wait=max(0.0, tat + 1 / rate - burst / rate - now), tat=tat)
             want = min(want, fits)
         return Grant(tokens=0, wait=1 / rate)  # lost every race: try again shortly
 
