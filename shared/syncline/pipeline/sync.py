@@ -6,7 +6,7 @@ deliveries of one message must never both push); map it; push it through the des
 connector with the sync id as its idempotency key; classify the outcome:
 
 - success -> OK (Sent for file/async destinations); the message is deleted.
-- transient (timeout, connection, 5xx, 429) -> stays Pending with the attempt and last error;
+- transient (timeout, connection, 5xx) -> stays Pending with the attempt and last error;
   the message comes back after a visibility timeout that doubles per attempt (Retry-After wins
   when longer). On the last attempt the item becomes Failed and the message goes to the DLQ.
 - permanent (other 4xx, a mapping that cannot apply) -> Failed at once; the message is deleted.
