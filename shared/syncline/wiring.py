@@ -30,6 +30,7 @@ from syncline.deps import Deps
 from syncline.models import Connector as ConnectorRow
 from syncline.settings import Settings, settings
 from syncline.store import ConfigStore, SyncStore
+from syncline.store.rate_store import RateStore
 
 CREDENTIALS_TTL_SECONDS = 300.0
 # Connectors one container keeps open; more than one batch's records (10) can name, so a batch
@@ -43,6 +44,12 @@ def config_store() -> ConfigStore:
 
 
 @lru_cache(maxsize=1)
+def rate_store() -> RateStore:
+    """The connectors' shared rate budgets (in the config table); one lease pool per container."""
+    return RateStore(settings().config_table)
+
+
+@lru_cache(maxsize=1)
 def sync_store() -> SyncStore:
     cfg = settings()
     return SyncStore(cfg.syncs_table, retention_days=cfg.retention_days)
@@ -52,6 +59,7 @@ def reset() -> None:
     """Forget cached settings, stores, clients and credentials (tests and the local stack)."""
     settings.cache_clear()
     config_store.cache_clear()
+    rate_store.cache_clear()
     sync_store.cache_clear()
     _deps.cache_clear()
     aws.reset_clients()
@@ -143,7 +151,20 @@ def _build(row: ConnectorRow, creds: Mapping[str, str]) -> Connector:
         timezone=row.timezone,
         date_format=row.date_format,
         connector_id=row.connector_id,
+        tenant_id=row.tenant_id,
+        rate_store=_rate_store_if_configured(),
     )
+
+
+def _rate_store_if_configured() -> RateStore | None:
+    """The shared budgets' store; None where no config table is configured (a connector built
+    outside a deployed function then keeps its budget in-process)."""
+    from syncline.settings import SettingsError
+
+    try:
+        return rate_store()
+    except SettingsError:
+        return None
 
 
 # A key of this process only: fingerprints compare credentials without keeping them in a form

@@ -8,7 +8,7 @@ id of another group is simply not found. Credentials go to Secrets Manager only
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
@@ -298,6 +298,33 @@ def connector_summary(
         "days": totals["days"],
         "failure_rate": totals["failure_rate"],
         "recent_failed": failed,
+        "rate_limit": rate_limit_view(deps, connector),
+    }
+
+
+def rate_limit_view(deps: Deps, connector: Connector) -> dict[str, Any] | None:
+    """The budget in force (settings over the system's defaults), and what the shared bucket
+    counted: requests made through it and throttled responses (429s). None for a system without
+    an HTTP budget (SFTP) or settings that no longer parse."""
+    from syncline.connectors import ConfigurationError
+    from syncline.connectors.http import HttpConnector
+    from syncline.connectors.registry import connector_class
+    from syncline.store.rate_store import RateStore
+
+    try:
+        cls = connector_class(connector.system)
+        if not issubclass(cls, HttpConnector):
+            return None
+        budget = cls.effective_rate_limit(cls.parse_settings(connector.settings))  # type: ignore[arg-type]
+    except ConfigurationError:
+        return None
+    state = RateStore(deps.config.name).state(connector.tenant_id, connector.connector_id)
+    paused = state.paused_until if state else None
+    return {
+        "budget": {**budget.model_dump(), "unit": cls.rate_unit},
+        "requests": state.requests if state else 0,
+        "throttled": state.throttled if state else 0,
+        "paused_until": iso(datetime.fromtimestamp(paused, UTC)) if paused else None,
     }
 
 

@@ -179,6 +179,10 @@ class ConnectorContext:
     timezone: str = "UTC"
     date_format: str = "%Y-%m-%dT%H:%M:%S%z"
     connector_id: str = ""
+    tenant_id: str = ""
+    # Where the connector's rate budget is shared across containers (a RateStore); None: this
+    # process only.
+    rate_store: Any = None
 
 
 class Connector(ABC):
@@ -299,6 +303,12 @@ class Connector(ABC):
         """How long one push can take at most: the pipeline starts a push only with this much
         time left in the invocation."""
         return 30.0
+
+    def throttled_for(self) -> float | None:
+        """Seconds the connector's rate budget keeps the next request waiting, when that is longer
+        than the connector waits in-process (the pipeline then puts the record back on the queue
+        without an attempt); None: a request can go (or there is no budget)."""
+        return None
 
     def check(self) -> None:  # noqa: B027 - optional override
         """A cheap authenticated call; raises a ConnectorError when the system is not usable."""

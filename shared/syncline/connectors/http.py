@@ -39,7 +39,7 @@ from syncline.connectors.base import (
     RefetchUnsupported,
     SourceRecord,
 )
-from syncline.connectors.http_client import HttpClient, HttpSettings, ResponseClassifier
+from syncline.connectors.http_client import HttpClient, HttpSettings, RateLimitSettings, ResponseClassifier
 from syncline.connectors.pagination import Paginator, dig
 from syncline.connectors.ratelimit import Budget, Clock, Sleep, shared_budget
 from syncline.connectors.redact import Redactor
@@ -130,6 +130,11 @@ class HttpConnector(Connector, Generic[S]):
     default_headers: ClassVar[Mapping[str, str]] = {"Accept": "application/json", "User-Agent": "syncline"}
     max_page_size: ClassVar[int] = 1000
     check_path: ClassVar[str] = "/"
+    # The system's documented rate budget, used where `settings.rate_limit` (or the older
+    # top-level `requests_per_second` / `burst`) leave it open. Generic REST: 5/s, bursts of 10.
+    default_rate_limit: ClassVar[RateLimitSettings] = RateLimitSettings(requests_per_second=5.0, burst=10)
+    # What one token of the budget is: a request, or a system's own cost unit.
+    rate_unit: ClassVar[str] = "requests"
 
     def __init__(
         self,
@@ -150,19 +155,24 @@ class HttpConnector(Connector, Generic[S]):
         self._clock = clock
         self.auth = self.build_auth()
         self.redactor.add(*self.auth.secrets())
+        self.rate_limit = self.effective_rate_limit(self.config)
         if budget is None:
             budget = shared_budget(
-                (self.system, context.connector_id, context.base_url),
-                self.config.requests_per_second,
-                self.config.burst,
-                self.config.max_concurrency,
+                (self.system, context.tenant_id, context.connector_id, context.base_url),
+                self.rate_limit.requests_per_second,
+                self.rate_limit.burst,
+                self.max_concurrency,
+                store=context.rate_store if context.connector_id else None,
+                tenant_id=context.tenant_id,
+                connector_id=context.connector_id,
+                unit=self.rate_unit,
             )
         self.client = HttpClient(
             system=self.system,
             base_url=self.api_base_url(),
             auth=self.auth,
             classifier=self.build_classifier(),
-            settings=self.config,
+            settings=self.config.model_copy(update={"max_concurrency": self.max_concurrency}),
             redactor=self.redactor,
             budget=budget,
             headers=self.headers(),
@@ -218,9 +228,30 @@ class HttpConnector(Connector, Generic[S]):
 
     # -- the Connector interface -------------------------------------------------------------
 
+    @classmethod
+    def effective_rate_limit(cls, config: HttpSettings) -> RateLimitSettings:
+        """The budget in force: `settings.rate_limit`, then the older top-level settings, then the
+        system's defaults, field by field."""
+        given = config.rate_limit or RateLimitSettings()
+        default = cls.default_rate_limit
+        rate = given.requests_per_second or config.requests_per_second or default.requests_per_second
+        burst = given.burst or config.burst or default.burst
+        concurrency = given.max_concurrency or config.max_concurrency
+        return RateLimitSettings(requests_per_second=rate, burst=burst, max_concurrency=concurrency)
+
+    def rate_budget(self) -> dict[str, Any]:
+        """The budget in force, as the connector summary shows it."""
+        return {**self.rate_limit.model_dump(), "unit": self.rate_unit}
+
+    def throttled_for(self) -> float | None:
+        """The budget's wait when longer than `max_wait_seconds`. Leases tokens for this container
+        when it has none, so asking is not wasted."""
+        wait = self.client.budget.limiter.ready(self.config.max_wait_seconds)
+        return wait if wait > self.config.max_wait_seconds else None
+
     @property
     def max_concurrency(self) -> int:
-        return self.config.max_concurrency
+        return self.rate_limit.max_concurrency or self.config.max_concurrency
 
     @property
     def max_push_seconds(self) -> float:

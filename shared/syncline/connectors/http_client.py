@@ -55,10 +55,36 @@ MAX_MESSAGE_LENGTH = 500  # applied after redaction (Redactor.clean), never befo
 RAW_MESSAGE_LIMIT = 16_384
 
 
+class RateLimitSettings(BaseModel):
+    """A connector's rate budget (`settings.rate_limit`), held across every container and function
+    calling it. Unset fields take the system's documented defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requests_per_second: float | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="Sustained rate (requests, or cost points for a system with a cost model, per second).",
+    )
+    burst: int | None = Field(
+        default=None,
+        ge=1,
+        le=10000,
+        description="Tokens that may go at once. Keep it a quarter second of the rate below the "
+        "system's own burst: a container may spend a lease up to that late.",
+    )
+    max_concurrency: int | None = Field(default=None, ge=1, le=64, description="Requests in flight at most.")
+
+
 class HttpSettings(BaseModel):
     """Settings every HTTP connector takes: timeouts and the client-side rate budget."""
 
     model_config = ConfigDict(extra="forbid")
+
+    rate_limit: RateLimitSettings | None = Field(
+        default=None, description="The connector's rate budget; unset fields take the system's defaults."
+    )
 
     requests_per_second: float | None = Field(
         default=None,
@@ -281,8 +307,11 @@ class HttpClient:
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         max_wait: float | None = None,
+        cost: float = 1,
     ) -> httpx.Response:
-        """Send one logical request; return a 2xx response or raise a classified, redacted error."""
+        """Send one logical request; return a 2xx response or raise a classified, redacted error.
+
+        `cost`: tokens of the rate budget the request spends (1, or a system's query cost)."""
         method = method.upper()
         keyed = bool(
             self.idempotency_header and headers and self.idempotency_header in httpx.Headers(headers)
@@ -296,7 +325,7 @@ class HttpClient:
                 timeout=self.settings.max_wait_seconds + self.settings.timeout_seconds
             ):
                 while True:
-                    wait_left -= self.budget.limiter.acquire(wait_left)
+                    wait_left -= self.budget.limiter.acquire(wait_left, cost)
                     response, error, safe = self._send(method, url, path, params, json, data, headers)
                     if error is None and response is not None:
                         return response
@@ -307,7 +336,8 @@ class HttpClient:
                         attempt += 1
                         log.warning("%s; retry %d in %.2fs", error.message, attempt, wait)
                         if isinstance(error, RateLimitedError):
-                            self.budget.limiter.block_for(wait)  # every thread of this connector waits
+                            # every thread (and container) of this connector waits
+                            self.budget.limiter.block_for(wait, throttled=error.status_code == 429)
                         else:
                             self._sleep(wait)
                             wait_left -= wait
@@ -315,7 +345,7 @@ class HttpClient:
                     if isinstance(error, RateLimitedError):
                         if error.retry_after is None:
                             error.retry_after = DEFAULT_RETRY_AFTER
-                        self.budget.limiter.block_for(error.retry_after)
+                        self.budget.limiter.block_for(error.retry_after, throttled=error.status_code == 429)
                     raise error
         except ConnectorError as exc:
             raise self.redactor.scrub(exc) from None

@@ -132,6 +132,8 @@ def build_connector(
     timezone: str = "UTC",
     date_format: str = "%Y-%m-%dT%H:%M:%S%z",
     connector_id: str = "",
+    tenant_id: str = "",
+    rate_store: Any = None,
 ) -> Connector:
     """A ready connector; bad configuration raises ConfigurationError naming the field."""
     validate_connector_config(
@@ -145,5 +147,7 @@ def build_connector(
         timezone=timezone,
         date_format=date_format,
         connector_id=connector_id,
+        tenant_id=tenant_id,
+        rate_store=rate_store,
     )
     return cls(context)

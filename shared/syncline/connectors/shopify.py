@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+import httpx
 from pydantic import Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
@@ -42,7 +43,7 @@ from syncline.connectors.base import (
     TransientError,
 )
 from syncline.connectors.http import HttpConnector, decode_page, same
-from syncline.connectors.http_client import HttpSettings
+from syncline.connectors.http_client import HttpSettings, RateLimitSettings, ResponseClassifier
 from syncline.connectors.pagination import dig
 from syncline.connectors.redact import logger
 from syncline.connectors.timeutil import parse_cursor
@@ -118,6 +119,24 @@ _BUCKETS_LOCK = threading.Lock()
 def shared_bucket(key: tuple[str, str]) -> CostBucket:
     with _BUCKETS_LOCK:
         return _BUCKETS.setdefault(key, CostBucket())
+
+
+def call_limit_pause(header: str | None, leak_rate: float = 2.0, reserve: int = 2) -> float | None:
+    """REST `X-Shopify-Shop-Api-Call-Limit: 32/40`: seconds until the leaky bucket has `reserve`
+    free slots again (None when it has them now, or the header is missing or malformed)."""
+    if not header or "/" not in header:
+        return None
+    try:
+        used, size = (int(part) for part in header.split("/", 1))
+    except ValueError:
+        return None
+    over = used - (size - reserve)
+    return over / leak_rate if over > 0 else None
+
+
+class ShopifyClassifier(ResponseClassifier):
+    def pause_after(self, response: httpx.Response) -> float | None:
+        return call_limit_pause(response.headers.get("X-Shopify-Shop-Api-Call-Limit"))
 
 
 def throttle_wait(cost: Any) -> float | None:
@@ -243,9 +262,17 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         "fulfilments": PUSH,
     }
 
+    # GraphQL Admin API: a bucket of 1,000 query-cost points restored at 50 a second (standard
+    # plans; Plus restores faster: raise `settings.rate_limit`). The budget counts cost points.
+    default_rate_limit: ClassVar[RateLimitSettings] = RateLimitSettings(requests_per_second=50.0, burst=1000)
+    rate_unit: ClassVar[str] = "query cost points"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.bucket = shared_bucket((self.context.connector_id, self.context.base_url or ""))
+
+    def build_classifier(self) -> ResponseClassifier:
+        return ShopifyClassifier(self.system)
 
     @property
     def graphql_path(self) -> str:
@@ -274,17 +301,20 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 log.info("shopify: cost bucket low; waiting %.2fs before %s", wait, operation)
                 self._sleep(wait)
                 wait_left -= wait
+            expected = self.bucket.expected_cost(operation, self.config.default_query_cost)
             response = self.client.request(
                 "POST",
                 self.graphql_path,
                 json={"query": query, "variables": variables or {}},
                 max_wait=wait_left,
+                cost=expected,
             )
             body = self.client.json(response)
             if not isinstance(body, dict):
                 raise self.fail(TransientError("shopify: GraphQL answer is not a JSON object"))
             cost = dig(body, "extensions.cost")
             self.bucket.update(operation, cost)
+            self._share_throttle_status(cost, expected)
             errors = body.get("errors")
             if not errors:
                 data = body.get("data")
@@ -300,6 +330,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             if "THROTTLED" in codes:
                 computed = throttle_wait(cost)
                 wait = 1.0 if computed is None else computed
+                self.client.budget.limiter.block_for(wait, throttled=True)  # every container waits
                 if wait <= wait_left and attempt < MAX_THROTTLE_RETRIES:
                     log.info("shopify: throttled; retrying %s in %.2fs", operation, wait)
                     self._sleep(wait)
@@ -320,6 +351,20 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         raise self.fail(
             RateLimitedError(f"shopify: throttled ({operation})", retry_after=1.0)
         )  # pragma: no cover
+
+    def _share_throttle_status(self, cost: Any, expected: float) -> None:
+        """Shopify's own view of the bucket (`throttleStatus`) lower than the next query needs:
+        pause the shared budget until it refills, so every container waits, not only this one."""
+        status = cost.get("throttleStatus") if isinstance(cost, dict) else None
+        if not isinstance(status, dict):
+            return
+        try:
+            available = float(status["currentlyAvailable"])
+            restore = float(status["restoreRate"])
+        except (KeyError, TypeError, ValueError):
+            return
+        if restore > 0 and available < expected:
+            self.client.budget.limiter.block_for((expected - available) / restore)
 
     def check(self) -> None:
         self.graphql("check", CHECK_QUERY)

@@ -203,9 +203,19 @@ class DemoWarehouse(_Server):
         slow_rate: float = 0.0,
         slow_seconds: float = 2.0,
         fail_first_pushes: int = 0,
+        rate_limit: float | None = None,
+        rate_burst: int = 10,
         seed: int = 11,
     ) -> None:
         self.token = token
+        # A leaky bucket of `rate_burst` requests draining at `rate_limit` a second: a push that
+        # would overflow it gets 429 with Retry-After (fractional seconds). None: no limit.
+        self.rate_limit = rate_limit
+        self.rate_burst = rate_burst
+        self._level = 0.0
+        self._level_at = time.monotonic()
+        self.limited = 0  # 429s answered
+        self.admitted: list[float] = []  # monotonic times of the pushes let through
         # Every order's first pushes are refused with a transient 503 (two: one attempt, as the
         # client retries a 503 once quickly within the attempt).
         self.fail_first_pushes = fail_first_pushes
@@ -237,6 +247,9 @@ class DemoWarehouse(_Server):
             return 200, {}, {"warehouse": "demo"}
         if method != "POST" or path != "/orders" or not isinstance(body, dict):
             return 404, {}, {"message": f"no route {method} {path}"}
+        wait = self._over_rate()
+        if wait is not None:
+            return 429, {"Retry-After": f"{wait:.3f}"}, {"message": "rate limit exceeded"}
         key = headers.get("idempotency-key")
         if not key:
             return self._create(body)
@@ -250,6 +263,21 @@ class DemoWarehouse(_Server):
             if 200 <= answer[0] < 300:
                 self._answers[key] = answer
             return answer
+
+    def _over_rate(self) -> float | None:
+        """None when the push fits the bucket (it is counted), else the seconds until it would."""
+        if self.rate_limit is None:
+            return None
+        with self._lock:
+            now = time.monotonic()
+            self._level = max(0.0, self._level - (now - self._level_at) * self.rate_limit)
+            self._level_at = now
+            if self._level + 1 > self.rate_burst + 1e-9:
+                self.limited += 1
+                return (self._level + 1 - self.rate_burst) / self.rate_limit
+            self._level += 1
+            self.admitted.append(now)
+        return None
 
     def _create(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         order_id = str(body.get("id", ""))

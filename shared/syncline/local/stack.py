@@ -60,6 +60,11 @@ class StackOptions:
     page_size: int = 100
     sync_concurrency: int = 4
     shop_rate_limit: float = 50.0
+    # The warehouse's own limit (a leaky bucket answering 429 above it; None: none) and the
+    # destination connector's `settings.rate_limit` (None: a budget well above the demo's pace).
+    warehouse_rate_limit: float | None = None
+    warehouse_burst: int = 10
+    warehouse_budget: dict[str, Any] | None = None
     schedule: str = "rate(5 minutes)"
     filters: list[dict[str, Any]] = field(default_factory=list)
     mappings: list[dict[str, Any]] = field(default_factory=lambda: list(DEMO_MAPPING))
@@ -173,6 +178,11 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
         settings: dict[str, Any] = {"records_path": "data", "reference_field": "number", "check_path": "/"}
         if server is warehouse and options.push_timeout_seconds is not None:
             settings["timeout_seconds"] = options.push_timeout_seconds
+        if server is shop:  # the shop answers 429 above its limit in any one-second window
+            rate = min(1000.0, options.shop_rate_limit) / 2
+            settings["rate_limit"] = {"requests_per_second": rate, "burst": max(1, int(rate / 4))}
+        else:
+            settings["rate_limit"] = options.warehouse_budget or {"requests_per_second": 1000, "burst": 1000}
         arn = wiring.store_credentials(TENANT, connector_id, {"token": server.token})
         config.put_connector(
             Connector(
@@ -238,6 +248,8 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
         slow_rate=options.slow_rate,
         slow_seconds=options.slow_seconds,
         fail_first_pushes=options.fail_first_pushes,
+        rate_limit=options.warehouse_rate_limit,
+        rate_burst=options.warehouse_burst,
     )
     driver: Driver | None = None
     try:

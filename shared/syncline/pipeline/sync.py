@@ -6,7 +6,7 @@ deliveries of one message must never both push); map it; push it through the des
 connector with the sync id as its idempotency key; classify the outcome:
 
 - success -> OK (Sent for file/async destinations); the message is deleted.
-- transient (timeout, connection, 5xx, 429) -> stays Pending with the attempt and last error;
+- transient (timeout, connection, 5xx) -> stays Pending with the attempt and last error;
   the message comes back after a visibility timeout that doubles per attempt (Retry-After wins
   when longer). On the last attempt the item becomes Failed and the message goes to the DLQ.
 - permanent (other 4xx, a mapping that cannot apply) -> Failed at once; the message is deleted.
@@ -21,11 +21,20 @@ totals counted from its items, so a delta lost to a crash does not outlive the r
 
 A push is started only when the invocation has time left to finish it; records it has no time
 for go back to the queue as fresh copies that keep their attempt number.
+
+Throttling is not an attempt. When the destination's rate budget (shared by every container,
+`syncline.connectors.ratelimit`) has no token within the connector's in-process wait, the record
+goes back before it is claimed; when the push itself is refused for the rate (the budget ran dry
+meanwhile, or the system answered 429), the claim is given back with its attempt. Either way the
+record returns as a fresh copy delayed by the budget's wait (plus a little jitter, so the
+throttled records of a batch do not all come back at once), which keeps its attempt number and
+starts a new receive count: throttling never uses up the redrive policy's receives.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +44,7 @@ from threading import RLock
 from typing import Any
 
 from syncline import aws
-from syncline.connectors import Connector, ConnectorError, TransientError
+from syncline.connectors import Connector, ConnectorError, RateLimitedError, TransientError
 from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import Connector as ConnectorRow
@@ -71,6 +80,7 @@ class Outcome:
     # (body, delay seconds) to re-send as a fresh copy, then delete this one: the circuit breaker,
     # and records the invocation has no time left for. The copy keeps the attempt number.
     defer: tuple[str, int] | None = None
+    throttled: bool = False  # put back for the rate budget (a deferred copy), not an attempt
     run_key: tuple[str, str] | None = None
     from_status: Status | None = None
     to_status: Status | None = None
@@ -215,10 +225,26 @@ def _concurrency(services: _Services, message: SyncMessage) -> int:
     return min(service.settings.concurrency, int(limit or service.settings.concurrency))
 
 
-def _fresh_copy(message: SyncMessage, attempt: int, delay: int) -> Outcome:
+def _fresh_copy(message: SyncMessage, attempt: int, delay: int, throttled: bool = False) -> Outcome:
     """Put the record back as a new message that will make the same attempt again."""
     copy = message.model_copy(update={"attempt_offset": attempt - 1})
-    return Outcome(defer=(copy.model_dump_json(exclude_none=True), delay))
+    return Outcome(defer=(copy.model_dump_json(exclude_none=True), delay), throttled=throttled)
+
+
+def throttle_delay(wait: float | None) -> int:
+    """The delay of a throttled record's copy: the budget's wait, rounded up, at least a second,
+    plus up to a quarter of it again as jitter; at most SQS's longest message delay."""
+    seconds = max(1.0, wait or 1.0)
+    return min(CIRCUIT_DELAY_SECONDS, math.ceil(seconds + random.uniform(0, seconds / 4)))
+
+
+def _throttled(
+    deps: Deps, message: SyncMessage, item: SyncItem, previous: SyncItem, attempt: int, wait: float | None
+) -> Outcome:
+    """The push was refused for the rate: give the claim back with its attempt, and re-queue."""
+    if not deps.syncs.release(item, previous.attempts):
+        return Outcome()  # the claim was taken over meanwhile: that delivery owns the record
+    return _fresh_copy(message, attempt, throttle_delay(wait), throttled=True)
 
 
 def _process_one(
@@ -241,6 +267,9 @@ def _process_one(
             seconds += services.push_seconds(source)  # the refetch comes first
         if not can_start(seconds):
             return _fresh_copy(message, attempt, 0)  # no time to finish: not an attempt
+        wait = services.connector(row).throttled_for()
+        if wait is not None:  # the rate budget has no token soon enough: not an attempt either
+            return _fresh_copy(message, attempt, throttle_delay(wait), throttled=True)
 
     # The claim holds while this invocation can live; a crashed one's claim runs out by itself.
     now = utcnow()
@@ -279,6 +308,8 @@ def _process_one(
             return _settle(deps, item, attempt, Status.FAILED, error, message=message)
         try:
             refetched = _refetch(services.connector(source), service, item)
+        except RateLimitedError as exc:
+            return _throttled(deps, message, item, claim.previous, attempt, exc.retry_after)
         except TransientError as exc:
             error = _error(exc.code, f"refetch: {exc.message}")
             return _retry_or_fail(deps, record, message, item, service, attempt, exc, error, ambiguous)
@@ -309,6 +340,8 @@ def _process_one(
         pushed = connector.push(
             service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
         )
+    except RateLimitedError as exc:  # refused for the rate (before sending, or a 429): not an attempt
+        return _throttled(deps, message, item, claim.previous, attempt, exc.retry_after)
     except TransientError as exc:
         unanswered = exc.status_code is None  # a timeout or a broken connection, not a refusal
         return _retry_or_fail(

@@ -129,3 +129,8 @@ def run_index_keys(run: Run) -> dict[str, str]:
 
 def tenant_pk(tenant_id: str) -> str:
     return f"T#{tenant_id}"
+
+
+def rate_key(tenant_id: str, connector_id: str) -> dict[str, str]:
+    """A connector's shared rate budget (token bucket) in the config table."""
+    return {"PK": tenant_pk(tenant_id), "SK": f"RATE#{connector_id}"}

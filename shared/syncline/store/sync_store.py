@@ -358,6 +358,26 @@ class SyncStore(RunRows):
         )
         return Claim(claimed=True, item=claimed, previous=previous)
 
+    def release(self, claimed: SyncItem, previous_attempts: int) -> bool:
+        """Give a claim back without using its attempt (the rate budget, or the system's 429, kept
+        the push from going): attempts back to what they were, no claim. Conditional on the claim
+        still being this one. False when the row moved on meanwhile."""
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(item_key(claimed.tenant_id, claimed.sync_id)),
+                UpdateExpression="SET attempts = :prev REMOVE claim_id, claimed_until",
+                ConditionExpression="claim_id = :claim",
+                ExpressionAttributeValues=marshal({":prev": previous_attempts, ":claim": claimed.claim_id}),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+            _meter_failed_write("syncs.item", _old_row(exc))
+            return False
+        released = claimed.model_copy(update={"attempts": previous_attempts})
+        _meter_update("syncs.item", self.item_row(released), ("attempts",))
+        return True
+
     def put_if_absent(self, item: SyncItem) -> bool:
         """Write the row of a listed record that has none (recovery), unless one exists by now."""
         row = self.item_row(item)

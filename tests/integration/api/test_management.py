@@ -103,6 +103,13 @@ def test_connector_lifecycle_and_credentials_are_write_only(group: Group) -> Non
         ({"base_url": "ftp://shop.example.com"}, 422, "body.base_url"),
         ({"base_url": "https://user:pw@shop.example.com"}, 422, "body.base_url"),
         ({"settings": {"no_such_setting": 1}}, 422, "body.settings"),
+        (
+            {"settings": {"rate_limit": {"requests_per_second": -1}}},
+            422,
+            "body.settings.rate_limit.requests_per_second",
+        ),
+        ({"settings": {"rate_limit": {"burst": 0}}}, 422, "body.settings.rate_limit.burst"),
+        ({"settings": {"rate_limit": {"per_day": 9}}}, 422, "body.settings.rate_limit.per_day"),
         ({"settings": {"auth": "bearer"}, "credentials": {}}, 422, "body.credentials.token"),
         ({"credentials": {"token": 12345}}, 422, "body.credentials.token"),
         ({"timezone": "Mars/Olympus"}, 422, "body.timezone"),
@@ -395,3 +402,28 @@ def test_a_connector_can_be_checked_now(group: Group) -> None:
     assert api.post("/connectors/nope/check").status == 404
     assert new_group("mg-other").api.post("/connectors/wh-now/check").status == 404
     assert not any("T0KEN" in text for text in api.bodies)
+
+
+def test_connector_summary_shows_the_rate_budget_and_its_counts(group: Group) -> None:
+    from syncline import wiring
+    from syncline.store.rate_store import RateStore
+
+    body = group.api.get("/connectors/wh/summary", query={"days": 1}).json()
+    assert body["rate_limit"] == {
+        "budget": {"requests_per_second": 5.0, "burst": 10, "max_concurrency": 4, "unit": "requests"},
+        "requests": 0,
+        "throttled": 0,
+        "paused_until": None,
+    }
+    changed = group.api.patch(
+        "/connectors/wh", body={"settings": {"rate_limit": {"requests_per_second": 2, "burst": 3}}}
+    )
+    assert changed.status == 200, changed.text
+    store = RateStore(wiring.config_store().name)
+    grant = store.lease(group.tenant_id, "wh", want=1, rate=2, burst=3, now=utcnow().timestamp(), used=7)
+    assert grant.tokens == 1
+    store.pause(group.tenant_id, "wh", until=utcnow().timestamp() + 60, throttled=1)
+    rate = group.api.get("/connectors/wh/summary", query={"days": 1}).json()["rate_limit"]
+    assert rate["budget"]["requests_per_second"] == 2.0 and rate["budget"]["burst"] == 3
+    assert rate["requests"] == 7 and rate["throttled"] == 1
+    assert rate["paused_until"] is not None

@@ -1,0 +1,180 @@
+"""Connector rate budgets shared by every container: one token-bucket item per connector in the
+config table (`PK=T#<tenant>`, `SK=RATE#<connector_id>`).
+
+The bucket is kept in GCRA form: `tat` (theoretical arrival time, epoch seconds) is when the
+bucket will next be empty-equivalent; granting `n` tokens moves it `n / rate` later, and a grant is
+allowed while `tat` stays within `burst / rate` of now. A grant is one conditional UpdateItem:
+
+- busy bucket (`tat >= now`): `SET tat = tat + n/rate`, conditional on `tat <= now + (burst-n)/rate`.
+  Containers granting at the same time do not conflict: each adds its share atomically.
+- idle bucket (`tat < now`, or no item yet): `SET tat = now + n/rate`, conditional on `tat < now`.
+
+Both are also conditional on no pause (`paused_until` in the past). A failed condition returns the
+item as it is (ReturnValuesOnConditionCheckFailure), from which the caller learns how long to wait
+or how many tokens still fit, without a read. A pause (a 429, or a system saying its budget is low)
+is one conditional write that only moves `paused_until` later. Request and 429 counts ride along
+on the next grant or pause (ADD), so they cost no write of their own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from syncline.store.codec import marshal, unmarshal
+from syncline.store.keys import rate_key
+from syncline.store.table import _old_row, _Table
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a lease request got: `tokens` (0 when none) or, failing that, `wait` seconds."""
+
+    tokens: int
+    wait: float = 0.0
+    paused: bool = False
+    tat: float | None = None  # the bucket's `tat` as this write left or found it
+
+
+@dataclass(frozen=True)
+class RateState:
+    tat: float | None
+    paused_until: float | None
+    requests: int
+    throttled: int
+    leases: int
+    rate: float | None
+    burst: int | None
+
+
+class RateStore(_Table):
+    """Token buckets of connectors, in the config table. The only code that builds their keys."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        # Per-process lease pools (syncline.connectors.ratelimit) keyed by connector: one pool per
+        # store object, so a process with one store is one "container" of the shared budget.
+        self.pools: dict[tuple[Any, ...], Any] = {}
+
+    def lease(
+        self,
+        tenant_id: str,
+        connector_id: str,
+        *,
+        want: int,
+        rate: float,
+        burst: int,
+        now: float,
+        used: int = 0,
+        throttled: int = 0,
+        busy: bool | None = None,
+        tries: int = 2,
+    ) -> Grant:
+        """Take up to `want` tokens (at least one) from the connector's bucket, or learn the wait.
+
+        `used`: requests made since the last write of this container, added to the counters.
+        `busy`: whether the caller last saw the bucket ahead of now (picks the form tried first)."""
+        key = marshal(rate_key(tenant_id, connector_id))
+        want = max(1, min(want, burst))
+        # `busy`: the caller's guess that tat >= now (None, unknown: the idle form first, which
+        # also creates the item)
+        for _ in range(tries):
+            limit = now + (burst - want) / rate
+            values: dict[str, Any] = {
+                ":now": now,
+                ":used": used,
+                ":thr": throttled,
+                ":one": 1,
+                ":rate": rate,
+                ":burst": burst,
+            }
+            not_paused = "(attribute_not_exists(paused_until) OR paused_until <= :now)"
+            if busy:
+                values[":limit"] = limit
+                values[":d"] = want / rate
+                update = "SET tat = tat + :d"
+                condition = f"tat >= :now AND tat <= :limit AND {not_paused}"
+            else:
+                values[":new"] = now + want / rate
+                update = "SET tat = :new"
+                condition = f"(attribute_not_exists(tat) OR tat < :now) AND {not_paused}"
+            update += ", rate = :rate, burst = :burst ADD requests :used, throttled :thr, leases :one"
+            try:
+                got = self.ddb.update_item(
+                    TableName=self.name,
+                    Key=key,
+                    UpdateExpression=update,
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues=marshal(values),
+                    ReturnValues="UPDATED_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+                new_tat = _float(unmarshal(got.get("Attributes") or {}).get("tat"))
+                return Grant(tokens=want, tat=new_tat)
+            except self.ddb.exceptions.ConditionalCheckFailedException as exc:
+                current = _old_row(exc) or {}
+            paused_until = _float(current.get("paused_until"))
+            if paused_until is not None and paused_until > now:
+                return Grant(tokens=0, wait=paused_until - now, paused=True)
+            tat = _float(current.get("tat"))
+            if tat is None or tat < now:
+                busy = False
+                continue
+            busy = True
+            fits = math.floor((now + burst / rate - tat) * rate + 1e-9)
+            if fits < 1:
+                return Grant(tokens=0, wait=max(0.0, tat + 1 / rate - burst / rate - now), tat=tat)
+            want = min(want, fits)
+        return Grant(tokens=0, wait=1 / rate)  # lost every race: try again shortly
+
+    def pause(
+        self, tenant_id: str, connector_id: str, *, until: float, throttled: int = 0, used: int = 0
+    ) -> bool:
+        """No container may take tokens before `until` (epoch seconds); only ever moves it later.
+        Returns False when a longer pause was already in force (then only nothing is written)."""
+        values = {":until": until, ":t": throttled, ":used": used}
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal(rate_key(tenant_id, connector_id)),
+                UpdateExpression="SET paused_until = :until ADD throttled :t, requests :used",
+                ConditionExpression="attribute_not_exists(paused_until) OR paused_until < :until",
+                ExpressionAttributeValues=marshal(values),
+            )
+            return True
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            if throttled or used:  # still count them
+                self.ddb.update_item(
+                    TableName=self.name,
+                    Key=marshal(rate_key(tenant_id, connector_id)),
+                    UpdateExpression="ADD throttled :t, requests :used",
+                    ExpressionAttributeValues=marshal({":t": throttled, ":used": used}),
+                )
+            return False
+
+    def state(self, tenant_id: str, connector_id: str) -> RateState | None:
+        got = self.ddb.get_item(
+            TableName=self.name, Key=marshal(rate_key(tenant_id, connector_id)), ConsistentRead=True
+        )
+        raw = got.get("Item")
+        if raw is None:
+            return None
+        row = unmarshal(raw)
+        burst = row.get("burst")
+        return RateState(
+            tat=_float(row.get("tat")),
+            paused_until=_float(row.get("paused_until")),
+            requests=int(row.get("requests", 0)),
+            throttled=int(row.get("throttled", 0)),
+            leases=int(row.get("leases", 0)),
+            rate=_float(row.get("rate")),
+            burst=int(burst) if burst is not None else None,
+        )
+
+    def delete(self, tenant_id: str, connector_id: str) -> None:
+        self.ddb.delete_item(TableName=self.name, Key=marshal(rate_key(tenant_id, connector_id)))
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if value is not None else None
