@@ -344,10 +344,12 @@ def service_view(
 ) -> dict[str, Any]:
     """A service as the API shows it; given the company group's connectors, each end also says
     its system and connector name (null when the connector is gone); given its pulls, when it last
-    pulled and how many pulls since its last run found nothing (those open no run)."""
+    pulled and how many pulls since its last run found nothing (those open no run). `alerts_on`
+    is the list's alert indicator: whether a failure of this service emails anyone."""
     out = service.model_dump(mode="json", exclude={"tenant_id"})
     if not out.get("schedule"):
         out["schedule"] = None
+    out["alerts_on"] = service.alerts.enabled
     if connectors is not None:
         for end in ("source", "destination"):
             row = connectors.get(out[end]["connector_id"])
@@ -514,30 +516,32 @@ def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpd
     service = _service(tenant_id, values)
     source = validate_service(deps, service)
     service = _inbound(deps, service, source)
-    deps.config.put_service(service)
+    deps.config.put_service(service, previous_path=current.inbound_path)
     _schedule(service, source)
     return service
 
 
 def delete_service(deps: Deps, tenant_id: str, service_id: str) -> None:
-    deps.config.require_service(tenant_id, service_id)
+    current = deps.config.require_service(tenant_id, service_id)
     schedules.delete(tenant_id, service_id)
-    deps.config.delete_service(tenant_id, service_id)
+    deps.config.delete_service(tenant_id, service_id, inbound_path=current.inbound_path)
 
 
 def clone_service(deps: Deps, tenant_id: str, service_id: str, body: CloneBody) -> Service:
-    """A copy under a new id, inactive so it never runs next to the original until switched on."""
+    """A copy under a new id, inactive so it never runs next to the original until switched on.
+    A copy of an inbound service gets its own path (its id), never the original's."""
     current = deps.config.require_service(tenant_id, service_id)
     now = utcnow()
     values = current.model_dump() | {
         "service_id": body.service_id,
+        "inbound_path": None,
         "name": body.name or f"{current.name} (copy)"[:200],
         "active": False,
         "created_at": now,
         "updated_at": now,
     }
     clone = _service(tenant_id, values)
-    validate_service(deps, clone)
+    clone = _inbound(deps, clone, validate_service(deps, clone))
     deps.config.put_service(clone, create=True)
     return clone
 
@@ -708,6 +712,8 @@ def list_services(deps: Deps, tenant_id: str, params: ServiceListParams) -> list
         if params.status and s.active != (params.status == "active"):
             continue
         if params.type and s.type != params.type:
+            continue
+        if params.alerts and s.alerts.enabled != (params.alerts == "on"):
             continue
         if params.source_entity and s.source.entity != params.source_entity:
             continue

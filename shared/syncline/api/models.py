@@ -280,6 +280,7 @@ class ServiceListParams(_Strict):
     q: SearchText | None = Field(default=None, description="matches id, type and name, case insensitive")
     status: Literal["active", "inactive"] | None = None
     type: Literal["standard", "sweeper"] | None = None
+    alerts: Literal["on", "off"] | None = Field(default=None, description="whether its alerts are enabled")
     source_system: Name | None = None
     source_entity: Name | None = None
     destination_system: Name | None = None

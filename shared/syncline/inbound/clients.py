@@ -137,6 +137,10 @@ def _require(tenant_id: str, client_id: str, store: ConfigStore) -> dict[str, An
     return row
 
 
+def get_client(tenant_id: str, client_id: str, *, store: ConfigStore | None = None) -> dict[str, Any]:
+    return view(_require(tenant_id, client_id, _store(store)))
+
+
 def revoke_client(tenant_id: str, client_id: str, *, store: ConfigStore | None = None) -> dict[str, Any]:
     config = _store(store)
     row = _require(tenant_id, client_id, config)

@@ -81,10 +81,11 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
             if method != "POST":
                 return _with_allow(_result(_error(405, "method_not_allowed", "POST only")), "POST")
             return _result(token(event))
-        if INGEST_RE.match(path):
+        ingest = INGEST_RE.match(path)
+        if ingest and not (method == "POST" and PUSH_RE.match(path)):  # a company group may be "ingests"
             if method != "GET":
                 return _with_allow(_result(_error(405, "method_not_allowed", "GET only")), "GET")
-            return _result(ingest_status(event, INGEST_RE.match(path).group(1)))  # type: ignore[union-attr]
+            return _result(ingest_status(event, ingest.group(1)))
         match = PUSH_RE.match(path)
         if match is None:
             return _result(_error(404, "not_found", "no such resource"))

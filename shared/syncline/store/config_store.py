@@ -76,13 +76,42 @@ class ConfigStore(_Table):
         )
 
     # services --------------------------------------------------------------------------------
-    def put_service(self, service: Service, *, create: bool = False) -> None:
+    def put_service(
+        self, service: Service, *, create: bool = False, previous_path: str | None = None
+    ) -> None:
+        """Save a service. One with an inbound path also holds that path's claim row
+        (`INPATH#<path>`) in the same transaction, so two services can never take one path, however
+        close together they are saved; `previous_path` is released when the path changes."""
         row = {
             "PK": tenant_pk(service.tenant_id),
             "SK": f"SERVICE#{service.service_id}",
             **service.model_dump(mode="json"),
         }
-        self._put(row, create=create, what=f"service {service.service_id}")
+        path = service.inbound_path
+        if path is None and previous_path is None:
+            self._put(row, create=create, what=f"service {service.service_id}")
+            return
+        mine = {
+            "ConditionExpression": "attribute_not_exists(PK) OR service_id = :sid",
+            "ExpressionAttributeValues": marshal({":sid": service.service_id}),
+        }
+        put: dict[str, Any] = {"TableName": self.name, "Item": marshal(row)}
+        if create:
+            put["ConditionExpression"] = "attribute_not_exists(PK)"
+        items: list[dict[str, Any]] = [{"Put": put}]
+        if path is not None:
+            claim = _inbound_path_key(service.tenant_id, path) | {"service_id": service.service_id}
+            items.append({"Put": {"TableName": self.name, "Item": marshal(claim), **mine}})
+        if previous_path is not None and previous_path != path:
+            old = marshal(_inbound_path_key(service.tenant_id, previous_path))
+            items.append({"Delete": {"TableName": self.name, "Key": old, **mine}})
+        try:
+            self.ddb.transact_write_items(TransactItems=items)
+        except self.ddb.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            if create and reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise Conflict(f"service {service.service_id} already exists") from None
+            raise Conflict(f"inbound path {path!r} is taken by another service") from None
 
     def get_service(self, tenant_id: str, service_id: str) -> Service | None:
         row = self._get({"PK": tenant_pk(tenant_id), "SK": f"SERVICE#{service_id}"})
@@ -102,13 +131,24 @@ class ConfigStore(_Table):
         )
         return [Service.model_validate(_body(r)) for r in rows]
 
-    def delete_service(self, tenant_id: str, service_id: str) -> None:
-        self.ddb.transact_write_items(
-            TransactItems=[
-                {"Delete": {"TableName": self.name, "Key": marshal({"PK": tenant_pk(tenant_id), "SK": sk})}}
-                for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}", f"ALERTSTATE#S#{service_id}")
-            ]
-        )
+    def delete_service(self, tenant_id: str, service_id: str, *, inbound_path: str | None = None) -> None:
+        keys = [
+            {"PK": tenant_pk(tenant_id), "SK": sk}
+            for sk in (f"SERVICE#{service_id}", f"CURSOR#{service_id}", f"ALERTSTATE#S#{service_id}")
+        ]
+        items: list[dict[str, Any]] = [{"Delete": {"TableName": self.name, "Key": marshal(k)}} for k in keys]
+        if inbound_path is not None:  # its path's claim, unless another service holds it
+            items.append(
+                {
+                    "Delete": {
+                        "TableName": self.name,
+                        "Key": marshal(_inbound_path_key(tenant_id, inbound_path)),
+                        "ConditionExpression": "attribute_not_exists(PK) OR service_id = :sid",
+                        "ExpressionAttributeValues": marshal({":sid": service_id}),
+                    }
+                }
+            )
+        self.ddb.transact_write_items(TransactItems=items)
 
     # cursors ---------------------------------------------------------------------------------
     def get_cursor(self, tenant_id: str, service_id: str) -> str | None:
@@ -470,34 +510,46 @@ class ConfigStore(_Table):
         row = self._get(_ingest_key(tenant_id, ingest_id), consistent=True)
         return _export_body(row) if row else None
 
-    # rate limits: a token bucket per inbound client
+    # rate limits: a token bucket per inbound client, kept as its "theoretical arrival time" (GCRA):
+    # `tat` is when the bucket would be full again. A request is allowed while `tat` is at most
+    # `burst - 1` intervals ahead of now, and pushes `tat` one interval on. Each take is one
+    # conditional UpdateItem that adds to `tat` atomically, so concurrent requests never conflict
+    # with each other; only the first request after an idle spell sets `tat` from now.
     def take_token(self, tenant_id: str, client_id: str, *, rate: float, burst: int, now: float) -> bool:
         """Take one token from the client's bucket (refilled at `rate` a second up to `burst`)."""
-        key = {"PK": tenant_pk(tenant_id), "SK": f"BUCKET#{client_id}"}
+        key = marshal({"PK": tenant_pk(tenant_id), "SK": f"BUCKET#{client_id}"})
+        step = 1.0 / rate
+        limit = now + (burst - 1) * step
+        expires = {":exp": {"N": str(int(now + burst * step) + 86400)}}
+        busy = {
+            "UpdateExpression": "SET tat = tat + :step, expires_at = :exp",
+            "ConditionExpression": "tat >= :now AND tat <= :limit",
+            "ExpressionAttributeValues": {
+                ":step": {"N": repr(step)},
+                ":now": {"N": repr(now)},
+                ":limit": {"N": repr(limit)},
+                **expires,
+            },
+        }
+        idle = {
+            "UpdateExpression": "SET tat = :next, expires_at = :exp",
+            "ConditionExpression": "attribute_not_exists(tat) OR tat < :now",
+            "ExpressionAttributeValues": {
+                ":next": {"N": repr(now + step)},
+                ":now": {"N": repr(now)},
+                **expires,
+            },
+        }
         for _ in range(3):
-            row = self._get(key, consistent=True)
-            tokens = float(burst) if row is None else float(row["tokens"])
-            at = now if row is None else float(row["at"])
-            tokens = min(float(burst), tokens + max(0.0, now - at) * rate)
-            if tokens < 1:
+            for request in (busy, idle):
+                try:
+                    self.ddb.update_item(TableName=self.name, Key=key, **request)
+                    return True
+                except self.ddb.exceptions.ConditionalCheckFailedException:
+                    continue
+            row = self._get({"PK": tenant_pk(tenant_id), "SK": f"BUCKET#{client_id}"}, consistent=True)
+            if row is not None and "tat" in row and float(row["tat"]) > limit:
                 return False
-            request: dict[str, Any] = {
-                "TableName": self.name,
-                "Item": marshal(
-                    {**key, "tokens": str(tokens - 1), "at": str(now), "expires_at": int(now) + 86400}
-                ),
-            }
-            if row is None:
-                request["ConditionExpression"] = "attribute_not_exists(PK)"
-            else:
-                request["ConditionExpression"] = "#at = :at"
-                request["ExpressionAttributeNames"] = {"#at": "at"}
-                request["ExpressionAttributeValues"] = marshal({":at": row["at"]})
-            try:
-                self.ddb.put_item(**request)
-                return True
-            except self.ddb.exceptions.ConditionalCheckFailedException:
-                continue
         return False
 
     # export jobs: one row per large export under its company group, expiring with the export;
@@ -614,6 +666,10 @@ def _api_key_key(digest: str) -> dict[str, str]:
 
 def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
     return {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}
+
+
+def _inbound_path_key(tenant_id: str, path: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"INPATH#{path}"}
 
 
 def _inbound_client_key(tenant_id: str, client_id: str) -> dict[str, str]:

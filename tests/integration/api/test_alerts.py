@@ -447,6 +447,30 @@ def test_notification_groups_crud_and_a_group_in_use_cannot_be_deleted(ses: None
     assert api.get("/notification-groups/ops").status == 404
 
 
+def test_the_services_list_shows_the_alert_indicator_and_filters_by_it(ses: None) -> None:
+    group = new_group("alerts")
+    api = group.api
+
+    def indicators(query: dict[str, str] | None = None) -> dict[str, bool]:
+        resp = api.get("/services", query=query or {})
+        assert resp.status == 200, resp.text
+        return {s["service_id"]: s["alerts_on"] for s in resp.json()["items"]}
+
+    assert indicators() == {"orders": False, "products": False, "stock": False}
+    ops_group(group)
+    enable(group, "orders")
+    assert indicators() == {"orders": True, "products": False, "stock": False}
+    assert api.get("/services/orders").json()["alerts_on"] is True
+    assert indicators({"alerts": "on"}) == {"orders": True}
+    assert indicators({"alerts": "off"}) == {"products": False, "stock": False}
+    resp = api.get("/services", query={"alerts": "maybe"})
+    assert resp.status == 422 and "alerts" in resp.text
+    # off again: the settings stay, the indicator follows `enabled`
+    assert api.patch("/services/orders", body={"alerts": {"enabled": False, "groups": ["ops"]}}).status == 200
+    assert indicators({"alerts": "on"}) == {}
+    assert api.get("/services/orders").json()["alerts"]["groups"] == ["ops"]
+
+
 def test_a_service_stored_with_free_form_alerts_still_reads(ses: None) -> None:
     group = new_group("alerts")
     config = wiring.config_store()

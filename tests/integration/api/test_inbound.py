@@ -126,6 +126,32 @@ def test_inbound_path_clash_is_409(group: Group) -> None:
     assert pulled.status == 422 and pulled.json()["error"]["fields"][0]["field"] == "body.inbound_path"
 
 
+def test_the_path_is_claimed_so_a_race_cannot_give_it_twice_and_is_released_when_freed(group: Group) -> None:
+    other = {
+        "service_id": "other",
+        "name": "Other",
+        "source": {"connector_id": "in", "entity": "orders"},
+        "destination": {"connector_id": "wh", "entity": "orders"},
+    }
+    # two saves close enough that neither sees the other in the list: the claim row still says no
+    with mock.patch.object(wiring.config_store(), "list_services", return_value=[]):
+        clash = group.api.post("/services", body=other | {"inbound_path": "orders"})
+    assert clash.status == 409, clash.text
+    assert group.api.get("/services/other").status == 404  # nothing half-written
+    # a path given up (changed, then the service deleted) can be taken by another service
+    assert group.api.patch("/services/pushed", body={"inbound_path": "orders-v2"}).status == 200
+    assert group.api.post("/services", body=other | {"inbound_path": "orders"}).status == 201
+    second = other | {"service_id": "x", "inbound_path": "orders-v2"}
+    with mock.patch.object(wiring.config_store(), "list_services", return_value=[]):
+        assert group.api.post("/services", body=second).status == 409
+    assert group.api.delete("/services/pushed").status == 204
+    assert group.api.post("/services", body=second).status == 201
+    # a copy gets a path of its own
+    copy = group.api.post("/services/other/clone", body={"service_id": "other-copy"})
+    assert copy.status == 201, copy.text
+    assert copy.json()["inbound_path"] == "other-copy"
+
+
 def test_a_connector_needs_a_sample_or_schema(group: Group) -> None:
     bad = group.api.post(
         "/connectors",
@@ -179,6 +205,13 @@ def test_bad_expired_and_revoked_tokens_are_401(group: Group) -> None:
     assert get_token(group.api, client_id, secret).status == 401
     listed = group.api.get("/inbound-clients").json()["items"]
     assert [c["client_id"] for c in listed if c["revoked"]] == [client_id]  # kept for the audit trail
+    one = group.api.get(f"/inbound-clients/{client_id}")
+    assert one.status == 200 and one.json()["revoked"] is True and "client_secret" not in one.json()
+    assert one.json() == next(c for c in listed if c["client_id"] == client_id)
+    other_id = client_id[:-1] + ("0" if client_id[-1] != "0" else "1")
+    assert group.api.get(f"/inbound-clients/{other_id}").status == 404
+    assert group.api.get("/inbound-clients/not-a-client-id").status == 422
+    assert new_group("inb-other").api.get(f"/inbound-clients/{client_id}").status == 404  # not its client
 
 
 def test_revocation_reaches_other_containers_within_the_cache_time(group: Group) -> None:
@@ -395,6 +428,42 @@ def test_rate_limit_per_client(group: Group) -> None:
     assert push(group, auth, record(2)).status == 202
     assert push(group, auth, record(3)).status == 429
     assert push(group, bearer(group), record(4)).status == 202  # another client's bucket
+
+
+def test_the_bucket_allows_exactly_its_burst_then_refills_at_its_rate(group: Group) -> None:
+    config = wiring.config_store()
+    take = lambda at: config.take_token(group.tenant_id, "c1", rate=2.0, burst=5, now=at)  # noqa: E731
+    assert [take(1000.0) for _ in range(6)] == [True] * 5 + [False]
+    assert take(1000.4) is False  # 0.4 s at 2 a second: not one whole token yet
+    assert [take(1000.5), take(1000.5)] == [True, False]
+    assert [take(1010.0) for _ in range(6)] == [True] * 5 + [False]  # idle: full again, never more
+    assert config.take_token(group.tenant_id, "c2", rate=2.0, burst=5, now=1000.0)  # its own bucket
+
+
+def test_a_take_is_one_conditional_update_and_never_a_read_then_write(group: Group) -> None:
+    """What keeps concurrent requests exact on DynamoDB: a take never reads the bucket and writes
+    back what it read (two containers reading the same value would both be let through); it is
+    one UpdateItem whose condition DynamoDB checks atomically with the write. (Moto does not
+    apply a condition and its write atomically across threads, so this is counted, not raced.)"""
+    config = wiring.config_store()
+    calls: list[str] = []
+
+    def count(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    config.ddb.meta.events.register("before-call.dynamodb", count)
+    try:
+        now = time.time()
+        assert config.take_token(group.tenant_id, "busy", rate=0.001, burst=3, now=now)
+        calls.clear()
+        assert config.take_token(group.tenant_id, "busy", rate=0.001, burst=3, now=now)
+        assert calls == ["UpdateItem"]  # a bucket in use: the atomic add, nothing else
+        assert config.take_token(group.tenant_id, "busy", rate=0.001, burst=3, now=now)
+        calls.clear()
+        assert not config.take_token(group.tenant_id, "busy", rate=0.001, burst=3, now=now)
+        assert "PutItem" not in calls and calls.count("GetItem") <= 3  # refused: nothing written
+    finally:
+        config.ddb.meta.events.unregister("before-call.dynamodb", count)
 
 
 # ---------------------------------------------------------------------------------- secrets canary

@@ -5,6 +5,7 @@ with max_attempts=1 every one of them still ends OK and nothing reaches the DLQ.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from syncline import aws, wiring
@@ -15,8 +16,14 @@ from syncline.store.rate_store import RateStore
 RECORDS = 20
 
 
-def run_to_the_end(options: StackOptions) -> tuple[Counter[Status], list[int], int, int, int, int]:
+def run_to_the_end(
+    options: StackOptions, *, paused_for: float = 0.0
+) -> tuple[Counter[Status], list[int], int, int, int, int]:
     with local_stack(options) as stack:
+        if paused_for:  # as if another container had just been told to wait by the warehouse
+            with aws.unobserved():
+                budget = RateStore(wiring.settings().config_table)
+                assert budget.pause(TENANT, "demo-warehouse", until=time.time() + paused_for)
         run_id = stack.fire()
         stack.wait_for_run(run_id, timeout=180)
         with aws.unobserved():
@@ -34,7 +41,9 @@ def run_to_the_end(options: StackOptions) -> tuple[Counter[Status], list[int], i
 
 
 def test_records_the_budget_holds_back_keep_their_attempt() -> None:
-    # The budget is the warehouse's limit: every push waits its turn, some in the queue.
+    # The budget is the warehouse's limit: every push waits its turn. The budget starts paused for
+    # longer than the fan-out takes, however busy the machine, so the first records must wait in
+    # the queue (fresh copies) rather than in a Lambda.
     options = StackOptions(
         records=RECORDS,
         fail_rate=0.0,
@@ -45,7 +54,7 @@ def test_records_the_budget_holds_back_keep_their_attempt() -> None:
         warehouse_burst=4,
         warehouse_budget={"requests_per_second": 4, "burst": 2, "max_concurrency": 4},
     )
-    statuses, attempts, limited, dlq, received, throttled = run_to_the_end(options)
+    statuses, attempts, limited, dlq, received, throttled = run_to_the_end(options, paused_for=6.0)
     assert statuses == Counter({Status.OK: RECORDS})
     assert attempts == [1] * RECORDS
     assert limited == 0 and throttled == 0  # never over the limit

@@ -92,3 +92,21 @@ def test_generic_signature_and_its_tolerance() -> None:
     assert webhooks.generic_valid("k", body, rolled, 1_000_000)
     assert not webhooks.generic_valid("k", body, "v1=abc", 1_000_000)
     assert not webhooks.generic_valid("k", body, "t=x,v1=abc", 1_000_000)
+
+
+def test_a_company_group_called_ingests_can_still_push(monkeypatch: pytest.MonkeyPatch) -> None:
+    from syncline.inbound import http
+    from syncline.inbound.ingest import Answer
+
+    pushed: list[tuple[str, str]] = []
+
+    def fake_push(event: dict[str, object], tenant_id: str, path: str) -> Answer:
+        pushed.append((tenant_id, path))
+        return Answer(202, {"accepted": 1})
+
+    monkeypatch.setattr(http, "push", fake_push)
+    answer = http.handle({"httpMethod": "POST", "path": "/inbound/ingests/orders", "headers": {}}, None)
+    assert answer["statusCode"] == 202 and pushed == [("ingests", "orders")]
+    # a GET there is still the status of an ingest, and another method is 405 naming GET
+    put = http.handle({"httpMethod": "PUT", "path": "/inbound/ingests/ing_1", "headers": {}}, None)
+    assert put["statusCode"] == 405 and put["headers"]["Allow"] == "GET"

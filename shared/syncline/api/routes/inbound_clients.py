@@ -56,6 +56,11 @@ def create_client(body: Annotated[InboundClientCreate, Body()]) -> Response[dict
     )
 
 
+@router.get("/inbound-clients/<client_id>", summary="One inbound API client (never its secret)", tags=TAGS)
+def get_client(client_id: ClientIdPath) -> dict[str, Any]:
+    return clients.get_client(tenant(), client_id, store=deps().config)
+
+
 @router.post(
     "/inbound-clients/<client_id>/revoke",
     summary="Revoke a client (its tokens stop within a minute)",
