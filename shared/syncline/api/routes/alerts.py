@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from syncline.api import management
+from syncline.api import alerting
 from syncline.api.context import deps, tenant
 from syncline.api.models import AlertHistoryParams, NotificationGroupCreate, NotificationGroupUpdate
 from syncline.models import ID_PATTERN
@@ -23,9 +23,7 @@ JSON = "application/json"
 @router.get("/notification-groups", summary="List notification groups", tags=TAGS)
 def list_groups() -> dict[str, Any]:
     groups = deps().config.list_notification_groups(tenant())
-    return {
-        "items": [management.notification_group_view(g) for g in sorted(groups, key=lambda g: g.group_id)]
-    }
+    return {"items": [alerting.notification_group_view(g) for g in sorted(groups, key=lambda g: g.group_id)]}
 
 
 @router.post(
@@ -36,26 +34,26 @@ def list_groups() -> dict[str, Any]:
     status_code=201,
 )
 def create_group(body: Annotated[NotificationGroupCreate, Body()]) -> Response[dict[str, Any]]:
-    group = management.create_notification_group(deps(), tenant(), body)
+    group = alerting.create_notification_group(deps(), tenant(), body)
     return Response(
         status_code=201,
         content_type=JSON,
-        body=management.notification_group_view(group),
+        body=alerting.notification_group_view(group),
         headers={"Location": f"/notification-groups/{group.group_id}"},
     )
 
 
 @router.get("/notification-groups/<group_id>", summary="One notification group", tags=TAGS)
 def get_group(group_id: GroupIdPath) -> dict[str, Any]:
-    return management.notification_group_view(deps().config.require_notification_group(tenant(), group_id))
+    return alerting.notification_group_view(deps().config.require_notification_group(tenant(), group_id))
 
 
 @router.patch(
     "/notification-groups/<group_id>", summary="Rename a group or replace its recipients", tags=TAGS
 )
 def update_group(group_id: GroupIdPath, body: Annotated[NotificationGroupUpdate, Body()]) -> dict[str, Any]:
-    return management.notification_group_view(
-        management.update_notification_group(deps(), tenant(), group_id, body)
+    return alerting.notification_group_view(
+        alerting.update_notification_group(deps(), tenant(), group_id, body)
     )
 
 
@@ -66,7 +64,7 @@ def update_group(group_id: GroupIdPath, body: Annotated[NotificationGroupUpdate,
     status_code=204,
 )
 def delete_group(group_id: GroupIdPath) -> Response[str]:
-    management.delete_notification_group(deps(), tenant(), group_id)
+    alerting.delete_notification_group(deps(), tenant(), group_id)
     return Response(status_code=204, body="")
 
 
@@ -78,4 +76,4 @@ def delete_group(group_id: GroupIdPath) -> Response[str]:
 def alert_history(
     service_id: ServiceIdPath, params: Annotated[AlertHistoryParams, Query()]
 ) -> dict[str, Any]:
-    return management.alert_history(deps(), tenant(), service_id, params.limit)
+    return alerting.alert_history(deps(), tenant(), service_id, params.limit)
