@@ -31,8 +31,7 @@ from syncline import aws, wiring
 from syncline.connectors import Connector, build_connector
 from syncline.connectors.ratelimit import SharedLimiter
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
-from syncline.models import Connector as ConnectorRow
-from syncline.models import Status
+from syncline.models import ConnectorConfig, Status
 from syncline.pipeline.sync import Received, process_batch
 from syncline.store.rate_store import RateStore
 
@@ -69,7 +68,7 @@ class Worker:
         self.lock = threading.Lock()
         self.deps = dataclasses.replace(wiring.deps(), kept_connector=self.connector)
 
-    def connector(self, row: ConnectorRow) -> Connector:
+    def connector(self, row: ConnectorConfig) -> Connector:
         with self.lock:
             found = self.connectors.get(row.connector_id)
             if found is None:

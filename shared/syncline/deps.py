@@ -8,13 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from syncline.connectors import Connector
-from syncline.models import DEFAULT_MAX_ATTEMPTS
-from syncline.models import Connector as ConnectorRow
+from syncline.models import DEFAULT_MAX_ATTEMPTS, ConnectorConfig
 from syncline.store import ConfigStore, SyncStore
 from syncline.tables import TRIGGER_QUEUE, TRIGGER_TIMEOUT_SECONDS, VISIBILITY_PER_TIMEOUT
 
 
-def _no_connectors(row: ConnectorRow) -> Connector:
+def _no_connectors(row: ConnectorConfig) -> Connector:
     raise RuntimeError(f"this process opens no connectors (asked for {row.connector_id!r})")
 
 
@@ -29,8 +28,8 @@ class Deps:
     queue_max_receive_count: int = DEFAULT_MAX_ATTEMPTS
     # A new connector the caller closes (the trigger, confirmations), and one kept open across
     # batches of this container that callers never close (sync_item).
-    open_connector: Callable[[ConnectorRow], Connector] = _no_connectors
-    kept_connector: Callable[[ConnectorRow], Connector] = _no_connectors
+    open_connector: Callable[[ConnectorConfig], Connector] = _no_connectors
+    kept_connector: Callable[[ConnectorConfig], Connector] = _no_connectors
     # How long a pull may be silent before the reconciler takes its trigger for dead: one
     # invocation's timeout, or, once handed to the trigger queue, every redelivery of it.
     invocation_seconds: float = TRIGGER_TIMEOUT_SECONDS

@@ -132,7 +132,7 @@ class Tenant(_Model):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Connector(_Model):
+class ConnectorConfig(_Model):
     """A configured system instance. Credentials live in Secrets Manager, referenced by ARN."""
 
     tenant_id: str = Field(pattern=ID_PATTERN)

@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from syncline.connectors import ConfigurationError, Connector
-from syncline.models import Connector as ConnectorRow
-from syncline.models import HealthStatus, utcnow
+from syncline.models import ConnectorConfig, HealthStatus, utcnow
 from syncline.store import ConfigStore
 
 CHECK_CONCURRENCY = 8
@@ -26,7 +25,7 @@ class CheckOutcome:
 
 
 def check_one(
-    row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+    row: ConnectorConfig, open_connector: Callable[[ConnectorConfig], Connector]
 ) -> tuple[HealthStatus, str | None]:
     from syncline.health import check
 
@@ -45,7 +44,7 @@ def check_one(
 
 
 def check_and_record(
-    config: ConfigStore, row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+    config: ConfigStore, row: ConnectorConfig, open_connector: Callable[[ConnectorConfig], Connector]
 ) -> CheckOutcome:
     """Check one connector and record the result as the scheduled check does (history on change)."""
     status, reason = check_one(row, open_connector)
@@ -53,7 +52,9 @@ def check_and_record(
     return CheckOutcome(row.tenant_id, row.connector_id, status, reason, changed)
 
 
-def check_all(config: ConfigStore, open_connector: Callable[[ConnectorRow], Connector]) -> list[CheckOutcome]:
+def check_all(
+    config: ConfigStore, open_connector: Callable[[ConnectorConfig], Connector]
+) -> list[CheckOutcome]:
     rows = [row for tenant_id in config.list_tenant_ids() for row in config.list_connectors(tenant_id)]
     if not rows:
         return []

@@ -27,7 +27,7 @@ from typing import Any
 from syncline import aws
 from syncline.connectors import Connector, build_connector
 from syncline.deps import Deps
-from syncline.models import Connector as ConnectorRow
+from syncline.models import ConnectorConfig
 from syncline.settings import Settings, settings
 from syncline.store import ConfigStore, SyncStore
 from syncline.store.rate_store import RateStore
@@ -137,12 +137,12 @@ def delete_credentials(secret_arn: str) -> None:
         _credentials.pop(secret_arn, None)
 
 
-def open_connector(row: ConnectorRow) -> Connector:
+def open_connector(row: ConnectorConfig) -> Connector:
     """A new connector; the caller closes it."""
     return _build(row, credentials(row.credentials_secret_arn))
 
 
-def _build(row: ConnectorRow, creds: Mapping[str, str]) -> Connector:
+def _build(row: ConnectorConfig, creds: Mapping[str, str]) -> Connector:
     return build_connector(
         row.system,
         base_url=str(row.base_url) if row.base_url else None,
@@ -172,7 +172,7 @@ def _rate_store_if_configured() -> RateStore | None:
 _FINGERPRINT_KEY = secrets.token_bytes(32)
 
 
-def _fingerprint(row: ConnectorRow, creds: Mapping[str, str]) -> bytes:
+def _fingerprint(row: ConnectorConfig, creds: Mapping[str, str]) -> bytes:
     """What a connector is built from, hashed."""
     built_from = [
         row.system,
@@ -191,7 +191,7 @@ _kept: OrderedDict[tuple[str, str], tuple[bytes, Connector]] = OrderedDict()
 _kept_lock = Lock()
 
 
-def kept_connector(row: ConnectorRow) -> Connector:
+def kept_connector(row: ConnectorConfig) -> Connector:
     """The connector for `row`, kept open for later batches of this container; never close it.
 
     Built again when its row or credentials changed (the old one is closed), and the least

@@ -31,7 +31,7 @@ from syncline.alerts import compose, send
 from syncline.connectors.redact import Redactor, redact_patterns
 from syncline.deps import Deps
 from syncline.models import (
-    Connector,
+    ConnectorConfig,
     HealthStatus,
     NotificationGroup,
     Run,
@@ -85,11 +85,11 @@ class _Tenant:
         self.services = config.list_services(tenant_id)
         self.groups = {g.group_id: g for g in config.list_notification_groups(tenant_id)}
         self.states = config.alert_states(tenant_id)
-        self._connectors: dict[str, Connector] | None = None
+        self._connectors: dict[str, ConnectorConfig] | None = None
         self.sender = settings().alert_sender or ""
 
     @property
-    def connectors(self) -> dict[str, Connector]:
+    def connectors(self) -> dict[str, ConnectorConfig]:
         if self._connectors is None:
             self._connectors = {c.connector_id: c for c in self.deps.config.list_connectors(self.tenant_id)}
         return self._connectors
@@ -394,7 +394,9 @@ class _Tenant:
                     self.tenant_id, "C", connector_id, {"status": current, "at": iso(self.now)}
                 )
 
-    def connector_notice(self, connector: Connector, previous: str | None, services: list[Service]) -> bool:
+    def connector_notice(
+        self, connector: ConnectorConfig, previous: str | None, services: list[Service]
+    ) -> bool:
         redactor = self.redactor([connector.connector_id])
         status = connector.health_status.value
         reason = redact_patterns(redactor.clean(connector.health_reason or "", compose.MAX_REASON_CHARS))

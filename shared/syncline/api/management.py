@@ -29,7 +29,7 @@ from syncline.errors import Conflict, Invalid, NotFound
 from syncline.models import (
     DEFAULT_SCHEDULE,
     SWEEPER_SCHEDULE,
-    Connector,
+    ConnectorConfig,
     Run,
     Service,
     Status,
@@ -43,7 +43,7 @@ from syncline.reports import ReportQuery, dashboard, entry, search, validation_f
 # ---------------------------------------------------------------------------------- connectors
 
 
-def connector_view(connector: Connector) -> dict[str, Any]:
+def connector_view(connector: ConnectorConfig) -> dict[str, Any]:
     """A connector as the API shows it: never the credentials, nor where they are kept."""
     out = connector.model_dump(mode="json", exclude={"tenant_id", "credentials_secret_arn"})
     out["has_credentials"] = connector.credentials_secret_arn is not None
@@ -87,11 +87,11 @@ MAX_CONNECTOR_ROW_BYTES = 380_000
 _ARN_ALLOWANCE = 2048
 
 
-def _connector(tenant_id: str, values: Mapping[str, Any]) -> Connector:
+def _connector(tenant_id: str, values: Mapping[str, Any]) -> ConnectorConfig:
     from syncline.store import item_size
 
     try:
-        connector = Connector.model_validate({"tenant_id": tenant_id, **values})
+        connector = ConnectorConfig.model_validate({"tenant_id": tenant_id, **values})
     except ValidationError as exc:
         raise Invalid("the connector is not valid", fields=validation_fields(exc)) from None
     row = connector.model_dump(mode="json")
@@ -136,7 +136,7 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
     )
 
 
-def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> Connector:
+def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> ConnectorConfig:
     from syncline import wiring
 
     # No credentials are no credentials: a system that needs some gets a 422 naming each missing
@@ -161,11 +161,11 @@ def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> Conne
     return connector
 
 
-def get_connector(deps: Deps, tenant_id: str, connector_id: str) -> Connector:
+def get_connector(deps: Deps, tenant_id: str, connector_id: str) -> ConnectorConfig:
     return deps.config.require_connector(tenant_id, connector_id)
 
 
-def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> Connector:
+def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: ConnectorUpdate) -> ConnectorConfig:
     from syncline import wiring
 
     current = deps.config.require_connector(tenant_id, connector_id)
@@ -243,7 +243,7 @@ def delete_connector(deps: Deps, tenant_id: str, connector_id: str) -> None:
             logger.warning("could not delete a connector secret", extra={"error_type": type(exc).__name__})
 
 
-def connector_status(connector: Connector) -> dict[str, Any]:
+def connector_status(connector: ConnectorConfig) -> dict[str, Any]:
     return {
         "connector_id": connector.connector_id,
         "health_status": connector.health_status.value,
@@ -296,7 +296,7 @@ def connector_summary(
     }
 
 
-def rate_limit_view(deps: Deps, connector: Connector) -> dict[str, Any] | None:
+def rate_limit_view(deps: Deps, connector: ConnectorConfig) -> dict[str, Any] | None:
     """The budget in force (settings over the system's defaults), and what the shared bucket
     counted: requests made through it and throttled responses (429s). None for a system without
     an HTTP budget (SFTP) or settings that no longer parse."""
@@ -333,7 +333,7 @@ def systems_catalog() -> list[dict[str, Any]]:
 
 def service_view(
     service: Service,
-    connectors: Mapping[str, Connector] | None = None,
+    connectors: Mapping[str, ConnectorConfig] | None = None,
     pulls: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A service as the API shows it; given the company group's connectors, each end also says
@@ -370,7 +370,7 @@ def _service(tenant_id: str, values: Mapping[str, Any]) -> Service:
         raise Invalid("the service is not valid", fields=validation_fields(exc)) from None
 
 
-def _entities(connector: Connector) -> Mapping[str, frozenset[str]] | None:
+def _entities(connector: ConnectorConfig) -> Mapping[str, frozenset[str]] | None:
     from syncline.connectors import ConfigurationError
     from syncline.connectors.registry import connector_class
 
@@ -381,7 +381,7 @@ def _entities(connector: Connector) -> Mapping[str, frozenset[str]] | None:
         return None
 
 
-def validate_service(deps: Deps, service: Service) -> Connector | None:
+def validate_service(deps: Deps, service: Service) -> ConnectorConfig | None:
     """Every problem of a service, in one 422: schedule, connectors of this company group, entity
     directions, and the mapping validator's findings with their rule index. Returns the source
     connector (its time zone is the rules' and the schedule's)."""
@@ -392,7 +392,7 @@ def validate_service(deps: Deps, service: Service) -> Connector | None:
         problem = schedules.check_expression(service.schedule)
         if problem:
             problems.append({"field": "body.schedule", "message": problem})
-    ends: dict[str, Connector | None] = {}
+    ends: dict[str, ConnectorConfig | None] = {}
     for side, direction in (("source", "pull"), ("destination", "push")):
         endpoint = service.source if side == "source" else service.destination
         connector = deps.config.get_connector(service.tenant_id, endpoint.connector_id)
@@ -456,11 +456,11 @@ def _sweeper_problems(deps: Deps, service: Service) -> list[dict[str, Any]]:
     ]
 
 
-def _schedule(service: Service, source: Connector | None) -> None:
+def _schedule(service: Service, source: ConnectorConfig | None) -> None:
     schedules.apply(service, timezone=source.timezone if source else "UTC")
 
 
-def _inbound(deps: Deps, service: Service, source: Connector | None) -> Service:
+def _inbound(deps: Deps, service: Service, source: ConnectorConfig | None) -> Service:
     """An inbound source's service: no schedule, a slug path unique in the company group (409 when
     another service has it). Any other service has no inbound path."""
     if source is None or source.system != "inbound":
@@ -643,7 +643,7 @@ def preview(deps: Deps, tenant_id: str, service_id: str, body: PreviewBody) -> d
 
 def list_services(deps: Deps, tenant_id: str, params: ServiceListParams) -> list[Service]:
     services = deps.config.list_services(tenant_id)
-    connectors: dict[str, Connector] = {}
+    connectors: dict[str, ConnectorConfig] = {}
     if params.source_system or params.destination_system:
         connectors = {c.connector_id: c for c in deps.config.list_connectors(tenant_id)}
 

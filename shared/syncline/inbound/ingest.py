@@ -26,7 +26,7 @@ from syncline.connectors.base import SourceRecord
 from syncline.deps import Deps
 from syncline.inbound.clients import Caller
 from syncline.inbound.schema import errors as schema_errors
-from syncline.models import Connector, Run, Service, Trigger, iso, utcnow
+from syncline.models import ConnectorConfig, Run, Service, Trigger, iso, utcnow
 from syncline.pipeline.fanout import fan_out
 from syncline.store import RunChange
 
@@ -62,7 +62,7 @@ class InboundError(Exception):
         )
 
 
-def record_schema(connector: Connector) -> dict[str, Any]:
+def record_schema(connector: ConnectorConfig) -> dict[str, Any]:
     from syncline.connectors.inbound import InboundSettings
 
     settings = InboundSettings.model_validate(connector.settings)

@@ -17,7 +17,7 @@ from syncline.local.demo_systems import DemoShop, DemoWarehouse
 from syncline.local.driver import Driver, wait_until
 from syncline.models import (
     AlertSettings,
-    Connector,
+    ConnectorConfig,
     Endpoint,
     NotificationGroup,
     Run,
@@ -185,7 +185,7 @@ def seed(shop: DemoShop, warehouse: DemoWarehouse, options: StackOptions) -> Non
             settings["rate_limit"] = options.warehouse_budget or {"requests_per_second": 1000, "burst": 1000}
         arn = wiring.store_credentials(TENANT, connector_id, {"token": server.token})
         config.put_connector(
-            Connector(
+            ConnectorConfig(
                 tenant_id=TENANT,
                 connector_id=connector_id,
                 system="rest",

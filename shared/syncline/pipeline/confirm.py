@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from syncline.connectors import Connector
-from syncline.models import Connector as ConnectorRow
-from syncline.models import ErrorInfo, Service, Status, SyncItem, utcnow
+from syncline.models import ConnectorConfig, ErrorInfo, Service, Status, SyncItem, utcnow
 from syncline.store import RunChange, SyncStore
 
 
 def apply_confirmations(
-    syncs: SyncStore, service: Service, row: ConnectorRow, open_connector: Callable[[ConnectorRow], Connector]
+    syncs: SyncStore,
+    service: Service,
+    row: ConnectorConfig,
+    open_connector: Callable[[ConnectorConfig], Connector],
 ) -> int:
     """Returns how many Sent items were settled."""
     entity = service.destination.entity

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from syncline.deps import Deps
-from syncline.models import Connector, HealthStatus, Run, Service, Status, SyncItem, utcnow
+from syncline.models import ConnectorConfig, HealthStatus, Run, Service, Status, SyncItem, utcnow
 from syncline.reports.query import MAX_RESYNC_IDS, ReportQuery
 from syncline.reports.resync import MAX_REFUSALS_LISTED, RESYNC_EXAMINE_FACTOR, ResyncResult, resync
 from syncline.store import RunChange
@@ -61,9 +61,9 @@ def unknown_swept(deps: Deps, sweeper: Service) -> list[tuple[int, str, str]]:
 
 def _selector(deps: Deps, sweeper: Service, now: datetime) -> Callable[[SyncItem, Service], str | None]:
     include_permanent = sweeper.sweep_settings.include_permanent
-    connectors: dict[str, Connector | None] = {}
+    connectors: dict[str, ConnectorConfig | None] = {}
 
-    def destination(service: Service) -> Connector | None:
+    def destination(service: Service) -> ConnectorConfig | None:
         connector_id = service.destination.connector_id
         if connector_id not in connectors:
             connectors[connector_id] = deps.config.get_connector(service.tenant_id, connector_id)

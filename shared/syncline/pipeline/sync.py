@@ -47,8 +47,7 @@ from syncline import aws
 from syncline.connectors import Connector, ConnectorError, RateLimitedError, TransientError
 from syncline.deps import Deps
 from syncline.faults import crash_point
-from syncline.models import Connector as ConnectorRow
-from syncline.models import ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
+from syncline.models import ConnectorConfig, ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
 from syncline.pipeline.fanout import claim_check, enqueue, load_record
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.retry import retry_delay
@@ -121,24 +120,24 @@ class _Services:
         )
         return found
 
-    def destination_row(self, service: Service) -> ConnectorRow | None:
+    def destination_row(self, service: Service) -> ConnectorConfig | None:
         tenant_id, connector_id = service.tenant_id, service.destination.connector_id
-        found: ConnectorRow | None = self._once(
+        found: ConnectorConfig | None = self._once(
             ("row", tenant_id, connector_id), lambda: self.deps.config.get_connector(tenant_id, connector_id)
         )
         return found
 
-    def source_row(self, service: Service) -> ConnectorRow | None:
+    def source_row(self, service: Service) -> ConnectorConfig | None:
         tenant_id, connector_id = service.tenant_id, service.source.connector_id
-        found: ConnectorRow | None = self._once(
+        found: ConnectorConfig | None = self._once(
             ("row", tenant_id, connector_id), lambda: self.deps.config.get_connector(tenant_id, connector_id)
         )
         return found
 
-    def push_seconds(self, row: ConnectorRow) -> float:
+    def push_seconds(self, row: ConnectorConfig) -> float:
         return float(self.connector(row).max_push_seconds)
 
-    def connector(self, row: ConnectorRow) -> Connector:
+    def connector(self, row: ConnectorConfig) -> Connector:
         opened: Connector = self._once(
             ("connector", row.tenant_id, row.connector_id), lambda: self.deps.kept_connector(row)
         )
@@ -399,7 +398,7 @@ def _final_attempt(message: SyncMessage, deps: Deps) -> int:
     return message.attempt_offset + deps.queue_max_receive_count
 
 
-def _circuit_open(row: ConnectorRow) -> bool:
+def _circuit_open(row: ConnectorConfig) -> bool:
     return (
         row.health_status == HealthStatus.UNREACHABLE
         and row.health_checked_at is not None

@@ -48,7 +48,7 @@ from typing import Any
 
 from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound
-from syncline.models import Connector, Run, RunStatus, Service, Status, SyncItem, iso, utcnow
+from syncline.models import ConnectorConfig, Run, RunStatus, Service, Status, SyncItem, iso, utcnow
 from syncline.reports.cursor import _pinned_window, decode_cursor, encode_cursor, resume_fields, resume_from
 from syncline.reports.merge import ReadStats, StreamSpec, _item_base_key, _Merge, _Source
 from syncline.reports.query import (
@@ -108,7 +108,7 @@ class _Context:
         self.deps = deps
         self.tenant_id = tenant_id
         self._services: dict[str, Service] | None = None
-        self._connectors: dict[str, Connector] | None = None
+        self._connectors: dict[str, ConnectorConfig] | None = None
         self._runs: dict[str, Run | None] = {}
         self._open: list[Run] | None = None
 
@@ -122,7 +122,7 @@ class _Context:
             self._services = {s.service_id: s for s in self.deps.config.list_services(self.tenant_id)}
         return self._services
 
-    def connectors(self) -> dict[str, Connector]:
+    def connectors(self) -> dict[str, ConnectorConfig]:
         if self._connectors is None:
             self._connectors = {c.connector_id: c for c in self.deps.config.list_connectors(self.tenant_id)}
         return self._connectors

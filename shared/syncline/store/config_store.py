@@ -8,7 +8,7 @@ from typing import Any
 
 from syncline.errors import Conflict, NotFound
 from syncline.models import (
-    Connector,
+    ConnectorConfig,
     HealthStatus,
     NotificationGroup,
     Service,
@@ -44,7 +44,7 @@ class ConfigStore(_Table):
         ]
 
     # connectors ------------------------------------------------------------------------------
-    def put_connector(self, connector: Connector, *, create: bool = False) -> None:
+    def put_connector(self, connector: ConnectorConfig, *, create: bool = False) -> None:
         row = {
             "PK": tenant_pk(connector.tenant_id),
             "SK": f"CONNECTOR#{connector.connector_id}",
@@ -52,23 +52,23 @@ class ConfigStore(_Table):
         }
         self._put(row, create=create, what=f"connector {connector.connector_id}")
 
-    def get_connector(self, tenant_id: str, connector_id: str) -> Connector | None:
+    def get_connector(self, tenant_id: str, connector_id: str) -> ConnectorConfig | None:
         row = self._get({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"})
-        return Connector.model_validate(_body(row)) if row else None
+        return ConnectorConfig.model_validate(_body(row)) if row else None
 
-    def require_connector(self, tenant_id: str, connector_id: str) -> Connector:
+    def require_connector(self, tenant_id: str, connector_id: str) -> ConnectorConfig:
         found = self.get_connector(tenant_id, connector_id)
         if found is None:
             raise NotFound(f"connector {connector_id!r} not found")
         return found
 
-    def list_connectors(self, tenant_id: str) -> list[Connector]:
+    def list_connectors(self, tenant_id: str) -> list[ConnectorConfig]:
         rows = self._query_all(
             index=None,
             key_condition="PK = :pk AND begins_with(SK, :sk)",
             values={":pk": tenant_pk(tenant_id), ":sk": "CONNECTOR#"},
         )
-        return [Connector.model_validate(_body(r)) for r in rows]
+        return [ConnectorConfig.model_validate(_body(r)) for r in rows]
 
     def delete_connector(self, tenant_id: str, connector_id: str) -> None:
         self.ddb.delete_item(

@@ -22,7 +22,7 @@ from syncline.api_keys import create_key
 from syncline.local.http import proxy_event, response_parts
 from syncline.local.lambdas import invoke
 from syncline.models import (
-    Connector,
+    ConnectorConfig,
     Endpoint,
     ErrorInfo,
     Run,
@@ -260,7 +260,7 @@ def new_group(prefix: str = "grp") -> Group:
     for connector_id, system, url in CONNECTORS:
         arn = wiring.store_credentials(tenant_id, connector_id, {"token": SECRET_TOKEN})
         config.put_connector(
-            Connector(
+            ConnectorConfig(
                 tenant_id=tenant_id,
                 connector_id=connector_id,
                 system=system,

@@ -13,7 +13,7 @@ import pytest
 from syncline import wiring
 from syncline.inbound import clients as inbound_clients
 from syncline.mapping import LookupTable
-from syncline.models import Connector, Endpoint, NotificationGroup, Service
+from syncline.models import ConnectorConfig, Endpoint, NotificationGroup, Service
 from syncline.reports import export as report_export
 from tests.integration.api.conftest import Api, AwsEnv, Group, new_group, seed_items
 
@@ -47,7 +47,7 @@ def groups(aws_env: AwsEnv) -> tuple[Group, Group, dict[str, str]]:
     seed_items(a, runs_per_service=2, items_per_run=5, days=2)
     config = wiring.config_store()
     config.put_connector(
-        Connector(tenant_id=a.tenant_id, connector_id="a-only", system="rest", name="A only")
+        ConnectorConfig(tenant_id=a.tenant_id, connector_id="a-only", system="rest", name="A only")
     )
     config.put_service(
         Service(

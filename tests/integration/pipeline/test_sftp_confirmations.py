@@ -10,7 +10,7 @@ import pytest
 from syncline import wiring
 from syncline.api.management import run_now
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
-from syncline.models import Connector, Endpoint, RunStatus, Status
+from syncline.models import ConnectorConfig, Endpoint, RunStatus, Status
 from tests.fakes.sftp import FakeSftpServer
 
 
@@ -24,7 +24,7 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
         config = wiring.config_store()
         arn = wiring.store_credentials(TENANT, "drop", sftp.credentials())
         config.put_connector(
-            Connector(
+            ConnectorConfig(
                 tenant_id=TENANT,
                 connector_id="drop",
                 system="sftp",

@@ -13,8 +13,7 @@ from syncline import wiring
 from syncline.connectors import Connector
 from syncline.connectors import auth as oauth
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
-from syncline.models import Connector as ConnectorRow
-from syncline.models import Run, Status, SyncItem, Trigger, new_run_id, sync_id_for
+from syncline.models import ConnectorConfig, Run, Status, SyncItem, Trigger, new_run_id, sync_id_for
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import Received, process_batch
 from tests.fakes.rest import FakeRest
@@ -110,7 +109,7 @@ def test_a_kept_connector_renews_its_oauth2_token(monkeypatch: pytest.MonkeyPatc
     with FakeRest("link") as fake:
         creds = {"client_id": fake.client_id, "client_secret": fake.client_secret}
         monkeypatch.setattr(wiring, "credentials", lambda arn: creds)
-        row = ConnectorRow(
+        row = ConnectorConfig(
             tenant_id=TENANT,
             connector_id="oauth-api",
             system="rest",
