@@ -27,6 +27,9 @@ class InboundSettings(BaseModel):
     id_field: str = Field(default="id", min_length=1, max_length=200)
     reference_field: str | None = Field(default=None, max_length=200)
     webhook: Literal["shopify", "generic"] | None = None
+    # Pushes within this many seconds of a run's start join it while it is still open (0: a run
+    # per push), so a stream of webhooks makes a run a minute, not a run each.
+    run_window_seconds: int = Field(default=60, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _one_shape(self) -> InboundSettings:

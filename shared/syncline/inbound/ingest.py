@@ -4,8 +4,11 @@ A push is read (one JSON object, an array of up to MAX_BATCH, or {"payload": "<J
 each record checked against the connector's schema, and the valid ones fanned out exactly as a
 pulled page is (syncline.pipeline.fanout: one fan-out page record, one SQS message per record sent
 in batches of ten, a record over the message limit kept in S3). So report rows, run totals,
-alerts and resync work unchanged. Each push opens its own run (a run is the unit the report and
-alerts count; joining a run still being fanned out by another request would race its close).
+alerts and resync work unchanged. A push joins the service's latest inbound run when that run
+started less than the connector's `run_window_seconds` ago (60 by default; 0: a run per push) and
+is still open; otherwise it opens a new one. Joining is safe against the run's close: fan-out
+counts the records as Pending on the run in one write conditional on the run still running, so
+a run that closed meanwhile refuses them (RunClosed) and the push opens a run of its own.
 
 With an Idempotency-Key, a conditional put on a once-row (per client, 24 h) comes first: the same
 key again replays the first answer, with another body it is refused (422), and while the first is
@@ -26,8 +29,8 @@ from syncline.connectors.base import SourceRecord
 from syncline.deps import Deps
 from syncline.inbound.clients import Caller
 from syncline.inbound.schema import errors as schema_errors
-from syncline.models import ConnectorConfig, Run, Service, Trigger, iso, utcnow
-from syncline.pipeline.fanout import fan_out
+from syncline.models import ConnectorConfig, Run, RunStatus, Service, Trigger, iso, utcnow
+from syncline.pipeline.fanout import RunClosed, fan_out
 from syncline.store import RunChange
 
 MAX_REQUEST_BYTES = 6 * 1024 * 1024
@@ -170,18 +173,8 @@ def push(deps: Deps, service: Service, records: list[Any], *, client_id: str) ->
             },
         )
     now = utcnow()
-    run = Run.opened(
-        service,
-        Trigger.INBOUND,
-        started_at=now,
-        pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
-        source_system=source.system,
-        destination_system=destination.system,
-    )
-    deps.syncs.create_run(run)
     wanted = [r for _, r in accepted]
-    fan_out(deps, service, run, wanted, source.system, destination.system, RunChange(pulled=len(wanted)))
-    deps.syncs.apply_run_change(run.tenant_id, run.run_id, RunChange(), pull_done=True)
+    run = _fan_out_joined(deps, service, settings.run_window_seconds, source, destination, wanted)
     from syncline.models import sync_id_for
 
     sync_ids = [sync_id_for(service.service_id, r.source_id, r.version) for r in wanted]
@@ -210,6 +203,54 @@ def push(deps: Deps, service: Service, records: list[Any], *, client_id: str) ->
     if rejected:
         body["rejected"] = rejected
     return Answer(202, body)
+
+
+def _fan_out_joined(
+    deps: Deps,
+    service: Service,
+    window: int,
+    source: ConnectorConfig,
+    destination: ConnectorConfig,
+    records: list[SourceRecord],
+) -> Run:
+    """Fan the records out into the service's open inbound run if one started within the window,
+    else into a new run (then the one later pushes join)."""
+    tenant_id, service_id = service.tenant_id, service.service_id
+    now = utcnow()
+    current = deps.config.inbound_run(tenant_id, service_id) if window else None
+    if current is not None and current[1] > now.timestamp():
+        run = deps.syncs.get_run(tenant_id, current[0])
+        if run is not None and run.status == RunStatus.RUNNING:
+            try:
+                fan_out(
+                    deps,
+                    service,
+                    run,
+                    records,
+                    source.system,
+                    destination.system,
+                    RunChange(pulled=len(records)),
+                )
+                return run
+            except RunClosed:
+                pass  # it closed since we looked: a run of our own
+    run = Run.opened(
+        service,
+        Trigger.INBOUND,
+        started_at=now,
+        pull_deadline=now + timedelta(seconds=deps.invocation_seconds),
+        source_system=source.system,
+        destination_system=destination.system,
+    )
+    deps.syncs.create_run(run)
+    if window:
+        deps.config.set_inbound_run(tenant_id, service_id, run.run_id, open_until=now.timestamp() + window)
+    fan_out(deps, service, run, records, source.system, destination.system, RunChange(pulled=len(records)))
+    # Nothing more is pulled for it, so it closes as soon as everything it holds has settled. A
+    # push that joins it later counts its records on it first (fan_out), and a close only goes
+    # through when nothing was counted since the run was read (`pulled` unchanged).
+    deps.syncs.apply_run_change(tenant_id, run.run_id, RunChange(), pull_done=True)
+    return run
 
 
 def with_idempotency(deps: Deps, caller: Caller, key: str | None, fingerprint: str, work: Any) -> Answer:

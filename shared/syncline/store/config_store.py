@@ -510,6 +510,20 @@ class ConfigStore(_Table):
         row = self._get(_ingest_key(tenant_id, ingest_id), consistent=True)
         return _export_body(row) if row else None
 
+    # the inbound run a service's pushes join: (run id, epoch second it stops taking pushes)
+    def inbound_run(self, tenant_id: str, service_id: str) -> tuple[str, float] | None:
+        row = self._get(_inbound_run_key(tenant_id, service_id), consistent=True)
+        return (str(row["run_id"]), float(row["open_until"])) if row else None
+
+    def set_inbound_run(self, tenant_id: str, service_id: str, run_id: str, *, open_until: float) -> None:
+        row = {
+            **_inbound_run_key(tenant_id, service_id),
+            "run_id": run_id,
+            "open_until": open_until,
+            "expires_at": int(open_until) + 86400,
+        }
+        self.ddb.put_item(TableName=self.name, Item=marshal(row))
+
     # rate limits: a token bucket per inbound client, kept as its "theoretical arrival time" (GCRA):
     # `tat` is when the bucket would be full again. A request is allowed while `tat` is at most
     # `burst - 1` intervals ahead of now, and pushes `tat` one interval on. Each take is one
@@ -666,6 +680,10 @@ def _api_key_key(digest: str) -> dict[str, str]:
 
 def _api_key_listing_key(tenant_id: str, digest: str) -> dict[str, str]:
     return {"PK": tenant_pk(tenant_id), "SK": f"APIKEY#{digest}"}
+
+
+def _inbound_run_key(tenant_id: str, service_id: str) -> dict[str, str]:
+    return {"PK": tenant_pk(tenant_id), "SK": f"INRUN#{service_id}"}
 
 
 def _inbound_path_key(tenant_id: str, path: str) -> dict[str, str]:

@@ -129,10 +129,16 @@ class SyncStore(RunRows):
                 UpdateExpression=(
                     "SET #status = :status, ended_at = :ended, updated_at = :ended, #totals = :totals"
                 ),
-                ConditionExpression="#status = :running AND pull_done = :true",
+                # Nothing counted since the run was read: a push that joined an inbound run
+                # (or a page counted) meanwhile raised `pulled`, and its items were not counted.
+                ConditionExpression=(
+                    "#status = :running AND pull_done = :true"
+                    " AND (attribute_not_exists(pulled) OR pulled = :pulled)"
+                ),
                 ExpressionAttributeNames={"#status": "status", "#totals": "totals"},
                 ExpressionAttributeValues=marshal(
                     {
+                        ":pulled": run.pulled,
                         ":status": status.value,
                         ":ended": ended.isoformat(),
                         ":totals": totals.model_dump(),

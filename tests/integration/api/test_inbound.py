@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
@@ -21,6 +22,7 @@ from tests.integration.api.conftest import Api, AwsEnv, Group, Resp, new_group
 
 SAMPLE = {"id": "A-1", "number": 1001, "total": 9.5, "paid": True, "customer": {"email": "a@example.com"}}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SETTINGS = {"entity": "orders", "sample": SAMPLE, "reference_field": "number"}
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def group(aws_env: AwsEnv) -> Iterator[Group]:
             "connector_id": "in",
             "system": "inbound",
             "name": "Pushed orders",
-            "settings": {"entity": "orders", "sample": SAMPLE, "reference_field": "number"},
+            "settings": SETTINGS,
         },
     )
     assert made.status == 201, made.text
@@ -273,6 +275,51 @@ def test_single_push_becomes_a_run_of_trigger_inbound(group: Group, aws_env: Aws
     assert status.json()["counts"] == {"Pending": 1}
     assert status.json()["records"][0]["sync_id"] == body["sync_ids"][0]
     assert group.api.get(body["status_url"], headers=bearer(group), key=False).status == 404  # another client
+
+
+def test_pushes_within_the_window_join_the_open_run_and_later_ones_open_another(
+    group: Group, aws_env: AwsEnv
+) -> None:
+    auth = bearer(group)
+    first = push(group, auth, record(1)).json()
+    second = push(group, auth, [record(2), record(3)]).json()
+    assert second["run_id"] == first["run_id"]  # joined: one run, counted once per record
+    run = rows_of(group, first["run_id"])
+    assert run["pulled"] == 3 and run["totals"]["Pending"] == 3 and run["status"] == "Running"
+    assert len(aws_env.drain(aws_env.sync_queue)) == 3
+    later = datetime.now(UTC) + timedelta(seconds=61)
+    with mock.patch("syncline.inbound.ingest.utcnow", return_value=later):
+        third = push(group, auth, record(4)).json()
+    assert third["run_id"] != first["run_id"]  # the window is over
+    # a connector with no window: a run per push
+    assert (
+        group.api.patch("/connectors/in", body={"settings": {**SETTINGS, "run_window_seconds": 0}}).status
+        == 200
+    )
+    answers = [push(group, auth, record(n)) for n in (5, 6)]
+    assert [a.status for a in answers] == [202, 202], answers[0].text
+    runs = {a.json()["run_id"] for a in answers}
+    assert len(runs) == 2 and third["run_id"] not in runs
+    bad = group.api.patch("/connectors/in", body={"settings": {**SETTINGS, "run_window_seconds": -1}})
+    assert bad.status == 422 and "run_window_seconds" in bad.text
+
+
+def test_a_run_does_not_close_over_a_push_that_joined_after_its_items_were_counted(group: Group) -> None:
+    from collections import Counter
+
+    auth = bearer(group)
+    first = push(group, auth, record(1)).json()
+    syncs = wiring.sync_store()
+    seen = syncs.get_run(group.tenant_id, first["run_id"])
+    assert seen is not None and seen.pull_done
+    settled = Counter({"OK": 1})  # as counted before the joining push's page was written
+    with mock.patch.object(type(syncs), "count_items", return_value=settled):
+        assert push(group, auth, record(2)).json()["run_id"] == first["run_id"]
+        closed = syncs.close_if_settled(seen)  # read before the join: refused
+        assert closed.status.value == "Running" and closed.pulled == 2
+        fresh = syncs.get_run(group.tenant_id, first["run_id"])
+        assert fresh is not None
+        assert syncs.close_if_settled(fresh).status.value == "OK"  # read after: nothing new, it closes
 
 
 def test_a_batch_of_1000_is_one_run_sent_in_batches_of_ten(group: Group, aws_env: AwsEnv) -> None:

@@ -61,3 +61,11 @@ def test_token_push_and_status_over_http() -> None:
         assert status.json()["counts"] == {"OK": 3}
         assert [r["status"] for r in status.json()["records"]] == ["OK", "OK", "OK"]
         assert admin.get(f"/reports/{body['sync_ids'][0]}").json()["status"] == "OK"
+
+        # That run has closed: a push inside its minute does not join it, it opens a run of its own
+        later = httpx.post(f"{server.url}/inbound/{TENANT}/erp", json={**sample, "id": "P-9"}, headers=auth)
+        assert later.status_code == 202, later.text
+        assert later.json()["run_id"] != body["run_id"]
+        second = stack.wait_for_run(later.json()["run_id"], timeout=120)
+        assert second.status == RunStatus.OK and second.totals.OK == 1
+        assert stack.wait_for_run(body["run_id"], timeout=5).totals.OK == 3  # the closed one untouched
