@@ -1,7 +1,8 @@
 """Monitoring: alarms to an SNS topic (email when ``alarmEmail`` is set) and a dashboard.
 
-Alarms: a message in either dead-letter queue; the oldest message of the sync or trigger queue
-older than ``queueAgeAlarmSeconds``; any error or throttle of any function; API 5xx.
+Alarms: a message in either dead-letter queue or in the trigger's failure queue; the oldest
+message of the sync or trigger queue older than ``queueAgeAlarmSeconds``; any error or throttle of
+any function; API 5xx.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Watched:
     sync_dlq: sqs.IQueue
     trigger_queue: sqs.IQueue
     trigger_dlq: sqs.IQueue
+    trigger_failures: sqs.IQueue
     rest_api: apigw.RestApi
 
 
@@ -69,6 +71,14 @@ class Monitoring(Construct):
                 threshold=1,
                 description=f"Messages in {name}: records or pulls that exhausted their attempts",
             )
+        self._alarm(
+            "TriggerInvokeFailures",
+            watched.trigger_failures.metric_approximate_number_of_messages_visible(
+                period=PERIOD, statistic="Maximum"
+            ),
+            threshold=1,
+            description="a scheduled trigger invocation failed or expired (TriggerInvokeFailures)",
+        )
         for name, queue in (("SyncQueueAge", watched.sync_queue), ("TriggerQueueAge", watched.trigger_queue)):
             self._alarm(
                 name,
@@ -121,6 +131,7 @@ class Monitoring(Construct):
             ("sync DLQ", watched.sync_dlq),
             ("trigger", watched.trigger_queue),
             ("trigger DLQ", watched.trigger_dlq),
+            ("trigger failures", watched.trigger_failures),
         )
         dashboard.add_widgets(
             cw.GraphWidget(

@@ -104,6 +104,8 @@ def stack_with(**overrides: Any) -> Iterator[LocalStack]:
         retry_base_seconds=0,
         retry_max_seconds=0,
         sync_concurrency=2,
+        # Claims last as long as an invocation can: a second delivery waits a minute, not 330 s.
+        sync_timeout_seconds=60,
         env=dict(FAST),
     )
     with local_stack(dataclasses.replace(options, **overrides)) as stack:
