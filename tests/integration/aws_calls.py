@@ -92,7 +92,6 @@ def _operations() -> dict[str, set[str]]:
         for operation in session.get_service_model(service).operation_names:
             name = f"{service}:{operation}"
             out.setdefault(xform_name(operation), set()).add(aws_calls.IAM_ACTION.get(name, name))
-    out["transact_write_items"] = set(aws_calls.TRANSACTION_ACTION.values())
     return out
 
 
@@ -132,7 +131,13 @@ def call_sites(function: str) -> set[str]:
     for module in seen:
         path = _module_path(module)
         assert path is not None
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr == "transact_write_items":  # the kinds of item the module writes
+                kinds = [k for k in aws_calls.TRANSACTION_ACTION if f'"{k}"' in text]
+                actions |= {aws_calls.TRANSACTION_ACTION[k] for k in kinds}
+            else:
                 actions |= operations.get(node.func.attr, set())
     return actions
