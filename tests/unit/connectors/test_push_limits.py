@@ -17,7 +17,7 @@ TIMING = ("connect_timeout_seconds", "timeout_seconds", "max_wait_seconds")
 
 def _upper_limit(model: Any, name: str) -> float:
     (limit,) = [m.le for m in model.model_fields[name].metadata if isinstance(m, Le)]
-    return float(limit)
+    return float(limit)  # type: ignore[arg-type]  # a number in every settings model
 
 
 def _max_push_seconds(cls: Any, settings: Any) -> float:
@@ -28,7 +28,9 @@ def _max_push_seconds(cls: Any, settings: Any) -> float:
 def test_the_slowest_push_a_connector_allows_fits_the_limit(system: str) -> None:
     cls = connector_class(system)
     model = cls.settings_model
-    timing = {name: _upper_limit(model, name) for name in TIMING if name in model.model_fields}
+    timing: dict[str, Any] = {
+        name: _upper_limit(model, name) for name in TIMING if name in model.model_fields
+    }
     slowest = _max_push_seconds(cls, model.model_construct(**timing))
     assert slowest <= tables.MAX_PUSH_SECONDS, (system, timing)
     defaults = _max_push_seconds(cls, model.model_construct())
