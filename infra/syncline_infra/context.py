@@ -120,7 +120,9 @@ class StageConfig:
 
     @property
     def removal_policy(self) -> RemovalPolicy:
-        return RemovalPolicy.DESTROY if self.destroy_on_removal else RemovalPolicy.RETAIN
+        """Kept when the stack is deleted or the resource replaced, but deleted when the stack's
+        first deploy rolls back: a retry then finds no leftover table of the same name."""
+        return RemovalPolicy.DESTROY if self.destroy_on_removal else RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
 
     @property
     def log_retention(self) -> logs.RetentionDays:

@@ -83,7 +83,10 @@ class Data(Construct):
             ),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             time_to_live_attribute=definition.ttl_attribute,
-            deletion_protection=not config.destroy_on_removal,
+            # No deletion protection: it would refuse the delete a failed first deploy's rollback
+            # makes, and the retry would find the table. The removal policy keeps the tables on
+            # `cdk destroy` and on replacement (infra/README.md, "A failed first deploy").
+            deletion_protection=False,
             removal_policy=config.removal_policy,
         )
         kept = [i for i in tables.RETIRED_INDEXES if i.name in config.keep_indexes]

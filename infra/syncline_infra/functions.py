@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
@@ -48,6 +49,8 @@ class FunctionSpec:
     extras: tuple[str, ...] = ()
     # Retries of asynchronous invocations (scheduled ones); None for Lambda's default.
     async_retries: int | None = None
+    # Asynchronous invocations that failed (or waited too long) are recorded on a queue.
+    failure_queue: bool = False
 
     @property
     def handler(self) -> str:
@@ -65,8 +68,10 @@ SPECS = (
         memory_mb=tables.TRIGGER_MEMORY_MB,
         timeout_seconds=tables.TRIGGER_TIMEOUT_SECONDS,
         extras=("sftp",),
-        # The next scheduled run picks up from the same cursor; a retry would only pull twice.
+        # The next scheduled run picks up from the same cursor; a retry would only pull twice. A
+        # failed or expired scheduled invocation goes to the trigger failure queue (alarmed).
         async_retries=0,
+        failure_queue=True,
     ),
     FunctionSpec(
         "sync_item",
@@ -136,7 +141,7 @@ class Functions(Construct):
                 budget = tables.TRIGGER_TIMEOUT_SECONDS - TRIGGER_BUDGET_MARGIN_SECONDS
                 extra[ENV["trigger_budget_seconds"]] = str(budget)
                 extra[ENV["trigger_timeout_seconds"]] = str(tables.TRIGGER_TIMEOUT_SECONDS)
-            self._function(spec, {**environment, **extra}, cache)
+            self._function(spec, {**environment, **extra}, cache, queues)
 
         self.trigger = self.functions["trigger"]
         self.sync_item = self.functions["sync_item"]
@@ -188,7 +193,9 @@ class Functions(Construct):
         }
         return environment
 
-    def _function(self, spec: FunctionSpec, environment: dict[str, str], cache: DependencyCache) -> None:
+    def _function(
+        self, spec: FunctionSpec, environment: dict[str, str], cache: DependencyCache, queues: Queues
+    ) -> None:
         role = iam.Role(
             self,
             f"{spec.title}Role",
@@ -217,6 +224,10 @@ class Functions(Construct):
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
             retry_attempts=spec.async_retries,
+            on_failure=destinations.SqsDestination(queues.trigger_failures) if spec.failure_queue else None,
+            max_event_age=(
+                Duration.seconds(tables.TRIGGER_MAX_EVENT_AGE_SECONDS) if spec.failure_queue else None
+            ),
         )
         log_group.grant_write(role)
         Validations.of(role).acknowledge(

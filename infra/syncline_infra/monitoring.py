@@ -1,17 +1,19 @@
 """Monitoring: alarms to an SNS topic (email when ``alarmEmail`` is set) and a dashboard.
 
-Alarms: a message in either dead-letter queue; the oldest message of the sync or trigger queue
-older than ``queueAgeAlarmSeconds``; any error or throttle of any function; API 5xx.
+Alarms: a message in either dead-letter queue or in the trigger's failure queue; the oldest
+message of the sync or trigger queue older than ``queueAgeAlarmSeconds``; any error or throttle of
+any function; API 5xx.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -30,6 +32,7 @@ class Watched:
     sync_dlq: sqs.IQueue
     trigger_queue: sqs.IQueue
     trigger_dlq: sqs.IQueue
+    trigger_failures: sqs.IQueue
     rest_api: apigw.RestApi
 
 
@@ -45,6 +48,17 @@ class Monitoring(Construct):
             # No KMS key: notifications carry only alarm names and metric values, and CloudWatch
             # cannot publish to a topic under the AWS-managed SNS key (a customer key is $1/month).
         )
+        # enforce_ssl gives the topic a policy holding only its deny statement: CloudWatch may
+        # publish only when the policy allows it, and only for alarms of this account.
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
         if config.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
         self.action = cw_actions.SnsAction(self.topic)
@@ -57,6 +71,14 @@ class Monitoring(Construct):
                 threshold=1,
                 description=f"Messages in {name}: records or pulls that exhausted their attempts",
             )
+        self._alarm(
+            "TriggerInvokeFailures",
+            watched.trigger_failures.metric_approximate_number_of_messages_visible(
+                period=PERIOD, statistic="Maximum"
+            ),
+            threshold=1,
+            description="a scheduled trigger invocation failed or expired (TriggerInvokeFailures)",
+        )
         for name, queue in (("SyncQueueAge", watched.sync_queue), ("TriggerQueueAge", watched.trigger_queue)):
             self._alarm(
                 name,
@@ -109,6 +131,7 @@ class Monitoring(Construct):
             ("sync DLQ", watched.sync_dlq),
             ("trigger", watched.trigger_queue),
             ("trigger DLQ", watched.trigger_dlq),
+            ("trigger failures", watched.trigger_failures),
         )
         dashboard.add_widgets(
             cw.GraphWidget(

@@ -1,54 +1,28 @@
-"""Least-privilege IAM for each function, in one place so it reads as a table.
+"""Least-privilege IAM for each function: exactly the calls its code makes.
 
-  function    DynamoDB              SQS                                        other
-  trigger     config rw, syncs rw   send: sync, trigger; consume trigger       bucket, secrets read
-  sync_item   config r, syncs rw    send+visibility: sync, sync DLQ; consume   bucket, secrets read
-  health      config rw             -                                          secrets read
-  reconcile   config r, syncs rw    send + queue depth: sync                   bucket read
-  alerts      config rw, syncs r    -                                          secrets read, delete a
-                                                                             schedule, SES send (its
-                                                                             identity + config set)
-  report_api  config rw, syncs rw   send: sync, trigger; DLQ receive/delete    bucket, secrets manage,
-                                                                             schedules
-
-Reads name every index; no function may Scan (DESIGN invariant 4). Wildcards remain only where
-names are made at runtime (connector secrets, objects, schedules) and for X-Ray; each is
+What each function calls is listed in ``syncline.aws_calls`` (next to the code, checked against
+the calls the handlers make); this module turns each entry into a statement on the resource it
+names. Reads name every index; no function may Scan (DESIGN invariant 4). Wildcards remain only
+where names are made at runtime (connector secrets, objects, schedules) and for X-Ray; each is
 acknowledged for cdk-nag next to the statement that needs it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Acknowledgment, ArnFormat, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
-from syncline import tables
+from syncline import aws_calls, tables
 
 from .alert_email import AlertEmail
 from .context import StageConfig
 from .data import Data
 from .functions import Functions
 from .queues import Queues
-
-DYNAMODB_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")
-DYNAMODB_WRITE = (
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-)
-SECRETS_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
-SECRETS_MANAGE = (
-    *SECRETS_READ,
-    "secretsmanager:CreateSecret",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:UpdateSecret",
-    "secretsmanager:DeleteSecret",
-    "secretsmanager:TagResource",
-)
-OBJECTS_READ_WRITE = ("s3:GetObject", "s3:PutObject")
-SES_SEND = ("ses:SendEmail",)  # SESv2 SendEmail, raw content included
+from .schedules import Schedules
 
 
 def grant_all(
@@ -56,19 +30,10 @@ def grant_all(
     functions: Functions,
     data: Data,
     queues: Queues,
+    schedules: Schedules,
     alert_email: AlertEmail | None = None,
 ) -> None:
     stack = Stack.of(functions)
-    config_table, syncs_table = tables.CONFIG.logical_id, tables.SYNCS.logical_id
-
-    def read(role: iam.Role, logical_id: str) -> None:
-        table = data.tables[logical_id]
-        _allow(role, f"Read{logical_id}", DYNAMODB_READ, [table.table_arn, *data.index_arns(logical_id)])
-
-    def read_write(role: iam.Role, logical_id: str) -> None:
-        read(role, logical_id)
-        _allow(role, f"Write{logical_id}", DYNAMODB_WRITE, [data.tables[logical_id].table_arn])
-
     secrets_arn = stack.format_arn(
         service="secretsmanager",
         resource="secret",
@@ -76,7 +41,16 @@ def grant_all(
         arn_format=ArnFormat.COLON_RESOURCE_NAME,
     )
 
-    def secrets(role: iam.Role, actions: tuple[str, ...]) -> None:
+    def table(role: iam.Role, sid: str, logical_id: str, actions: tuple[str, ...]) -> None:
+        arn = data.tables[logical_id].table_arn
+        reads = tuple(a for a in actions if a in _TABLE_READS)
+        writes = tuple(a for a in actions if a not in _TABLE_READS)
+        if reads:  # a read may go to an index (Query) as well as to the table
+            _allow(role, f"Read{logical_id}", reads, [arn, *data.index_arns(logical_id)])
+        if writes:
+            _allow(role, f"Write{logical_id}", writes, [arn])
+
+    def secrets(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
         _allow(role, "ConnectorSecrets", actions, [secrets_arn])
         _acknowledge_wildcard(
             role,
@@ -86,90 +60,48 @@ def grant_all(
             f"'{config.secrets_prefix}'; the prefix is the narrowest name known at deploy time.",
         )
 
-    def objects(role: iam.Role) -> None:
-        _allow(role, "ListBucket", ("s3:ListBucket",), [data.bucket.bucket_arn])
-        _allow(role, "Objects", OBJECTS_READ_WRITE, [data.bucket.arn_for_objects("*")])
+    def objects(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
+        _allow(role, "Objects", actions, [data.bucket.arn_for_objects("*")])
         _acknowledge_wildcard(
             role,
             f"Resource::<{_logical_id(data.bucket)}.Arn>/*",
             "Export and payload-snapshot keys are made at runtime (company group, run and sync ids); "
-            "the grant is Get/Put on objects of Syncline's own bucket only.",
+            "the grant is on objects of Syncline's own bucket only.",
         )
 
-    def on_queues(role: iam.Role, sid: str, actions: tuple[str, ...], *queue_ids: str) -> None:
-        _allow(role, sid, actions, [queues.queues[q].queue_arn for q in queue_ids])
+    def queue(logical_id: str) -> Grant:
+        def grant(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
+            _allow(role, sid, actions, [queues.queues[logical_id].queue_arn])
 
-    def email(role: iam.Role) -> None:
-        if alert_email is None:
-            return
-        _allow(role, "SendAlerts", SES_SEND, [alert_email.identity_arn, alert_email.configuration_set_arn])
+        return grant
 
-    # trigger: pull, open the run, fan out, advance the cursor, hand over continuations.
-    role = functions.roles["trigger"]
-    read_write(role, config_table)
-    read_write(role, syncs_table)
-    on_queues(
-        role, "FanOut", ("sqs:SendMessage",), tables.SYNC_QUEUE.logical_id, tables.TRIGGER_QUEUE.logical_id
-    )
-    objects(role)
-    secrets(role, SECRETS_READ)
+    def service_schedules(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
+        schedules.grant(role, actions)
 
-    # sync_item: push, record the outcome, set the growing visibility timeout, dead-letter.
-    role = functions.roles["sync_item"]
-    read(role, config_table)
-    read_write(role, syncs_table)
-    on_queues(
-        role,
-        "RetryAndDeadLetter",
-        ("sqs:SendMessage", "sqs:ChangeMessageVisibility"),
-        tables.SYNC_QUEUE.logical_id,
-        tables.SYNC_DLQ.logical_id,
-    )
-    objects(role)
-    secrets(role, SECRETS_READ)
+    def email(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
+        if alert_email is not None:  # without an alert sender nothing is sent
+            _allow(role, sid, actions, [alert_email.identity_arn, alert_email.configuration_set_arn])
 
-    # health: read every connector's credentials, record its health.
-    role = functions.roles["health"]
-    read_write(role, config_table)
-    secrets(role, SECRETS_READ)
+    grants: dict[str, Grant] = {
+        aws_calls.CONFIG: lambda r, sid, a: table(r, sid, tables.CONFIG.logical_id, a),
+        aws_calls.SYNCS: lambda r, sid, a: table(r, sid, tables.SYNCS.logical_id, a),
+        aws_calls.SYNC_QUEUE: queue(tables.SYNC_QUEUE.logical_id),
+        aws_calls.SYNC_DLQ: queue(tables.SYNC_DLQ.logical_id),
+        aws_calls.TRIGGER_QUEUE: queue(tables.TRIGGER_QUEUE.logical_id),
+        aws_calls.OBJECTS: objects,
+        aws_calls.SECRETS: secrets,
+        aws_calls.SCHEDULES: service_schedules,
+        aws_calls.ALERT_EMAIL: email,
+    }
+    for name, calls in aws_calls.AWS_CALLS.items():
+        role = functions.roles[name]
+        for resource, actions in calls.items():
+            sid = "".join(part.capitalize() for part in resource.split("-"))
+            grants[resource](role, sid, actions)
 
-    # reconcile: find Pending items that lost their message and open runs, re-queue or settle them.
-    role = functions.roles["reconcile"]
-    read(role, config_table)
-    read_write(role, syncs_table)
-    on_queues(role, "Requeue", ("sqs:SendMessage", "sqs:GetQueueAttributes"), tables.SYNC_QUEUE.logical_id)
-    objects(role)
 
-    # report_api: the API manages connectors (and their secrets), services, resyncs and runs.
-    role = functions.roles["report_api"]
-    read_write(role, config_table)
-    read_write(role, syncs_table)
-    on_queues(
-        role, "Enqueue", ("sqs:SendMessage",), tables.SYNC_QUEUE.logical_id, tables.TRIGGER_QUEUE.logical_id
-    )
-    on_queues(
-        role,
-        "QueueDepth",
-        ("sqs:GetQueueAttributes",),
-        tables.SYNC_QUEUE.logical_id,
-        tables.TRIGGER_QUEUE.logical_id,
-    )
-    on_queues(
-        role,
-        "RedriveDeadLetters",
-        ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"),
-        tables.SYNC_DLQ.logical_id,
-    )
-    objects(role)
-    secrets(role, SECRETS_MANAGE)
-
-    # alerts: read the failures and runs, keep its state rows and history, pause a service (its
-    # row; its schedule: Schedules.grant_delete), mask credentials in what it quotes, send.
-    role = functions.roles["alerts"]
-    read_write(role, config_table)
-    read(role, syncs_table)
-    secrets(role, SECRETS_READ)
-    email(role)
+Grant = Callable[[iam.Role, str, tuple[str, ...]], None]
+_TABLE_READS = frozenset({"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"})
 
 
 def _allow(role: iam.Role, sid: str, actions: tuple[str, ...], resources: list[str]) -> None:

@@ -6,7 +6,7 @@ moves to its dead-letter queue. Every queue is encrypted (SSE-SQS) and refuses n
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -28,6 +28,19 @@ class Queues(Construct):
         self.sync_dlq = self.queues[tables.SYNC_DLQ.logical_id]
         self.trigger_queue = self.queues[tables.TRIGGER_QUEUE.logical_id]
         self.trigger_dlq = self.queues[tables.TRIGGER_DLQ.logical_id]
+        # The trigger's on-failure destination (scheduled invocations that failed or expired).
+        self.trigger_failures = self._queue(tables.TRIGGER_FAILURES, config)
+        self.queues[tables.TRIGGER_FAILURES.logical_id] = self.trigger_failures
+        Validations.of(self.trigger_failures).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SQS3",
+                reason=(
+                    "The trigger's on-failure destination plays the part of a dead-letter queue: "
+                    "nothing consumes it, operators read and purge it (its alarm fires on one message)."
+                ),
+            )
+        )
+        self.definitions[tables.TRIGGER_FAILURES.logical_id] = tables.TRIGGER_FAILURES
 
     def _queue(self, definition: tables.Queue, config: StageConfig) -> sqs.Queue:
         dead_letter = None

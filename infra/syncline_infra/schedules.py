@@ -21,13 +21,6 @@ from syncline.settings import ENV
 
 from .context import StageConfig
 
-SCHEDULE_MANAGEMENT = (
-    "scheduler:CreateSchedule",
-    "scheduler:UpdateSchedule",
-    "scheduler:DeleteSchedule",
-    "scheduler:GetSchedule",
-)
-
 
 class Schedules(Construct):
     def __init__(
@@ -119,18 +112,21 @@ class Schedules(Construct):
             ENV["scheduler_role_arn"]: self.role.role_arn,
         }
 
-    def grant_delete(self, role: iam.Role) -> None:
-        """Let ``role`` delete a service's schedule (auto-pause), nothing else."""
+    def grant(self, role: iam.Role, actions: tuple[str, ...]) -> None:
+        """Let ``role`` make these calls on the group's schedules; one that creates or updates a
+        schedule may also hand it the execution role (and only to Scheduler)."""
         role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="PauseServiceSchedules",
-                actions=["scheduler:DeleteSchedule"],
-                resources=[self.schedules_arn],
-            )
+            iam.PolicyStatement(sid="ServiceSchedules", actions=list(actions), resources=[self.schedules_arn])
         )
-        self._acknowledge_schedules(role)
-
-    def _acknowledge_schedules(self, role: iam.Role) -> None:
+        if {"scheduler:CreateSchedule", "scheduler:UpdateSchedule"} & set(actions):
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="PassSchedulerRole",
+                    actions=["iam:PassRole"],
+                    resources=[self.role.role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
+                )
+            )
         Validations.of(role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
@@ -141,20 +137,3 @@ class Schedules(Construct):
                 ),
             )
         )
-
-    def grant_manage(self, role: iam.Role) -> None:
-        """Let ``role`` manage the schedules of the group and hand them the execution role."""
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="ServiceSchedules", actions=list(SCHEDULE_MANAGEMENT), resources=[self.schedules_arn]
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="PassSchedulerRole",
-                actions=["iam:PassRole"],
-                resources=[self.role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}},
-            )
-        )
-        self._acknowledge_schedules(role)

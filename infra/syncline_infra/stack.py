@@ -59,8 +59,6 @@ class SynclineStack(Stack):
         for name, value in self.schedules.environment().items():
             self.functions.report_api.add_environment(name, value)
             self.functions.alerts.add_environment(name, value)  # auto-pause deletes a schedule
-        self.schedules.grant_manage(self.functions.roles["report_api"])
-        self.schedules.grant_delete(self.functions.roles["alerts"])
 
         self.api = Api(self, "Api", config=config, handler=self.functions.report_api)
         self.functions.alerts.add_environment(ENV["alert_link_base"], config.alert_link_base or self.api.url)
@@ -74,6 +72,7 @@ class SynclineStack(Stack):
                 sync_dlq=self.queues.sync_dlq,
                 trigger_queue=self.queues.trigger_queue,
                 trigger_dlq=self.queues.trigger_dlq,
+                trigger_failures=self.queues.trigger_failures,
                 rest_api=self.api.rest_api,
             ),
         )
@@ -82,7 +81,7 @@ class SynclineStack(Stack):
             if config.alert_sender
             else None
         )
-        grant_all(config, self.functions, self.data, self.queues, self.alert_email)
+        grant_all(config, self.functions, self.data, self.queues, self.schedules, self.alert_email)
 
         outputs = {
             "ApiUrl": self.api.url,
@@ -92,6 +91,7 @@ class SynclineStack(Stack):
             "SyncQueueUrl": self.queues.sync_queue.queue_url,
             "SyncDeadLetterQueueUrl": self.queues.sync_dlq.queue_url,
             "TriggerQueueUrl": self.queues.trigger_queue.queue_url,
+            "TriggerFailureQueueUrl": self.queues.trigger_failures.queue_url,
             "ScheduleGroupName": self.schedules.group_name,
             "SecretsPrefix": config.secrets_prefix,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,

@@ -104,10 +104,21 @@ RETIRED_INDEX_ATTRIBUTES = tuple(name for index in RETIRED_INDEXES for name in (
 
 TABLES = (CONFIG, SYNCS)
 
-# The sync queue's redrive policy implements retry-then-fail: after max_attempts receives the
-# message moves to the dead-letter queue. sync_item's timeout is 30 s; the visibility timeout is
-# 6x that, as AWS recommends for SQS event sources.
-SYNC_ITEM_TIMEOUT_SECONDS = 30
+# The longest one push may take, whatever its connector's settings allow: every connector's
+# `max_push_seconds` at its settings' upper limits stays within it (tests/unit/connectors checks
+# each one): HTTP 30 s connect + 90 s answer + 30 s of waits; SFTP 20 s connect + 1 + 60 s to open
+# the SFTP session + 60 s for the write.
+MAX_PUSH_SECONDS = 150
+# What sync_item keeps after its last push: the outcome write and the batch's flush (DLQ sends,
+# fresh copies, run totals, visibility changes). A push starts only with its connector's
+# `max_push_seconds` plus this left in the invocation.
+SYNC_FLUSH_SECONDS = 10
+# sync_item's timeout: a batch's start (a cold start, the service, its connectors and their
+# secrets: 20 s), the slowest record (a resync with refetch: one source call, then the push) and
+# the flush. The sync queue's redrive policy implements retry-then-fail: after max_attempts
+# receives the message moves to the dead-letter queue; its visibility timeout is 6x the function's
+# timeout, as AWS recommends for SQS event sources.
+SYNC_ITEM_TIMEOUT_SECONDS = 20 + 2 * MAX_PUSH_SECONDS + SYNC_FLUSH_SECONDS
 # sync_item's memory (arm64). Its batches mostly wait for destinations and Lambda bills memory x
 # time, so it gets the smallest size its work fits in with room to spare: a warm container peaks
 # at about 125 MB (runtime, boto3 clients, 16 kept connectors; measured on the dev box). The
@@ -135,6 +146,12 @@ TRIGGER_QUEUE = Queue(
     max_receive_count=3,
 )
 QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE)
+# Where Lambda records a scheduled trigger invocation that failed (asynchronous invocations are
+# not retried: the next scheduled run pulls from the same cursor) or waited too long to run. Only
+# the deployed stack has it (locally the schedule calls the trigger directly).
+TRIGGER_FAILURES = Queue(logical_id="TriggerFailureQueue", suffix="trigger-failed", visibility_timeout=30)
+# How long Lambda keeps a scheduled trigger invocation it could not start yet (throttled).
+TRIGGER_MAX_EVENT_AGE_SECONDS = 3600
 # The reconciler's timeout and schedule (it re-queues lost records and closes runs).
 RECONCILE_TIMEOUT_SECONDS = 300
 RECONCILE_RATE_MINUTES = 5

@@ -19,6 +19,7 @@ from .conftest import VARIANT_CONTEXT, Synthesized, of_type
 # Every acknowledged cdk-nag finding. A new one needs a reason in code and a line here.
 ACKNOWLEDGED = {
     "AwsSolutions-S1",
+    "AwsSolutions-SQS3",
     "AwsSolutions-APIG3",
     "AwsSolutions-APIG4",
     "AwsSolutions-COG4",

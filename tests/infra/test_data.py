@@ -49,9 +49,24 @@ def test_table_is_on_demand_recoverable_encrypted_and_retained(
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["SSESpecification"] == {"SSEEnabled": True}
-    assert props["DeletionProtectionEnabled"] is True
-    assert table["DeletionPolicy"] == "Retain"
+    # Kept on stack deletion and on replacement, deleted when the first deploy rolls back (so a
+    # retry does not fail on "already exists"); deletion protection would refuse that delete.
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
     assert table["UpdateReplacePolicy"] == "Retain"
+    assert props["DeletionProtectionEnabled"] is False
+
+
+def test_a_failed_first_deploy_leaves_nothing_with_a_fixed_name(resources: dict[str, Any]) -> None:
+    """A retry of a rolled-back first deploy creates every named resource again: none may be kept."""
+    named = ("TableName", "QueueName", "FunctionName", "Name", "AlarmName", "DashboardName", "TopicName")
+    for key, resource in resources.items():
+        props = resource.get("Properties", {})
+        if any(isinstance(props.get(name), str) for name in named):
+            assert resource.get("DeletionPolicy", "Delete") in ("Delete", "RetainExceptOnCreate"), key
+    for resource in of_type(resources, "AWS::Logs::LogGroup").values():
+        assert resource["DeletionPolicy"] == "RetainExceptOnCreate"
+    (bucket,) = of_type(resources, "AWS::S3::Bucket").values()
+    assert bucket["DeletionPolicy"] == "RetainExceptOnCreate"
 
 
 def test_ttl_only_where_the_definition_has_one(resources: dict[str, Any]) -> None:

@@ -213,3 +213,25 @@ def test_scheduled_functions_are_not_retried_asynchronously(template: Template, 
                 "Qualifier": Match.any_value(),
             },
         )
+
+
+def test_a_failed_scheduled_trigger_lands_on_a_queue(resources: dict[str, Any], default: Synthesized) -> None:
+    """Scheduled invocations are not retried; one that raised or expired is recorded, not lost."""
+    trigger = logical_id(default.stack.functions.trigger)
+    (config,) = [
+        c["Properties"]
+        for c in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": trigger}
+    ]
+    failures = default.stack.queues.trigger_failures
+    assert config["MaximumRetryAttempts"] == 0
+    assert config["MaximumEventAgeInSeconds"] == tables.TRIGGER_MAX_EVENT_AGE_SECONDS
+    assert render(config["DestinationConfig"]["OnFailure"]["Destination"]) == f"{logical_id(failures)}.Arn"
+    props = resources[logical_id(failures)]["Properties"]
+    assert props["QueueName"] == "syncline-dev-trigger-failed" and props["SqsManagedSseEnabled"] is True
+    others = [
+        c
+        for c in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+        if "DestinationConfig" in c["Properties"]
+    ]
+    assert len(others) == 1  # only the trigger is invoked by per-service schedules

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from syncline import tables
+from syncline import aws_calls, tables
 
 from .conftest import Synthesized, as_list, grants, logical_id, of_type, render, role_statements
 
@@ -23,27 +23,13 @@ CONSUME = (
     "sqs:ReceiveMessage",
 )
 DDB_READ = ("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query")
-DDB_WRITE = (
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-)
 SECRETS_READ = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
 SECRETS_WRITE = (
     "secretsmanager:CreateSecret",
     "secretsmanager:DeleteSecret",
     "secretsmanager:PutSecretValue",
-    "secretsmanager:TagResource",
-    "secretsmanager:UpdateSecret",
 )
-SCHEDULES = (
-    "scheduler:CreateSchedule",
-    "scheduler:DeleteSchedule",
-    "scheduler:GetSchedule",
-    "scheduler:UpdateSchedule",
-)
+SCHEDULES = ("scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:UpdateSchedule")
 ARN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
 
 
@@ -63,38 +49,46 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     indexes = [f"{syncs}/index/{index.name}" for index in tables.SYNCS.indexes]
     sync_queue, sync_dlq = f"{logical_id(queues.sync_queue)}.Arn", f"{logical_id(queues.sync_dlq)}.Arn"
     trigger_queue = f"{logical_id(queues.trigger_queue)}.Arn"
-    bucket = f"{logical_id(data.bucket)}.Arn"
+    objects = f"{logical_id(data.bucket)}.Arn/*"
     secrets = ARN % ("secretsmanager", "secret:syncline/dev/*")
+    get_secret = ("secretsmanager:GetSecretValue",)
+    put, update, delete = ("dynamodb:PutItem",), ("dynamodb:UpdateItem",), ("dynamodb:DeleteItem",)
+    get, query = ("dynamodb:GetItem",), ("dynamodb:Query",)
 
     expected = Expected()
     expected.allow(XRAY, "*").allow(LOGS, f"{logical_id(functions.log_groups[name])}.Arn")
-    if name not in ("health", "alerts"):
-        expected.allow(("s3:ListBucket",), bucket).allow(("s3:GetObject", "s3:PutObject"), f"{bucket}/*")
     if name == "trigger":
         expected.allow(CONSUME, trigger_queue)
-        expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue)
-        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, config, syncs)
-        expected.allow(SECRETS_READ, secrets)
+        failures = f"{logical_id(queues.trigger_failures)}.Arn"  # its on-failure destination
+        expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue, failures)
+        expected.allow(("sqs:GetQueueAttributes", "sqs:GetQueueUrl"), failures)
+        expected.allow(get + update, config).allow(DDB_READ, syncs, *indexes)
+        expected.allow(put + update + delete + ("dynamodb:BatchWriteItem",), syncs)
+        expected.allow(("s3:PutObject",), objects).allow(get_secret, secrets)
     elif name == "sync_item":
         expected.allow(CONSUME, sync_queue)
-        expected.allow(("sqs:SendMessage", "sqs:ChangeMessageVisibility"), sync_queue, sync_dlq)
-        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, syncs)
-        expected.allow(SECRETS_READ, secrets)
+        expected.allow(("sqs:SendMessage", "sqs:ChangeMessageVisibility"), sync_queue)
+        expected.allow(("sqs:SendMessage",), sync_dlq)
+        expected.allow(get + query, config).allow(update, config)
+        expected.allow(DDB_READ, syncs, *indexes).allow(put + update + delete, syncs)
+        expected.allow(("s3:GetObject", "s3:PutObject"), objects).allow(get_secret, secrets)
     elif name == "health":
-        expected.allow(DDB_READ, config).allow(DDB_WRITE, config)
-        expected.allow(SECRETS_READ, secrets)
+        expected.allow(get + query, config).allow(put + update, config)
+        expected.allow(get_secret, secrets)
     elif name == "reconcile":
         expected.allow(("sqs:SendMessage", "sqs:GetQueueAttributes"), sync_queue)
-        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, syncs)
+        expected.allow(get + query, config)
+        expected.allow(DDB_READ, syncs, *indexes).allow(put + update + delete, syncs)
+        expected.allow(("s3:PutObject",), objects)
     elif name == "alerts":
-        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, config)
-        expected.allow(SECRETS_READ, secrets)
+        expected.allow(DDB_READ, config, syncs, *indexes).allow(put + update + delete, config)
+        expected.allow(get_secret, secrets)
         expected.allow(("scheduler:DeleteSchedule",), ARN % ("scheduler", "schedule/syncline-dev/*"))
     elif name == "report_api":
         expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue)
-        expected.allow(("sqs:GetQueueAttributes",), sync_queue, trigger_queue, sync_dlq)
-        expected.allow(("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"), sync_dlq)
-        expected.allow(DDB_READ, config, syncs, *indexes).allow(DDB_WRITE, config, syncs)
+        expected.allow(DDB_READ, config, syncs, *indexes).allow(put + update + delete, config, syncs)
+        expected.allow(("dynamodb:BatchWriteItem",), syncs)
+        expected.allow(("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"), objects)
         expected.allow(SECRETS_READ + SECRETS_WRITE, secrets)
         expected.allow(SCHEDULES, ARN % ("scheduler", "schedule/syncline-dev/*"))
         expected.allow(("iam:PassRole",), f"{logical_id(stack.schedules.role)}.Arn")
@@ -185,3 +179,59 @@ def test_no_ses_without_an_alert_sender(resources: dict[str, Any]) -> None:
     for policy in of_type(resources, "AWS::IAM::Policy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             assert not any(a.startswith("ses:") for a in as_list(statement["Action"]))
+
+
+def _resource_names(stack: Any) -> dict[str, str]:
+    """The rendered ARN of each resource syncline.aws_calls names (a table: the table itself)."""
+    data, queues = stack.data, stack.queues
+    return {
+        aws_calls.CONFIG: f"{logical_id(data.config_table)}.Arn",
+        aws_calls.SYNCS: f"{logical_id(data.syncs_table)}.Arn",
+        aws_calls.SYNC_QUEUE: f"{logical_id(queues.sync_queue)}.Arn",
+        aws_calls.SYNC_DLQ: f"{logical_id(queues.sync_dlq)}.Arn",
+        aws_calls.TRIGGER_QUEUE: f"{logical_id(queues.trigger_queue)}.Arn",
+        aws_calls.OBJECTS: f"{logical_id(data.bucket)}.Arn/*",
+        aws_calls.SECRETS: ARN % ("secretsmanager", f"secret:{stack.config.secrets_prefix}*"),
+        aws_calls.SCHEDULES: ARN % ("scheduler", f"schedule/{stack.config.prefix}/*"),
+        aws_calls.ALERT_EMAIL: ARN % ("ses", f"identity/{stack.config.alert_identity}"),
+    }
+
+
+def _lambda_own(stack: Any, name: str) -> set[tuple[str, str]]:
+    """What Lambda does for the function, not its code: logs, traces, its event source, its
+    failure destination."""
+    functions, queues = stack.functions, stack.queues
+    own = {(a, "*") for a in XRAY} | {(a, f"{logical_id(functions.log_groups[name])}.Arn") for a in LOGS}
+    source = {"trigger": queues.trigger_queue, "sync_item": queues.sync_queue}.get(name)
+    if source is not None:
+        own |= {(a, f"{logical_id(source)}.Arn") for a in CONSUME}
+    if name == "trigger":
+        failures = f"{logical_id(queues.trigger_failures)}.Arn"
+        own |= {(a, failures) for a in ("sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl")}
+    if name == "report_api":  # creating a schedule hands it the scheduler's role
+        own.add(("iam:PassRole", f"{logical_id(stack.schedules.role)}.Arn"))
+    return own
+
+
+@pytest.mark.parametrize("setup", ["default", "variant"])
+@pytest.mark.parametrize("name", sorted(aws_calls.AWS_CALLS))
+def test_each_role_allows_exactly_the_calls_its_code_makes(name: str, setup: str, request: Any) -> None:
+    """Role actions against syncline.aws_calls, both ways: nothing granted that no call needs, no
+    listed call without its grant (the list itself is checked against the handlers' calls in
+    tests/integration/test_aws_calls.py)."""
+    synthesized: Synthesized = request.getfixturevalue(setup)
+    resources = synthesized.template_json()["Resources"]
+    stack = synthesized.stack
+    allowed = {
+        (action, resource)
+        for action, on in grants(role_statements(resources, logical_id(stack.functions.roles[name]))).items()
+        for resource in on
+    }
+    names = _resource_names(stack)
+    listed = set()
+    for kind, actions in aws_calls.AWS_CALLS[name].items():
+        if kind == aws_calls.ALERT_EMAIL and not stack.config.alert_sender:
+            continue  # nothing is sent without an alert sender, so nothing is granted
+        listed |= {(action, names[kind]) for action in actions}
+    granted = {(a, r) for a, r in allowed if "/index/" not in r and "configuration-set/" not in r}
+    assert granted - (_lambda_own(stack, name) - listed) == listed

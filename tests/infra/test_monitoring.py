@@ -70,7 +70,7 @@ def test_every_alarm_notifies_the_topic_and_ignores_missing_data(
 ) -> None:
     topic = logical_id(default.stack.monitoring.topic)
     alarms = _alarms(resources)
-    assert len(alarms) == 4 + 2 * len(default.stack.functions.functions) + 1
+    assert len(alarms) == 5 + 2 * len(default.stack.functions.functions) + 1
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": topic}]
         assert alarm["OKActions"] == [{"Ref": topic}]
@@ -103,3 +103,34 @@ def test_alarm_email_subscribes(variant_resources: dict[str, Any]) -> None:
 
 def test_dashboard(template: Template) -> None:
     template.has_resource_properties("AWS::CloudWatch::Dashboard", {"DashboardName": "syncline-dev"})
+
+
+def test_cloudwatch_of_this_account_may_publish_to_the_alarm_topic(
+    resources: dict[str, Any], default: Synthesized
+) -> None:
+    """enforce_ssl leaves the topic a policy with only its deny: without an allow, no alarm arrives."""
+    topic = logical_id(default.stack.monitoring.topic)
+    (policy,) = [
+        p["Properties"]
+        for p in of_type(resources, "AWS::SNS::TopicPolicy").values()
+        if {"Ref": topic} in p["Properties"]["Topics"]
+    ]
+    statements = policy["PolicyDocument"]["Statement"]
+    (allow,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert allow["Action"] == "sns:Publish"
+    assert render(allow["Resource"]) == topic
+    assert allow["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_a_failed_scheduled_trigger_raises_an_alarm(resources: dict[str, Any], default: Synthesized) -> None:
+    alarm = _alarms(resources)["syncline-dev-TriggerInvokeFailures"]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert _dimension(alarm) == (
+        "QueueName",
+        f"{logical_id(default.stack.queues.trigger_failures)}.QueueName",
+    )
+    assert alarm["Threshold"] == 1
+    assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"

@@ -103,8 +103,9 @@ class HttpSettings(BaseModel):
         description="The longest one call sleeps in total (rate budget, Retry-After, backoff) "
         "before it raises RateLimitedError/TransientError for the queue to retry later.",
     )
-    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Upper limits: a push (connect, answer, waits) stays within syncline.tables.MAX_PUSH_SECONDS.
+    timeout_seconds: float = Field(default=10.0, gt=0, le=90)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0, le=30)
     retries: int = Field(
         default=1, ge=0, le=5, description="Quick retries of a GET after a 5xx or connection error."
     )

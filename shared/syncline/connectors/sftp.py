@@ -106,8 +106,9 @@ class SftpSettings(BaseModel):
     csv_delimiter: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = "utf-8"
     host_key: str | None = Field(default=None, description="the server's OpenSSH public key line (pins it)")
-    connect_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
-    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    # Upper limits: a push stays within syncline.tables.MAX_PUSH_SECONDS (see max_push_seconds).
+    connect_timeout_seconds: float = Field(default=10.0, gt=0, le=20)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=60)
     max_file_bytes: int = Field(default=20_000_000, ge=1)
     entities: list[str] | None = None
 
@@ -204,6 +205,12 @@ class SftpConnector(Connector):
 
     def entity_directions(self) -> Mapping[str, frozenset[str]]:
         return self.entities_for(self.config)
+
+    @property
+    def max_push_seconds(self) -> float:
+        """Connecting and logging in (plus a second of slack), opening the SFTP session, and the
+        write (folder, temporary file, rename), each bounded by its timeout."""
+        return self.config.connect_timeout_seconds + 1 + 2 * self.config.timeout_seconds
 
     # -- the event loop and the connection ------------------------------------------------------
 

@@ -85,6 +85,9 @@ class StackOptions:
     alert_eml_dir: Path | None = None
     # The sync queue's visibility timeout, when not the deployed one (set before any poller runs).
     sync_visibility_seconds: int | None = None
+    # sync_item's timeout, when not the deployed one: a claim lasts as long as its invocation can,
+    # so a second delivery of a record being pushed comes back after that.
+    sync_timeout_seconds: float | None = None
     # More function settings (SYNCLINE_* variables), e.g. a shorter reconcile grace.
     env: dict[str, str] = field(default_factory=dict)
 
@@ -273,6 +276,8 @@ def local_stack(options: StackOptions | None = None) -> Iterator[LocalStack]:
             health_every=options.health_every,
             alerts_every=options.alerts_every,
         )
+        if options.sync_timeout_seconds is not None:
+            driver.sync.timeout_seconds = options.sync_timeout_seconds
         driver.start()
         yield LocalStack(
             aws=resources, shop=shop, warehouse=warehouse, driver=driver, options=options, calls=calls

@@ -52,12 +52,13 @@ from syncline.pipeline.fanout import claim_check, enqueue, load_record
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.retry import retry_delay
 from syncline.store import RunChange
+from syncline.tables import SYNC_FLUSH_SECONDS
 
 CIRCUIT_DELAY_SECONDS = 900  # SQS's longest message delay
 CIRCUIT_FRESHNESS = timedelta(minutes=15)  # trust an "unreachable" health status this long
 ERROR_MESSAGE_LIMIT = 500
 # Left over after the last push for the outcome writes and the batch's flush.
-FLUSH_MARGIN_SECONDS = 3.0
+FLUSH_MARGIN_SECONDS = float(SYNC_FLUSH_SECONDS)
 MAX_LEASE_SECONDS = 900.0  # Lambda's longest timeout
 
 
@@ -169,13 +170,13 @@ def process_batch(
 ) -> BatchResult:
     """Push a batch; `time_left` is the invocation's remaining time in seconds.
 
-    A push starts only while there is time to finish it (the connector's worst case, but at most
-    half of what the batch started with, so a connector slower than half an invocation still gets
-    its pushes started early in each batch)."""
-    started_with = time_left()
+    A push starts only while there is time to finish it: its connector's worst case
+    (`max_push_seconds`, the refetch's too) and the flush. The function's timeout leaves room for
+    the slowest one (`syncline.tables.SYNC_ITEM_TIMEOUT_SECONDS`); the records a batch has no time
+    left for go back to the queue unclaimed, as fresh copies keeping their attempt number."""
 
     def push_deadline_ok(push_seconds: float) -> bool:
-        return time_left() >= min(push_seconds, started_with / 2) + FLUSH_MARGIN_SECONDS
+        return time_left() >= push_seconds + FLUSH_MARGIN_SECONDS
 
     result = BatchResult()
     parsed: dict[str, SyncMessage] = {}

@@ -104,6 +104,8 @@ def stack_with(**overrides: Any) -> Iterator[LocalStack]:
         retry_base_seconds=0,
         retry_max_seconds=0,
         sync_concurrency=2,
+        # Claims last as long as an invocation can: a second delivery waits a minute, not 330 s.
+        sync_timeout_seconds=60,
         env=dict(FAST),
     )
     with local_stack(dataclasses.replace(options, **overrides)) as stack:
@@ -281,7 +283,7 @@ def test_no_push_starts_without_the_time_to_finish_it() -> None:
             record=_order(stack, 0),
         ).model_dump_json()
         # 4 s left: the warehouse connector's worst case (5 s connect + 10 s answer + 2 s waits)
-        # does not fit, nor does half of what the batch started with
+        # and the flush do not fit
         result = process_batch(wiring.deps(), [Received("m1", "", 3, body)], lambda: 4.0)
         stored = wiring.sync_store().get_item(TENANT, item.sync_id)
         with aws.unobserved():
@@ -295,3 +297,69 @@ def test_no_push_starts_without_the_time_to_finish_it() -> None:
     assert result.failed_message_ids == []  # the original is deleted ...
     assert [SyncMessage.model_validate_json(m["Body"]).attempt_offset for m in copies] == [2]  # ... a copy
     # makes attempt 3 again: offset 2 + its first receive
+
+
+def _receive(stack: LocalStack) -> list[Received]:
+    with aws.unobserved():
+        messages = (
+            aws.client("sqs")
+            .receive_message(
+                QueueUrl=stack.aws.env["SYNCLINE_SYNC_QUEUE_URL"],
+                MaxNumberOfMessages=10,
+                AttributeNames=["ApproximateReceiveCount"],
+            )
+            .get("Messages", [])
+        )
+    return [
+        Received(
+            m["MessageId"], m["ReceiptHandle"], int(m["Attributes"]["ApproximateReceiveCount"]), m["Body"]
+        )
+        for m in messages
+    ]
+
+
+def test_a_batch_out_of_time_finishes_what_it_started_and_puts_the_rest_back_unspent() -> None:
+    with stack_with(records=5) as stack:
+        stack.driver.stop()  # this test is the event source
+        config = wiring.config_store()
+        service = config.get_service(TENANT, SERVICE)
+        assert service is not None  # one push at a time, so the clock below decides how many start
+        config.put_service(
+            service.model_copy(update={"settings": service.settings.model_copy(update={"concurrency": 1})})
+        )
+        run_id = stack.fire()
+        batch = _receive(stack)
+        assert len(batch) == 5 and {r.receive_count for r in batch} == {1}
+
+        # The invocation's clock: 60 s at the start, 25 s less after each push. A push needs the
+        # warehouse connector's worst case (5 + 10 + 2 s) and the flush: two fit, the third does not.
+        def time_left() -> float:
+            return 60.0 - 25.0 * stack.warehouse.pushes.total()
+
+        result = process_batch(wiring.deps(), batch, time_left)
+        after_first = {i.source_id: i for i in all_items(stack)}
+        copies = _receive(stack)
+        pushed_first = +stack.warehouse.pushes
+
+        # The copies make the same first attempt in the next invocation, which has the time.
+        process_batch(wiring.deps(), copies, lambda: 300.0)
+        items = all_items(stack)
+        dlq = stack.dlq_depth()
+        run = stack.run(run_id)
+
+    assert result.failed_message_ids == []  # nothing waits for a visibility timeout: all deleted
+    assert pushed_first.total() == 2
+    for source_id, item in after_first.items():  # started: done; the rest Pending, nothing spent
+        started = source_id in pushed_first
+        assert (item.status, item.attempts) == ((Status.OK, 1) if started else (Status.PENDING, 0))
+    # the three never started went back as fresh copies of their first attempt, unclaimed
+    assert len(copies) == 3 and {r.receive_count for r in copies} == {1}
+    assert [SyncMessage.model_validate_json(r.body).attempt_offset for r in copies] == [0, 0, 0]
+    assert {SyncMessage.model_validate_json(r.body).sync_id for r in copies} == {
+        i.sync_id for i in after_first.values() if i.status == Status.PENDING
+    }
+    assert [i.status for i in items] == [Status.OK] * 5
+    assert [i.attempts for i in items] == [1] * 5  # no attempt spent on running out of time
+    assert stack.warehouse.pushes == Counter({i.source_id: 1 for i in items})
+    assert dlq == 0
+    assert run.totals.OK == 5
