@@ -100,3 +100,19 @@ def test_one_document_per_dimension_set_and_nothing_outside_a_handler(
         ("RecordsPushed", (("service", "b"), ("tenant", "t"))): [1.0],
         ("PushLatency", (("system", "shopify"),)): [12.5, 30.0],
     }
+
+
+def test_records_the_reconciler_settles_failed_are_counted(capsys: pytest.CaptureFixture[str]) -> None:
+    from syncline.pipeline.reconcile import reconcile
+    from tests.integration.pipeline.test_reconcile import deps, open_run, pending, pull_done
+
+    with local_stack(StackOptions(records=1, fail_rate=0.0)) as stack:
+        stack.driver.stop()
+        run = open_run()
+        pending(run, 1, attempts=5)  # its last attempt died: Failed, attempts_exhausted
+        pull_done(run)
+        capsys.readouterr()
+        with collecting():
+            assert reconcile(deps()).items_failed == 1
+    values = metric_values(emf_documents(capsys.readouterr().out))
+    assert values == {("RecordsFailed", SERVICE_DIMENSIONS): [1.0]}
