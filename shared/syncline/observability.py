@@ -7,7 +7,7 @@
   :func:`instrumented`, one EMF document per dimension set. A batch pushes records of several
   services to several systems, and EMF gives one document a single dimension set, so each set gets
   its own (Powertools' shared ``Metrics`` object holds one set for the whole process). Outside a
-  handler, ``put_metric`` does nothing.
+  handler, ``put_metric`` does nothing; ``POWERTOOLS_METRICS_DISABLED=true`` prints nothing.
 - ``tracer``: Powertools Tracer (X-Ray). It patches botocore (every AWS call) and httpx (every
   connector request); it is off outside Lambda and wherever ``POWERTOOLS_TRACE_DISABLED=true``.
 """
@@ -78,6 +78,8 @@ def put_metric(name: str, unit: str, value: float, **dimensions: str) -> None:
 
 
 def _write(line: str) -> None:
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() in ("1", "true"):
+        return  # as Powertools' own switch does (the benchmarks print their own figures)
     if _sinks:
         _sinks[-1](line)
     else:  # Lambda sends stdout to CloudWatch Logs, which turns EMF documents into metrics

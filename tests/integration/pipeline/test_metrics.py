@@ -116,3 +116,12 @@ def test_records_the_reconciler_settles_failed_are_counted(capsys: pytest.Captur
             assert reconcile(deps()).items_failed == 1
     values = metric_values(emf_documents(capsys.readouterr().out))
     assert values == {("RecordsFailed", SERVICE_DIMENSIONS): [1.0]}
+
+
+def test_powertools_switch_turns_the_lines_off(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    with collecting():
+        put_metric("RecordsPushed", "Count", 1, tenant="t", service="a")
+    assert emf_documents(capsys.readouterr().out) == []
