@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 RECORDS ?= 1000
 
-.PHONY: run up test lint typecheck pytest docs bench synth clean
+.PHONY: run up test lint typecheck pytest docs bench synth deploy node-version clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,6 +18,15 @@ $(VENV)/.local-installed: pyproject.toml | $(PY)
 $(VENV)/.dev-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.local-installed
+
+# make deploy's own virtualenv: the project with its `infra` extra only (aws-cdk-lib, cdk-nag and
+# boto3 for the CLI steps of the deploy guide), none of the dev tools.
+DEPLOY_VENV ?= .venv-deploy
+$(DEPLOY_VENV)/.infra-installed: pyproject.toml
+	$(PYTHON) -m venv $(DEPLOY_VENV) || python3 -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet -e '.[infra]'
+	touch $@
 
 node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -55,5 +64,28 @@ bench: $(VENV)/.local-installed
 synth: $(VENV)/.dev-installed node_modules/.installed
 	cd infra && ../node_modules/.bin/cdk synth --quiet
 
+## make deploy STAGE=prod [ALARM_EMAIL=...] [ALERT_SENDER=...] [CONTEXT='-c key=value ...']:
+## synthesize with that context, bootstrap the account and region of your credentials (a no-op
+## when they are bootstrapped already), deploy the synthesized stack. AWS credentials and region:
+## your shell's.
+STAGE ?= dev
+ALARM_EMAIL ?=
+ALERT_SENDER ?=
+CONTEXT ?=
+DEPLOY_FLAGS ?=
+CDK := ../node_modules/.bin/cdk
+DEPLOY_CONTEXT := -c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EMAIL)) \
+	$(if $(ALERT_SENDER),-c alertSender=$(ALERT_SENDER)) $(CONTEXT)
+deploy: $(DEPLOY_VENV)/.infra-installed node_modules/.installed node-version
+	cd infra && $(CDK) synth --quiet --app '../$(DEPLOY_VENV)/bin/python app.py' $(DEPLOY_CONTEXT)
+	cd infra && $(CDK) bootstrap --app cdk.out
+	cd infra && $(CDK) deploy --app cdk.out $(DEPLOY_FLAGS) Syncline-$(STAGE)
+
+## The CDK CLI needs Node 20 or later (22 LTS recommended: the CLI warns about Node 20 from 2027).
+node-version:
+	@node -e 'const [major] = process.versions.node.split("."); if (+major < 20) { \
+		console.error("make deploy: Node " + process.versions.node + " is too old, the CDK CLI needs 20 or later (22 LTS recommended)"); \
+		process.exit(1) }'
+
 clean:
-	rm -rf $(VENV) node_modules infra/cdk.out infra/.bundle-cache .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(DEPLOY_VENV) node_modules infra/cdk.out infra/.bundle-cache .mypy_cache .ruff_cache .pytest_cache

@@ -16,6 +16,9 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")  # thousands of injected 
 
 from syncline.local.chaos import MUST_BE_ZERO, ChaosOptions, run_chaos  # noqa: E402
 
+# The EMF metric lines the functions would print on Lambda: not wanted among the figures.
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
 
 def main() -> int:
     defaults = ChaosOptions()

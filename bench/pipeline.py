@@ -13,12 +13,16 @@ invocation per record).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from syncline.local.stack import StackOptions, local_stack
 from syncline.models import Run
 from syncline.store import METER
 from syncline.tables import SYNC_ITEM_MEMORY_MB, TRIGGER_MEMORY_MB
+
+# The EMF metric lines the functions would print on Lambda: not wanted among the figures.
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 # us-east-1 list prices (USD), November 2026.
 SQS_PER_REQUEST = 0.40 / 1e6  # standard queue, per 64 KB request

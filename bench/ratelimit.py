@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import threading
 import time
 from collections import Counter
@@ -34,6 +35,9 @@ from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
 from syncline.models import ConnectorConfig, Status
 from syncline.pipeline.sync import Received, process_batch
 from syncline.store.rate_store import RateStore
+
+# The EMF metric lines the functions would print on Lambda: not wanted among the figures.
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 SYNC_ITEM_TIMEOUT = 30.0
 

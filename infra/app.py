@@ -3,6 +3,7 @@
 
 cdk.json runs ``python3 app.py``. With the project's virtualenv active that is the venv's
 Python; otherwise, if aws-cdk-lib is missing, the app re-runs itself with ``../.venv/bin/python``
+(or ``../.venv-deploy/bin/python``, what ``make deploy`` makes)
 so ``cd infra && ../node_modules/.bin/cdk synth`` works without activating anything.
 """
 
@@ -13,19 +14,21 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_VENV = ROOT / ".venv"
+# `make test`'s virtualenv, then `make deploy`'s (the project with its infra extra only).
+PROJECT_VENVS = (ROOT / ".venv", ROOT / ".venv-deploy")
 
 
 def _ensure_cdk_importable() -> None:
     try:
         import aws_cdk  # noqa: F401
     except ModuleNotFoundError:
-        python = PROJECT_VENV / "bin" / "python"
-        if python.exists() and Path(sys.prefix).resolve() != PROJECT_VENV.resolve():
-            os.execv(str(python), [str(python), *sys.argv])
+        for venv in PROJECT_VENVS:
+            python = venv / "bin" / "python"
+            if python.exists() and Path(sys.prefix).resolve() != venv.resolve():
+                os.execv(str(python), [str(python), *sys.argv])
         raise SystemExit(
-            f"aws-cdk-lib is not installed for {sys.executable}: run `make synth` from the repository "
-            "root, or activate a virtualenv with `pip install -e '.[infra]'`."
+            f"aws-cdk-lib is not installed for {sys.executable}: run `make deploy` or `make synth` from "
+            "the repository root, or activate a virtualenv with `pip install -e '.[infra]'`."
         ) from None
 
 

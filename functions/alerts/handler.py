@@ -6,10 +6,11 @@ from typing import Any
 
 from syncline import wiring
 from syncline.alerts import tick
-from syncline.observability import logger
+from syncline.observability import instrumented, logger
 
 
 @logger.inject_lambda_context
+@instrumented
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # A scheduled event says when it fired ("time"); the tick takes that as now.
     when = event.get("time") if isinstance(event, dict) else None

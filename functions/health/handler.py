@@ -5,10 +5,11 @@ from typing import Any
 
 from syncline import wiring
 from syncline.monitor import check_all
-from syncline.observability import logger
+from syncline.observability import instrumented, logger
 
 
 @logger.inject_lambda_context
+@instrumented
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     outcomes = check_all(wiring.config_store(), wiring.open_connector)
     changed = [o for o in outcomes if o.changed]

@@ -3,11 +3,12 @@
 from typing import Any
 
 from syncline import wiring
-from syncline.observability import logger
+from syncline.observability import instrumented, logger
 from syncline.pipeline.reconcile import reconcile
 
 
 @logger.inject_lambda_context
+@instrumented
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     result = reconcile(wiring.deps())
     summary = {k: v for k, v in result.__dict__.items() if k != "by_reason"} | dict(result.by_reason)

@@ -18,7 +18,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.aws_lambda_event_sources import SqsEventSource
 from constructs import Construct
 
-from syncline import tables
+from syncline import observability, tables
 from syncline.settings import ENV
 
 from .bundling import DependencyCache, function_code, pyproject_requirements
@@ -35,8 +35,8 @@ TRIGGER_BUDGET_MARGIN_SECONDS = 60
 SYNC_BATCH_SIZE = 10
 # Continuations and manual runs: one pull per invocation.
 TRIGGER_BATCH_SIZE = 1
-POWERTOOLS_SERVICE = "syncline"
-METRICS_NAMESPACE = "Syncline"
+POWERTOOLS_SERVICE = observability.SERVICE
+METRICS_NAMESPACE = observability.NAMESPACE
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
     target = migrate.add_mutually_exclusive_group()
     target.add_argument("--stack-prefix", default=None, help="a deployed stack's prefix: uses <prefix>-syncs")
     target.add_argument("--table", default=None, help="the syncs table (default: $SYNCLINE_SYNCS_TABLE)")
+    smoke = sub.add_parser(
+        "smoke",
+        help="after a deploy: check the OpenAPI document, auth, a report search and optionally a manual "
+        "run; PASS/FAIL per step, exit 1 on a failure",
+    )
+    smoke.add_argument("--api", required=True, help="the API's URL (the stack's ApiUrl output)")
+    smoke.add_argument(
+        "--key",
+        default=None,
+        help="an API key with the operate scope (default: $SYNCLINE_API_KEY); never printed",
+    )
+    smoke.add_argument(
+        "--run", default=None, metavar="SERVICE", help="also run this service now and wait for it"
+    )
+    smoke.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds to wait for the run to finish (default 300)"
+    )
     clients = sub.add_parser("clients", help="OAuth clients of the inbound API (client credentials)")
     clients_sub = clients.add_subparsers(dest="clients_command", required=True)
     c_create = clients_sub.add_parser("create", help="create a client (its secret printed once)")
@@ -278,6 +295,16 @@ def _run(args: argparse.Namespace) -> int:
         return _clients(args)
     if args.command == "migrate":
         return _migrate(args)
+    if args.command == "smoke":
+        import os
+
+        from syncline.smoke import smoke
+
+        key = args.key or os.environ.get("SYNCLINE_API_KEY", "")
+        if not key:
+            print("syncline smoke: give --key or set SYNCLINE_API_KEY", file=sys.stderr)
+            return 2
+        return smoke(args.api, key, sys.stdout, run=args.run, timeout=args.timeout)
     return 2
 
 

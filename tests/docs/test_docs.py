@@ -121,6 +121,8 @@ def route_mentions(path: Path) -> Iterator[tuple[str, str, str]]:
         offset += len(line)
     for start, line in [*_code_lines(text), *_inline_spans(text)]:
         for match in _API_URL.finditer(line):
+            if not match.group(1) and "curl" not in line:  # `syncline smoke --api "$API"`: the base URL
+                continue
             explicit = _CURL_METHOD.search(line)
             data = re.search(r"\s(-d|--data\S*)\s", line)
             method = explicit.group(1) if explicit else ("POST" if data else "GET")

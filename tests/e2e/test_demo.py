@@ -45,6 +45,9 @@ def test_demo_runs_end_to_end_and_writes_the_report(tmp_path: Path) -> None:
     done_lines = [line for line in logs if '"message":"trigger done"' in line]  # each under its own name
     assert done_lines and all('"function_name":"syncline-trigger"' in line for line in done_lines)
     assert '"level"' not in out and '"level"' not in done.stderr
+    # the metrics (EMF documents, as Lambda prints them) go beside the log lines, not to the terminal
+    assert any(line.startswith('{"_aws"') and '"RecordsPushed"' in line for line in logs)
+    assert '"_aws"' not in out
     # one digest for the run's failures, sent through moto's SES and kept as an .eml file
     assert f"alert emails: 1 sent through SES (moto), as .eml files in {tmp_path / 'emails'}" in out
     (eml,) = sorted((tmp_path / "emails").glob("*.eml"))

@@ -107,6 +107,15 @@ def test_staged_bundle(default: Synthesized, function: str) -> None:
     assert counts["shared_objects"] >= 1  # pydantic-core at least
 
 
+@pytest.mark.parametrize("function", [spec.name for spec in SPECS])
+def test_every_bundle_has_the_tracer(default: Synthesized, function: str) -> None:
+    """The handlers' Tracer imports aws_xray_sdk at a cold start on Lambda (and patches with wrapt)."""
+    bundle = _asset_dir(default, function)
+    assert (bundle / "aws_xray_sdk" / "ext" / "httpx").is_dir()
+    assert (bundle / "wrapt").is_dir()
+    assert not (bundle / "botocore").exists()  # still the runtime's
+
+
 def test_sftp_only_where_needed(default: Synthesized) -> None:
     assert (_asset_dir(default, "sync_item") / "asyncssh").is_dir()
     assert (_asset_dir(default, "trigger") / "asyncssh").is_dir()

@@ -11,7 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 
 from infra.syncline_infra.functions import SPECS
-from syncline import tables
+from syncline import observability, tables
 from syncline.settings import ENV, load_settings
 
 from .conftest import Synthesized, logical_id, of_type, render
@@ -102,6 +102,8 @@ def test_environment_passes_settings_validation(resources: dict[str, Any], name:
     assert env["POWERTOOLS_SERVICE_NAME"] == "syncline"
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == observability.NAMESPACE
+    assert "POWERTOOLS_TRACE_DISABLED" not in env  # traced on AWS (off locally and in tests)
 
 
 def test_queue_urls_point_at_the_right_queues(resources: dict[str, Any], default: Synthesized) -> None:

@@ -39,15 +39,22 @@ def default_out_dir() -> Path:
 def logs_to(path: Path, *, verbose: bool = False) -> Iterator[Path]:
     """The functions' log lines (one JSON object a line, as CloudWatch gets them) go to `path`;
     to the terminal as well only when `verbose`."""
-    from syncline.observability import logger
+    from syncline.observability import logger, metrics_to
 
     std = logging.getLogger(logger.name)
     to_file = logging.FileHandler(path, encoding="utf-8")
     to_file.setFormatter(logger.registered_formatter)
     saved = std.handlers[:]
     std.handlers = [to_file, *saved] if verbose else [to_file]
+
+    def metric(line: str) -> None:  # the EMF documents Lambda would print, beside the log lines
+        with to_file.lock or contextlib.nullcontext():
+            to_file.stream.write(line + "\n")  # type: ignore[union-attr]  # opened by the handler
+            to_file.flush()
+
     try:
-        yield path
+        with metrics_to(metric):
+            yield path
     finally:
         std.handlers = saved
         to_file.close()

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from syncline import aws
 from syncline.deps import Deps
 from syncline.models import ErrorInfo, RunStatus, Service, Status, SyncItem, utcnow
+from syncline.observability import put_metric
 from syncline.pipeline.fanout import enqueue, message_body
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.sync import CIRCUIT_DELAY_SECONDS
@@ -156,6 +157,7 @@ def _items(deps: Deps, tenant_id: str, now: datetime, result: ReconcileResult) -
             change.errors.append(error)
             result.items_failed += 1
             result.by_reason[error.code] += 1
+            put_metric("RecordsFailed", "Count", 1, tenant=tenant_id, service=item.service_id)
     if again:
         enqueue(deps.sync_queue_url, again)
     for run_id, change in changes.items():

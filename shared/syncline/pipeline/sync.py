@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ from syncline.connectors import Connector, ConnectorError, RateLimitedError, Tra
 from syncline.deps import Deps
 from syncline.faults import crash_point
 from syncline.models import ConnectorConfig, ErrorInfo, HealthStatus, Service, Status, SyncItem, utcnow
+from syncline.observability import put_metric
 from syncline.pipeline.fanout import claim_check, enqueue, load_record
 from syncline.pipeline.messages import SyncMessage
 from syncline.pipeline.retry import retry_delay
@@ -85,6 +87,11 @@ class Outcome:
     from_status: Status | None = None
     to_status: Status | None = None
     error: ErrorInfo | None = None
+    # For the metrics: the item's (tenant, service), the destination system and how long its
+    # push took, and whether the message goes to the DLQ (sent here or through the redrive).
+    service_key: tuple[str, str] | None = None
+    push: tuple[str, float] | None = None
+    dead_letter: bool = False
 
 
 @dataclass
@@ -336,26 +343,36 @@ def _process_one(
 
     crash_point("sync_item.before_push")
     connector = services.connector(row)
+    started = time.monotonic()
+    took = [0.0]
+
+    def timed(outcome: Outcome) -> Outcome:
+        outcome.push = (row.system, took[0])
+        return outcome
+
     try:
-        pushed = connector.push(
-            service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
-        )
+        try:
+            pushed = connector.push(
+                service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
+            )
+        finally:
+            took[0] = (time.monotonic() - started) * 1000
     except RateLimitedError as exc:  # refused for the rate (before sending, or a 429): not an attempt
         return _throttled(deps, message, item, claim.previous, attempt, exc.retry_after)
     except TransientError as exc:
         unanswered = exc.status_code is None  # a timeout or a broken connection, not a refusal
-        return _retry_or_fail(
-            deps, record, message, item, service, attempt, exc, _error(exc.code, exc.message), unanswered
-        )
+        error = _error(exc.code, exc.message)
+        return timed(_retry_or_fail(deps, record, message, item, service, attempt, exc, error, unanswered))
     except ConnectorError as exc:  # permanent: a 4xx retrying cannot fix, or failed authentication
-        return _settle(deps, item, attempt, Status.FAILED, _error(exc.code, exc.message), message=message)
+        error = _error(exc.code, exc.message)
+        return timed(_settle(deps, item, attempt, Status.FAILED, error, message=message))
     except Exception as exc:  # an unexpected fault in a connector: retried like a transient one
         error = _error("internal_error", f"{type(exc).__name__}: {exc}")
-        return _retry_or_fail(deps, record, message, item, service, attempt, None, error, True)
+        return timed(_retry_or_fail(deps, record, message, item, service, attempt, None, error, True))
     crash_point("sync_item.after_push")
 
     status = Status.SENT if (pushed.status == "Sent" or connector.asynchronous) else Status.OK
-    return _settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id)
+    return timed(_settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id))
 
 
 def _refetch(source: Connector, service: Service, item: SyncItem) -> dict[str, Any] | None:
@@ -379,6 +396,7 @@ def _retry_or_fail(
     if attempt >= min(service.settings.max_attempts, _final_attempt(message, deps)):
         outcome = _settle(deps, item, attempt, Status.FAILED, error, ambiguous=ambiguous, message=message)
         if outcome.to_status is Status.FAILED:
+            outcome.dead_letter = True
             if record.receive_count >= deps.queue_max_receive_count:
                 outcome.retry, outcome.visibility = True, 0  # the redrive policy moves it to the DLQ
             else:
@@ -442,7 +460,11 @@ def _settle(
         return Outcome()  # the claim was taken over meanwhile: nothing to count
     crash_point("sync_item.after_item_write")
     return Outcome(
-        run_key=(item.tenant_id, item.run_id), from_status=item.status, to_status=status, error=error
+        run_key=(item.tenant_id, item.run_id),
+        from_status=item.status,
+        to_status=status,
+        error=error,
+        service_key=(item.tenant_id, item.service_id),
     )
 
 
@@ -486,6 +508,26 @@ def _flush(deps: Deps, records: list[Received], result: BatchResult) -> None:
         # shorter than the batch): the newer delivery owns it now, so that is not an error here.
         sqs.change_message_visibility_batch(QueueUrl=deps.sync_queue_url, Entries=entries[start : start + 10])
     result.failed_message_ids = [mid for mid, _ in retries]
+    _metrics(result)
+
+
+# What each outcome counts as, per service: records that went through, records that failed for
+# good (at once or on their last attempt), and records whose message goes to the DLQ.
+def _metrics(result: BatchResult) -> None:
+    for outcome in result.outcomes.values():
+        if outcome.push is not None:
+            system, milliseconds = outcome.push
+            put_metric("PushLatency", "Milliseconds", milliseconds, system=system)
+        if outcome.service_key is None or outcome.from_status == outcome.to_status:
+            continue
+        tenant_id, service_id = outcome.service_key
+        dimensions = {"tenant": tenant_id, "service": service_id}
+        if outcome.to_status in (Status.OK, Status.SENT):
+            put_metric("RecordsPushed", "Count", 1, **dimensions)
+        elif outcome.to_status is Status.FAILED:
+            put_metric("RecordsFailed", "Count", 1, **dimensions)
+        if outcome.dead_letter:
+            put_metric("DlqSends", "Count", 1, **dimensions)
 
 
 def received_from_event(event: Mapping[str, Any]) -> list[Received]:
