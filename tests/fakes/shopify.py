@@ -25,7 +25,7 @@ from typing import Any
 
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, iso_z, moment
 
-VERSION = "2025-07"
+VERSION = "2026-10"  # the connector's default; any `YYYY-MM` path is served (`versions` keeps them)
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 UNKNOWN = object()  # a root field the fake does not know
 
@@ -80,7 +80,11 @@ class FakeShopify(FakeServer):
                 }
             )
             self.nodes["customers"].append(
-                {"id": f"gid://shopify/Customer/{900 + i}", "email": f"s{i}@example.com", "updatedAt": stamp}
+                {
+                    "id": f"gid://shopify/Customer/{900 + i}",
+                    "defaultEmailAddress": {"emailAddress": f"s{i}@example.com"},
+                    "updatedAt": stamp,
+                }
             )
             self.nodes["inventoryItems"].append(
                 {
@@ -177,7 +181,8 @@ class FakeShopify(FakeServer):
         }
 
     def route(self, request: FakeRequest) -> FakeResponse:
-        if request.path != self.graphql_path or request.method != "POST":
+        path = re.fullmatch(r"/admin/api/(\d{4}-\d{2}|unstable)/graphql\.json", request.path)
+        if not path or request.method != "POST":
             raise NotFound
         body = request.json()
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
@@ -216,7 +221,7 @@ class FakeShopify(FakeServer):
         if root == "shop":
             return {"name": "Fake Shopify store"}
         if root in self.nodes:
-            return self._connection(self.nodes[root], variables)
+            return self._connection(self.nodes[root], variables, whole_days=root == "customers")
         if root == "node":
             wanted = variables.get("id")
             found = (n for nodes in self.nodes.values() for n in nodes if n.get("id") == wanted)
@@ -234,7 +239,9 @@ class FakeShopify(FakeServer):
             return self._fulfillment(variables.get("fulfillment") or {})
         return UNKNOWN
 
-    def _connection(self, nodes: list[dict[str, Any]], variables: dict[str, Any]) -> dict[str, Any]:
+    def _connection(
+        self, nodes: list[dict[str, Any]], variables: dict[str, Any], whole_days: bool = False
+    ) -> dict[str, Any]:
         first = int(variables.get("first") or 0)
         if not 1 <= first <= 250:
             raise ValueError("first must be 1..250")
@@ -244,6 +251,8 @@ class FakeShopify(FakeServer):
         if match:
             op, value = match.groups()
             limit = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if whole_days:  # Shopify's customer search compares dates, not times
+                limit = limit.replace(hour=0, minute=0, second=0)
 
             def keep(node: dict[str, Any]) -> bool:
                 at = datetime.fromisoformat(node["updatedAt"].replace("Z", "+00:00"))
