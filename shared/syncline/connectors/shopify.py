@@ -11,9 +11,9 @@ bucket holds the query's cost; if not, it sleeps only when the bucket refills wi
 `max_wait_seconds`, otherwise it raises RateLimitedError with the computed wait. A `THROTTLED`
 answer is handled the same way.
 
-Mutations take no idempotency key (the 2025-01 schema has no such directive). Product updates
-(by id) and inventory set to a quantity are idempotent; an inventory *delta* is not, and Shopify
-offers no way to find an adjustment made by an earlier attempt. Before an ambiguous create the
+Before 2026-01 mutations take no idempotency key. Product updates (by id) and inventory set to a
+quantity are idempotent; an inventory *delta* is not, except from 2026-01, where the inventory
+mutations carry the push's key in `@idempotent(key:)`. Before an ambiguous create the
 connector looks up what an earlier attempt made and matches exactly: a product by its `handle`
 (`productByIdentifier`; a product pushed without a handle gets one from its title and is not
 looked up), a fulfilment among its fulfilment order's fulfillments by tracking number (one
@@ -57,10 +57,13 @@ PUSH = frozenset({"push"})
 MAX_QUERY_COST = 1000
 MAX_THROTTLE_RETRIES = 3
 DEFAULT_API_VERSION = "2026-10"
-# From 2026-01 inventory mutations take `changeFromQuantity` (null: no compare) instead of
-# `ignoreCompareQuantity`/`compareQuantity` (removed in 2026-04), and an `@idempotent(key:)`
-# directive (required from 2026-04).
-CHANGE_FROM_VERSION = "2026-01"
+# From 2026-01 (the oldest version supported on 2026-12-01) inventory mutations take
+# `changeFromQuantity` (null: no compare) instead of `ignoreCompareQuantity`/`compareQuantity`
+# (removed in 2026-04), and an `@idempotent(key:)` directive (required from 2026-04); a customer's
+# e-mail is read from `defaultEmailAddress` (`Customer.email` is deprecated). Older versions get
+# the older forms.
+VERSION_2026_01 = "2026-01"
+EMAIL = "defaultEmailAddress { emailAddress }"
 
 
 class ShopifySettings(HttpSettings):
@@ -178,7 +181,7 @@ _MONEY = "shopMoney { amount currencyCode }"
 ORDER_FIELDS = (
     "id name email phone createdAt updatedAt cancelledAt processedAt"
     " displayFinancialStatus displayFulfillmentStatus tags note"
-    f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id defaultEmailAddress {{ emailAddress }} }}"
+    f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id {EMAIL} }}"
     " shippingAddress { name company address1 address2 city zip provinceCode countryCodeV2 phone }"
     " lineItems(first: $nested) { nodes { id sku title quantity variant { id }"
     f" originalUnitPriceSet {{ {_MONEY} }} }} }}"
@@ -188,8 +191,8 @@ PRODUCT_FIELDS = (
     " variants(first: $nested) { nodes { id sku title price barcode inventoryQuantity"
     " inventoryItem { id } } }"
 )
-CUSTOMER_FIELDS = (  # Customer.email is deprecated: defaultEmailAddress.emailAddress
-    "id defaultEmailAddress { emailAddress } firstName lastName phone state tags createdAt updatedAt"
+CUSTOMER_FIELDS = (
+    f"id {EMAIL} firstName lastName phone state tags createdAt updatedAt"
     " defaultAddress { address1 address2 city zip provinceCode countryCodeV2 }"
 )
 PULL_QUERIES: dict[str, tuple[str, str]] = {
@@ -236,16 +239,21 @@ NODE_QUERIES: dict[str, tuple[str, str]] = {
 NESTED = {"orders", "products", "inventory"}
 
 
-def uses_change_from(api_version: str) -> bool:
-    """Whether `api_version` takes `changeFromQuantity` and `@idempotent` (2026-01 on; unstable too)."""
-    return api_version == "unstable" or api_version >= CHANGE_FROM_VERSION
+def from_2026_01(api_version: str) -> bool:
+    """Whether `api_version` is 2026-01 or later (unstable too)."""
+    return api_version == "unstable" or api_version >= VERSION_2026_01
+
+
+def for_version(document: str, api_version: str) -> str:
+    """A query as `api_version` takes it: before 2026-01 a customer's e-mail is `email`."""
+    return document if from_2026_01(api_version) else document.replace(EMAIL, "email")
 
 
 def inventory_mutation(name: str, api_version: str) -> str:
     """The inventory mutation `name` as `api_version` takes it."""
     title = {"inventoryAdjustQuantities": "Adjust", "inventorySetQuantities": "Set"}[name]
     input_type = f"{name[0].upper()}{name[1:]}Input"
-    if uses_change_from(api_version):
+    if from_2026_01(api_version):
         return (
             f"mutation SynclineInventory{title}($input: {input_type}!, $key: String!) {{"
             f" {name}(input: $input) @idempotent(key: $key) {{"
@@ -416,7 +424,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             variables["query"] = f"updated_at:>='{stamp}'"
         if entity in NESTED:
             variables["nested"] = self.config.nested_page_size
-        data = self.graphql(f"pull:{entity}", query, variables)
+        data = self.graphql(f"pull:{entity}", for_version(query, self.config.api_version), variables)
         with self.parsing(f"{entity} page"):
             connection = data[root]
             nodes = connection.get("nodes") or []
@@ -432,7 +440,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         if entity == "inventory":
             return self._levels(node, since)
         if entity == "customers":  # the record keeps its `email` (Customer.email is deprecated)
-            node = {**node, "email": dig(node, "defaultEmailAddress.emailAddress")}
+            node = {**node, "email": node.get("email") or dig(node, "defaultEmailAddress.emailAddress")}
         reference = {"orders": "name", "products": "handle", "customers": "email"}[entity]
         record = self.record(node, id_field="id", reference_field=reference, updated_field="updatedAt")
         # The search filter `updated_at:>=` can match whole days (customers do): drop what is older.
@@ -471,7 +479,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         variables: dict[str, Any] = {"id": gid(kind, source_id)}
         if entity in NESTED:
             variables["nested"] = self.config.nested_page_size
-        data = self.graphql(f"fetch:{entity}", query, variables)
+        data = self.graphql(f"fetch:{entity}", for_version(query, self.config.api_version), variables)
         with self.parsing(f"{entity} record"):
             node = data.get("node")
             if not isinstance(node, dict) or not node.get("id"):
@@ -548,7 +556,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             )
         item_gid, location_gid = gid("InventoryItem", item), gid("Location", location)
         fallback = f"{item_gid}@{location_gid}"
-        change_from = uses_change_from(self.config.api_version)
+        change_from = from_2026_01(self.config.api_version)
         entry: dict[str, Any] = {"inventoryItemId": item_gid, "locationId": location_gid}
         payload: dict[str, Any] = {"reason": self.config.inventory_reason, "name": "available"}
         if record.get("delta") is not None:
