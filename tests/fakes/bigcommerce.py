@@ -1,9 +1,11 @@
 """Fake BigCommerce REST API (`/stores/{hash}/v3/...`, `/stores/{hash}/v2/...`).
 
 Dialect: `X-Auth-Token`; v3 lists `{"data": [...], "meta": {"pagination": {...}}}` with `page`/
-`limit` and `date_modified:min`; v2 orders a plain list (204 when empty) with RFC 2822 dates and
-`min_date_modified`; every answer carries `X-Rate-Limit-Requests-Left`,
-`X-Rate-Limit-Time-Reset-Ms`, `X-Rate-Limit-Requests-Quota`, `X-Rate-Limit-Time-Window-Ms`; 429s
+`limit` and `date_modified:min`; v2 orders a plain list (`[]` when empty: the spec documents 200
+only) with RFC 2822 dates and `min_date_modified`; requests are checked against BigCommerce's
+OpenAPI files (tests/specs) and refused as BigCommerce does (v3: 422, v2: 400); every answer
+carries `X-Rate-Limit-Requests-Left`, `X-Rate-Limit-Time-Reset-Ms`, `X-Rate-Limit-Requests-Quota`,
+`X-Rate-Limit-Time-Window-Ms`; 429s
 say when the window resets (no Retry-After); v3 errors `{"status", "title", "type", "errors"}`,
 v2 errors `[{"status", "message"}]`. Exact list filters: products `sku`, customers `email:in`
 (comma-separated, case-insensitive), v2 orders `external_order_id`; an order's shipments are
@@ -256,9 +258,7 @@ class FakeBigCommerce(FakeServer):
         if external is not None:
             rows = [r for r in rows if r.get("external_order_id") == external]
         chunk, _ = paginate(rows, page, limit)
-        if not chunk:
-            return FakeResponse(204, None, {"Content-Type": "application/json"})
-        return FakeResponse(200, chunk)
+        return FakeResponse(200, chunk)  # the spec documents 200 only, an empty page included
 
     def _product(self, ident: int | None, body: Any) -> FakeResponse:
         if not isinstance(body, dict):
@@ -302,7 +302,8 @@ class FakeBigCommerce(FakeServer):
                 400, [{"status": 400, "message": "The required field 'products' was not supplied."}]
             )
         self.next_id += 1
-        row = {**body, "id": self.next_id}
+        products = {"url": f"{self.url}/v2/orders/{self.next_id}/products", "resource": "/products"}
+        row = {**body, "id": self.next_id, "products": products}  # lines are a sub-resource
         self.orders.append(row)
         return FakeResponse(200, row)  # the spec documents 200 for a created order
 

@@ -55,6 +55,10 @@ class FakeMagento2(FakeServer):
                     "entity_id": 40 + i,
                     "increment_id": f"00000{100 + i}",
                     "state": "processing",
+                    "customer_email": f"m{i}@example.com",
+                    "grand_total": 20 + i,
+                    "base_grand_total": 20 + i,
+                    "items": [],
                     "updated_at": stamp,
                 }
             )
@@ -113,9 +117,23 @@ class FakeMagento2(FakeServer):
             raise NotFound
         path, method = request.path[len(API) :], request.method
         if path == "/store/storeConfigs" and method == "GET":
-            return FakeResponse(
-                200, [{"id": 1, "code": "default", "timezone": "UTC", "base_currency_code": "EUR"}]
-            )
+            base = "https://shop.example.com/"
+            config = {
+                "id": 1,
+                "code": "default",
+                "website_id": 1,
+                "locale": "en_US",
+                "base_currency_code": "EUR",
+                "default_display_currency_code": "EUR",
+                "timezone": "UTC",
+                "weight_unit": "kgs",
+                **{
+                    f"{s}base_{k}url": f"{base}{k}"
+                    for s in ("", "secure_")
+                    for k in ("", "link_", "static_", "media_")
+                },
+            }
+            return FakeResponse(200, [config])
         lists = {"/orders": "orders", "/products": "products", "/customers/search": "customers"}
         if path in lists and method == "GET":
             return self._search(self.store[lists[path]], request)
@@ -200,7 +218,9 @@ class FakeMagento2(FakeServer):
             last = max(1, -(-len(selected) // size))
             current = min(current, last)  # Magento answers a page past the end with the last page
             items = selected[(current - 1) * size : current * size]
-        criteria: dict[str, Any] = {"filter_groups": [], "page_size": size or None, "current_page": current}
+        criteria: dict[str, Any] = {"filter_groups": [], "current_page": current}
+        if size:
+            criteria["page_size"] = size
         return FakeResponse(200, {"items": items, "search_criteria": criteria, "total_count": len(selected)})
 
     def _product(self, sku: str, body: Any) -> FakeResponse:
