@@ -1,8 +1,9 @@
 """Fake Shopify Admin GraphQL API (`POST /admin/api/{version}/graphql.json`).
 
-Dialect: `X-Shopify-Access-Token`; connections with `first`/`after`/`query` (search syntax
-`updated_at:>='...'`) and `{nodes, pageInfo {hasNextPage endCursor}}`; every answer has
-`extensions.cost` with `throttleStatus`, taken from a real leaky bucket (`maximumAvailable`,
+Dialect: `X-Shopify-Access-Token`; any `/admin/api/{version}/graphql.json` (`versions` records
+them); connections with `first`/`after`/`query` (search syntax `updated_at:>='...'`, which for
+customers matches whole days, as Shopify's does) and `{nodes, pageInfo {hasNextPage endCursor}}`;
+every answer has `extensions.cost` with `throttleStatus`, taken from a real leaky bucket (`maximumAvailable`,
 refilled at `restoreRate` per second); a query that does not fit is answered
 `{"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]}` with HTTP 200;
 mutations report problems in `userErrors`; a bad token gets HTTP 401
@@ -31,7 +32,6 @@ from graphql import GraphQLError, execute_sync, parse, validate
 from tests.fakes import shopify_schema
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, iso_z, moment
 
-VERSION = "2026-10"  # the connector's default; any `YYYY-MM` path is served (`versions` keeps them)
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
 
@@ -190,10 +190,6 @@ class FakeShopify(FakeServer):
         }
 
     # -- dialect ------------------------------------------------------------------------------
-
-    @property
-    def graphql_path(self) -> str:
-        return f"/admin/api/{VERSION}/graphql.json"
 
     def authorized(self, request: FakeRequest) -> bool:
         return request.headers.get("x-shopify-access-token") == self.access_token
