@@ -8,6 +8,12 @@ are refused. `WooCommerceDocs` reads the property and parameter tables of WooCom
 reference (markdown): body properties must be documented, not marked read-only, of their type and
 among the listed options; list parameters must be documented.
 
+Body properties a schema (or WooCommerce's table) does not declare are problems too, as are
+read-only ones, although some of these APIs ignore such properties instead of refusing them: a
+field the connector sends that the system would drop is a bug the tests should catch.
+Requirements a spec states only in prose are listed in `PROSE_REQUIRED`. WooCommerce's nested
+tables (billing, line items, ...) are not read: only a record's top-level properties are checked.
+
 `problems(...)` returns what is wrong, as text; an empty list means the request is as documented.
 """
 
