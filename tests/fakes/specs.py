@@ -12,7 +12,7 @@ Body properties a schema (or WooCommerce's table) does not declare are problems 
 read-only ones, although some of these APIs ignore such properties instead of refusing them: a
 field the connector sends that the system would drop is a bug the tests should catch.
 Requirements a spec states only in prose are listed in `PROSE_REQUIRED`. WooCommerce's nested
-tables (billing, line items, ...) are not read: only a record's top-level properties are checked.
+tables (billing, line items, meta data, ...) are followed from the "See ... properties" links.
 
 `problems(...)` returns what is wrong, as text; an empty list means the request is as documented.
 """
@@ -267,11 +267,15 @@ WOO_TYPES = {
 }
 
 
-def _table(text: str, heading: str, then: str = "") -> dict[str, tuple[str, bool, list[str]]]:
-    """The rows of the first table after `heading` (and `then`): name -> (type, read-only, options)."""
+Row = tuple[str, bool, list[str], str]  # type, read-only, options, the nested table's heading
+
+
+def _table(text: str, heading: str, then: str = "") -> dict[str, Row]:
+    """The rows of the first table after `heading` (and `then`): name -> (type, read-only, options,
+    the heading of the table describing its items, "" if none)."""
     start = text.index(heading)
     start = text.index(then, start) if then else start
-    rows: dict[str, tuple[str, bool, list[str]]] = {}
+    rows: dict[str, Row] = {}
     for line in text[start:].splitlines()[1:]:
         if line.startswith("#"):
             break
@@ -280,18 +284,50 @@ def _table(text: str, heading: str, then: str = "") -> dict[str, tuple[str, bool
             name, kind, description = match.groups()
             options = re.search(r"Options: (.*?)\.(\s|$)", description)
             listed = re.findall(r"`([^`]+)`", options.group(1)) if options else []
-            rows[name] = (kind, "read-only" in description, listed)
+            nested = re.search(r"See \[([^\]]+ properties)\]", description)
+            rows[name] = (kind, "read-only" in description, listed, nested.group(1) if nested else "")
     return rows
 
 
 @cache
-def woo_resource(entity: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(properties, list parameters) of `orders`, `products` or `customers`."""
+def woo_resource(entity: str) -> tuple[dict[str, Row], dict[str, Row], dict[str, dict[str, Row]]]:
+    """(properties, list parameters, nested tables by heading) of `orders`, `products`, `customers`."""
     text = load(f"woocommerce/{entity}.md.gz")
     singular = entity[:-1].capitalize()
-    return _table(text, f"## {singular} properties ##"), _table(
-        text, f"## List all {entity} ##", "#### Available parameters ####"
+    nested = {
+        heading: _table(text, f"### {heading} ###")
+        for heading in re.findall(r"^### (.+ properties) ###$", text, re.MULTILINE)
+    }
+    return (
+        _table(text, f"## {singular} properties ##"),
+        _table(text, f"## List all {entity} ##", "#### Available parameters ####"),
+        nested,
     )
+
+
+def _woo_body(
+    rows: dict[str, Row], nested: dict[str, dict[str, Row]], body: dict[str, Any], where: str = ""
+) -> list[str]:
+    out = []
+    for name, value in body.items():
+        path = f"{where}{name}"
+        if name not in rows:
+            out.append(f"{path}: not a documented property")
+            continue
+        kind, read_only, options, table = rows[name]
+        if read_only:
+            out.append(f"{path}: {path} is read-only.")
+        elif value is not None and not isinstance(value, WOO_TYPES.get(kind, (object,))):
+            out.append(f"{path}: {path} is not of type {kind}.")
+        elif options and value not in options:
+            out.append(f"{path}: {path} is not one of {', '.join(options)}.")
+        elif table in nested:
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if isinstance(item, dict):
+                    prefix = f"{path}.{i}." if isinstance(value, list) else f"{path}."
+                    out += _woo_body(nested[table], nested, item, prefix)
+    return out
 
 
 class WooCommerceDocs:
@@ -306,7 +342,7 @@ class WooCommerceDocs:
         allowed = {("GET", False), ("POST", False), ("GET", True), ("PUT", True), ("DELETE", True)}
         if (method, ident is not None) not in allowed:
             return [f"{method} {path}: no such method"]
-        properties, parameters = woo_resource(entity)
+        properties, parameters, nested = woo_resource(entity)
         out: list[str] = []
         if method == "GET" and ident is None:
             for name, values in query.items():
@@ -315,7 +351,7 @@ class WooCommerceDocs:
                 if name not in parameters:
                     out.append(f"{name}: not a documented parameter of GET /{entity}")
                     continue
-                kind, _, options = parameters[name]
+                kind, _, options, _ = parameters[name]
                 for value in values:
                     if options and value not in options:
                         out.append(f"{name}: {name} is not one of {', '.join(options)}.")
@@ -324,17 +360,7 @@ class WooCommerceDocs:
         if method in ("POST", "PUT"):
             if not isinstance(body, dict):
                 return [*out, "body: not a JSON object"]
-            for name, value in body.items():
-                if name not in properties:
-                    out.append(f"{name}: not a documented {entity[:-1]} property")
-                    continue
-                kind, read_only, options = properties[name]
-                if read_only:
-                    out.append(f"{name}: {name} is read-only.")
-                elif value is not None and not isinstance(value, WOO_TYPES.get(kind, (object,))):
-                    out.append(f"{name}: {name} is not of type {kind}.")
-                elif options and value not in options:
-                    out.append(f"{name}: {name} is not one of {', '.join(options)}.")
+            out += _woo_body(properties, nested, body)
         return out
 
     def response_problems(self, method: str, path: str, status: int, body: Any) -> list[str]:
@@ -345,7 +371,7 @@ class WooCommerceDocs:
         expected = 201 if method == "POST" else 200
         if status != expected:
             return [f"{method} {path}: answered {status}, the reference shows {expected}"]
-        properties, _ = woo_resource(match.group(1))
+        properties, _, _ = woo_resource(match.group(1))
         rows = body if isinstance(body, list) else [body]
         return [
             f"answer {key}: not a documented property"
