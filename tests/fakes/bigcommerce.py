@@ -1,9 +1,11 @@
 """Fake BigCommerce REST API (`/stores/{hash}/v3/...`, `/stores/{hash}/v2/...`).
 
 Dialect: `X-Auth-Token`; v3 lists `{"data": [...], "meta": {"pagination": {...}}}` with `page`/
-`limit` and `date_modified:min`; v2 orders a plain list (204 when empty) with RFC 2822 dates and
-`min_date_modified`; every answer carries `X-Rate-Limit-Requests-Left`,
-`X-Rate-Limit-Time-Reset-Ms`, `X-Rate-Limit-Requests-Quota`, `X-Rate-Limit-Time-Window-Ms`; 429s
+`limit` and `date_modified:min`; v2 orders a plain list (`[]` when empty: the spec documents 200
+only) with RFC 2822 dates and `min_date_modified`; requests are checked against BigCommerce's
+OpenAPI files (tests/specs) and refused as BigCommerce does (v3: 422, v2: 400); every answer
+carries `X-Rate-Limit-Requests-Left`, `X-Rate-Limit-Time-Reset-Ms`, `X-Rate-Limit-Requests-Quota`,
+`X-Rate-Limit-Time-Window-Ms`; 429s
 say when the window resets (no Retry-After); v3 errors `{"status", "title", "type", "errors"}`,
 v2 errors `[{"status", "message"}]`. Exact list filters: products `sku`, customers `email:in`
 (comma-separated, case-insensitive), v2 orders `external_order_id`; an order's shipments are
@@ -20,6 +22,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.fakes import specs
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, iso_z, moment, paginate
 
 STORE = "abc123"
@@ -43,6 +46,7 @@ def _parse_when(value: str) -> datetime:
 
 class FakeBigCommerce(FakeServer):
     system = "bigcommerce"
+    spec = specs.bigcommerce(STORE)
 
     def __init__(self, access_token: str = "bc_token_5e7d1c9a", n: int = 7) -> None:
         super().__init__()
@@ -167,9 +171,11 @@ class FakeBigCommerce(FakeServer):
         if path == "/v3/inventory/adjustments/absolute" and method == "PUT":
             return self._inventory(request.json())
         match = re.fullmatch(r"/v2/orders/(\d+)", path)
-        if match and method == "GET":
+        if match and method in ("GET", "PUT"):
             order = next((o for o in self.orders if o["id"] == int(match.group(1))), None)
             gone = [{"status": 404, "message": "The requested resource was not found."}]
+            if order and method == "PUT":
+                order.update(request.json())
             return FakeResponse(200, order) if order else FakeResponse(404, gone)
         match = re.fullmatch(r"/v2/orders/(\d+)/shipments", path)
         if match and method == "POST":
@@ -178,6 +184,17 @@ class FakeBigCommerce(FakeServer):
             shipments = [s for s in self.shipments if s["order_id"] == int(match.group(1))]
             return FakeResponse(200, shipments) if shipments else FakeResponse(204, None)
         raise NotFound
+
+    def spec_refusal(self, request: FakeRequest, problems: list[str]) -> FakeResponse:
+        if "/v2/" in request.path:
+            return FakeResponse(400, [{"status": 400, "message": problem} for problem in problems])
+        errors = {}
+        for i, problem in enumerate(problems):  # BigCommerce names a missing field error.path.missing[x]
+            missing = re.search(r"'(\w+)' is a required property", problem)
+            errors[missing.group(1) if missing else str(i)] = (
+                f"error.path.missing[{missing.group(1)}]" if missing else problem
+            )
+        return _v3_error(422, "JSON data is missing or invalid", errors)
 
     def not_found(self, request: FakeRequest) -> FakeResponse:
         if "/v2/" in request.path:
@@ -241,19 +258,12 @@ class FakeBigCommerce(FakeServer):
         if external is not None:
             rows = [r for r in rows if r.get("external_order_id") == external]
         chunk, _ = paginate(rows, page, limit)
-        if not chunk:
-            return FakeResponse(204, None, {"Content-Type": "application/json"})
-        return FakeResponse(200, chunk)
+        return FakeResponse(200, chunk)  # the spec documents 200 only, an empty page included
 
     def _product(self, ident: int | None, body: Any) -> FakeResponse:
         if not isinstance(body, dict):
             return _v3_error(422, "JSON data is missing or invalid")
         if ident is None:
-            missing = {
-                f: f"error.path.missing[{f}]" for f in ("name", "type", "weight", "price") if f not in body
-            }
-            if missing:
-                return _v3_error(422, "JSON data is missing or invalid", missing)
             self.next_id += 1
             row = {**body, "id": self.next_id, "date_modified": iso_z(datetime.now(UTC))}
             self.products.append(row)
@@ -292,9 +302,10 @@ class FakeBigCommerce(FakeServer):
                 400, [{"status": 400, "message": "The required field 'products' was not supplied."}]
             )
         self.next_id += 1
-        row = {**body, "id": self.next_id}
+        products = {"url": f"{self.url}/v2/orders/{self.next_id}/products", "resource": "/products"}
+        row = {**body, "id": self.next_id, "products": products}  # lines are a sub-resource
         self.orders.append(row)
-        return FakeResponse(201, row)
+        return FakeResponse(200, row)  # the spec documents 200 for a created order
 
     def _inventory(self, body: Any) -> FakeResponse:
         if not isinstance(body, dict) or not body.get("items"):

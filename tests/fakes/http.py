@@ -97,12 +97,20 @@ class Expectation:
 
 
 class FakeServer:
-    """Base of the system fakes: subclasses implement `authorized`, `route` and `fault_response`."""
+    """Base of the system fakes: subclasses implement `authorized`, `route` and `fault_response`.
+
+    A fake with a `spec` (tests.fakes.specs) checks every authorized request against the vendor's
+    API description first and refuses one that breaks it (`spec_refusal`, in the vendor's
+    dialect); what was wrong is kept in `spec_problems`, and every answer in `answers`.
+    """
 
     system = "fake"
+    spec: Any = None
 
     def __init__(self) -> None:
         self.requests: list[FakeRequest] = []
+        self.spec_problems: list[str] = []
+        self.answers: list[tuple[FakeRequest, FakeResponse]] = []
         self._faults: list[Fault] = []
         self._expectations: list[Expectation] = []
         self._lock = threading.Lock()
@@ -278,10 +286,26 @@ class FakeServer:
     def _dispatch(self, request: FakeRequest) -> FakeResponse:
         if not self.authorized(request):
             return self.fault_response("auth", request, None)
+        if self.spec is not None:
+            try:
+                body = request.json()
+            except ValueError:
+                body = "(not JSON)"
+            problems = self.spec.problems(request.method, request.path, request.query, body)
+            if problems:
+                with self._lock:
+                    self.spec_problems += [f"{request.method} {request.path}: {p}" for p in problems]
+                return self.spec_refusal(request, problems)
         try:
-            return self.route(request)
+            response = self.route(request)
         except NotFound:
-            return self.not_found(request)
+            response = self.not_found(request)
+        with self._lock:
+            self.answers.append((request, response))
+        return response
+
+    def spec_refusal(self, request: FakeRequest, problems: list[str]) -> FakeResponse:
+        return FakeResponse(400, {"message": "; ".join(problems)})
 
     def authorized(self, request: FakeRequest) -> bool:
         return True

@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.fakes import specs
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, moment
 
 API = "/rest/default/V1"
@@ -41,6 +42,7 @@ def _error(status: int, message: str, parameters: Any = None) -> FakeResponse:
 
 class FakeMagento2(FakeServer):
     system = "magento2"
+    spec = specs.magento2()
 
     def __init__(self, access_token: str = "mg_integration_token_77aa", n: int = 7) -> None:
         super().__init__()
@@ -53,6 +55,10 @@ class FakeMagento2(FakeServer):
                     "entity_id": 40 + i,
                     "increment_id": f"00000{100 + i}",
                     "state": "processing",
+                    "customer_email": f"m{i}@example.com",
+                    "grand_total": 20 + i,
+                    "base_grand_total": 20 + i,
+                    "items": [],
                     "updated_at": stamp,
                 }
             )
@@ -65,7 +71,15 @@ class FakeMagento2(FakeServer):
                     "updated_at": stamp,
                 }
             )
-            self.store["customers"].append({"id": 60 + i, "email": f"m{i}@example.com", "updated_at": stamp})
+            self.store["customers"].append(
+                {
+                    "id": 60 + i,
+                    "email": f"m{i}@example.com",
+                    "firstname": "Maria",
+                    "lastname": f"Customer {i}",
+                    "updated_at": stamp,
+                }
+            )
         self.next_id = 900
         self.source_items: list[dict[str, Any]] = []
         self.shipments: list[dict[str, Any]] = []
@@ -92,6 +106,9 @@ class FakeMagento2(FakeServer):
             return _error(503, "Service temporarily unavailable. Try again later.")
         return _error(400, 'The "%1" attribute value is empty. Set the attribute and try again.', ["name"])
 
+    def spec_refusal(self, request: FakeRequest, problems: list[str]) -> FakeResponse:
+        return _error(400, "%1", ["; ".join(problems)])
+
     def not_found(self, request: FakeRequest) -> FakeResponse:
         return _error(404, "Request does not match any route.")
 
@@ -100,9 +117,23 @@ class FakeMagento2(FakeServer):
             raise NotFound
         path, method = request.path[len(API) :], request.method
         if path == "/store/storeConfigs" and method == "GET":
-            return FakeResponse(
-                200, [{"id": 1, "code": "default", "timezone": "UTC", "base_currency_code": "EUR"}]
-            )
+            base = "https://shop.example.com/"
+            config = {
+                "id": 1,
+                "code": "default",
+                "website_id": 1,
+                "locale": "en_US",
+                "base_currency_code": "EUR",
+                "default_display_currency_code": "EUR",
+                "timezone": "UTC",
+                "weight_unit": "kgs",
+                **{
+                    f"{s}base_{k}url": f"{base}{k}"
+                    for s in ("", "secure_")
+                    for k in ("", "link_", "static_", "media_")
+                },
+            }
+            return FakeResponse(200, [config])
         lists = {"/orders": "orders", "/products": "products", "/customers/search": "customers"}
         if path in lists and method == "GET":
             return self._search(self.store[lists[path]], request)
@@ -124,6 +155,13 @@ class FakeMagento2(FakeServer):
         match = re.fullmatch(r"/customers/(\d+)", path)
         if match and method == "PUT":
             return self._customer(int(match.group(1)), request.json())
+        if match and method == "GET":
+            found = next((c for c in self.store["customers"] if c["id"] == int(match.group(1))), None)
+            if found is None:
+                return _error(
+                    404, "No such entity with %fieldName = %fieldValue", {"fieldName": "customerId"}
+                )
+            return FakeResponse(200, found)
         if path == "/inventory/source-items" and method == "POST":
             items = (request.json() or {}).get("sourceItems")
             if not items:
@@ -147,11 +185,13 @@ class FakeMagento2(FakeServer):
     def _search(self, rows: list[dict[str, Any]], request: FakeRequest) -> FakeResponse:
         groups: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
         for key, values in request.query.items():
+            # Magento takes the swagger's camelCase (filterGroups, conditionType) and snake_case.
             match = re.fullmatch(
-                r"searchCriteria\[filter_groups\]\[(\d+)\]\[filters\]\[(\d+)\]\[(\w+)\]", key
+                r"searchCriteria\[(?:filter_groups|filterGroups)\]\[(\d+)\]\[filters\]\[(\d+)\]\[(\w+)\]", key
             )
             if match:
-                groups[match.group(1)][match.group(2)][match.group(3)] = values[0]
+                name = "condition_type" if match.group(3) == "conditionType" else match.group(3)
+                groups[match.group(1)][match.group(2)][name] = values[0]
         if "searchCriteria[pageSize]" not in request.query and not groups:
             return _error(
                 400, '"%fieldName" is required. Enter and try again.', {"fieldName": "searchCriteria"}
@@ -178,7 +218,9 @@ class FakeMagento2(FakeServer):
             last = max(1, -(-len(selected) // size))
             current = min(current, last)  # Magento answers a page past the end with the last page
             items = selected[(current - 1) * size : current * size]
-        criteria: dict[str, Any] = {"filter_groups": [], "page_size": size or None, "current_page": current}
+        criteria: dict[str, Any] = {"filter_groups": [], "current_page": current}
+        if size:
+            criteria["page_size"] = size
         return FakeResponse(200, {"items": items, "search_criteria": criteria, "total_count": len(selected)})
 
     def _product(self, sku: str, body: Any) -> FakeResponse:

@@ -1,15 +1,19 @@
 """Fake Shopify Admin GraphQL API (`POST /admin/api/{version}/graphql.json`).
 
-Dialect: `X-Shopify-Access-Token`; connections with `first`/`after`/`query` (search syntax
-`updated_at:>='...'`) and `{nodes, pageInfo {hasNextPage endCursor}}`; every answer has
-`extensions.cost` with `throttleStatus`, taken from a real leaky bucket (`maximumAvailable`,
+Dialect: `X-Shopify-Access-Token`; any `/admin/api/{version}/graphql.json` (`versions` records
+them); connections with `first`/`after`/`query` (search syntax `updated_at:>='...'`, which for
+customers matches whole days, as Shopify's does) and `{nodes, pageInfo {hasNextPage endCursor}}`;
+every answer has `extensions.cost` with `throttleStatus`, taken from a real leaky bucket (`maximumAvailable`,
 refilled at `restoreRate` per second); a query that does not fit is answered
 `{"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]}` with HTTP 200;
 mutations report problems in `userErrors`; a bad token gets HTTP 401
 `{"errors": "[API] Invalid API key or access token ..."}`.
 
-The root field is recognised from the query text (no GraphQL parser): the first field after
-the operation's opening brace. Lookups: `productByIdentifier(identifier: {handle})` (a created
+Every request is parsed and validated against the schema of the version in its path
+(tests/fakes/shopify_schema.py) with graphql-core, variables included, and executed: the answer
+holds exactly the fields selected, and a non-null field the fake's data lacks is an error (so the
+fake answers only schema-shaped data). Invalid documents and variables are answered as Shopify
+does, HTTP 200 with `errors` (and no `data`). Lookups: `productByIdentifier(identifier: {handle})` (a created
 product gets a handle from its title when it has none, as Shopify does) and
 `fulfillmentOrder(id) { fulfillments { nodes { id trackingInfo { number } } } }`.
 """
@@ -23,11 +27,33 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from graphql import GraphQLError, execute_sync, parse, validate
+
+from tests.fakes import shopify_schema
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, iso_z, moment
 
-VERSION = "2025-07"
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
-UNKNOWN = object()  # a root field the fake does not know
+
+
+def _money(amount: str) -> dict[str, Any]:
+    return {"shopMoney": {"amount": amount, "currencyCode": "EUR"}}
+
+
+def _product(fields: dict[str, Any], stamp: str, item: str) -> dict[str, Any]:
+    """A product with what Shopify fills in for one created with `fields` (a default variant)."""
+    variant = {
+        "id": item.replace("InventoryItem", "ProductVariant"),
+        "title": "Default Title",
+        "price": "10.00",
+    }
+    defaults = {"status": "ACTIVE", "vendor": "", "productType": "", "tags": [], "descriptionHtml": ""}
+    return {
+        **defaults,
+        **fields,
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "variants": {"nodes": [{**variant, "inventoryItem": {"id": item}}]},
+    }
 
 
 def _cursor(index: int) -> str:
@@ -65,22 +91,45 @@ class FakeShopify(FakeServer):
                     "id": f"gid://shopify/Order/{700 + i}",
                     "name": f"#{1001 + i}",
                     "email": f"s{i}@example.com",
+                    "createdAt": stamp,
+                    "processedAt": stamp,
                     "updatedAt": stamp,
+                    "displayFulfillmentStatus": "UNFULFILLED",
+                    "tags": [],
+                    "currentTotalPriceSet": _money(f"{20 + i}.00"),
                     "lineItems": {
-                        "nodes": [{"id": f"gid://shopify/LineItem/{i}", "sku": f"SH-{i}", "quantity": 1}]
+                        "nodes": [
+                            {
+                                "id": f"gid://shopify/LineItem/{i}",
+                                "sku": f"SH-{i}",
+                                "title": f"Product {i}",
+                                "quantity": 1,
+                                "originalUnitPriceSet": _money(f"{20 + i}.00"),
+                            }
+                        ]
                     },
                 }
             )
             self.nodes["products"].append(
-                {
-                    "id": f"gid://shopify/Product/{800 + i}",
-                    "title": f"Product {i}",
-                    "handle": f"product-{i}",
-                    "updatedAt": stamp,
-                }
+                _product(
+                    {
+                        "id": f"gid://shopify/Product/{800 + i}",
+                        "title": f"Product {i}",
+                        "handle": f"product-{i}",
+                    },
+                    stamp,
+                    f"gid://shopify/InventoryItem/{600 + i}",
+                )
             )
             self.nodes["customers"].append(
-                {"id": f"gid://shopify/Customer/{900 + i}", "email": f"s{i}@example.com", "updatedAt": stamp}
+                {
+                    "id": f"gid://shopify/Customer/{900 + i}",
+                    "defaultEmailAddress": {"emailAddress": f"s{i}@example.com"},
+                    "state": "ENABLED",
+                    "tags": [],
+                    "createdAt": stamp,
+                    "updatedAt": stamp,
+                }
             )
             self.nodes["inventoryItems"].append(
                 {
@@ -104,6 +153,7 @@ class FakeShopify(FakeServer):
                 }
             )
         self.next_id = 5000
+        self.versions: list[str] = []  # the API version of each request
         self.mutations: list[tuple[str, dict[str, Any]]] = []
         self.fulfillments: dict[str, list[dict[str, Any]]] = {}  # fulfillment order id -> fulfillments
 
@@ -141,10 +191,6 @@ class FakeShopify(FakeServer):
 
     # -- dialect ------------------------------------------------------------------------------
 
-    @property
-    def graphql_path(self) -> str:
-        return f"/admin/api/{VERSION}/graphql.json"
-
     def authorized(self, request: FakeRequest) -> bool:
         return request.headers.get("x-shopify-access-token") == self.access_token
 
@@ -177,50 +223,59 @@ class FakeShopify(FakeServer):
         }
 
     def route(self, request: FakeRequest) -> FakeResponse:
-        if request.path != self.graphql_path or request.method != "POST":
+        path = re.fullmatch(r"/admin/api/(\d{4}-\d{2}|unstable)/graphql\.json", request.path)
+        if not path or request.method != "POST":
             raise NotFound
         body = request.json()
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             return FakeResponse(400, {"errors": {"query": "Required parameter missing or invalid"}})
         query, variables = body["query"], body.get("variables") or {}
-        match = re.search(r"\{\s*(\w+)", query)
-        if not match:
-            return FakeResponse(
-                200, {"errors": [{"message": "Parse error", "extensions": {"code": "PARSE_ERROR"}}]}
-            )
-        root = match.group(1)
+        version = path.group(1)
+        self.versions.append(version)
+        schema = shopify_schema.schema(version)
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return self._invalid([exc.formatted])
+        problems = [e.formatted for e in validate(schema, document)]
+        problems += [{"message": m} for m in shopify_schema.rules_2026_04(version, document, variables)]
+        if problems:
+            return self._invalid(problems)
         fits, cost = self._spend(self.query_cost)
         if not fits:
             return FakeResponse(200, self._throttled(cost))
-        try:
-            data = self._resolve(root, variables)
-        except ValueError as exc:
-            error = {"message": str(exc), "extensions": {"code": "BAD_USER_INPUT"}}
-            return FakeResponse(200, {"errors": [error], "extensions": {"cost": cost}})
-        if data is UNKNOWN:
-            return FakeResponse(
-                200,
-                {
-                    "errors": [
-                        {
-                            "message": f"Field '{root}' doesn't exist on type 'QueryRoot'",
-                            "extensions": {"code": "undefinedField"},
-                        }
-                    ],
-                    "extensions": {"cost": cost},
-                },
-            )
-        return FakeResponse(200, {"data": {root: data}, "extensions": {"cost": cost}})
+        roots = [t for t in (schema.query_type, schema.mutation_type) if t is not None]
+        resolvers = {name: self._resolver(name) for root in roots for name in root.fields}
+        result = execute_sync(schema, document, root_value=resolvers, variable_values=variables)
+        answer: dict[str, Any] = {"extensions": {"cost": cost}}
+        if result.errors:
+            answer["errors"] = [e.formatted for e in result.errors]
+            with self._lock:
+                self.spec_problems += [str(e["message"]) for e in answer["errors"]]
+        if result.data is not None:
+            answer["data"] = result.data
+        return FakeResponse(200, answer)
+
+    def _invalid(self, errors: list[Any]) -> FakeResponse:
+        with self._lock:
+            self.spec_problems += [str(e["message"]) for e in errors]
+        return FakeResponse(200, {"errors": errors})
+
+    def _resolver(self, root: str) -> Any:
+        def resolve(info: Any, **args: Any) -> Any:
+            return self._resolve(root, args)
+
+        return resolve
 
     def _resolve(self, root: str, variables: dict[str, Any]) -> Any:
         if root == "shop":
             return {"name": "Fake Shopify store"}
         if root in self.nodes:
-            return self._connection(self.nodes[root], variables)
+            return self._connection(self.nodes[root], variables, whole_days=root == "customers")
         if root == "node":
             wanted = variables.get("id")
-            found = (n for nodes in self.nodes.values() for n in nodes if n.get("id") == wanted)
-            return next(found, None)
+            found = next((n for nodes in self.nodes.values() for n in nodes if n.get("id") == wanted), None)
+            return {**found, "__typename": found["id"].split("/")[3]} if found else None
         if root == "productByIdentifier":
             handle = (variables.get("identifier") or {}).get("handle")
             return next((p for p in self.nodes["products"] if p.get("handle") == handle), None)
@@ -232,9 +287,11 @@ class FakeShopify(FakeServer):
             return self._inventory(root, variables.get("input") or {})
         if root == "fulfillmentCreate":
             return self._fulfillment(variables.get("fulfillment") or {})
-        return UNKNOWN
+        raise GraphQLError(f"the fake does not implement {root}")
 
-    def _connection(self, nodes: list[dict[str, Any]], variables: dict[str, Any]) -> dict[str, Any]:
+    def _connection(
+        self, nodes: list[dict[str, Any]], variables: dict[str, Any], whole_days: bool = False
+    ) -> dict[str, Any]:
         first = int(variables.get("first") or 0)
         if not 1 <= first <= 250:
             raise ValueError("first must be 1..250")
@@ -244,6 +301,8 @@ class FakeShopify(FakeServer):
         if match:
             op, value = match.groups()
             limit = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if whole_days:  # Shopify's customer search compares dates, not times
+                limit = limit.replace(hour=0, minute=0, second=0)
 
             def keep(node: dict[str, Any]) -> bool:
                 at = datetime.fromisoformat(node["updatedAt"].replace("Z", "+00:00"))
@@ -268,12 +327,9 @@ class FakeShopify(FakeServer):
                     "userErrors": [{"field": ["title"], "message": "Title can't be blank"}],
                 }
             self.next_id += 1
-            node = {
-                "handle": re.sub(r"[^a-z0-9]+", "-", product["title"].lower()).strip("-"),
-                **product,
-                "id": f"gid://shopify/Product/{self.next_id}",
-                "updatedAt": iso_z(datetime.now(UTC)),
-            }
+            handle = re.sub(r"[^a-z0-9]+", "-", product["title"].lower()).strip("-")
+            fields = {"handle": handle, **product, "id": f"gid://shopify/Product/{self.next_id}"}
+            node = _product(fields, iso_z(datetime.now(UTC)), f"gid://shopify/InventoryItem/{self.next_id}")
             self.nodes["products"].append(node)
             return {"product": {"id": node["id"]}, "userErrors": []}
         found = next((p for p in self.nodes["products"] if p["id"] == product.get("id")), None)

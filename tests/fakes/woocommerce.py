@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.fakes import specs
 from tests.fakes.http import FakeRequest, FakeResponse, FakeServer, NotFound, moment, paginate
 
 API = "/wp-json/wc/v3"
 SITE_TZ = ZoneInfo("Europe/Berlin")
-PRODUCT_STATUSES = ("draft", "pending", "private", "publish", "future")
 
 
 def _local(value: datetime) -> str:
@@ -43,6 +43,7 @@ def _searchable(row: dict[str, Any]) -> list[Any]:
 
 class FakeWooCommerce(FakeServer):
     system = "woocommerce"
+    spec = specs.WooCommerceDocs(API)
 
     def __init__(
         self, consumer_key: str = "ck_fake_key_4f1a", consumer_secret: str = "cs_fake_secret_9b2c", n: int = 7
@@ -113,6 +114,14 @@ class FakeWooCommerce(FakeServer):
             params={"status": "status is not one of ..."},
         )
 
+    def spec_refusal(self, request: FakeRequest, problems: list[str]) -> FakeResponse:
+        return _error(
+            400,
+            "rest_invalid_param",
+            "Invalid parameter(s): " + ", ".join(dict.fromkeys(p.split(":", 1)[0] for p in problems)),
+            params=dict(p.split(": ", 1) for p in problems),
+        )
+
     def route(self, request: FakeRequest) -> FakeResponse:
         if not request.path.startswith(API):
             raise NotFound
@@ -177,13 +186,6 @@ class FakeWooCommerce(FakeServer):
     def _save(self, entity: str, ident: int | None, body: Any) -> FakeResponse:
         if not isinstance(body, dict):
             return _error(400, "rest_invalid_json", "Invalid JSON body passed.")
-        if entity == "products" and "status" in body and body["status"] not in PRODUCT_STATUSES:
-            return _error(
-                400,
-                "rest_invalid_param",
-                "Invalid parameter(s): status",
-                params={"status": f"status is not one of {', '.join(PRODUCT_STATUSES)}."},
-            )
         if entity == "customers" and ident is None and not body.get("email"):
             return _error(400, "rest_missing_callback_param", "Missing parameter(s): email", params=["email"])
         now = datetime.now(UTC)

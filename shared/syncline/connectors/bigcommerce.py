@@ -145,10 +145,13 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
     def push_spec(self, entity: str) -> PushSpec:
         if entity == "products":
             return PushSpec(
-                "/v3/catalog/products", update_path="/v3/catalog/products/{id}", endpoint_id_path="data.id"
+                "/v3/catalog/products",
+                update_path="/v3/catalog/products/{id}",
+                endpoint_id_path="data.id",
+                update_omits_id=True,
             )
         if entity == "orders":
-            return PushSpec("/v2/orders", update_path="/v2/orders/{id}", endpoint_id_path="id")
+            return PushSpec("/v2/orders", update_path="/v2/orders/{id}", update_omits_id=True)
         return super().push_spec(entity)
 
     def lookup_spec(self, entity: str) -> LookupSpec | None:
@@ -201,4 +204,11 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
             )
             ident = dig(body, "id")
             return PushResult(endpoint_id=str(ident) if ident is not None else None)
+        if (
+            entity == "orders"
+            and not record.get("id")
+            and not isinstance(record.get("billing_address"), dict)
+        ):
+            # POST /v2/orders requires billing_address (with products): say so before sending.
+            raise self.fail(PermanentError("bigcommerce: a new order needs billing_address"))
         return self.push_with(self.push_spec(entity), entity, record, ambiguous=ambiguous)

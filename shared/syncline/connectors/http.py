@@ -92,6 +92,7 @@ class PushSpec:
     id_field: str = "id"
     envelope: str | None = None  # wrap the record: {"product": record}
     endpoint_id_path: str | None = "id"  # dot path in the response; None: the body itself
+    update_omits_id: bool = False  # the id is in the update's path and read-only in its body
 
 
 def encode_page(state: str, watermark: str | None) -> str:
@@ -451,6 +452,8 @@ class HttpConnector(Connector, Generic[S]):
                 existing = self.find_existing(entity, record)
                 if existing is not None:
                     return existing
+        if spec.update_omits_id and method == spec.update_method and path != spec.path:
+            record = {k: v for k, v in record.items() if k != spec.id_field}
         payload = {spec.envelope: record} if spec.envelope else record
         response = self.client.request(method, path, json=payload, headers=headers or None)
         try:

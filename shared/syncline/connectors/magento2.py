@@ -9,7 +9,8 @@ read in the connector's time zone. Error messages come with `%1`/`%name` placeho
 `parameters`, which are filled in.
 
 The API takes no idempotency key. Products are PUT by SKU (create or update: idempotent), stock
-is set (`source-items`), customers are updated by id; before an ambiguous create the connector
+is set (`source-items`), customers are updated by id (read, changed, written whole: the update
+takes a complete customer); before an ambiguous create the connector
 looks the record up through `searchCriteria` and matches exactly: customers by `email`,
 shipments among the order's shipments (`order_id`) by the first track's `track_number` (a
 shipment without a track is not looked up). Orders are pulled only.
@@ -34,7 +35,7 @@ from syncline.connectors.timeutil import normalize
 BOTH = frozenset({"pull", "push"})
 PULL = frozenset({"pull"})
 PUSH = frozenset({"push"})
-FILTER = "searchCriteria[filter_groups][0][filters][0]"
+FILTER = "searchCriteria[filterGroups][0][filters][0]"  # the swagger's spelling (snake_case works too)
 
 
 class Magento2Settings(HttpSettings):
@@ -79,7 +80,7 @@ def _pages() -> PageNumberPaginator:
 
 def _where(field_name: str, value: str) -> dict[str, str]:
     """One `eq` filter of a searchCriteria query."""
-    return {f"{FILTER}[field]": field_name, f"{FILTER}[value]": value, f"{FILTER}[condition_type]": "eq"}
+    return {f"{FILTER}[field]": field_name, f"{FILTER}[value]": value, f"{FILTER}[conditionType]": "eq"}
 
 
 LOOKUPS = {
@@ -154,7 +155,7 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
         return {
             f"{FILTER}[field]": "updated_at",
             f"{FILTER}[value]": moment.strftime("%Y-%m-%d %H:%M:%S"),
-            f"{FILTER}[condition_type]": "gteq",
+            f"{FILTER}[conditionType]": "gteq",
         }
 
     def push_spec(self, entity: str) -> PushSpec:
@@ -219,4 +220,10 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
                 self.client.request("POST", f"/order/{path_id(order_id)}/ship", json=shipment)
             )
             return PushResult(endpoint_id=str(body) if isinstance(body, int | str) and body != "" else None)
+        if entity == "customers" and record.get("id") not in (None, ""):
+            # PUT /customers/{id} takes a whole customer (email, firstname, lastname required):
+            # read it, lay the record over it, write it back.
+            current = self.client.json(self.client.request("GET", f"/customers/{path_id(record['id'])}"))
+            if isinstance(current, dict):
+                record = {**current, **record}
         return self.push_with(self.push_spec(entity), entity, record, ambiguous=ambiguous)

@@ -11,9 +11,9 @@ bucket holds the query's cost; if not, it sleeps only when the bucket refills wi
 `max_wait_seconds`, otherwise it raises RateLimitedError with the computed wait. A `THROTTLED`
 answer is handled the same way.
 
-Mutations take no idempotency key (the 2025-01 schema has no such directive). Product updates
-(by id) and inventory set to a quantity are idempotent; an inventory *delta* is not, and Shopify
-offers no way to find an adjustment made by an earlier attempt. Before an ambiguous create the
+Before 2026-01 mutations take no idempotency key. Product updates (by id) and inventory set to a
+quantity are idempotent; an inventory *delta* is not, except from 2026-01, where the inventory
+mutations carry the push's key in `@idempotent(key:)`. Before an ambiguous create the
 connector looks up what an earlier attempt made and matches exactly: a product by its `handle`
 (`productByIdentifier`; a product pushed without a handle gets one from its title and is not
 looked up), a fulfilment among its fulfilment order's fulfillments by tracking number (one
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -55,10 +56,22 @@ PULL = frozenset({"pull"})
 PUSH = frozenset({"push"})
 MAX_QUERY_COST = 1000
 MAX_THROTTLE_RETRIES = 3
+DEFAULT_API_VERSION = "2026-10"
+# From 2026-01 (the oldest version supported on 2026-12-01) inventory mutations take
+# `changeFromQuantity` (null: no compare) instead of `ignoreCompareQuantity`/`compareQuantity`
+# (removed in 2026-04), and an `@idempotent(key:)` directive (required from 2026-04); a customer's
+# e-mail is read from `defaultEmailAddress` (`Customer.email` is deprecated). Older versions get
+# the older forms.
+VERSION_2026_01 = "2026-01"
+EMAIL = "defaultEmailAddress { emailAddress }"
 
 
 class ShopifySettings(HttpSettings):
-    api_version: str = Field(default="2025-07", pattern=r"^(\d{4}-\d{2}|unstable)$")
+    api_version: str = Field(
+        default=DEFAULT_API_VERSION,
+        pattern=r"^(\d{4}-(01|04|07|10)|unstable)$",
+        description="Admin API version (quarterly, each supported for 12 months)",
+    )
     nested_page_size: int = Field(
         default=10, ge=1, le=100, description="line items per order, variants per product, levels per item"
     )
@@ -168,7 +181,7 @@ _MONEY = "shopMoney { amount currencyCode }"
 ORDER_FIELDS = (
     "id name email phone createdAt updatedAt cancelledAt processedAt"
     " displayFinancialStatus displayFulfillmentStatus tags note"
-    f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id email }}"
+    f" currentTotalPriceSet {{ {_MONEY} }} customer {{ id {EMAIL} }}"
     " shippingAddress { name company address1 address2 city zip provinceCode countryCodeV2 phone }"
     " lineItems(first: $nested) { nodes { id sku title quantity variant { id }"
     f" originalUnitPriceSet {{ {_MONEY} }} }} }}"
@@ -179,7 +192,7 @@ PRODUCT_FIELDS = (
     " inventoryItem { id } } }"
 )
 CUSTOMER_FIELDS = (
-    "id email firstName lastName phone state tags createdAt updatedAt"
+    f"id {EMAIL} firstName lastName phone state tags createdAt updatedAt"
     " defaultAddress { address1 address2 city zip provinceCode countryCodeV2 }"
 )
 PULL_QUERIES: dict[str, tuple[str, str]] = {
@@ -225,17 +238,40 @@ NODE_QUERIES: dict[str, tuple[str, str]] = {
 }
 NESTED = {"orders", "products", "inventory"}
 
+
+def from_2026_01(api_version: str) -> bool:
+    """Whether `api_version` is 2026-01 or later (unstable too)."""
+    return api_version == "unstable" or api_version >= VERSION_2026_01
+
+
+def for_version(document: str, api_version: str) -> str:
+    """A query as `api_version` takes it: before 2026-01 a customer's e-mail is `email`."""
+    return document if from_2026_01(api_version) else document.replace(EMAIL, "email")
+
+
+def inventory_mutation(name: str, api_version: str) -> str:
+    """The inventory mutation `name` as `api_version` takes it."""
+    title = {"inventoryAdjustQuantities": "Adjust", "inventorySetQuantities": "Set"}[name]
+    input_type = f"{name[0].upper()}{name[1:]}Input"
+    if from_2026_01(api_version):
+        return (
+            f"mutation SynclineInventory{title}($input: {input_type}!, $key: String!) {{"
+            f" {name}(input: $input) @idempotent(key: $key) {{"
+            " inventoryAdjustmentGroup { id } userErrors { field message code } } }"
+        )
+    return (
+        f"mutation SynclineInventory{title}($input: {input_type}!) {{ {name}(input: $input) {{"
+        " inventoryAdjustmentGroup { id } userErrors { field message code } } }"
+    )
+
+
 MUTATIONS = {
     "productCreate": "mutation SynclineProductCreate($product: ProductCreateInput!) {"
     " productCreate(product: $product) { product { id } userErrors { field message } } }",
     "productUpdate": "mutation SynclineProductUpdate($product: ProductUpdateInput!) {"
     " productUpdate(product: $product) { product { id } userErrors { field message } } }",
-    "inventoryAdjustQuantities": "mutation SynclineInventoryAdjust($input: InventoryAdjustQuantitiesInput!) {"
-    " inventoryAdjustQuantities(input: $input) {"
-    " inventoryAdjustmentGroup { id } userErrors { field message code } } }",
-    "inventorySetQuantities": "mutation SynclineInventorySet($input: InventorySetQuantitiesInput!) {"
-    " inventorySetQuantities(input: $input) {"
-    " inventoryAdjustmentGroup { id } userErrors { field message code } } }",
+    "inventoryAdjustQuantities": inventory_mutation("inventoryAdjustQuantities", "2025-01"),
+    "inventorySetQuantities": inventory_mutation("inventorySetQuantities", "2025-01"),
     "fulfillmentCreate": "mutation SynclineFulfillmentCreate($fulfillment: FulfillmentInput!) {"
     " fulfillmentCreate(fulfillment: $fulfillment) {"
     " fulfillment { id status } userErrors { field message } } }",
@@ -388,7 +424,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             variables["query"] = f"updated_at:>='{stamp}'"
         if entity in NESTED:
             variables["nested"] = self.config.nested_page_size
-        data = self.graphql(f"pull:{entity}", query, variables)
+        data = self.graphql(f"pull:{entity}", for_version(query, self.config.api_version), variables)
         with self.parsing(f"{entity} page"):
             connection = data[root]
             nodes = connection.get("nodes") or []
@@ -403,8 +439,14 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
     def _records(self, entity: str, node: dict[str, Any], since: datetime | None) -> list[SourceRecord]:
         if entity == "inventory":
             return self._levels(node, since)
+        if entity == "customers":  # the record keeps its `email` (Customer.email is deprecated)
+            node = {**node, "email": node.get("email") or dig(node, "defaultEmailAddress.emailAddress")}
         reference = {"orders": "name", "products": "handle", "customers": "email"}[entity]
-        return [self.record(node, id_field="id", reference_field=reference, updated_field="updatedAt")]
+        record = self.record(node, id_field="id", reference_field=reference, updated_field="updatedAt")
+        # The search filter `updated_at:>=` can match whole days (customers do): drop what is older.
+        if since is not None and (parse_cursor(record.version) or since) < since:
+            return []
+        return [record]
 
     def _levels(self, item: dict[str, Any], since: datetime | None) -> list[SourceRecord]:
         """One record per inventory level (item x location)."""
@@ -437,7 +479,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
         variables: dict[str, Any] = {"id": gid(kind, source_id)}
         if entity in NESTED:
             variables["nested"] = self.config.nested_page_size
-        data = self.graphql(f"fetch:{entity}", query, variables)
+        data = self.graphql(f"fetch:{entity}", for_version(query, self.config.api_version), variables)
         with self.parsing(f"{entity} record"):
             node = data.get("node")
             if not isinstance(node, dict) or not node.get("id"):
@@ -462,7 +504,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 product = {**record, "id": gid("Product", record["id"])}
                 return self._mutate("productUpdate", {"product": product}, "product.id")
             if entity == "inventory":
-                return self._push_inventory(record)
+                return self._push_inventory(record, idempotency_key)
             if ambiguous and (existing := self.find_existing(entity, record)) is not None:
                 return existing
             if entity == "products":
@@ -505,7 +547,7 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
                 return PushResult(endpoint_id=str(node["id"]))
         return None
 
-    def _push_inventory(self, record: dict[str, Any]) -> PushResult:
+    def _push_inventory(self, record: dict[str, Any], idempotency_key: str | None) -> PushResult:
         item = record.get("inventory_item_id") or record.get("inventoryItemId")
         location = record.get("location_id") or record.get("locationId")
         if not item or not location:
@@ -514,38 +556,39 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
             )
         item_gid, location_gid = gid("InventoryItem", item), gid("Location", location)
         fallback = f"{item_gid}@{location_gid}"
+        change_from = from_2026_01(self.config.api_version)
+        entry: dict[str, Any] = {"inventoryItemId": item_gid, "locationId": location_gid}
+        payload: dict[str, Any] = {"reason": self.config.inventory_reason, "name": "available"}
         if record.get("delta") is not None:
-            change: dict[str, Any] = {
-                "inventoryItemId": item_gid,
-                "locationId": location_gid,
-                "delta": int(record["delta"]),
-            }
-            payload: dict[str, Any] = {
-                "reason": self.config.inventory_reason,
-                "name": "available",
-                "changes": [change],
-            }
-            return self._mutate(
-                "inventoryAdjustQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback
-            )
-        quantity = record.get("available", record.get("quantity"))
-        if quantity is None:
-            raise self.fail(PermanentError("shopify: an inventory record needs delta, available or quantity"))
-        entry = {"inventoryItemId": item_gid, "locationId": location_gid, "quantity": int(quantity)}
-        payload = {
-            "reason": self.config.inventory_reason,
-            "name": "available",
-            "ignoreCompareQuantity": True,
-            "quantities": [entry],
-        }
-        return self._mutate(
-            "inventorySetQuantities", {"input": payload}, "inventoryAdjustmentGroup.id", fallback
-        )
+            name = "inventoryAdjustQuantities"
+            payload["changes"] = [{**entry, "delta": int(record["delta"])}]
+        else:
+            quantity = record.get("available", record.get("quantity"))
+            if quantity is None:
+                raise self.fail(
+                    PermanentError("shopify: an inventory record needs delta, available or quantity")
+                )
+            name = "inventorySetQuantities"
+            payload["quantities"] = [{**entry, "quantity": int(quantity)}]
+            if not change_from:
+                payload["ignoreCompareQuantity"] = True
+        variables: dict[str, Any] = {"input": payload}
+        if change_from:  # null: no compare-and-set; the key makes a repeated push (even a delta) safe
+            for item in payload.get("changes") or payload["quantities"]:
+                item["changeFromQuantity"] = None
+            variables["key"] = idempotency_key or str(uuid.uuid4())
+        document = inventory_mutation(name, self.config.api_version)
+        return self._mutate(name, variables, "inventoryAdjustmentGroup.id", fallback, document)
 
     def _mutate(
-        self, name: str, variables: dict[str, Any], id_path: str, fallback: str | None = None
+        self,
+        name: str,
+        variables: dict[str, Any],
+        id_path: str,
+        fallback: str | None = None,
+        document: str | None = None,
     ) -> PushResult:
-        data = self.graphql(name, MUTATIONS[name], variables)
+        data = self.graphql(name, document or MUTATIONS[name], variables)
         payload = data.get(name) or {}
         user_errors = payload.get("userErrors") or []
         if user_errors:

@@ -163,7 +163,7 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
 
     def push_spec(self, entity: str) -> PushSpec:
         if entity in ("orders", "products", "customers"):
-            return PushSpec(f"/{entity}", update_path=f"/{entity}/{{id}}")
+            return PushSpec(f"/{entity}", update_path=f"/{entity}/{{id}}", update_omits_id=True)
         return super().push_spec(entity)
 
     def lookup_spec(self, entity: str) -> LookupSpec | None:

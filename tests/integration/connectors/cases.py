@@ -205,7 +205,7 @@ CASES = [
         validation_message="title: Title can't be blank",
         wrong_credentials=_wrong("access_token"),
         auth_message="[API] Invalid API key or access token",
-        pull_path=r"^/admin/api/2025-07/graphql\.json$",
+        pull_path=r"^/admin/api/2026-10/graphql\.json$",
         secret_fields=("access_token",),
         repeats=Repeats(
             entity="products",
@@ -282,7 +282,10 @@ CASES = [
         push_samples={
             "products": {"name": "New", "type": "physical", "weight": 1, "price": 5},
             "customers": {"email": "new@example.com", "first_name": "New", "last_name": "Customer"},
-            "orders": {"products": [{"name": "Thing", "quantity": 1, "price_inc_tax": 5}]},
+            "orders": {
+                "products": [{"name": "Thing", "quantity": 1, "price_inc_tax": 5, "price_ex_tax": 5}],
+                "billing_address": {"first_name": "Ada", "email": "ada@example.com", "zip": "10115"},
+            },
             "inventory": {"location_id": 1, "sku": "BC-1", "quantity": 4},
             "fulfilments": {
                 "order_id": 31,
@@ -291,7 +294,7 @@ CASES = [
             },
         },
         invalid=("products", {"name": "Incomplete"}),
-        validation_message="JSON data is missing or invalid: type: error.path.missing[type]",
+        validation_message="type: error.path.missing[type]",
         wrong_credentials=_wrong("access_token"),
         auth_message="You are not authorized to access this resource.",
         pull_path=r"^/stores/abc123/v3/catalog/products$",

@@ -240,12 +240,16 @@ def test_bigcommerce_customers_by_email(built: list[Connector]) -> None:
 def test_bigcommerce_orders_by_external_order_id(built: list[Connector]) -> None:
     with FakeBigCommerce() as fake:
         connector = bigcommerce(built, fake)
-        order = {"products": [{"name": "Thing", "quantity": 1}], "external_order_id": "EXT-1"}
+        order = {
+            "products": [{"name": "Thing", "quantity": 1, "price_inc_tax": 5, "price_ex_tax": 5}],
+            "billing_address": {"first_name": "A", "email": "a@example.com", "zip": "10115"},
+            "external_order_id": "EXT-1",
+        }
         first = connector.push("orders", dict(order), ambiguous=True)  # 204: none yet
         again = connector.push("orders", dict(order), ambiguous=True)
         assert again.endpoint_id == first.endpoint_id and len(fake.calls("POST")) == 1
         assert fake.calls("GET", "/v2/orders$")[-1].param("external_order_id") == "EXT-1"
-        connector.push("orders", {"products": []}, ambiguous=True)
+        connector.push("orders", {k: v for k, v in order.items() if k != "external_order_id"}, ambiguous=True)
         assert len(fake.calls("GET")) == 2, "no external_order_id: nothing to look up by"
 
 
@@ -291,9 +295,9 @@ def test_magento_customers_by_email_through_search_criteria(built: list[Connecto
         record = {"email": "m2@example.com", "firstname": "M", "lastname": "Two"}
         assert magento(built, fake).push("customers", record, ambiguous=True).endpoint_id == "62"
         (search,) = fake.calls("GET")
-        filters = "searchCriteria[filter_groups][0][filters][0]"
+        filters = "searchCriteria[filterGroups][0][filters][0]"
         assert search.path.endswith("/customers/search")
-        assert (search.param(f"{filters}[field]"), search.param(f"{filters}[condition_type]")) == (
+        assert (search.param(f"{filters}[field]"), search.param(f"{filters}[conditionType]")) == (
             "email",
             "eq",
         )
@@ -306,7 +310,7 @@ def test_magento_shipments_by_track_number(built: list[Connector]) -> None:
         ship = {
             "order_id": 41,
             "items": [{"order_item_id": 1, "qty": 1}],
-            "tracks": [{"track_number": "TN-1"}],
+            "tracks": [{"track_number": "TN-1", "carrier_code": "ups", "title": "UPS"}],
         }
         first = connector.push("fulfilments", dict(ship), ambiguous=True)
         again = connector.push("fulfilments", dict(ship), ambiguous=True)

@@ -143,13 +143,15 @@ def test_shopify_inventory_and_fulfilment_inputs(clock: FakeClock) -> None:
     )
     assert result.endpoint_id == "gid://shopify/InventoryAdjustmentGroup/9"
     sent = json.loads(recorder.requests[0].content)["variables"]["input"]
-    assert sent["quantities"] == [
+    assert sent["quantities"] == [  # the default version (2026-10): changeFromQuantity null, no compare
         {
             "inventoryItemId": "gid://shopify/InventoryItem/5",
             "locationId": "gid://shopify/Location/7",
             "quantity": 3,
+            "changeFromQuantity": None,
         }
     ]
+    assert "ignoreCompareQuantity" not in sent
     assert gid("Order", "gid://shopify/Order/1") == "gid://shopify/Order/1"
     built = fulfilment_input(
         {"fulfillment_order_id": 3, "line_items": [{"id": 4, "quantity": 2}], "tracking_number": "1Z"}
@@ -263,9 +265,9 @@ def test_magento_search_criteria_and_utc_times(clock: FakeClock) -> None:
     page = connector.pull("orders", "2024-02-01T00:00:00.000Z", None, 10)
     params = recorder.requests[0].url.params
     assert recorder.requests[0].url.path == "/rest/default/V1/orders"
-    assert params["searchCriteria[filter_groups][0][filters][0][field]"] == "updated_at"
-    assert params["searchCriteria[filter_groups][0][filters][0][value]"] == "2024-02-01 00:00:00"
-    assert params["searchCriteria[filter_groups][0][filters][0][condition_type]"] == "gteq"
+    assert params["searchCriteria[filterGroups][0][filters][0][field]"] == "updated_at"
+    assert params["searchCriteria[filterGroups][0][filters][0][value]"] == "2024-02-01 00:00:00"
+    assert params["searchCriteria[filterGroups][0][filters][0][conditionType]"] == "gteq"
     assert params["searchCriteria[pageSize]"] == "10" and params["searchCriteria[currentPage]"] == "1"
     assert page.records[0].version == "2024-03-01T08:00:00.000Z"  # UTC, not New York
     assert page.records[0].reference == "000000005"
