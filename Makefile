@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= python3.13
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -7,8 +7,10 @@ RECORDS ?= 1000
 
 .PHONY: run up test lint typecheck pytest docs bench synth clean
 
+# The Lambda runtime's Python (infra/syncline_infra/functions.py): the suite runs on what deploys.
 $(PY):
-	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.13 (e.g. pyenv install 3.13) or run make PYTHON=/path/to/python3.13" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.local-installed: pyproject.toml | $(PY)

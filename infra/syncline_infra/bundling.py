@@ -33,7 +33,12 @@ from aws_cdk import aws_lambda as lambda_
 from .context import REPO_ROOT
 
 # Bump when the layout of a bundle or of the cache changes.
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
+
+# Where Lambda unpacks a function's code and a layer's Python packages: the paths compiled into
+# the bytecode, so tracebacks name the deployed files.
+FUNCTION_ROOT = "/var/task"
+LAYER_ROOT = "/opt/python"
 
 # Lambda's Python runtimes from 3.12 on run on Amazon Linux 2023 (glibc 2.34); pip takes the
 # newest wheel that any of these tags allows.
@@ -55,11 +60,14 @@ class BundlingError(RuntimeError):
     pass
 
 
-def pyproject_requirements(extras: Iterable[str] = (), pyproject: Path | None = None) -> tuple[str, ...]:
-    """The ``[project] dependencies`` plus the named optional extras, minus what the runtime has."""
+def pyproject_requirements(
+    extras: Iterable[str] = (), pyproject: Path | None = None, *, base: bool = True
+) -> tuple[str, ...]:
+    """The ``[project] dependencies`` (unless ``base`` is false) plus the named optional extras,
+    minus what the runtime has."""
     path = pyproject or REPO_ROOT / "pyproject.toml"
     project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
-    requirements = list(project.get("dependencies", []))
+    requirements = list(project.get("dependencies", [])) if base else []
     optional = project.get("optional-dependencies", {})
     for extra in extras:
         if extra not in optional:
@@ -168,6 +176,36 @@ def _prune(tree: Path) -> None:
             shutil.rmtree(info, ignore_errors=True)
 
 
+def runtime_python(version: str) -> str:
+    """An interpreter of the runtime's Python minor version: this one, or ``python<version>``."""
+    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
+        return sys.executable
+    found = shutil.which(f"python{version}")
+    if not found:
+        raise BundlingError(
+            f"bundles ship bytecode compiled by Python {version} (the Lambda runtime's); "
+            f"this is Python {sys.version_info[0]}.{sys.version_info[1]} and python{version} is not on PATH"
+        )
+    return found
+
+
+def compile_bytecode(tree: Path, version: str, deployed_at: str) -> None:
+    """Write ``__pycache__/*.cpython-3XX.pyc`` for every module of ``tree``.
+
+    Unchecked-hash pycs: the runtime loads them without looking at the source's mtime (which a
+    zip does not keep exactly), so no cold start compiles anything.
+    """
+    command = [
+        runtime_python(version), "-m", "compileall", "-q", "-j", "0",
+        "--invalidation-mode", "unchecked-hash",
+        "-s", str(tree), "-p", deployed_at,
+        str(tree),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BundlingError(f"compileall failed:\n  {' '.join(command)}\n{result.stdout}{result.stderr}")
+
+
 @jsii.implements(ILocalBundling)
 class LocalBundler:
     """CDK's local-bundling hook: fills the asset directory without Docker."""
@@ -179,7 +217,25 @@ class LocalBundler:
 
     # jsii hands the bundling options over as one positional struct.
     def try_bundle(self, output_dir: str, options: BundlingOptions | None = None) -> bool:
-        build_bundle(Path(output_dir), self.function, self.cache.install(self.requirements))
+        out = Path(output_dir)
+        build_bundle(out, self.function, self.cache.install(self.requirements))
+        compile_bytecode(out, python_version(self.cache.runtime), FUNCTION_ROOT)
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class LayerBundler:
+    """A layer of dependencies only: ``python/`` holds them, as Lambda expects."""
+
+    def __init__(self, requirements: Sequence[str], cache: DependencyCache) -> None:
+        self.requirements = tuple(requirements)
+        self.cache = cache
+
+    def try_bundle(self, output_dir: str, options: BundlingOptions | None = None) -> bool:
+        out = Path(output_dir) / "python"
+        dependencies = self.cache.install(self.requirements)
+        shutil.copytree(dependencies, out, dirs_exist_ok=True, ignore=shutil.ignore_patterns(_CACHE_MARKER))
+        compile_bytecode(out, python_version(self.cache.runtime), LAYER_ROOT)
         return True
 
 
@@ -236,5 +292,18 @@ def function_code(
             # Only reached if local bundling is switched off; Syncline has no Docker path.
             command=["bash", "-c", "echo 'Syncline bundles without Docker, see infra/README.md' >&2; exit 1"],
             local=cast(ILocalBundling, LocalBundler(function, requirements, cache)),
+        ),
+    )
+
+
+def layer_code(name: str, requirements: Sequence[str], cache: DependencyCache) -> lambda_.Code:
+    """The code asset of a dependency layer (``name`` only labels the source folder)."""
+    return lambda_.Code.from_asset(
+        str(REPO_ROOT / "infra"),
+        asset_hash_type=AssetHashType.OUTPUT,
+        bundling=BundlingOptions(
+            image=cache.runtime.bundling_image,
+            command=["bash", "-c", f"echo 'layer {name}: Syncline bundles without Docker' >&2; exit 1"],
+            local=cast(ILocalBundling, LayerBundler(requirements, cache)),
         ),
     )
