@@ -23,12 +23,14 @@ import sys
 import tomllib
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
+from packaging.requirements import Requirement
 
 from .context import REPO_ROOT
 
@@ -53,6 +55,9 @@ LIBRARY_EXCLUDES = ("local", "cli.py")
 _ALWAYS_EXCLUDED = ("__pycache__", "*.pyc", "*.pyo", ".pytest_cache", ".mypy_cache", "*.egg-info")
 
 _CACHE_MARKER = ".syncline-deps.json"
+# Every Lambda dependency, pinned with hashes (pip-compile; the command is in infra/README.md).
+LOCK_FILE = REPO_ROOT / "requirements" / "lambda.lock"
+_PIN_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 _NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -83,6 +88,65 @@ def pyproject_requirements(
     return tuple(dict.fromkeys(kept))
 
 
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Locked:
+    name: str
+    version: str
+    via: frozenset[str]  # the locked packages that require it ("syncline" for a direct one)
+    text: str  # its lines in the lock, hashes included
+
+
+def read_lock(lock: Path | None = None) -> dict[str, Locked]:
+    """The packages of a pip-compile lock (``--generate-hashes``), by normalized name."""
+    blocks: list[list[str]] = []
+    for line in (lock or LOCK_FILE).read_text(encoding="utf-8").splitlines():
+        if _PIN_RE.match(line):
+            blocks.append([line])
+        elif blocks and line.startswith(" "):
+            blocks[-1].append(line)
+    packages = {}
+    for lines in blocks:
+        pin = _PIN_RE.match(lines[0])
+        assert pin is not None
+        via = {
+            _normalize(m.group(1))
+            for line in lines
+            if (m := re.match(r"\s*#\s*(?:via\s+)?([A-Za-z0-9][\w.-]*)", line)) and m.group(1) != "via"
+        }
+        name = _normalize(pin.group(1))
+        packages[name] = Locked(name, pin.group(2), frozenset(via), "\n".join(lines) + "\n")
+    return packages
+
+
+def locked_requirements(requirements: Sequence[str], lock: Path | None = None) -> str:
+    """The lock's entries (pinned, with hashes) for ``requirements`` and everything they pull in."""
+    packages = read_lock(lock)
+    wanted = set()
+    for requirement in requirements:
+        parsed = Requirement(requirement)
+        name = _normalize(parsed.name)
+        if name not in packages:
+            raise BundlingError(
+                f"{requirement!r} is not in {lock or LOCK_FILE}; regenerate it (infra/README.md)"
+            )
+        if not parsed.specifier.contains(packages[name].version, prereleases=True):
+            raise BundlingError(
+                f"{lock or LOCK_FILE} pins {name}=={packages[name].version}, which {requirement!r} excludes; "
+                "regenerate it (infra/README.md)"
+            )
+        wanted.add(name)
+    while True:
+        pulled = {p.name for p in packages.values() if p.via & wanted} - wanted
+        if not pulled:
+            break
+        wanted |= pulled
+    return "".join(packages[name].text for name in sorted(wanted))
+
+
 def python_version(runtime: lambda_.Runtime) -> str:
     """``python3.14`` -> ``3.14``."""
     match = re.fullmatch(r"python(\d+\.\d+)", runtime.name)
@@ -97,54 +161,79 @@ def pip_platforms(architecture: lambda_.Architecture) -> tuple[str, ...]:
 
 
 class DependencyCache:
-    """Installs requirement sets for one runtime and architecture, once, into a shared cache."""
+    """Installs locked requirement sets for one runtime and architecture, once, into a shared cache.
 
-    def __init__(self, cache_dir: Path, runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> None:
+    ``host=True`` installs the same locked set for this machine's Python and platform instead (it
+    must be the runtime's Python version): a bundle built from it can be imported here, which is
+    how the tests check what the Lambda bundles can import.
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        runtime: lambda_.Runtime,
+        architecture: lambda_.Architecture,
+        *,
+        lock: Path | None = None,
+        host: bool = False,
+    ) -> None:
         self.cache_dir = cache_dir
         self.runtime = runtime
         self.architecture = architecture
+        self.lock = lock or LOCK_FILE
+        self.host = host
+        if host and runtime_python(python_version(runtime)) != sys.executable:
+            raise BundlingError(f"a host bundle needs Python {python_version(runtime)} to run the bundler")
         self._installed: dict[tuple[str, ...], Path] = {}
 
-    def key(self, requirements: Sequence[str]) -> str:
+    def key(self, locked: str) -> str:
         spec = {
             "format": BUNDLE_FORMAT,
-            "requirements": sorted(requirements),
+            "locked": locked,
             "python": python_version(self.runtime),
-            "platforms": pip_platforms(self.architecture),
+            "platforms": "host" if self.host else pip_platforms(self.architecture),
         }
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
-    def path_for(self, requirements: Sequence[str]) -> Path:
-        arch = _ARCH_TAGS[self.architecture.name]
-        return self.cache_dir / f"{self.runtime.name}-{arch}-{self.key(requirements)}"
+    def path_for(self, locked: str) -> Path:
+        arch = "host" if self.host else _ARCH_TAGS[self.architecture.name]
+        return self.cache_dir / f"{self.runtime.name}-{arch}-{self.key(locked)}"
 
     def install(self, requirements: Sequence[str]) -> Path:
-        """The directory holding the installed requirements (installed now if not cached)."""
+        """The directory holding the requirements, at their locked versions (installed now if not
+        cached)."""
         requirements = tuple(requirements)
         if requirements in self._installed:
             return self._installed[requirements]
-        target = self.path_for(requirements)
+        locked = locked_requirements(requirements, self.lock)
+        target = self.path_for(locked)
         if not (target / _CACHE_MARKER).is_file():
-            self._pip_install(requirements, target)
+            self._pip_install(locked, target)
         self._installed[requirements] = target
         return target
 
-    def _pip_install(self, requirements: tuple[str, ...], target: Path) -> None:
+    def _pip_install(self, locked: str, target: Path) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         # Install next to the target and rename: concurrent synths never see half a tree.
         staging = self.cache_dir / f".tmp-{target.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        requirements_file = staging.with_suffix(".txt")
+        requirements_file.write_text(locked, encoding="utf-8")
+        platform_args = [
+            "--implementation", "cp",
+            "--python-version", python_version(self.runtime),
+            *(arg for platform in pip_platforms(self.architecture) for arg in ("--platform", platform)),
+        ]  # fmt: skip
         command = [
             sys.executable, "-m", "pip", "install",
             "--quiet", "--disable-pip-version-check", "--no-input", "--no-compile",
             "--target", str(staging),
-            "--implementation", "cp",
-            "--python-version", python_version(self.runtime),
-            "--only-binary=:all:",
-            *(arg for platform in pip_platforms(self.architecture) for arg in ("--platform", platform)),
-            *requirements,
+            "--only-binary=:all:", "--no-deps", "--require-hashes",
+            *([] if self.host else platform_args),
+            "-r", str(requirements_file),
         ]  # fmt: skip
         env = {**os.environ, "PIP_REQUIRE_VIRTUALENV": "false"}
         result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        requirements_file.unlink()
         if result.returncode != 0:
             shutil.rmtree(staging, ignore_errors=True)
             raise BundlingError(
@@ -153,7 +242,7 @@ class DependencyCache:
             )
         _prune(staging)
         (staging / _CACHE_MARKER).write_text(
-            json.dumps({"requirements": list(requirements), "command": command[3:]}, indent=2) + "\n",
+            json.dumps({"locked": locked.splitlines(), "command": command[3:-1]}, indent=2) + "\n",
             encoding="utf-8",
         )
         try:

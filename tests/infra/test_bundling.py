@@ -94,13 +94,15 @@ def check_bundle(root: Path, function: str) -> dict[str, int]:
 
 def check_bytecode(root: Path) -> int:
     """Every module has its unchecked-hash pyc of the runtime's Python; returns how many."""
-    sources = [p for p in root.rglob("*.py")]
+    sources = list(root.rglob("*.py"))
+    same_python = CP == f"cp{sys.version_info[0]}{sys.version_info[1]}"
     for source in sources:
         pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-{CP[2:]}.pyc"
         assert pyc.is_file(), f"{pyc} missing"
         header = pyc.read_bytes()[:8]
-        assert header[:4] == importlib.util.MAGIC_NUMBER or CP != f"cp{sys.version_info[0]}{sys.version_info[1]}"
-        assert int.from_bytes(header[4:8], "little") == PYC_UNCHECKED_HASH_FLAGS, f"{pyc} is not unchecked-hash"
+        assert header[:4] == importlib.util.MAGIC_NUMBER or not same_python, f"{pyc}: other Python"
+        flags = int.from_bytes(header[4:8], "little")
+        assert flags == PYC_UNCHECKED_HASH_FLAGS, f"{pyc} is not unchecked-hash"
     stray = [p for p in root.rglob("*.pyc") if f".cpython-{CP[2:]}." not in p.name]
     assert not stray, stray[:5]
     return len(sources)
@@ -151,7 +153,8 @@ def test_sftp_is_one_layer_for_the_functions_that_use_it(default: Synthesized) -
 
 def test_bundles_unpack_within_lambda_limits(default: Synthesized, tmp_path: Path) -> None:
     """Zip every bundle and the layer as the deploy does: each under 10 MB; unpack and check one."""
-    assets = {spec.name: _asset_dir(default, spec.name) for spec in SPECS} | {"sftp-layer": _layer_dir(default)}
+    assets = {spec.name: _asset_dir(default, spec.name) for spec in SPECS}
+    assets["sftp-layer"] = _layer_dir(default)
     sizes = {}
     for name, asset in assets.items():
         archive = Path(shutil.make_archive(str(tmp_path / name), "zip", asset))
@@ -205,11 +208,32 @@ def test_cached_dependencies_are_not_installed_again(tmp_path: Path, monkeypatch
     assert DependencyCache(tmp_path, RUNTIME, ARCHITECTURE).install(["idna==3.*"]) == first
 
 
-def test_pip_failure_names_the_command(tmp_path: Path) -> None:
+def test_requirements_outside_the_lock_are_refused(tmp_path: Path) -> None:
     cache = DependencyCache(tmp_path, RUNTIME, ARCHITECTURE)
-    with pytest.raises(bundling.BundlingError, match="--only-binary"):
+    with pytest.raises(bundling.BundlingError, match="not in .*lambda.lock"):
         cache.install(["syncline-no-such-package-for-tests==0.0.1"])
+    with pytest.raises(bundling.BundlingError, match="pins pydantic==.* excludes"):
+        cache.install(["pydantic<2"])
     assert not list(tmp_path.iterdir())
+
+
+def test_pyproject_and_the_lock_agree() -> None:
+    """Every Lambda dependency of pyproject.toml is locked at a version it allows, with hashes,
+    and the lock holds nothing that no Lambda dependency pulls in."""
+    lambda_requirements = pyproject_requirements(["sftp"])
+    locked = bundling.locked_requirements(lambda_requirements)  # raises on a disagreement
+    assert locked.count("==") == len(bundling.read_lock())
+    for entry in bundling.read_lock().values():
+        assert "--hash=sha256:" in entry.text, entry.name
+
+
+def test_pip_failure_names_the_command(tmp_path: Path) -> None:
+    lock = tmp_path / "bad.lock"
+    lock.write_text("idna==3.20 \\\n    --hash=sha256:" + "0" * 64 + "\n    # via syncline\n")
+    cache = DependencyCache(tmp_path / "cache", RUNTIME, ARCHITECTURE, lock=lock)
+    with pytest.raises(bundling.BundlingError, match="--require-hashes"):
+        cache.install(["idna==3.*"])
+    assert not list((tmp_path / "cache").iterdir())
 
 
 def test_build_bundle_excludes_local_stack_and_cli(tmp_path: Path) -> None:
