@@ -1,14 +1,16 @@
 """Lambda bundles built on this machine, without Docker.
 
-A bundle is: the runtime dependencies from pyproject.toml installed by pip for the Lambda
-runtime's Python version and CPU (``--platform``/``--python-version``/``--only-binary``, so a
-compiled wheel such as pydantic-core is the aarch64 one), plus ``shared/syncline`` without the
-local stack and the CLI, plus ``functions/<name>/``. boto3 comes with the Lambda runtime and is
-never bundled.
+A bundle is: the runtime dependencies from pyproject.toml at the versions of
+``requirements/lambda.lock``, installed by pip with ``--require-hashes`` for the Lambda runtime's
+Python version and CPU (``--platform``/``--python-version``/``--only-binary``, so a compiled wheel
+such as pydantic-core is the aarch64 one), plus ``shared/syncline`` without the local stack and
+the CLI, plus ``functions/<name>/``, all with unchecked-hash bytecode of the runtime's Python.
+boto3 comes with the Lambda runtime and is never bundled. An optional dependency group (``sftp``)
+is a layer: its locked packages under ``python/``, with bytecode.
 
 The installed dependency tree is cached in ``infra/.bundle-cache/`` (``bundleCacheDir`` context
-or ``SYNCLINE_BUNDLE_CACHE``), keyed by the requirements, runtime and platform: pip runs once for
-the first synth, and every function of every later synth copies from the cache.
+or ``SYNCLINE_BUNDLE_CACHE``), keyed by the locked entries, runtime and platform: pip runs once
+for the first synth, and every function of every later synth copies from the cache.
 """
 
 from __future__ import annotations

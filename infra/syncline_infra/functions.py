@@ -1,7 +1,7 @@
 """Functions: trigger, sync_item, health, reconcile, alerts and report_api, and the SQS event sources.
 
 Each function has its own role (its permissions are in :mod:`.permissions`), its own log group
-with retention, X-Ray tracing, arm64 and the newest Python runtime aws-cdk-lib offers. Every
+with retention, X-Ray tracing, arm64 and Python 3.13, the Python the test suite runs on. Every
 function gets the same Syncline environment (``syncline.settings.ENV``), because the settings
 model validates all of it at cold start.
 """
