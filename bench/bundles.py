@@ -60,10 +60,10 @@ def main() -> None:
             LocalBundler(spec.name, pyproject_requirements(), lambda_cache).try_bundle(str(out))
             layers = f"  + layer {', '.join(spec.layers)}" if spec.layers else ""
             print(f"  {spec.name:<12} {zipped(out, work) / 1e6:6.2f} MB{layers}")
-        for layer in sorted({name for spec in SPECS for name in spec.layers}):
-            out = work / f"layer-{layer}"
-            LayerBundler(pyproject_requirements([layer], base=False), lambda_cache).try_bundle(str(out))
-            print(f"  layer {layer:<6} {zipped(out, work) / 1e6:6.2f} MB")
+        for group in sorted({name for spec in SPECS for name in spec.layers}):
+            out = work / f"layer-{group}"
+            LayerBundler(pyproject_requirements([group], base=False), lambda_cache).try_bundle(str(out))
+            print(f"  layer {group:<6} {zipped(out, work) / 1e6:6.2f} MB")
 
         host = DependencyCache(cache_dir, RUNTIME, ARCHITECTURE, host=True)
         bundle, layer, boto = work / "host", work / "host-sftp", work / "boto3"
