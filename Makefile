@@ -13,12 +13,17 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.local-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[local]'
+# The Lambda dependencies at the versions the bundles ship (requirements/lambda.lock, without its
+# hashes: the editable install has none), so tests and the local stack run what is deployed.
+$(VENV)/lambda-constraints.txt: requirements/lambda.lock | $(PY)
+	sed -e '/--hash/d' -e 's/ *\\$$//' $< > $@
+
+$(VENV)/.local-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[local]'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.local-installed
 
 node_modules/.installed: package.json
