@@ -8,9 +8,14 @@ RECORDS ?= 1000
 .PHONY: run up test lint typecheck pytest docs bench synth clean
 
 # The Lambda runtime's Python (infra/syncline_infra/functions.py): the suite runs on what deploys.
+# A pyenv shim runs only when its version is selected: then the newest installed 3.13 is used.
 $(PY):
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.13 (e.g. pyenv install 3.13) or run make PYTHON=/path/to/python3.13" >&2; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py=$$($(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || \
+	       PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^3\.13' | tail -1) \
+	       $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null) && \
+	  "$$py" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || \
+	  { echo "$(PYTHON) is not a Python 3.13: install it (pyenv install 3.13) or run make PYTHON=/path/to/python3.13" >&2; exit 1; }; \
+	  echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 # The Lambda dependencies at the versions the bundles ship (requirements/lambda.lock, without its
