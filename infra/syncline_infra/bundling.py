@@ -272,10 +272,12 @@ def runtime_python(version: str) -> str:
     if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
         return sys.executable
     found = shutil.which(f"python{version}")
-    if not found:
+    # (a pyenv shim is on PATH even when it cannot run)
+    if not found or subprocess.run([found, "-c", ""], capture_output=True, check=False).returncode:
         raise BundlingError(
             f"bundles ship bytecode compiled by Python {version} (the Lambda runtime's); "
-            f"this is Python {sys.version_info[0]}.{sys.version_info[1]} and python{version} is not on PATH"
+            f"this is Python {sys.version_info[0]}.{sys.version_info[1]} and no python{version} runs here "
+            "(run the synth from the project's .venv, which make creates with Python 3.13)"
         )
     return found
 
