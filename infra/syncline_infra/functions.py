@@ -25,7 +25,7 @@ from .context import StageConfig
 from .data import Data
 from .queues import Queues
 
-# The newest runtime the test suite runs on (CI runs it on this Python: see the Makefile).
+# The Python the test suite runs on (the Makefile builds the venv, so CI, with it).
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
