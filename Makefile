@@ -1,31 +1,46 @@
 # The two set-up commands of the README: `make run` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= python3.13
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 RECORDS ?= 1000
 
-.PHONY: run up test lint typecheck pytest docs bench synth deploy node-version clean
+.PHONY: run up test lint typecheck pytest docs lock bench synth deploy node-version clean
+
+# The Lambda runtime's Python (infra/syncline_infra/functions.py): the suite runs on what deploys.
+# A pyenv shim runs only when its version is selected: then the newest installed 3.13 is used.
+# FIND_PY prints the path of a Python 3.13 (or fails saying how to get one).
+FIND_PY = py=$$($(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null || \
+	       PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^3\.13' | tail -1) \
+	       $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null) && \
+	  "$$py" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || \
+	  { echo "$(PYTHON) is not a Python 3.13: install it (pyenv install 3.13) or run make PYTHON=/path/to/python3.13" >&2; exit 1; }
 
 $(PY):
-	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(FIND_PY); echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.local-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[local]'
+# The Lambda dependencies at the versions the bundles ship (requirements/lambda.lock, without its
+# hashes: the editable install has none), so tests and the local stack run what is deployed.
+$(VENV)/lambda-constraints.txt: requirements/lambda.lock
+	mkdir -p $(VENV)
+	sed -e '/--hash/d' -e 's/ *\\$$//' $< > $@
+
+$(VENV)/.local-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[local]'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.local-installed
 
 # make deploy's own virtualenv: the project with its `infra` extra only (aws-cdk-lib, cdk-nag and
 # boto3 for the CLI steps of the deploy guide), none of the dev tools.
 DEPLOY_VENV ?= .venv-deploy
-$(DEPLOY_VENV)/.infra-installed: pyproject.toml
-	$(PYTHON) -m venv $(DEPLOY_VENV) || python3 -m venv $(DEPLOY_VENV)
+$(DEPLOY_VENV)/.infra-installed: pyproject.toml $(VENV)/lambda-constraints.txt
+	@$(FIND_PY); echo "$$py -m venv $(DEPLOY_VENV)"; "$$py" -m venv $(DEPLOY_VENV)
 	$(DEPLOY_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(DEPLOY_VENV)/bin/python -m pip install --quiet -e '.[infra]'
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[infra]'
 	touch $@
 
 node_modules/.installed: package.json
@@ -57,6 +72,14 @@ pytest:
 ## (tests/docs/test_docs.py fails while it differs)
 docs: $(VENV)/.local-installed
 	$(PY) -m syncline.mapping.reference docs/mappings.md
+
+## make lock: pin the Lambda dependencies (pyproject's dependencies and the sftp extra) with their
+## hashes in requirements/lambda.lock; run after changing them (UPGRADE=1 moves every pin up)
+lock: | $(PY)
+	$(PY) -m pip install --quiet 'pip-tools==7.*'
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra sftp \
+		$(if $(UPGRADE),--upgrade) --no-emit-index-url --no-emit-find-links \
+		--output-file requirements/lambda.lock pyproject.toml
 
 bench: $(VENV)/.local-installed
 	$(PY) bench/pipeline.py

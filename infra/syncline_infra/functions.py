@@ -1,7 +1,7 @@
 """Functions: trigger, sync_item, health, reconcile, alerts and report_api, and the SQS event sources.
 
 Each function has its own role (its permissions are in :mod:`.permissions`), its own log group
-with retention, X-Ray tracing, arm64 and the newest Python runtime aws-cdk-lib offers. Every
+with retention, X-Ray tracing, arm64 and Python 3.13, the Python the test suite runs on. Every
 function gets the same Syncline environment (``syncline.settings.ENV``), because the settings
 model validates all of it at cold start.
 """
@@ -21,12 +21,13 @@ from constructs import Construct
 from syncline import observability, tables
 from syncline.settings import ENV
 
-from .bundling import DependencyCache, function_code, pyproject_requirements
+from .bundling import DependencyCache, function_code, layer_code, pyproject_requirements
 from .context import StageConfig
 from .data import Data
 from .queues import Queues
 
-RUNTIME = lambda_.Runtime.PYTHON_3_14
+# The Python the test suite runs on (the Makefile builds the venv, so CI, with it).
+RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
 # The trigger stops pulling this long before its timeout and hands over to a continuation.
@@ -45,8 +46,9 @@ class FunctionSpec:
     description: str
     memory_mb: int
     timeout_seconds: int
-    # Optional dependency groups of pyproject.toml bundled on top of [project] dependencies.
-    extras: tuple[str, ...] = ()
+    # Optional dependency groups of pyproject.toml the function gets as layers (one layer per
+    # group, shared by every function that has it) on top of its bundled [project] dependencies.
+    layers: tuple[str, ...] = ()
     # Retries of asynchronous invocations (scheduled ones); None for Lambda's default.
     async_retries: int | None = None
     # Asynchronous invocations that failed (or waited too long) are recorded on a queue.
@@ -67,7 +69,7 @@ SPECS = (
         "Pulls changed records of a service and fans them out to the sync queue",
         memory_mb=tables.TRIGGER_MEMORY_MB,
         timeout_seconds=tables.TRIGGER_TIMEOUT_SECONDS,
-        extras=("sftp",),
+        layers=("sftp",),
         # The next scheduled run picks up from the same cursor; a retry would only pull twice. A
         # failed or expired scheduled invocation goes to the trigger failure queue (alarmed).
         async_retries=0,
@@ -78,14 +80,14 @@ SPECS = (
         "Pushes a batch of records to their destination and records each outcome",
         memory_mb=tables.SYNC_ITEM_MEMORY_MB,
         timeout_seconds=tables.SYNC_ITEM_TIMEOUT_SECONDS,
-        extras=("sftp",),
+        layers=("sftp",),
     ),
     FunctionSpec(
         "health",
         "Checks every connector and records its health status",
         memory_mb=256,
         timeout_seconds=tables.HEALTH_TIMEOUT_SECONDS,
-        extras=("sftp",),
+        layers=("sftp",),
         async_retries=0,
     ),
     FunctionSpec(
@@ -110,6 +112,8 @@ SPECS = (
         memory_mb=512,
         # API Gateway stops waiting after 29 seconds.
         timeout_seconds=29,
+        # Validating an SFTP connector (host key, private key) needs asyncssh.
+        layers=("sftp",),
     ),
 )
 
@@ -130,6 +134,17 @@ class Functions(Construct):
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
         self.log_groups: dict[str, logs.LogGroup] = {}
+        self.layers = {
+            name: lambda_.LayerVersion(
+                self,
+                f"{name.capitalize()}Layer",
+                code=layer_code(name, pyproject_requirements([name], base=False), cache),
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                description=f"Syncline {config.stage}: the {name} dependencies",
+            )
+            for name in sorted({layer for spec in SPECS for layer in spec.layers})
+        }
 
         environment = self.common_environment(config, data, queues)
         for spec in SPECS:
@@ -216,7 +231,8 @@ class Functions(Construct):
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler=spec.handler,
-            code=function_code(spec.name, pyproject_requirements(spec.extras), cache),
+            code=function_code(spec.name, pyproject_requirements(), cache),
+            layers=[self.layers[name] for name in spec.layers],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),
             environment=environment,
@@ -230,6 +246,15 @@ class Functions(Construct):
             ),
         )
         log_group.grant_write(role)
+        Validations.of(function).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-L1",
+                reason=(
+                    "Python 3.13, not the newest runtime: the test suite and CI run on 3.13, so the "
+                    "deployed Python is the one every test ran on."
+                ),
+            )
+        )
         Validations.of(role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::*]",

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from threading import Lock
-from typing import Any, TypeVar
+from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.metrics.base import MetricManager
@@ -110,10 +110,7 @@ def collecting() -> Iterator[None]:
             _write(json.dumps(document, separators=(",", ":")))
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def instrumented(handler: F) -> F:
+def instrumented[F: Callable[..., Any]](handler: F) -> F:
     """A handler's metrics flushed when it returns or raises; its invocation traced."""
     # Neither responses nor error messages go into traces: both can carry customer data.
     traced = tracer.capture_lambda_handler(handler, capture_response=False, capture_error=False)

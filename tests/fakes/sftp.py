@@ -133,7 +133,6 @@ class FakeSftpServer:
         async def shutdown() -> None:
             if acceptor is not None:
                 acceptor.close()
-                await acceptor.wait_closed()
             # Sessions of clients that never closed: end them so nothing outlives the loop.
             for conn in fake_connections:
                 conn.close()
@@ -142,6 +141,9 @@ class FakeSftpServer:
                     await asyncio.wait_for(conn.wait_closed(), 1)
                 except (TimeoutError, OSError, asyncssh.Error):
                     pass
+            # Since Python 3.12 a server's wait_closed waits for its connections: after them.
+            if acceptor is not None:
+                await acceptor.wait_closed()
             pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in pending:
                 task.cancel()

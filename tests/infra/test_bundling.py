@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -23,11 +25,13 @@ from infra.syncline_infra.functions import ARCHITECTURE, RUNTIME, SPECS
 
 from .conftest import Synthesized, of_type
 
-CP = "cp" + python_version(RUNTIME).replace(".", "")  # cp314
+CP = "cp" + python_version(RUNTIME).replace(".", "")  # cp313
 AL2023_GLIBC = (2, 34)
 ELF_MACHINE_AARCH64 = 183
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
-LAMBDA_ZIPPED_LIMIT = 50 * 1024 * 1024
+# Lambda takes 50 MB; we keep every bundle and layer under 10 MB for upload and cold start.
+LAMBDA_ZIPPED_LIMIT = 10 * 1024 * 1024
+PYC_UNCHECKED_HASH_FLAGS = 0b01  # hash-based, check_source off (PEP 552)
 
 
 def _tag_ok(tag: str) -> bool:
@@ -53,7 +57,8 @@ def check_bundle(root: Path, function: str) -> dict[str, int]:
     assert not (root / "syncline" / "cli.py").exists(), "the CLI must not be bundled"
     for name in ("boto3", "botocore", "s3transfer", "moto", "aws_cdk", "bin"):
         assert not (root / name).exists(), f"{name} must not be bundled"
-    assert not list(root.rglob("__pycache__")) and not list(root.rglob("*.pyc"))
+    check_bytecode(root)
+    assert not (root / "asyncssh").exists() and not (root / "cryptography").exists(), "SFTP is a layer"
 
     source = REPO_ROOT / "functions" / function
     for path in source.rglob("*"):
@@ -87,6 +92,22 @@ def check_bundle(root: Path, function: str) -> dict[str, int]:
     return {"wheels": len(tags), "shared_objects": len(shared_objects)}
 
 
+def check_bytecode(root: Path) -> int:
+    """Every module has its unchecked-hash pyc of the runtime's Python; returns how many."""
+    sources = list(root.rglob("*.py"))
+    same_python = CP == f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    for source in sources:
+        pyc = source.parent / "__pycache__" / f"{source.stem}.cpython-{CP[2:]}.pyc"
+        assert pyc.is_file(), f"{pyc} missing"
+        header = pyc.read_bytes()[:8]
+        assert header[:4] == importlib.util.MAGIC_NUMBER or not same_python, f"{pyc}: other Python"
+        flags = int.from_bytes(header[4:8], "little")
+        assert flags == PYC_UNCHECKED_HASH_FLAGS, f"{pyc} is not unchecked-hash"
+    stray = [p for p in root.rglob("*.pyc") if f".cpython-{CP[2:]}." not in p.name]
+    assert not stray, stray[:5]
+    return len(sources)
+
+
 def _asset_dir(synthesized: Synthesized, function: str) -> Path:
     name = f"syncline-dev-{function.replace('_', '-')}"
     resources = synthesized.template_json()["Resources"]
@@ -116,20 +137,40 @@ def test_every_bundle_has_the_tracer(default: Synthesized, function: str) -> Non
     assert not (bundle / "botocore").exists()  # still the runtime's
 
 
-def test_sftp_only_where_needed(default: Synthesized) -> None:
-    assert (_asset_dir(default, "sync_item") / "asyncssh").is_dir()
-    assert (_asset_dir(default, "trigger") / "asyncssh").is_dir()
-    assert (_asset_dir(default, "health") / "asyncssh").is_dir()
-    assert not (_asset_dir(default, "report_api") / "asyncssh").exists()
+def _layer_dir(synthesized: Synthesized) -> Path:
+    resources = synthesized.template_json()["Resources"]
+    (layer,) = of_type(resources, "AWS::Lambda::LayerVersion").values()
+    path = synthesized.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
+    assert path.is_dir()
+    return path
 
 
-def test_bundle_unpacks_within_lambda_limits(default: Synthesized, tmp_path: Path) -> None:
-    """Zip the biggest bundle as the deploy does, unpack it, and check the unpacked tree."""
-    asset = _asset_dir(default, "sync_item")
-    archive = Path(shutil.make_archive(str(tmp_path / "sync_item"), "zip", asset))
-    assert archive.stat().st_size < LAMBDA_ZIPPED_LIMIT
+def test_sftp_is_one_layer_for_the_functions_that_use_it(default: Synthesized) -> None:
+    resources = default.template_json()["Resources"]
+    (layer_id,) = of_type(resources, "AWS::Lambda::LayerVersion")
+    with_layer = sorted(
+        f["Properties"]["FunctionName"]
+        for f in of_type(resources, "AWS::Lambda::Function").values()
+        if {"Ref": layer_id} in f["Properties"].get("Layers", [])
+    )
+    assert with_layer == [f"syncline-dev-{n}" for n in ("health", "report-api", "sync-item", "trigger")]
+    layer = _layer_dir(default) / "python"
+    assert (layer / "asyncssh").is_dir() and (layer / "cryptography").is_dir()
+    assert not (layer / "pydantic").exists(), "the layer holds the SFTP dependencies only"
+    check_bytecode(layer)
+
+
+def test_bundles_unpack_within_lambda_limits(default: Synthesized, tmp_path: Path) -> None:
+    """Zip every bundle and the layer as the deploy does: each under 10 MB; unpack and check one."""
+    assets = {spec.name: _asset_dir(default, spec.name) for spec in SPECS}
+    assets["sftp-layer"] = _layer_dir(default)
+    sizes = {}
+    for name, asset in assets.items():
+        archive = Path(shutil.make_archive(str(tmp_path / name), "zip", asset))
+        sizes[name] = archive.stat().st_size
+    assert all(size < LAMBDA_ZIPPED_LIMIT for size in sizes.values()), sizes
     unpacked = tmp_path / "unpacked"
-    with zipfile.ZipFile(archive) as zipped:
+    with zipfile.ZipFile(tmp_path / "sync_item.zip") as zipped:
         assert sum(info.file_size for info in zipped.infolist()) < LAMBDA_UNZIPPED_LIMIT
         zipped.extractall(unpacked)
     check_bundle(unpacked, "sync_item")
@@ -176,11 +217,38 @@ def test_cached_dependencies_are_not_installed_again(tmp_path: Path, monkeypatch
     assert DependencyCache(tmp_path, RUNTIME, ARCHITECTURE).install(["idna==3.*"]) == first
 
 
-def test_pip_failure_names_the_command(tmp_path: Path) -> None:
+def test_requirements_outside_the_lock_are_refused(tmp_path: Path) -> None:
     cache = DependencyCache(tmp_path, RUNTIME, ARCHITECTURE)
-    with pytest.raises(bundling.BundlingError, match="--only-binary"):
+    with pytest.raises(bundling.BundlingError, match="not in .*lambda.lock"):
         cache.install(["syncline-no-such-package-for-tests==0.0.1"])
+    with pytest.raises(bundling.BundlingError, match="pins pydantic==.* excludes"):
+        cache.install(["pydantic<2"])
     assert not list(tmp_path.iterdir())
+
+
+def test_pyproject_and_the_lock_agree() -> None:
+    """Every Lambda dependency of pyproject.toml is locked at a version it allows, with hashes,
+    and the lock holds nothing that no Lambda dependency pulls in."""
+    lambda_requirements = pyproject_requirements(["sftp"])
+    locked = bundling.locked_requirements(lambda_requirements)  # raises on a disagreement
+    lock = bundling.read_lock()
+    shipped = {line.split("==")[0] for line in locked.splitlines() if "==" in line}
+    left_out = set(lock) - shipped
+    # Left out: what the runtime provides (botocore, for aws-xray-sdk) and what only it pulls in.
+    assert left_out & set(bundling.RUNTIME_PROVIDED) == {"botocore"}
+    assert all(lock[name].via <= left_out for name in left_out - {"botocore"}), left_out
+    assert all(lock[name].via & (shipped | {"syncline"}) for name in shipped)
+    for entry in bundling.read_lock().values():
+        assert "--hash=sha256:" in entry.text, entry.name
+
+
+def test_pip_failure_names_the_command(tmp_path: Path) -> None:
+    lock = tmp_path / "bad.lock"
+    lock.write_text("idna==3.20 \\\n    --hash=sha256:" + "0" * 64 + "\n    # via syncline\n")
+    cache = DependencyCache(tmp_path / "cache", RUNTIME, ARCHITECTURE, lock=lock)
+    with pytest.raises(bundling.BundlingError, match="--require-hashes"):
+        cache.install(["idna==3.*"])
+    assert not list((tmp_path / "cache").iterdir())
 
 
 def test_build_bundle_excludes_local_stack_and_cli(tmp_path: Path) -> None:

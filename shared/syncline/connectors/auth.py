@@ -30,7 +30,7 @@ class Authenticator(httpx.Auth):
         """Query parameter names this authenticator adds (stripped from stored page links)."""
         return frozenset()
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         yield request
 
 
@@ -48,7 +48,7 @@ class BasicAuth(Authenticator):
     def secrets(self) -> list[str]:
         return list(self._secrets)
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         request.headers["Authorization"] = self._header
         yield request
 
@@ -66,7 +66,7 @@ class BearerAuth(Authenticator):
     def secrets(self) -> list[str]:
         return [self._token]
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         request.headers[self._header] = self._value
         yield request
 
@@ -86,7 +86,7 @@ class ApiKeyAuth(Authenticator):
     def query_params(self) -> frozenset[str]:
         return frozenset(self._values) if self._location == "query" else frozenset()
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         if self._location == "query":
             request.url = request.url.copy_merge_params(self._values)
         else:
@@ -206,7 +206,7 @@ class OAuth2ClientCredentials(Authenticator):
             self._on_token(value)
         return value
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         token = self._cached()
         if token is None:
             token = yield from self._fetch()

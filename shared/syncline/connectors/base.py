@@ -11,7 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
+from typing import Any, ClassVar, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -86,10 +86,9 @@ class NoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-SettingsT = TypeVar("SettingsT", bound=BaseModel)
-
-
-def load_settings(model: type[SettingsT], settings: Mapping[str, Any] | None) -> SettingsT:
+def load_settings[SettingsT: BaseModel](
+    model: type[SettingsT], settings: Mapping[str, Any] | None
+) -> SettingsT:
     """Parse connector settings with `model`; a problem becomes ConfigurationError("settings.<name>")."""
     try:
         return model.model_validate(dict(settings or {}))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -120,10 +120,7 @@ def content_version(row: Any) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-S = TypeVar("S", bound=HttpSettings)
-
-
-class HttpConnector(Connector, Generic[S]):
+class HttpConnector[S: HttpSettings](Connector):
     """Base of the HTTP connectors. Subclasses declare; this class does the work."""
 
     settings_model: ClassVar[type[BaseModel]] = HttpSettings

@@ -8,7 +8,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from syncline.reports.query import _RUN_ID_RE, _SYNC_ID_RE, MAX_CHUNK, PREFETCH_THREADS
 from syncline.store import (
@@ -137,9 +137,6 @@ def _run_base_key(tenant_id: str, *, suffix: bool) -> Callable[[str], dict[str, 
         return run_key(tenant_id, run_id)
 
     return key
-
-
-M = TypeVar("M")
 
 
 class _Stream:
@@ -271,7 +268,7 @@ class _ListStream:
 
 
 @dataclass
-class _Source(Generic[M]):
+class _Source[M]:
     """How the rows of a plan become models, and which models to keep."""
 
     keys_only: bool
@@ -280,7 +277,7 @@ class _Source(Generic[M]):
     pre: Callable[[str], bool] | None = None  # a check on the index sort key, before any base read
 
 
-class _Merge(Generic[M]):
+class _Merge[M]:
     """Merges sorted streams (by index sort key), examining candidates in order and fetching base
     rows only for the candidates it examines."""
 
