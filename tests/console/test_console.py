@@ -229,6 +229,10 @@ def test_connectors_never_show_a_credential(page: Page, console: Console, shots:
     row.get_by_role("link", name="Demo shop").click()
     expect(page.get_by_role("heading", name="Sync totals")).to_be_visible(timeout=WAIT)
     expect(page.locator("dl.fields")).to_contain_text("set (write-only: never shown)")
+    expect(page.get_by_text("No changes recorded.")).to_be_visible()
+    page.get_by_role("button", name="Check now").click()  # the demo shop answers: Operational
+    expect(page.locator("#status-history")).to_contain_text("Operational", timeout=WAIT)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Operational")
     page.screenshot(path=shots / "connector.png", full_page=True)
     content = page.content()
     assert all(secret not in content for secret in secrets) and console.key not in content

@@ -434,7 +434,12 @@
         ["Failure rate", (sum.failure_rate * 100).toFixed(1) + " %"]].map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("h2", {}, "Sync totals"), totalsCards(sum.totals),
       h("h2", {}, "Services"), h("ul", {}, sum.services.map((s) => h("li", {}, h("a", { href: "#/services/" + encodeURIComponent(s.service_id) }, s.name), ` (${s.role}, ${s.active ? "active" : "inactive"})`))),
-      h("h2", {}, "Status history"), hist.items.length ? h("ul", {}, hist.items.map((e) => h("li", {}, time(e.at || e.checked_at || e.changed_at), " ", badge(e.status || e.health_status || "Unknown"), " ", e.reason || e.health_reason || ""))) : h("p", {}, "No changes recorded."),
+      h("div", { class: "toolbar" }, h("button", { type: "button", onclick: async (ev) => {
+        ev.target.disabled = true;
+        try { await api("POST", `/connectors/${encodeURIComponent(id)}/check`); await connectorView(id); }
+        catch (err) { main.append(notice(err.message, true)); ev.target.disabled = false; }
+      } }, "Check now")),
+      h("h2", {}, "Status history"), hist.items.length ? h("ul", { id: "status-history" }, hist.items.map((e) => h("li", {}, time(e.at), " ", e.previous ? [badge(e.previous), " \u2192 "] : null, badge(e.status || "Unknown"), " ", e.reason || ""))) : h("p", {}, "No changes recorded."),
       h("h2", {}, "Recent failed entries"), h("ul", {}, (sum.recent_failed || []).map((e) => h("li", {}, h("a", { href: "#/reports/" + encodeURIComponent(e.sync_id) }, e.reference || e.sync_id), " ", e.latest && e.latest.error ? e.latest.error.message : ""))));
   }
   function chart(days) {
