@@ -260,3 +260,20 @@ def test_a_shared_url_opens_the_same_filtered_view_after_sign_in(
         page.screenshot(path=shots / "report-shared-link-tablet.png", full_page=True)
     finally:
         context.close()
+
+
+def test_resync_all_failed_rows_that_match(page: Page, console: Console, shots: Path) -> None:
+    failed = entries(console, days=5, status="Failed")
+    assert failed
+    sign_in(page, console, "#/reports?status=Failed")
+    expect(page.locator("#report-results tbody tr")).to_have_count(len(failed), timeout=WAIT)
+    page.get_by_role("button", name="Actions").click()
+    page.get_by_role("menuitem", name="Resync all Failed rows that match").click()
+    result = page.locator("#resync-result")
+    expect(result).to_contain_text(f"Queued {len(failed)} for resync in run ", timeout=WAIT)
+    page.screenshot(path=shots / "report-resync-all.png", full_page=True)
+    run_id = re.search(r"in run (\S+?)\.", result.inner_text()).group(1)  # type: ignore[union-attr]
+    again = console.stack.wait_for_run(run_id, timeout=120)  # the warehouse still refuses them
+    assert again.trigger.value == "resync" and again.totals.Failed == len(failed)
+    moved = {e["sync_id"] for e in entries(console, run=run_id)}
+    assert moved == {e["sync_id"] for e in failed}
