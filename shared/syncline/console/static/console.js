@@ -242,7 +242,7 @@
       if (gen !== generation) return;
       selected.clear();
       const heads = [h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Select")), sortHeader("status", "Status"),
-        sortHeader("reference", "Reference"), h("th", { scope: "col" }, "Sync id"), sortHeader("service", "Service"),
+        sortHeader("reference", "Reference"), h("th", { scope: "col", class: "hide-narrow" }, "Sync id"), sortHeader("service", "Service"),
         h("th", { scope: "col" }, "Source \u2192 destination"), sortHeader("time", "Time"), h("th", { scope: "col" }, "Attempts"), h("th", { scope: "col" }, "Last error")];
       if (additional) heads.push(h("th", { scope: "col" }, "Source id"), h("th", { scope: "col" }, "Endpoint id"));
       const rows = page.items.map((e) => {
@@ -252,7 +252,7 @@
           h("td", {}, h("input", { type: "checkbox", "aria-label": "Select " + (e.reference || e.sync_id), onchange: (ev) => (ev.target.checked ? selected.add(e.sync_id) : selected.delete(e.sync_id)) })),
           h("td", {}, badge(e.status)),
           h("td", {}, h("a", { href: "#/reports/" + encodeURIComponent(e.sync_id) }, e.reference || "(none)")),
-          h("td", { class: "mono" }, e.sync_id), h("td", {}, e.service_id),
+          h("td", { class: "mono hide-narrow" }, e.sync_id), h("td", {}, e.service_id),
           h("td", {}, `${e.source_system} ${e.source_entity} \u2192 ${e.destination_system} ${e.destination_entity}`),
           h("td", {}, time(e.updated_at)), h("td", {}, latest.attempts !== undefined ? String(latest.attempts) : ""),
           h("td", { class: "err" }, error ? `${error.code}: ${error.message}` : ""),
