@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from syncline.settings import ENV
 from tests.infra.conftest import Synthesized, _require_success, logical_id, of_type, synthesize
 
 
@@ -98,7 +99,9 @@ def test_api_cors_allows_only_the_console_origin(resources: dict[str, Any], cons
         headers = props["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
         assert headers["method.response.header.Access-Control-Allow-Origin"] == origin
     report_api = resources[logical_id(console.stack.functions.report_api)]
-    env = report_api["Properties"]["Environment"]["Variables"]["SYNCLINE_CORS_ORIGINS"]
+    variables = report_api["Properties"]["Environment"]["Variables"]
+    assert {k for k in variables if not k.startswith("POWERTOOLS_")} <= set(ENV.values())
+    env = variables[ENV["cors_origins"]]
     assert env == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}
     outputs = console.template_json()["Outputs"]
     assert "ConsoleUrl" in outputs and "ConsoleBucketName" in outputs

@@ -8,7 +8,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-CORS_ORIGINS_ENV = "SYNCLINE_CORS_ORIGINS"  # comma-separated origins, set by the CDK stack
+from syncline.settings import ENV
+
+CORS_ORIGINS_ENV = ENV["cors_origins"]  # comma-separated origins, set by the CDK stack
 # What the console reads from an answer besides the simple headers: the CSV's file name and rows.
 EXPOSED = "Content-Disposition, Location, X-Syncline-Rows, X-Syncline-Reads"
 
