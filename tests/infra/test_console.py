@@ -11,6 +11,7 @@ import pytest
 
 from syncline.settings import ENV
 from tests.infra.conftest import Synthesized, _require_success, logical_id, of_type, synthesize
+from tests.infra.test_checks import _cfn_lint
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,8 @@ def test_api_cors_allows_only_the_console_origin(resources: dict[str, Any], cons
     assert env == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}
     outputs = console.template_json()["Outputs"]
     assert "ConsoleUrl" in outputs and "ConsoleBucketName" in outputs
+
+
+def test_cfn_lint_passes_with_the_console(console: Synthesized) -> None:
+    result = _cfn_lint(console.template_path)
+    assert result.returncode == 0, result.stdout + result.stderr
