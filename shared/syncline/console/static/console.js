@@ -515,6 +515,15 @@
   }
 
   document.getElementById("signout").addEventListener("click", () => signOut());
+  document.addEventListener("click", (e) => { // a click outside an open menu closes it
+    for (const menuEl of document.querySelectorAll(".menu")) {
+      const list = menuEl.querySelector("[role=menu]");
+      if (!list.hidden && !menuEl.contains(e.target)) {
+        list.hidden = true;
+        menuEl.querySelector("[aria-haspopup]").setAttribute("aria-expanded", "false");
+      }
+    }
+  });
   window.addEventListener("hashchange", () => { render(); main.focus({ preventScroll: true }); });
   fetch("config.json").then((r) => (r.ok ? r.json() : {})).catch(() => ({})).then((cfg) => {
     apiBase = (cfg.api || "").replace(/\/$/, "");
