@@ -282,3 +282,30 @@ def test_resync_all_failed_rows_that_match(page: Page, console: Console, shots: 
     assert again.trigger.value == "resync" and again.totals.Failed == len(failed)
     moved = {e["sync_id"] for e in entries(console, run=run_id)}
     assert moved == {e["sync_id"] for e in failed}
+
+
+def test_a_live_run_refreshes_by_itself(page: Page, console: Console, shots: Path) -> None:
+    """A resync run stays Running while the sync queue is not consumed (the pollers paused); its
+    page shows it Running, then OK once they resume, without a reload."""
+    (entry, *_) = entries(console, days=5, status="Failed")
+    sign_in(page, console, "#/runs")
+    console.stack.driver.stop()
+    console.stack.warehouse.permanent = False
+    try:
+        resync = client(console).post("/reports/resync", json={"sync_ids": [entry["sync_id"]]})
+        assert resync.status_code == 200 and resync.json()["queued"] == 1, resync.text
+        (run_id,) = resync.json()["run_ids"]
+        page.goto(f"{console.url}#/runs/{run_id}")
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_contain_text("Running", timeout=WAIT)
+        expect(page.get_by_text("Running: this page refreshes by itself.")).to_be_visible()
+        page.screenshot(path=shots / "run-live.png", full_page=True)
+    finally:
+        console.stack.driver.start()
+    try:
+        expect(heading).to_contain_text("OK", timeout=WAIT)
+        expect(page.locator('.cards [data-status="OK"] .n')).to_have_text("1")
+        expect(page.get_by_text("this page refreshes by itself")).to_have_count(0)
+    finally:
+        console.stack.wait_for_run(run_id, timeout=120)
+        console.stack.warehouse.permanent = True
