@@ -40,6 +40,12 @@ pytest.importorskip("playwright", reason="pytest-playwright is not installed (th
 
 
 @pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """What pytest-base-url would give (it is off, see pyproject.toml): none; pages use full URLs."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
