@@ -13,6 +13,7 @@ a regional endpoint, and CORS only when ``corsOrigins`` is given.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Acknowledgment, Validations
@@ -84,16 +85,24 @@ _GATEWAY_ERRORS: dict[str, tuple[apigw.ResponseType, str | None, dict[str, dict[
 
 class Api(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, handler: lambda_.IFunction
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        handler: lambda_.IFunction,
+        extra_origins: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
+        # corsOrigins, then the web console's CloudFront origin when the console is deployed
+        self.origins = [*config.cors_origins, *extra_origins]
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy
         )
         cors = None
-        if config.cors_origins:
+        if self.origins:
             cors = apigw.CorsOptions(
-                allow_origins=list(config.cors_origins),
+                allow_origins=list(self.origins),
                 allow_methods=apigw.Cors.ALL_METHODS,
                 allow_headers=["Content-Type", API_KEY_HEADER],
             )
@@ -219,7 +228,7 @@ class Api(Construct):
                 name,
                 type=response_type,
                 status_code=status,
-                response_headers=_cors_headers(config),
+                response_headers=_cors_headers(self.origins),
                 templates={"application/json": _error_template(body)},
             )
 
@@ -232,11 +241,11 @@ def _acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
     Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
 
 
-def _cors_headers(config: StageConfig) -> dict[str, str] | None:
-    if not config.cors_origins:
+def _cors_headers(origins: Sequence[str]) -> dict[str, str] | None:
+    if not origins:
         return None
     # Gateway responses cannot echo the origin; with several origins the browser gets the first.
-    return {"Access-Control-Allow-Origin": f"'{config.cors_origins[0]}'"}
+    return {"Access-Control-Allow-Origin": f"'{origins[0]}'"}
 
 
 def _error_template(body: dict[str, dict[str, Any]]) -> str:

@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "apiBurstLimit": 100,
     "apiCloudWatchRole": True,
     "corsOrigins": "",
+    "console": False,
     "bundleCacheDir": "",
     "statusIndexProjection": "KEYS_ONLY",
     "keepIndexes": "",
@@ -87,6 +88,8 @@ class StageConfig:
     api_burst_limit: int = 100
     api_cloudwatch_role: bool = True
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    # The web console in S3 behind CloudFront; the API's CORS then allows its origin too.
+    console: bool = False
     bundle_cache_dir: Path = INFRA_DIR / ".bundle-cache"
     status_index_projection: str = "KEYS_ONLY"
     # Retired report indexes a stack deployed before keeps for one more deploy (see tables.py).
@@ -193,6 +196,7 @@ class StageConfig:
             api_burst_limit=api_burst_limit,
             api_cloudwatch_role=_bool(values, "apiCloudWatchRole"),
             cors_origins=_str_list(values["corsOrigins"]),
+            console=_bool(values, "console"),
             bundle_cache_dir=(INFRA_DIR / cache).resolve() if cache else INFRA_DIR / ".bundle-cache",
             status_index_projection=projection,
             keep_indexes=keep,

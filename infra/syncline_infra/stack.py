@@ -7,11 +7,13 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
+from syncline.api.cors import CORS_ORIGINS_ENV
 from syncline.settings import ENV
 
 from .alert_email import AlertEmail
 from .api import Api
 from .bundling import DependencyCache
+from .console import Console
 from .context import StageConfig
 from .data import Data
 from .functions import ARCHITECTURE, RUNTIME, Functions
@@ -60,7 +62,16 @@ class SynclineStack(Stack):
             self.functions.report_api.add_environment(name, value)
             self.functions.alerts.add_environment(name, value)  # auto-pause deletes a schedule
 
-        self.api = Api(self, "Api", config=config, handler=self.functions.report_api)
+        self.console = Console(self, "Console", config=config) if config.console else None
+        self.api = Api(
+            self,
+            "Api",
+            config=config,
+            handler=self.functions.report_api,
+            extra_origins=[self.console.origin] if self.console else [],
+        )
+        if self.api.origins:  # report_api answers with the CORS headers of an allowed origin
+            self.functions.report_api.add_environment(CORS_ORIGINS_ENV, ",".join(self.api.origins))
         self.functions.alerts.add_environment(ENV["alert_link_base"], config.alert_link_base or self.api.url)
         self.monitoring = Monitoring(
             self,
@@ -96,5 +107,8 @@ class SynclineStack(Stack):
             "SecretsPrefix": config.secrets_prefix,
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
         }
+        if self.console:
+            outputs["ConsoleUrl"] = f"{self.console.origin}/"
+            outputs["ConsoleBucketName"] = self.console.bucket.bucket_name
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

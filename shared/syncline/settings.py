@@ -35,6 +35,8 @@ ENV = {
     # Read on each check by syncline.connectors.network, which must work without the rest.
     "allow_private_networks": "SYNCLINE_ALLOW_PRIVATE_NETWORKS",
     "cursor_key": "SYNCLINE_CURSOR_KEY",
+    # report_api: comma-separated origins whose requests get CORS headers (syncline.api.cors)
+    "cors_origins": "SYNCLINE_CORS_ORIGINS",
 }
 
 
@@ -76,6 +78,8 @@ class Settings(BaseModel):
     allow_private_networks: bool = False
     # The key report cursors are signed with; unset: a random key kept in the config table.
     cursor_key: str | None = Field(default=None, min_length=16)
+    # Origins allowed by CORS (corsOrigins and the web console's); read by syncline.api.cors.
+    cors_origins: str | None = None
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

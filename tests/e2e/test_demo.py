@@ -116,6 +116,11 @@ def test_up_fires_on_schedule_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> Non
     # order 1007 is refused by the demo warehouse (422): the run is Failed, the other nine OK
     finished = r"run \S+ \(shop-orders-to-warehouse\): Failed pulled 10 OK 9 Failed 1$"
     assert any(re.match(finished, line) for line in lines), lines
+    # the web console's URL, on the API's port, with the key to sign in with
+    console = r"  web console (http://127\.0\.0\.1:\d+)/console/  \(sign in with the key sl_\S+\)$"
+    api_line = next(line for line in lines if line.startswith("  report API "))
+    console_match = next(m for line in lines if (m := re.match(console, line)))
+    assert console_match.group(1) in api_line
     up.send_signal(signal.SIGINT)
     out, err = up.communicate(timeout=120)  # a clean exit, however busy the machine
     assert up.returncode == 0, err[-2000:]

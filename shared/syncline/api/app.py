@@ -22,6 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from pydantic import BaseModel
 
 from syncline.api import context as request_context
+from syncline.api.cors import with_cors
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
 from syncline.api.routes import alerts, connectors, inbound_clients, mapping, reports, runs, services
@@ -300,6 +301,10 @@ def api_key(event: Mapping[str, Any]) -> str | None:
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return with_cors(event, _handle(event, context))
+
+
+def _handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from syncline.api_keys import authenticate
 
     method = str(event.get("httpMethod", "")).upper()

@@ -179,7 +179,9 @@ def up(
         print(f"  function logs: {log_path}", file=out)
         if api_port is not None:
             api = extras.enter_context(ApiServer(port=api_port))
-            print(f"  report API {api.url}  (header x-api-key: {create_key(TENANT)})", file=out)
+            key = create_key(TENANT)
+            print(f"  report API {api.url}  (header x-api-key: {key})", file=out)
+            print(f"  web console {api.url}/console/  (sign in with the key {key})", file=out)
             extras.callback(_link_alerts_to, None)
             _link_alerts_to(api.url)
         print(

@@ -142,6 +142,8 @@ class Driver:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        """Start the pollers (again, after stop(): a paused stack resumes)."""
+        self._stop.clear()
         sources = [self.trigger] + [self.sync] * self.sync_concurrency
         for n, source in enumerate(sources):
             thread = threading.Thread(

@@ -159,6 +159,8 @@ class ApiServer:
                 [("Content-Type", "application/json")],
                 json.dumps(too_large).encode(),
             )
+        elif (console := _console(environ)) is not None:
+            status, headers, body = console
         else:
             raw = environ["wsgi.input"].read(length) if length else None
             # The path as sent (still percent-encoded), as the previous server and API Gateway see it.
@@ -177,6 +179,26 @@ class ApiServer:
             f"{status} {_REASONS.get(status, 'Status')}", [*headers, ("Content-Length", str(len(body)))]
         )
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+
+
+def _console(environ: Mapping[str, Any]) -> tuple[int, list[tuple[str, str]], bytes] | None:
+    """The web console's static files at /console/ (what CloudFront serves from S3 when deployed),
+    with the same security headers; None for any other path (the API's)."""
+    path = urlsplit(environ.get("REQUEST_URI") or environ.get("PATH_INFO") or "/").path
+    if path != "/console" and not path.startswith("/console/"):
+        return None
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return 405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")], b"method not allowed"
+    if path == "/console":
+        return 301, [("Location", "/console/")], b""
+    from syncline.console import SECURITY_HEADERS, content_security_policy, static_file
+
+    found = static_file(path[len("/console/") :])
+    if found is None:
+        return 404, [("Content-Type", "text/plain")], b"not found"
+    content, kind = found
+    headers = [("Content-Type", kind), ("Content-Security-Policy", content_security_policy())]
+    return 200, headers + list(SECURITY_HEADERS.items()), content
 
 
 def _headers(environ: Mapping[str, Any]) -> list[tuple[str, str]]:

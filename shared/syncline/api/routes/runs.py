@@ -67,4 +67,7 @@ def get_run(run_id: RunIdPath) -> dict[str, Any]:
 def get_dashboard(params: Annotated[DashboardParams, Query()]) -> dict[str, Any]:
     start, end, _ = params.window()
     assert start is not None and end is not None
-    return reports.dashboard(deps(), tenant(), start, end)
+    answer = reports.dashboard(deps(), tenant(), start, end)
+    group = deps().config.get_tenant(tenant())  # the console's header names the company group
+    answer["company_group"] = {"tenant_id": tenant(), "name": group.name if group else None}
+    return answer

@@ -1,0 +1,84 @@
+"""Browser tests of the web console: Playwright (pytest-playwright) driving headless Chromium from
+Debian's `chromium` package (CI installs it; nothing is downloaded), against the local stack and its
+API server started in this process. Screenshots of each page go to the test's output folder
+(`test-results/<test>/`, pytest-playwright's `output_path`)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syncline.api_keys import create_key
+from syncline.local.http import ApiServer
+from syncline.local.stack import TENANT, LocalStack, StackOptions, local_stack
+from syncline.models import Run
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these, Chromium's own connections are refused on a closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)",
+        allow_module_level=True,
+    )
+pytest.importorskip("playwright", reason="pytest-playwright is not installed (the dev extra has it)")
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """What pytest-base-url would give (it is off, see pyproject.toml): none; pages use full URLs."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "accept_downloads": True}
+
+
+@dataclass
+class Console:
+    stack: LocalStack
+    api: str
+    key: str
+    run: Run
+
+    @property
+    def url(self) -> str:
+        return f"{self.api}/console/"
+
+
+@pytest.fixture(scope="module")
+def console() -> Iterator[Console]:
+    """The demo: 30 orders, of which the warehouse refuses those whose id ends in 7 (Failed)."""
+    options = StackOptions(records=30, fail_rate=0.0, permanent_failures=True, retry_base_seconds=0)
+    with local_stack(options) as stack, ApiServer() as server:
+        run = stack.wait_for_run(stack.fire(), timeout=120)
+        yield Console(stack=stack, api=server.url, key=create_key(TENANT), run=run)
+
+
+@pytest.fixture
+def shots(output_path: str) -> Iterator[Path]:
+    folder = Path(output_path)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder

@@ -1,0 +1,113 @@
+"""The web console (context `console: true`): a private bucket served by CloudFront through origin
+access control, security headers on every answer, and the API's CORS allowing that origin only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syncline.settings import ENV
+from tests.infra.conftest import Synthesized, _require_success, logical_id, of_type, synthesize
+from tests.infra.test_checks import _cfn_lint
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    context = {"console": "true", "aws:cdk:bundling-stacks": []}
+    return _require_success(synthesize(context, tmp_path_factory.mktemp("cdk-console")))
+
+
+@pytest.fixture(scope="module")
+def resources(console: Synthesized) -> dict[str, Any]:
+    data: dict[str, Any] = console.template_json()["Resources"]
+    return data
+
+
+def test_off_by_default(resources: dict[str, Any], tmp_path: Path) -> None:
+    default = synthesize({"aws:cdk:bundling-stacks": []}, tmp_path)
+    plain = default.template_json()["Resources"]
+    assert not of_type(plain, "AWS::CloudFront::Distribution")
+    assert of_type(resources, "AWS::CloudFront::Distribution")
+
+
+def test_bucket_is_private_and_read_by_cloudfront_through_oac(
+    resources: dict[str, Any], console: Synthesized
+) -> None:
+    assert console.stack.console is not None
+    bucket_id = logical_id(console.stack.console.bucket)
+    bucket = resources[bucket_id]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert "WebsiteConfiguration" not in bucket
+    (oac,) = of_type(resources, "AWS::CloudFront::OriginAccessControl").values()
+    assert oac["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    (origin,) = config["Origins"]
+    assert origin["OriginAccessControlId"] == {
+        "Fn::GetAtt": [next(iter(of_type(resources, "AWS::CloudFront::OriginAccessControl"))), "Id"]
+    }
+    assert origin["S3OriginConfig"]["OriginAccessIdentity"] == ""  # OAC, not the legacy OAI
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    policies = [
+        p["Properties"]["PolicyDocument"]
+        for p in of_type(resources, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    statements = [s for doc in policies for s in doc["Statement"] if s["Effect"] == "Allow"]
+    assert statements and all(s["Principal"] == {"Service": "cloudfront.amazonaws.com"} for s in statements)
+    assert all(s["Action"] == "s3:GetObject" for s in statements)
+    assert all("AWS:SourceArn" in json.dumps(s["Condition"]) for s in statements)
+
+
+def test_security_headers_forbid_inline_script_and_set_hsts(resources: dict[str, Any]) -> None:
+    (policy,) = of_type(resources, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = json.dumps(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
+    hsts = headers["StrictTransportSecurity"]
+    assert hsts["AccessControlMaxAgeSec"] >= 31536000 and hsts["IncludeSubdomains"] and hsts["Override"]
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution").values()
+    behaviour = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behaviour["ResponseHeadersPolicyId"] == {
+        "Ref": next(iter(of_type(resources, "AWS::CloudFront::ResponseHeadersPolicy")))
+    }
+
+
+def test_api_cors_allows_only_the_console_origin(resources: dict[str, Any], console: Synthesized) -> None:
+    assert console.stack.console is not None
+    distribution = logical_id(console.stack.console.distribution)
+    origin = {"Fn::Join": ["", ["'https://", {"Fn::GetAtt": [distribution, "DomainName"]}, "'"]]}
+    options = [
+        m["Properties"]
+        for m in of_type(resources, "AWS::ApiGateway::Method").values()
+        if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    assert options
+    for props in options:
+        headers = props["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == origin
+    report_api = resources[logical_id(console.stack.functions.report_api)]
+    variables = report_api["Properties"]["Environment"]["Variables"]
+    assert {k for k in variables if not k.startswith("POWERTOOLS_")} <= set(ENV.values())
+    env = variables[ENV["cors_origins"]]
+    assert env == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}
+    outputs = console.template_json()["Outputs"]
+    assert "ConsoleUrl" in outputs and "ConsoleBucketName" in outputs
+
+
+def test_cfn_lint_passes_with_the_console(console: Synthesized) -> None:
+    result = _cfn_lint(console.template_path)
+    assert result.returncode == 0, result.stdout + result.stderr
