@@ -6,7 +6,7 @@ API server started in this process. Screenshots of each page go to the test's ou
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,40 @@ if not Path(CHROMIUM).exists():
     )
 pytest.importorskip("playwright", reason="pytest-playwright is not installed (the dev extra has it)")
 
+from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright  # noqa: E402
+
+
+# pytest-playwright keeps Playwright (and its event loop, running in the main thread) for the whole
+# session; every later test of the same worker that runs an event loop (asyncio.run: the SFTP
+# connector) would fail with "Cannot run the event loop while another loop is running". Here they
+# live for this package only: stopped when its last test is done.
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name or "chromium")
+
+
+@pytest.fixture(scope="package")
+def launch_browser(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
 
 @pytest.fixture(scope="session")
 def base_url() -> str | None:
@@ -50,9 +84,10 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "accept_downloads": True}
+@pytest.fixture(scope="package")
+def browser_context_args() -> dict[str, Any]:
+    # Not the plugin's (it needs its session-wide Playwright, for device presets: none used here).
+    return {"viewport": {"width": 1366, "height": 900}, "accept_downloads": True}
 
 
 @dataclass
