@@ -5,7 +5,8 @@ GetItem, BatchGetItem or Query on a key or index; the one Scan is `syncline migr
 - `codec`: rows to and from DynamoDB's typed form, sizes by DynamoDB's rules;
 - `meter`: capacity units as DynamoDB bills them (moto's figures are not real);
 - `table`: the client (throttling becomes `Throttled`) and paged reads both stores share;
-- `config_store`, `sync_store` (with `run_rows`, its run half): the two tables;
+- `config_store` (with `inbound_rows`, its inbound API half), `sync_store` (with `run_rows`, its
+  run half): the two tables;
 - `migrate`: re-keying rows written by an older version.
 """
 
