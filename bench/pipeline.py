@@ -13,6 +13,7 @@ invocation per record).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import time
 
@@ -125,6 +126,8 @@ def main() -> None:
         help="records/s of one service for the hot-key figures (default 3000)",
     )
     args = parser.parse_args()
+    # The retries' warnings are the functions' logs, not figures (the lifecycle runs make many).
+    logging.getLogger("syncline").setLevel(logging.ERROR)
 
     options = StackOptions(
         records=args.records,
