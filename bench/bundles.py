@@ -20,14 +20,17 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from infra.syncline_infra.bundling import (
+# The CDK app's modules (infra/) are not installed: import them from this checkout.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from infra.syncline_infra.bundling import (  # noqa: E402
     DependencyCache,
     LayerBundler,
     LocalBundler,
     pyproject_requirements,
 )
-from infra.syncline_infra.context import INFRA_DIR
-from infra.syncline_infra.functions import ARCHITECTURE, RUNTIME, SPECS
+from infra.syncline_infra.context import INFRA_DIR  # noqa: E402
+from infra.syncline_infra.functions import ARCHITECTURE, RUNTIME, SPECS  # noqa: E402
 
 IMPORT = (
     "import sys, time; sys.path[:0] = sys.argv[1:]; t = time.perf_counter(); "
