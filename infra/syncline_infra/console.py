@@ -2,19 +2,31 @@
 access control (the bucket has no public access and no website endpoint), with security headers on
 every answer. The API's CORS allows the distribution's origin (see stack.py).
 
-Publishing the files is one command after `cdk deploy` (docs/console.md):
-``aws s3 sync shared/syncline/console/static s3://<ConsoleBucketName>/`` and a ``config.json``
-naming the API URL."""
+``cdk deploy`` publishes the files (``publish``): two CDK bucket deployments copy
+``shared/syncline/console/static`` and a generated ``config.json`` naming the API URL into the
+bucket, then invalidate the distribution."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, Duration, Validations
+from aws_cdk import Acknowledgment, Aws, Duration, Stack, Validations
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct, IConstruct
 
+from syncline.console import STATIC_DIR
+
 from .context import StageConfig
+
+# index.html and config.json are asked for again on every load (CloudFront and the browser
+# revalidate), so a deploy shows at once. console.css and console.js keep their names from one
+# version to the next (index.html names them without a hash), so they are cached for 5 minutes only:
+# after a deploy a browser may run the old script for at most that long.
+ENTRY_FILES = ("index.html", "config.json")
+ENTRY_CACHE = "no-cache"
+ASSET_CACHE = "public, max-age=300"
 
 
 def content_security_policy() -> str:
@@ -105,9 +117,103 @@ class Console(Construct):
         ):
             _acknowledge(self.distribution, rule, reason)
 
+        self.config = config
+        self.files: s3deploy.BucketDeployment | None = None
+        self.entry: s3deploy.BucketDeployment | None = None
+
+    def publish(self, api_url: str) -> None:
+        """Copy the static files and a ``config.json`` naming ``api_url`` into the bucket on every
+        deploy that changes them, and invalidate the distribution. Two deployments because the
+        cache-control header is one per deployment: the files except the entry points (pruning what
+        is gone), then the entry points (index.html, config.json) without caching."""
+        source = s3deploy.Source.asset(str(STATIC_DIR), exclude=[".*", "__pycache__"])
+        config = s3deploy.Source.json_data("config.json", {"api": api_url})
+        log_group = logs.LogGroup(
+            self,
+            "DeploymentLogs",
+            retention=self.config.log_retention,
+            removal_policy=self.config.removal_policy,
+        )
+        common = {
+            "destination_bucket": self.bucket,
+            "distribution": self.distribution,
+            "distribution_paths": ["/*"],
+            "log_group": log_group,
+        }
+        self.files = s3deploy.BucketDeployment(
+            self,
+            "Files",
+            sources=[source],
+            exclude=list(ENTRY_FILES),  # neither copied nor pruned by this one
+            cache_control=[s3deploy.CacheControl.from_string(ASSET_CACHE)],
+            prune=True,
+            **common,  # type: ignore[arg-type]
+        )
+        self.entry = s3deploy.BucketDeployment(
+            self,
+            "Entry",
+            sources=[source, config],
+            exclude=["*"],
+            include=list(ENTRY_FILES),
+            cache_control=[s3deploy.CacheControl.from_string(ENTRY_CACHE)],
+            prune=False,
+            **common,  # type: ignore[arg-type]
+        )
+        self.entry.node.add_dependency(self.files)  # index.html last: the files it names are there
+        bucket_id = Stack.of(self).get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
+        _acknowledge_deployment_handler(self.files.handler_role, bucket_id)
+
     @property
     def origin(self) -> str:
         return f"https://{self.distribution.distribution_domain_name}"
+
+
+def _acknowledge_deployment_handler(role: IConstruct, bucket_id: str) -> None:
+    """cdk-nag on the Lambda function and role that aws-cdk-lib adds (one per stack) to copy the files
+    into the bucket: both are CDK's own, their policies written by BucketDeployment."""
+    handler = role.node.scope
+    assert handler is not None
+    _acknowledge(
+        handler,
+        "AwsSolutions-L1",
+        "CDK's bucket deployment handler: aws-cdk-lib chooses its runtime and ships its code; it runs "
+        "only during a deploy.",
+    )
+    _acknowledge(
+        role,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+        "AWSLambdaBasicExecutionRole]",
+        "CDK's bucket deployment handler: the managed policy lets it write its own logs only.",
+    )
+    for finding, reason in (
+        (
+            "Action::s3:GetBucket*",
+            "Granted by BucketDeployment to read the CDK assets bucket and sync into the console bucket "
+            "(aws s3 sync lists and compares both), on those two buckets only.",
+        ),
+        ("Action::s3:GetObject*", "Granted by BucketDeployment to read the uploaded assets and the files."),
+        ("Action::s3:List*", "Granted by BucketDeployment: aws s3 sync lists both buckets to compare them."),
+        ("Action::s3:Abort*", "Granted by BucketDeployment: aborting a failed multipart upload."),
+        (
+            "Action::s3:DeleteObject*",
+            "Granted by BucketDeployment: pruning files no longer in the console's static folder, in "
+            "the console bucket only.",
+        ),
+        (
+            "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+            "The objects of the CDK bootstrap's assets bucket, where cdk deploy uploads the zipped files.",
+        ),
+        (
+            f"Resource::<{bucket_id}.Arn>/*",
+            "The objects of the console bucket, which holds only the console's static files.",
+        ),
+        (
+            "Resource::*",
+            "cloudfront:CreateInvalidation and cloudfront:GetInvalidation, to invalidate the console's "
+            "distribution after a copy; BucketDeployment grants them without a resource.",
+        ),
+    ):
+        _acknowledge(role, f"AwsSolutions-IAM5[{finding}]", reason)
 
 
 def _acknowledge(construct: IConstruct, rule: str, reason: str) -> None:

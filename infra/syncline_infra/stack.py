@@ -70,6 +70,8 @@ class SynclineStack(Stack):
             handler=self.functions.report_api,
             extra_origins=[self.console.origin] if self.console else [],
         )
+        if self.console:  # config.json names the API: published after both exist
+            self.console.publish(self.api.url)
         if self.api.origins:  # report_api answers with the CORS headers of an allowed origin
             self.functions.report_api.add_environment(CORS_ORIGINS_ENV, ",".join(self.api.origins))
         self.functions.alerts.add_environment(ENV["alert_link_base"], config.alert_link_base or self.api.url)

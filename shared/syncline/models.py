@@ -18,6 +18,9 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _ID_RE = re.compile(ID_PATTERN)
 
 
+MAX_EARLIER_RUNS = 20  # the runs an entry remembers having been in before its run
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -503,3 +506,10 @@ class SyncItem(_Model):
     # The last attempt ended without an answer (timeout, broken connection): the destination may
     # have the record, so the next push looks before it creates again where the system has no key.
     ambiguous: bool = False
+    # The runs the entry was in before, oldest first (a resync moves it into a new run): the last
+    # MAX_EARLIER_RUNS. Not stored while empty, so a row never resynced keeps its size.
+    earlier_runs: list[str] = Field(default_factory=list)
+
+    def moved_from(self) -> list[str]:
+        """`earlier_runs` of this entry once it moves out of its run into another."""
+        return [*self.earlier_runs, self.run_id][-MAX_EARLIER_RUNS:]

@@ -309,3 +309,36 @@ def test_a_live_run_refreshes_by_itself(page: Page, console: Console, shots: Pat
     finally:
         console.stack.wait_for_run(run_id, timeout=120)
         console.stack.warehouse.permanent = True
+
+
+def test_a_resynced_entry_links_the_runs_it_was_in(page: Page, console: Console, shots: Path) -> None:
+    """After a resync the entry's detail lists its run now and the run it left, each a link to
+    that run's view."""
+    failed = entries(console, days=5, status="Failed", fields="additional")
+    # one never resynced if there is one left (the other tests resync Failed rows too)
+    entry = min(failed, key=lambda e: len(e["earlier_runs"]))
+    first_run, before = entry["run_id"], len(entry["earlier_runs"])
+    sign_in(page, console, f"#/reports/{entry['sync_id']}")
+    runs = page.locator("#entry-runs")
+    expect(runs.get_by_role("link")).to_have_count(1 + before, timeout=WAIT)  # its run, and any earlier
+    expect(runs.get_by_role("link", name=first_run)).to_have_attribute("href", f"#/runs/{quote(first_run)}")
+
+    page.get_by_role("button", name="Resync this entry").click()  # the warehouse still refuses it
+    result = page.locator("#resync-result")
+    expect(result).to_contain_text("Queued 1 for resync in run ", timeout=WAIT)
+    new_run = re.search(r"in run (\S+?)\.", result.inner_text()).group(1)  # type: ignore[union-attr]
+    console.stack.wait_for_run(new_run, timeout=120)
+    expect(page.locator("#entry-status")).to_have_text("Failed", timeout=WAIT)  # refreshed by itself
+    expect(runs.get_by_role("link")).to_have_count(2 + before, timeout=WAIT)
+
+    page.reload()  # the detail as a fresh load shows it too
+    expect(runs.get_by_role("link")).to_have_count(2 + before, timeout=WAIT)
+    expect(runs.locator("li").first).to_contain_text("(its run now)")
+    expect(runs.get_by_role("link", name=new_run)).to_have_attribute("href", f"#/runs/{quote(new_run)}")
+    earlier = runs.get_by_role("link", name=first_run)
+    expect(earlier).to_have_attribute("href", f"#/runs/{quote(first_run)}")
+    expect(runs.locator("li").nth(1)).to_contain_text("(earlier)")
+    page.screenshot(path=shots / "entry-earlier-runs.png", full_page=True)
+    earlier.click()
+    expect(page).to_have_url(re.compile(re.escape(f"#/runs/{first_run}") + "$"), timeout=WAIT)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(first_run, timeout=WAIT)

@@ -111,3 +111,66 @@ def test_api_cors_allows_only_the_console_origin(resources: dict[str, Any], cons
 def test_cfn_lint_passes_with_the_console(console: Synthesized) -> None:
     result = _cfn_lint(console.template_path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _deployments(resources: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r["Properties"] for r in of_type(resources, "Custom::CDKBucketDeployment").values()]
+
+
+def test_deploy_copies_the_static_files_and_invalidates_the_distribution(
+    resources: dict[str, Any], console: Synthesized
+) -> None:
+    assert console.stack.console is not None
+    bucket = {"Ref": logical_id(console.stack.console.bucket)}
+    distribution = {"Ref": logical_id(console.stack.console.distribution)}
+    deployments = _deployments(resources)
+    assert len(deployments) == 2
+    for props in deployments:
+        assert props["DestinationBucketName"] == bucket
+        assert props["DistributionId"] == distribution
+        assert props["DistributionPaths"] == ["/*"]
+    files, entry = sorted(deployments, key=lambda p: p["Prune"], reverse=True)
+    # The files but the entry points, cached 5 minutes; stale files pruned, the entry points kept.
+    assert files["Prune"] is True and files["Exclude"] == ["index.html", "config.json"]
+    assert files["SystemMetadata"]["cache-control"] == "public, max-age=300"
+    # index.html and config.json, revalidated on every load, copied after the files they name.
+    assert entry["Prune"] is False and entry["Exclude"] == ["*"]
+    assert entry["Include"] == ["index.html", "config.json"]
+    assert entry["SystemMetadata"]["cache-control"] == "no-cache"
+    (entry_id,) = (
+        k
+        for k, r in of_type(resources, "Custom::CDKBucketDeployment").items()
+        if not r["Properties"]["Prune"]
+    )
+    files_id = next(k for k in of_type(resources, "Custom::CDKBucketDeployment") if k != entry_id)
+    assert files_id in resources[entry_id]["DependsOn"]
+
+
+def test_the_deployed_asset_is_exactly_the_static_folder(
+    resources: dict[str, Any], console: Synthesized
+) -> None:
+    from syncline.console import STATIC_DIR
+
+    files, entry = sorted(_deployments(resources), key=lambda p: p["Prune"], reverse=True)
+    (static_key,) = files["SourceObjectKeys"]
+    assert entry["SourceObjectKeys"][0] == static_key
+    staged = console.outdir / f"asset.{static_key.removesuffix('.zip')}"
+    assert sorted(p.name for p in staged.iterdir()) == ["console.css", "console.js", "index.html"]
+    for path in staged.iterdir():
+        assert path.read_bytes() == (STATIC_DIR / path.name).read_bytes()
+
+
+def test_config_json_names_the_api_url(resources: dict[str, Any], console: Synthesized) -> None:
+    """config.json is {"api": <marker>}; at deploy the marker becomes the API URL as a JSON string."""
+    files, entry = sorted(_deployments(resources), key=lambda p: p["Prune"], reverse=True)
+    assert "SourceMarkers" not in files
+    config_key = entry["SourceObjectKeys"][1]
+    staged = console.outdir / f"asset.{config_key.removesuffix('.zip')}"
+    assert [p.name for p in staged.iterdir()] == ["config.json"]
+    (marker,) = entry["SourceMarkers"][1]
+    assert (staged / "config.json").read_text(encoding="utf-8") == '{"api":' + marker + "}"
+    rest_api = console.stack.api.rest_api
+    stage = console.stack.get_logical_id(rest_api.deployment_stage.node.default_child)  # type: ignore[arg-type]
+    parts = entry["SourceMarkers"][1][marker]["Fn::Join"][1]
+    assert parts[0] == '"https://' and parts[-1] == '/"'  # a JSON string, quotes included
+    assert {"Ref": logical_id(rest_api)} in parts and {"Ref": stage} in parts

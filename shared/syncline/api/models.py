@@ -515,6 +515,11 @@ class ReportEntry(BaseModel):
     updated_at: str
     source_id: str | None = Field(default=None, description="with fields=additional")
     endpoint_id: str | None = Field(default=None, description="with fields=additional")
+    earlier_runs: list[str] | None = Field(
+        default=None,
+        description="with fields=additional: the runs the entry was in before its run_id (a resync "
+        "moved it), oldest first, the last 20; empty if never resynced",
+    )
     latest: dict[str, Any] | None = Field(default=None, description="with fields=additional")
 
 

@@ -313,6 +313,7 @@ def _move_items(
                         "status": Status.PENDING,
                         "attempts": 0,
                         "run_id": run.run_id,
+                        "earlier_runs": item.moved_from(),
                         "last_error": None,
                         # Queued again now: the entry is found by reference among today's.
                         "created_at": now,

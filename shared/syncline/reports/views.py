@@ -30,6 +30,7 @@ def entry(item: SyncItem, additional: bool = False) -> dict[str, Any]:
     if additional:
         out["source_id"] = item.source_id
         out["endpoint_id"] = item.endpoint_id
+        out["earlier_runs"] = list(item.earlier_runs)
         out["latest"] = {
             "attempts": item.attempts,
             "error": item.last_error.model_dump() if item.last_error else None,

@@ -171,6 +171,8 @@ class SyncStore(RunRows):
             row["claimed_until"] = iso(item.claimed_until)
         if not item.ambiguous:
             row.pop("ambiguous", None)
+        if not item.earlier_runs:  # never resynced: the row as it was before the field existed
+            row.pop("earlier_runs", None)
         row["expires_at"] = int((item.created_at + self.retention).timestamp())
         return pack_payload(row)
 

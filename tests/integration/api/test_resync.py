@@ -254,3 +254,64 @@ def test_refetch_queues_a_refetch_message_and_needs_no_payload_but_a_source_that
     body = group.api.post("/reports/resync", body={"sync_ids": ids}).json()
     assert body["queued"] == len(ids)
     assert all("refetch" not in m for m in aws_env.drain(aws_env.sync_queue))
+
+
+def test_a_resync_records_the_runs_the_entry_was_in(aws_env: AwsEnv, group: Group) -> None:
+    from syncline.store import item_key, marshal
+
+    syncs = wiring.sync_store()
+    failed = _by_status(group, Status.FAILED)[0]
+    first_run = failed.run_id
+
+    def stored_row() -> dict[str, Any]:
+        got = syncs.ddb.get_item(
+            TableName=syncs.name, Key=marshal(item_key(group.tenant_id, failed.sync_id)), ConsistentRead=True
+        )
+        row: dict[str, Any] = got["Item"]
+        return row
+
+    # Never resynced: no attribute at all (the row keeps its size), an empty list in the API.
+    assert "earlier_runs" not in stored_row()
+    assert _current(group)[failed.sync_id].earlier_runs == []
+    entry = group.api.get(f"/reports/{failed.sync_id}").json()
+    assert entry["earlier_runs"] == [] and entry["run_id"] == first_run
+
+    body = group.api.post("/reports/resync", body={"sync_ids": [failed.sync_id]}).json()
+    (second_run,) = body["run_ids"]
+    moved = _current(group)[failed.sync_id]
+    assert moved.run_id == second_run and moved.earlier_runs == [first_run]
+    assert stored_row()["earlier_runs"] == {"L": [{"S": first_run}]}
+    entry = group.api.get(f"/reports/{failed.sync_id}").json()
+    assert entry["run_id"] == second_run and entry["earlier_runs"] == [first_run]
+    listed = group.api.get("/reports", query={"sync_id": failed.sync_id, "fields": "additional"}).json()
+    assert listed["items"][0]["earlier_runs"] == [first_run]
+
+    # It fails again in its new run; a second resync appends that run, oldest first.
+    _rewrite(syncs, moved, moved.model_copy(update={"status": Status.FAILED, "attempts": 1}))
+    body = group.api.post("/reports/resync", body={"sync_ids": [failed.sync_id]}).json()
+    (third_run,) = body["run_ids"]
+    entry = group.api.get(f"/reports/{failed.sync_id}").json()
+    assert entry["run_id"] == third_run and entry["earlier_runs"] == [first_run, second_run]
+    assert_totals_match_items(group, [second_run, third_run])
+    aws_env.drain(aws_env.sync_queue)
+
+
+def test_an_entry_remembers_its_last_20_runs() -> None:
+    from syncline.models import MAX_EARLIER_RUNS
+
+    item = SyncItem(
+        tenant_id="t",
+        sync_id="a" * 24,
+        run_id="r0",
+        service_id="s",
+        source_system="x",
+        source_entity="orders",
+        destination_system="y",
+        destination_entity="orders",
+        reference="#1",
+        source_id="1",
+    )
+    for n in range(1, 30):
+        item = item.model_copy(update={"run_id": f"r{n}", "earlier_runs": item.moved_from()})
+    assert MAX_EARLIER_RUNS == 20
+    assert item.earlier_runs == [f"r{n}" for n in range(9, 29)]

@@ -299,10 +299,15 @@
       const now = await api("GET", "/reports/" + encodeURIComponent(syncId)).catch(() => null);
       if (gen !== generation || !now) return;
       statusCell.replaceChildren(badge(now.status));
+      runsList.replaceChildren(...runLinks(now));
       const err = now.latest && now.latest.error;
       document.getElementById("entry-error").textContent = err ? `${err.code}: ${err.message}` : "None.";
       if (now.status === "Pending") follow(); else announce("The entry is now " + now.status);
     }, 2000);
+    // The run the entry is in now, then the runs a resync moved it out of (newest first).
+    const runLinks = (entry) => [h("li", {}, h("a", { href: "#/runs/" + encodeURIComponent(entry.run_id), class: "mono" }, entry.run_id), " (its run now)"),
+      ...(entry.earlier_runs || []).slice().reverse().map((r) => h("li", {}, h("a", { href: "#/runs/" + encodeURIComponent(r), class: "mono" }, r), " (earlier)"))];
+    const runsList = h("ul", { id: "entry-runs" }, runLinks(e));
     const resyncButton = h("button", { type: "button", class: "primary", onclick: async () => {
       try {
         const result = await api("POST", "/reports/resync", null, { sync_ids: [syncId] });
@@ -316,14 +321,14 @@
       ["Endpoint id", e.endpoint_id], ["Created", time(e.created_at)], ["Updated", time(e.updated_at)], ["Attempts", latest.attempts],
       ["Last attempt", time(latest.synced_at)], ["Payload stored", latest.payload_stored ? "yes" : "no"]];
     for (const [k, v] of Object.entries(e)) {
-      if (!["sync_id", "run_id", "service_id", "status", "reference", "source_system", "source_entity", "destination_system", "destination_entity", "created_at", "updated_at", "source_id", "endpoint_id", "latest"].includes(k) && v !== null && typeof v !== "object") fields.push([k, String(v)]);
+      if (!["sync_id", "run_id", "service_id", "status", "reference", "source_system", "source_entity", "destination_system", "destination_entity", "created_at", "updated_at", "source_id", "endpoint_id", "earlier_runs", "latest"].includes(k) && v !== null && typeof v !== "object") fields.push([k, String(v)]);
     }
     const error = latest.error;
     main.replaceChildren(h("p", {}, h("a", { href: "#/reports" }, "\u2190 Sync report")),
       h("h1", {}, "Entry ", e.reference || e.sync_id),
       h("dl", { class: "fields" }, fields.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v === null || v === undefined ? "" : v)])),
       h("h2", {}, "Error"), h("p", { class: "err", id: "entry-error" }, error ? `${error.code}: ${error.message}` : "None."),
-      h("h2", {}, "Runs"), h("ul", {}, h("li", {}, h("a", { href: "#/runs/" + encodeURIComponent(e.run_id) }, e.run_id), " (its run now)")),
+      h("h2", {}, "Runs"), runsList,
       h("div", { class: "toolbar" }, resyncButton), box);
   }
 
