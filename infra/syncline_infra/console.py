@@ -8,7 +8,7 @@ bucket, then invalidate the distribution."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, DefaultStackSynthesizer, Duration, Stack, Validations
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
@@ -173,6 +173,9 @@ def _acknowledge_deployment_handler(role: IConstruct, bucket_id: str) -> None:
     into the bucket: both are CDK's own, their policies written by BucketDeployment."""
     handler = role.node.scope
     assert handler is not None
+    # The bootstrap's assets bucket: its qualifier is the default unless the app's context sets one.
+    qualifier = role.node.try_get_context("@aws-cdk/core:bootstrapQualifier")
+    qualifier = qualifier or DefaultStackSynthesizer.DEFAULT_QUALIFIER
     _acknowledge(
         handler,
         "AwsSolutions-L1",
@@ -200,7 +203,7 @@ def _acknowledge_deployment_handler(role: IConstruct, bucket_id: str) -> None:
             "the console bucket only.",
         ),
         (
-            "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+            f"Resource::arn:<AWS::Partition>:s3:::cdk-{qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*",
             "The objects of the CDK bootstrap's assets bucket, where cdk deploy uploads the zipped files.",
         ),
         (
