@@ -95,7 +95,17 @@ class Worker:
         for budget in self.store.pools.values():
             if isinstance(budget.limiter, SharedLimiter):
                 st = budget.limiter.stats
-                out.update({"leases": st.leases, "refused": st.refused, "pauses": st.pauses, "used": st.used})
+                out.update(
+                    {
+                        "leases": st.leases,
+                        "refused": st.refused,
+                        "pauses": st.pauses,
+                        "granted": st.granted,
+                        "expired": st.expired,
+                        "late": st.late,
+                        "used": st.used,
+                    }
+                )
         return out
 
     def waited(self) -> float:

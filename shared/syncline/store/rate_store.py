@@ -1,19 +1,26 @@
 """Connector rate budgets shared by every container: one token-bucket item per connector in the
 config table (`PK=T#<tenant>`, `SK=RATE#<connector_id>`).
 
-The bucket is kept in GCRA form: `tat` (theoretical arrival time, epoch seconds) is when the
-bucket will next be empty-equivalent; granting `n` tokens moves it `n / rate` later, and a grant is
-allowed while `tat` stays within `burst / rate` of now. A grant is one conditional UpdateItem:
+The bucket is kept in GCRA form: `tat` (theoretical arrival time, epoch seconds) moves `n / rate`
+later for every `n` tokens granted, and token k of a grant is usable `burst / rate` before its own
+place in that line (`Grant.slot`): `burst` tokens at once, then one every `1 / rate` seconds.
 
-- busy bucket (`tat >= now`): `SET tat = tat + n/rate`, conditional on `tat <= now + (burst-n)/rate`.
-  Containers granting at the same time do not conflict: each adds its share atomically.
+A lease is a reservation: it grants `want` tokens in one conditional UpdateItem whenever they are
+usable within the caller's `horizon` (the longest it may wait), even if that is in the future;
+the caller sleeps until each token's slot. Concurrent leases never race for the same
+moment: each adds its tokens to the end of the line atomically and gets its own slots, so a busy
+bucket costs one write per lease and no retries.
+
+- busy bucket (`tat >= now`): `SET tat = tat + n/rate`, conditional on
+  `tat <= now + horizon + (burst-n)/rate` (the last token due within the horizon).
 - idle bucket (`tat < now`, or no item yet): `SET tat = now + n/rate`, conditional on `tat < now`.
 
-Both are also conditional on no pause (`paused_until` in the past). A failed condition returns the
-item as it is (ReturnValuesOnConditionCheckFailure), from which the caller learns how long to wait
-or how many tokens still fit, without a read. A pause (a 429, or a system saying its budget is low)
-is one conditional write that only moves `paused_until` later. Request and 429 counts ride along
-on the next grant or pause (ADD), so they cost no write of their own.
+Both are also conditional on no pause (`paused_until` in the past). A refused write returns the
+item as it was (ReturnValuesOnConditionCheckFailure=ALL_OLD): from it the caller learns the wait
+(the bucket is booked beyond its horizon, or paused) without a read, or that the other form
+applies or fewer tokens fit (then a second write). A pause (a 429, or a system saying its budget
+is low) is one conditional write that only moves `paused_until` later. Request and 429 counts ride
+along on the next grant or pause (ADD), so they cost no write of their own.
 """
 
 from __future__ import annotations
@@ -29,12 +36,19 @@ from syncline.store.table import _old_row, _Table
 
 @dataclass(frozen=True)
 class Grant:
-    """What a lease request got: `tokens` (0 when none) or, failing that, `wait` seconds."""
+    """What a lease request got: `tokens` (0 when none) or, failing that, `wait` seconds.
+    Granted tokens may lie in the future (a reservation): `slot` says when each becomes usable."""
 
     tokens: int
     wait: float = 0.0
     paused: bool = False
     tat: float | None = None  # the bucket's `tat` as this write left or found it
+    base: float = 0.0  # the `tat` the granted tokens were stacked on (or now, when it was behind)
+
+    def slot(self, k: int, rate: float, burst: int, now: float) -> float:
+        """When token `k` (1-based) of the grant may be used: GCRA's own time for it, `burst`
+        tokens early, and never before the grant was made."""
+        return max(now, self.base + (k - burst) / rate)
 
 
 @dataclass(frozen=True)
@@ -66,21 +80,23 @@ class RateStore(_Table):
         rate: float,
         burst: int,
         now: float,
+        horizon: float = 0.0,
         used: int = 0,
         throttled: int = 0,
         busy: bool | None = None,
-        tries: int = 2,
     ) -> Grant:
-        """Take up to `want` tokens (at least one) from the connector's bucket, or learn the wait.
+        """Reserve up to `want` tokens (at least one, at most the burst), all usable within
+        `horizon` seconds, or learn the wait. Token k (1-based) of a grant is usable from
+        `grant.slot(k, rate, burst, now)`.
 
         `used`: requests made since the last write of this container, added to the counters.
-        `busy`: whether the caller last saw the bucket ahead of now (picks the form tried first)."""
+        `busy`: whether the caller expects the bucket ahead of now (picks the form tried first;
+        None: the idle form, which also creates the item). At most two writes: what a refused
+        write found (ALL_OLD) says whether the other form applies, or fewer tokens fit."""
         key = marshal(rate_key(tenant_id, connector_id))
         want = max(1, min(want, burst))
-        # `busy`: the caller's guess that tat >= now (None, unknown: the idle form first, which
-        # also creates the item)
-        for _ in range(tries):
-            limit = now + (burst - want) / rate
+        horizon = max(0.0, horizon) + 1e-9
+        for _ in range(2):
             values: dict[str, Any] = {
                 ":now": now,
                 ":used": used,
@@ -91,7 +107,7 @@ class RateStore(_Table):
             }
             not_paused = "(attribute_not_exists(paused_until) OR paused_until <= :now)"
             if busy:
-                values[":limit"] = limit
+                values[":limit"] = now + horizon + (burst - want) / rate  # the last token due by then
                 values[":d"] = want / rate
                 update = "SET tat = tat + :d"
                 condition = f"tat >= :now AND tat <= :limit AND {not_paused}"
@@ -111,7 +127,8 @@ class RateStore(_Table):
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
                 new_tat = _float(unmarshal(got.get("Attributes") or {}).get("tat"))
-                return Grant(tokens=want, tat=new_tat)
+                base = new_tat - want / rate if new_tat is not None else now
+                return Grant(tokens=want, tat=new_tat, base=max(now, base))
             except self.ddb.exceptions.ConditionalCheckFailedException as exc:
                 current = _old_row(exc) or {}
             paused_until = _float(current.get("paused_until"))
@@ -121,12 +138,11 @@ class RateStore(_Table):
             if tat is None or tat < now:
                 busy = False
                 continue
-            busy = True
-            fits = math.floor((now + burst / rate - tat) * rate + 1e-9)
-            if fits < 1:
-                return Grant(tokens=0, wait=max(0.0, tat + 1 / rate - burst / rate - now), tat=tat)
-            want = min(want, fits)
-        return Grant(tokens=0, wait=1 / rate)  # lost every race: try again shortly
+            fits = math.floor((now + horizon + burst / rate - tat) * rate)
+            if fits < 1:  # refused: the wait until a first token would be usable
+                return Grant(tokens=0, wait=max(0.0, tat + (1 - burst) / rate - now), tat=tat)
+            busy, want = True, min(want, fits)
+        return Grant(tokens=0, wait=1 / rate)  # the bucket changed form twice: try again shortly
 
     def pause(
         self, tenant_id: str, connector_id: str, *, until: float, throttled: int = 0, used: int = 0

@@ -84,6 +84,78 @@ def test_two_containers_sharing_a_budget_never_exceed_it_together(table: str, cl
     assert state is not None and state.leases == a.stats.leases + b.stats.leases
 
 
+def test_a_reservation_in_the_future_is_granted_and_honoured(table: str, clock: FakeClock) -> None:
+    rate, burst = 10.0, 5
+    store = RateStore(table)
+    now = clock.now
+    assert store.lease(TENANT, CONNECTOR, want=5, rate=rate, burst=burst, now=now).tokens == 5  # the burst
+    # Without a horizon nothing more is usable now; with one, three tokens are reserved in the
+    # future, each at its own slot.
+    refused = store.lease(TENANT, CONNECTOR, want=3, rate=rate, burst=burst, now=now, busy=True)
+    assert refused.tokens == 0 and refused.wait == pytest.approx(0.1)
+    grant = store.lease(TENANT, CONNECTOR, want=3, rate=rate, burst=burst, now=now, horizon=1.0, busy=True)
+    assert grant.tokens == 3
+    assert [grant.slot(k, rate, burst, now) - now for k in (1, 2, 3)] == pytest.approx([0.1, 0.2, 0.3])
+    # A lease whose first token lies beyond the horizon is refused with the wait for it.
+    far = store.lease(TENANT, CONNECTOR, want=3, rate=rate, burst=burst, now=now, horizon=0.3, busy=True)
+    assert far.tokens == 0 and far.wait == pytest.approx(0.4)
+    state = store.state(TENANT, CONNECTOR)
+    assert state is not None and state.tat == pytest.approx(now + 0.8)
+    # A container sleeps until its reserved slot rather than sending early.
+    a = container(table, clock, rate, burst)
+    assert a.acquire(max_wait=2.0) == pytest.approx(0.4)
+    assert clock.now == pytest.approx(now + 0.4)
+
+
+def test_waiters_get_distinct_slots_one_write_per_lease(table: str, clock: FakeClock) -> None:
+    """Threads of several containers asking at the same instant each get their own slot, 1/rate
+    apart, one write per lease and none refused while the slots are within their wait."""
+    rate, burst = 10.0, 5
+    now = clock.now
+    assert RateStore(table).lease(TENANT, CONNECTOR, want=burst, rate=rate, burst=burst, now=now).tokens
+    writes: list[str] = []
+
+    def observe(service: str, operation: str, params: dict[str, Any]) -> None:
+        writes.append(operation)
+
+    aws.add_observer(observe)
+    try:
+        containers = [container(table, clock, rate, burst) for _ in range(4)]
+        for c in containers:
+            c._sleep = lambda seconds: None  # nobody wakes up: every ask is at the same instant
+        due = [now + c.acquire(max_wait=2.0) for _ in range(3) for c in containers]
+        while True:  # one container takes what is left within the wait
+            try:
+                due.append(now + containers[0].acquire(max_wait=2.0))
+            except RateLimitedError as exc:
+                refused = exc
+                break
+    finally:
+        aws.remove_observer(observe)
+    leases = sum(c.stats.leases for c in containers)
+    assert writes == ["UpdateItem"] * leases  # one write per lease: none refused, none raced
+    assert leases <= len(due) / 3 + 1
+    # the burst was taken: then one slot every 1/rate, each its own, all within the wait
+    assert sorted(due) == pytest.approx([now + k / rate for k in range(1, int(2.0 * rate) + 1)])
+    assert refused.retry_after == pytest.approx(2.1)
+
+
+def test_a_slot_woken_up_to_too_late_is_void(table: str, clock: FakeClock) -> None:
+    """A thread that oversleeps its slot (a stalled process) does not send on it: that request
+    would bunch up with the ones of later slots. It takes a slot due now instead."""
+    rate, burst = 10.0, 5
+    now = clock.now
+    assert RateStore(table).lease(TENANT, CONNECTOR, want=burst, rate=rate, burst=burst, now=now).tokens
+    a = container(table, clock, rate, burst)
+    a._sleep = lambda seconds: clock.sleep(seconds + 1.0)
+    a.acquire(max_wait=5.0)  # its slot was due at +0.1 (expiring a lease span later), woke at +1.1
+    assert clock.now == pytest.approx(now + 1.1)
+    assert a.stats.late == 1 and a.stats.expired == 2  # the lease's other two expired unclaimed
+    assert a.stats.leases == 2 and a.stats.used == 1
+    state = RateStore(table).state(TENANT, CONNECTOR)
+    assert state is not None and state.tat == pytest.approx(now + 1.1 + 1 / rate)  # one token, due now
+
+
 def test_a_pause_one_container_learns_slows_the_other(table: str, clock: FakeClock) -> None:
     a, b = container(table, clock), container(table, clock)
     assert b.acquire(max_wait=0) == 0  # b holds a lease
