@@ -31,6 +31,7 @@ from typing import Any
 
 from syncline.store.codec import marshal, unmarshal
 from syncline.store.keys import rate_key
+from syncline.store.meter import METER
 from syncline.store.table import _old_row, _Table
 
 
@@ -60,6 +61,9 @@ class RateState:
     leases: int
     rate: float | None
     burst: int | None
+
+
+RATE_WRITES = "config.rate"  # what the meter calls the budget's writes
 
 
 class RateStore(_Table):
@@ -116,6 +120,8 @@ class RateStore(_Table):
                 update = "SET tat = :new"
                 condition = f"(attribute_not_exists(tat) OR tat < :now) AND {not_paused}"
             update += ", rate = :rate, burst = :burst ADD requests :used, throttled :thr, leases :one"
+            # The bucket item is far under 1 KB: every write, granted or refused, is one unit.
+            METER.wrote(RATE_WRITES, 1)
             try:
                 got = self.ddb.update_item(
                     TableName=self.name,
@@ -150,6 +156,7 @@ class RateStore(_Table):
         """No container may take tokens before `until` (epoch seconds); only ever moves it later.
         Returns False when a longer pause was already in force (then only nothing is written)."""
         values = {":until": until, ":t": throttled, ":used": used}
+        METER.wrote(RATE_WRITES, 1)
         try:
             self.ddb.update_item(
                 TableName=self.name,
@@ -161,6 +168,7 @@ class RateStore(_Table):
             return True
         except self.ddb.exceptions.ConditionalCheckFailedException:
             if throttled or used:  # still count them
+                METER.wrote(RATE_WRITES, 1)
                 self.ddb.update_item(
                     TableName=self.name,
                     Key=marshal(rate_key(tenant_id, connector_id)),

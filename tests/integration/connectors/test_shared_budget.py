@@ -19,7 +19,8 @@ from syncline.connectors.bigcommerce import BigCommerceConnector
 from syncline.connectors.ratelimit import Budget, ConcurrencyGate, SharedLimiter, lease_size
 from syncline.connectors.rest import RestConnector
 from syncline.connectors.shopify import ShopifyConnector, call_limit_pause
-from syncline.store.rate_store import RateStore
+from syncline.store import METER
+from syncline.store.rate_store import RATE_WRITES, RateStore
 from syncline.tables import CONFIG, create_table_request
 from tests.unit.connectors.helpers import FakeClock, Recorder
 
@@ -295,3 +296,17 @@ def test_defaults_per_system_and_overrides() -> None:
         WooCommerceSettings.model_validate({"rate_limit": {"requests_per_second": 2, "max_concurrency": 2}})
     )
     assert (woo.requests_per_second, woo.max_concurrency) == (2.0, 2)
+
+
+def test_every_budget_write_is_metered_as_one_unit(table: str, clock: FakeClock) -> None:
+    """Granted, refused and pause writes each cost one write unit (the item is far under 1 KB), so
+    the benchmarks' cost figures include the budget."""
+    store, now = RateStore(table), clock.now
+    before = METER.write[RATE_WRITES]
+    assert store.lease(TENANT, CONNECTOR, want=5, rate=10.0, burst=5, now=now).tokens == 5
+    assert METER.write[RATE_WRITES] - before == 1  # the idle form, granted
+    assert store.lease(TENANT, CONNECTOR, want=1, rate=10.0, burst=5, now=now, busy=True).tokens == 0
+    assert METER.write[RATE_WRITES] - before == 2  # refused: its condition failed, still billed
+    assert store.pause(TENANT, CONNECTOR, until=now + 5, throttled=1)
+    assert not store.pause(TENANT, CONNECTOR, until=now + 1, throttled=1)  # shorter: only counted
+    assert METER.write[RATE_WRITES] - before == 5
