@@ -13,7 +13,6 @@ invocation per record).
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import time
 
@@ -24,6 +23,8 @@ from syncline.tables import SYNC_ITEM_MEMORY_MB, TRIGGER_MEMORY_MB
 
 # The EMF metric lines the functions would print on Lambda: not wanted among the figures.
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+# Nor the functions' log lines (the lifecycle runs' retries warn many times): errors only.
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
 # us-east-1 list prices (USD), November 2026.
 SQS_PER_REQUEST = 0.40 / 1e6  # standard queue, per 64 KB request
@@ -126,8 +127,6 @@ def main() -> None:
         help="records/s of one service for the hot-key figures (default 3000)",
     )
     args = parser.parse_args()
-    # The retries' warnings are the functions' logs, not figures (the lifecycle runs make many).
-    logging.getLogger("syncline").setLevel(logging.ERROR)
 
     options = StackOptions(
         records=args.records,
