@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from syncline.connectors import Connector
+from syncline.connectors import Connector, build_connector
 from syncline.connectors.timeutil import to_iso
 from tests.fakes.bigcommerce import FakeBigCommerce
 from tests.fakes.http import FakeServer, moment
@@ -363,3 +364,14 @@ CASES = [
         repeats=Repeats(entity="orders", count=_sftp_files, new={"id": "A-1", "value": 1}),
     ),
 ]
+
+
+def build(
+    built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any
+) -> Any:
+    """A `system` connector against `fake`, added to `built` (the fixture closes it)."""
+    connector = build_connector(
+        system, base_url=fake.url, credentials=credentials, settings=settings, connector_id=uuid.uuid4().hex
+    )
+    built.append(connector)
+    return connector

@@ -55,3 +55,13 @@ def connect(case: Case, fake: Any) -> Iterator[Build]:
     for connector in built:
         connector.close()
     clear_token_cache()
+
+
+@pytest.fixture
+def built() -> Iterator[list[Connector]]:
+    """Connectors a test built (`cases.build`), closed after it; cached OAuth tokens forgotten."""
+    connectors: list[Connector] = []
+    yield connectors
+    for connector in connectors:
+        connector.close()
+    clear_token_cache()

@@ -5,41 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from syncline.connectors import Connector, build_connector
-from syncline.connectors.auth import clear_token_cache
+from syncline.connectors import Connector
 from tests.fakes.bigcommerce import FakeBigCommerce
 from tests.fakes.rest import FakeRest
 from tests.fakes.shopify import FakeShopify
 from tests.fakes.woocommerce import FakeWooCommerce
-
-
-@pytest.fixture
-def built() -> Iterator[list[Connector]]:
-    connectors: list[Connector] = []
-    yield connectors
-    for connector in connectors:
-        connector.close()
-    clear_token_cache()
-
-
-def build(
-    built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any
-) -> Connector:
-    connector = build_connector(
-        system,
-        base_url=fake.url,
-        credentials=credentials,
-        settings=settings,
-        connector_id=uuid.uuid4().hex,
-    )
-    built.append(connector)
-    return connector
+from tests.integration.connectors.cases import build
 
 
 def test_oauth2_token_is_cached_and_refreshed_once_after_a_401(built: list[Connector]) -> None:

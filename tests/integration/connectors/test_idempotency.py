@@ -3,42 +3,21 @@ lookups by each system's documented filter, and pushes that are idempotent witho
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from syncline.connectors import Connector, TransientError, build_connector
-from syncline.connectors.auth import clear_token_cache
+from syncline.connectors import Connector, TransientError
 from tests.fakes.bigcommerce import FakeBigCommerce
 from tests.fakes.magento2 import FakeMagento2
 from tests.fakes.rest import FakeRest
 from tests.fakes.shopify import FakeShopify
 from tests.fakes.woocommerce import FakeWooCommerce
+from tests.integration.connectors.cases import build
 
 KEY = "65f0c3a9e1b2d4c6e8a0b1c2"
 OTHER_KEY = "7d1e5b3f9a2c4e6a8b0d1f3e"
 FAST = {"requests_per_second": 200.0, "burst": 50}
-
-
-@pytest.fixture
-def built() -> Iterator[list[Connector]]:
-    connectors: list[Connector] = []
-    yield connectors
-    for connector in connectors:
-        connector.close()
-    clear_token_cache()
-
-
-def build(
-    built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any
-) -> Any:
-    connector = build_connector(
-        system, base_url=fake.url, credentials=credentials, settings=settings, connector_id=uuid.uuid4().hex
-    )
-    built.append(connector)
-    return connector
 
 
 def lookups(fake: Any) -> list[str]:

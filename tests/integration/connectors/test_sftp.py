@@ -29,14 +29,6 @@ def server(tmp_path: Path) -> Iterator[FakeSftpServer]:
         fake.stop()
 
 
-@pytest.fixture
-def built() -> Iterator[list[Connector]]:
-    connectors: list[Connector] = []
-    yield connectors
-    for connector in connectors:
-        connector.close()
-
-
 def connect(
     built: list[Connector], fake: FakeSftpServer, credentials: dict[str, str] | None = None, **settings: Any
 ) -> SftpConnector:

@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from syncline.connectors import Connector, PermanentError, build_connector
+from syncline.connectors import Connector, PermanentError
 from syncline.connectors.shopify import DEFAULT_API_VERSION, ShopifySettings
 from tests.fakes.bigcommerce import FakeBigCommerce
 from tests.fakes.magento2 import FakeMagento2
 from tests.fakes.shopify import FakeShopify
 from tests.fakes.woocommerce import FakeWooCommerce
+from tests.integration.connectors import cases
 
 FAST = {"requests_per_second": 200.0, "burst": 50}
 KEY = "65f0c3a9e1b2d4c6e8a0b1c2"
 
 
-@pytest.fixture
-def built() -> Iterator[list[Connector]]:
-    connectors: list[Connector] = []
-    yield connectors
-    for connector in connectors:
-        connector.close()
-
-
 def build(
     built: list[Connector], system: str, fake: Any, credentials: dict[str, str], **settings: Any
 ) -> Any:
-    connector = build_connector(
-        system,
-        base_url=fake.url,
-        credentials=credentials,
-        settings={**FAST, **settings},
-        connector_id=uuid.uuid4().hex,
-    )
-    built.append(connector)
-    return connector
+    """A connector against `fake`, fast enough not to wait on its rate budget."""
+    return cases.build(built, system, fake, credentials, **{**FAST, **settings})
 
 
 def test_bigcommerce_updates_leave_out_the_id_the_update_schemas_lack(built: list[Connector]) -> None:
