@@ -12,13 +12,13 @@ from aws_cdk import Acknowledgment, Aws, DefaultStackSynthesizer, Duration, Stac
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct, IConstruct
 
 from syncline.console import STATIC_DIR
 
 from .context import StageConfig
+from .data import private_bucket
 
 # index.html and config.json are asked for again on every load (CloudFront and the browser
 # revalidate), so a deploy shows at once. console.css and console.js keep their names from one
@@ -42,16 +42,7 @@ def content_security_policy() -> str:
 class Console(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=False,
-            removal_policy=config.removal_policy,
-        )
+        self.bucket = private_bucket(self, "Bucket", config)
         _acknowledge(
             self.bucket,
             "AwsSolutions-S1",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
@@ -12,6 +14,22 @@ from syncline import tables
 from .context import StageConfig
 
 _PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY}
+
+
+def private_bucket(scope: Construct, construct_id: str, config: StageConfig, **props: Any) -> s3.Bucket:
+    """A bucket only this stack's own roles and services reach: SSE-S3, TLS only, no public access,
+    ACLs off, unversioned, kept or removed with the stage's removal policy."""
+    return s3.Bucket(
+        scope,
+        construct_id,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        versioned=False,
+        removal_policy=config.removal_policy,
+        **props,
+    )
 
 
 class Data(Construct):
@@ -32,15 +50,10 @@ class Data(Construct):
         self.config_table = self.tables[tables.CONFIG.logical_id]
         self.syncs_table = self.tables[tables.SYNCS.logical_id]
 
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=False,
-            removal_policy=config.removal_policy,
+            config,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-with-the-report",
