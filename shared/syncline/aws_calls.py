@@ -15,6 +15,7 @@ from __future__ import annotations
 
 CONFIG, SYNCS = "config", "syncs"
 SYNC_QUEUE, SYNC_DLQ, TRIGGER_QUEUE = "sync-queue", "sync-dlq", "trigger-queue"
+HEALTH_QUEUE = "health-queue"
 OBJECTS, SECRETS, SCHEDULES, ALERT_EMAIL = "objects", "secrets", "schedules", "alert-email"
 
 Calls = dict[str, tuple[str, ...]]
@@ -40,18 +41,27 @@ AWS_CALLS: dict[str, Calls] = {
     },
     # claim, push, write the outcome and the run's totals; fresh copies, growing visibility
     # timeouts, the DLQ; large records from S3 (and a refetched one to S3); the destination's rate
-    # budget and lookup tables (config).
+    # budget, lookup tables and the records the circuit breaker holds (config).
     "sync_item": {
-        CONFIG: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"),
+        CONFIG: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"),
         SYNCS: (*_READ, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
         SYNC_QUEUE: ("sqs:SendMessage", "sqs:ChangeMessageVisibility"),
         SYNC_DLQ: ("sqs:SendMessage",),
         OBJECTS: ("s3:GetObject", "s3:PutObject"),
         SECRETS: ("secretsmanager:GetSecretValue",),
     },
-    # every company group's connectors, their status and history; the rate budget of the check.
+    # every company group's connectors (one health-queue message each), their status and history;
+    # the rate budget of the check; the records held for a connector found Operational, sent again.
     "health": {
-        CONFIG: ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        CONFIG: (
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:BatchWriteItem",
+        ),
+        SYNC_QUEUE: ("sqs:SendMessage",),
+        HEALTH_QUEUE: ("sqs:SendMessage",),
         SECRETS: ("secretsmanager:GetSecretValue",),
     },
     # lost Pending rows re-queued (large ones to S3) or settled, runs ended and closed.
@@ -72,9 +82,16 @@ AWS_CALLS: dict[str, Calls] = {
     },
     # the API: configuration (transactions of puts and deletes), reports, resyncs and run now,
     # inbound pushes, CSV exports (multipart uploads, read back, aborted), connector secrets,
-    # service schedules (with the scheduler's role).
+    # service schedules (with the scheduler's role); connector checks (a slow one to the health
+    # queue; an Operational one's held records sent again).
     "report_api": {
-        CONFIG: (*_READ, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+        CONFIG: (
+            *_READ,
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+        ),
         SYNCS: (
             *_READ,
             "dynamodb:PutItem",
@@ -84,6 +101,7 @@ AWS_CALLS: dict[str, Calls] = {
         ),
         SYNC_QUEUE: ("sqs:SendMessage",),
         TRIGGER_QUEUE: ("sqs:SendMessage",),
+        HEALTH_QUEUE: ("sqs:SendMessage",),
         OBJECTS: ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"),
         SECRETS: (
             "secretsmanager:GetSecretValue",

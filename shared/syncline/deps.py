@@ -23,6 +23,7 @@ class Deps:
     syncs: SyncStore
     sync_queue_url: str
     trigger_queue_url: str = ""
+    health_queue_url: str = ""
     sync_dlq_url: str = ""
     bucket: str | None = None
     queue_max_receive_count: int = DEFAULT_MAX_ATTEMPTS

@@ -36,7 +36,8 @@ def _reason(connector: Connector, text: str) -> str:
 def check(connector: Connector) -> HealthResult:
     """Operational; Failed Authentication (401/403); System Unreachable (DNS, connect, timeout, 5xx...)."""
     try:
-        connector.check()
+        with connector.time_budget(connector.max_check_seconds):
+            connector.check()
     except AuthenticationError as exc:
         return HealthResult(HealthStatus.AUTH_FAILED, _reason(connector, exc.message))
     except TransientError as exc:  # UnreachableError and RateLimitedError included

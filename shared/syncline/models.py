@@ -150,6 +150,11 @@ class ConnectorConfig(_Model):
     health_status: HealthStatus = HealthStatus.UNKNOWN
     health_reason: str | None = None
     health_checked_at: datetime | None = None
+    # Inbound connectors (nothing to check): the last push with a record accepted, and the last
+    # push with a record refused (when, and the first problem: field and message, never a value).
+    last_push_at: datetime | None = None
+    last_rejection_at: datetime | None = None
+    last_rejection: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

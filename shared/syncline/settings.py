@@ -17,6 +17,7 @@ ENV = {
     "sync_queue_url": "SYNCLINE_SYNC_QUEUE_URL",
     "sync_dlq_url": "SYNCLINE_SYNC_DLQ_URL",
     "trigger_queue_url": "SYNCLINE_TRIGGER_QUEUE_URL",
+    "health_queue_url": "SYNCLINE_HEALTH_QUEUE_URL",
     "bucket": "SYNCLINE_BUCKET",
     "secrets_prefix": "SYNCLINE_SECRETS_PREFIX",
     "retention_days": "SYNCLINE_RETENTION_DAYS",
@@ -52,6 +53,8 @@ class Settings(BaseModel):
     sync_queue_url: str = Field(min_length=1)
     sync_dlq_url: str = Field(min_length=1)
     trigger_queue_url: str = Field(min_length=1)
+    # The health check's queue (one message per connector to check); unset: checks are not fanned out.
+    health_queue_url: str = ""
     bucket: str | None = None
     secrets_prefix: str = "syncline/"
     retention_days: int = Field(default=30, ge=1, le=3650)

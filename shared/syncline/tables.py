@@ -62,6 +62,8 @@ class Queue:
 #   PK = T#<tenant>            SK = APIKEY#<sha256> (a company group's keys, for listing and revoking)
 #   PK = T#<tenant>            SK = EXPORT#<id>     (large CSV export jobs; expire after a day)
 #   PK = T#<tenant>            SK = HEALTH#<connector>#<time> (connector status history, 90 days)
+#   PK = T#<tenant>#HOLD#<connector>  SK = <sync_id>  (a message the circuit breaker put back while the
+#                              connector was unreachable; released when it is Operational again)
 CONFIG = Table(logical_id="ConfigTable", suffix="config", ttl_attribute="expires_at")
 
 # syncs: sync items (report rows), runs and fan-out pages. Every index projects keys only: an
@@ -145,7 +147,19 @@ TRIGGER_QUEUE = Queue(
     dead_letter=TRIGGER_DLQ,
     max_receive_count=3,
 )
-QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE)
+# The health check's fan-out: one message per connector to check (the scheduled run sends them,
+# `POST /connectors/{id}/check` one when the check outlives the API's time). No dead-letter queue:
+# a check that could not be done is superseded by the next round, so one kept an hour is enough.
+HEALTH_TIMEOUT_SECONDS = 180
+HEALTH_QUEUE = Queue(
+    logical_id="HealthQueue",
+    suffix="health",
+    visibility_timeout=VISIBILITY_PER_TIMEOUT * HEALTH_TIMEOUT_SECONDS,
+    retention_seconds=3600,
+)
+# Connectors one health invocation checks side by side (the event source's batch).
+HEALTH_BATCH_SIZE = 10
+QUEUES = (SYNC_DLQ, SYNC_QUEUE, TRIGGER_DLQ, TRIGGER_QUEUE, HEALTH_QUEUE)
 # Where Lambda records a scheduled trigger invocation that failed (asynchronous invocations are
 # not retried: the next scheduled run pulls from the same cursor) or waited too long to run. Only
 # the deployed stack has it (locally the schedule calls the trigger directly).
@@ -155,8 +169,7 @@ TRIGGER_MAX_EVENT_AGE_SECONDS = 3600
 # The reconciler's timeout and schedule (it re-queues lost records and closes runs).
 RECONCILE_TIMEOUT_SECONDS = 300
 RECONCILE_RATE_MINUTES = 5
-# The health check's timeout and its default fixed rate (the healthRateMinutes context key).
-HEALTH_TIMEOUT_SECONDS = 180
+# The health check's default fixed rate (the healthRateMinutes context key).
 HEALTH_RATE_MINUTES = 5
 # The alerts tick: every minute (a window is 5 minutes at least); it only reads when nothing is due.
 ALERTS_TIMEOUT_SECONDS = 120

@@ -240,6 +240,7 @@ def _deps() -> Deps:
         syncs=sync_store(),
         sync_queue_url=cfg.sync_queue_url,
         trigger_queue_url=cfg.trigger_queue_url,
+        health_queue_url=cfg.health_queue_url,
         sync_dlq_url=cfg.sync_dlq_url,
         bucket=cfg.bucket,
         queue_max_receive_count=cfg.queue_max_receive_count,

@@ -28,6 +28,7 @@ class Recorder:
             env[ENV["sync_queue_url"]]: aws_calls.SYNC_QUEUE,
             env[ENV["sync_dlq_url"]]: aws_calls.SYNC_DLQ,
             env[ENV["trigger_queue_url"]]: aws_calls.TRIGGER_QUEUE,
+            env[ENV["health_queue_url"]]: aws_calls.HEALTH_QUEUE,
         }
 
     def __call__(self, service: str, operation: str, params: dict[str, Any]) -> None:

@@ -43,9 +43,16 @@ from syncline.reports import ReportQuery, dashboard, entry, search, validation_f
 # ---------------------------------------------------------------------------------- connectors
 
 
+# What only an inbound connector has: its status comes from its pushes.
+_PUSH_FIELDS = frozenset({"last_push_at", "last_rejection_at", "last_rejection"})
+
+
 def connector_view(connector: ConnectorConfig) -> dict[str, Any]:
     """A connector as the API shows it: never the credentials, nor where they are kept."""
-    out = connector.model_dump(mode="json", exclude={"tenant_id", "credentials_secret_arn"})
+    hidden = {"tenant_id", "credentials_secret_arn"}
+    if connector.system != "inbound":
+        hidden |= _PUSH_FIELDS
+    out = connector.model_dump(mode="json", exclude=hidden)
     out["has_credentials"] = connector.credentials_secret_arn is not None
     if connector.system == "inbound":
         from syncline.inbound.ingest import record_schema
@@ -244,21 +251,39 @@ def delete_connector(deps: Deps, tenant_id: str, connector_id: str) -> None:
 
 
 def connector_status(connector: ConnectorConfig) -> dict[str, Any]:
-    return {
+    """The health status; an inbound connector's is what its pushes say (nothing is checked):
+    Unknown until a push has a record accepted, and its last push and last refusal."""
+    out: dict[str, Any] = {
         "connector_id": connector.connector_id,
         "health_status": connector.health_status.value,
         "health_reason": connector.health_reason,
-        "health_checked_at": connector.health_checked_at.isoformat() if connector.health_checked_at else None,
+        "health_checked_at": _when(connector.health_checked_at),
     }
+    if connector.system == "inbound":
+        out |= {
+            "last_push_at": _when(connector.last_push_at),
+            "last_rejection_at": _when(connector.last_rejection_at),
+            "last_rejection": connector.last_rejection,
+        }
+    return out
 
 
-def check_connector_now(deps: Deps, tenant_id: str, connector_id: str) -> dict[str, Any]:
-    """Run the health check for one connector now, record it as the scheduled check would (a
-    history row when the status changed), and return the connector's status."""
-    from syncline.monitor import check_and_record
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
 
-    check_and_record(deps.config, deps.config.require_connector(tenant_id, connector_id), deps.open_connector)
-    return connector_status(deps.config.require_connector(tenant_id, connector_id))
+
+def check_connector_now(deps: Deps, tenant_id: str, connector_id: str) -> tuple[int, dict[str, Any]]:
+    """Check one connector now and record it as the scheduled check would (a history row when the
+    status changed): 200 with the status; or, when the connector's longest check outlives the
+    API's time, 202 with the status URL to follow (the health function checks it)."""
+    from syncline.monitor import request_check
+
+    asked = request_check(deps, deps.config.require_connector(tenant_id, connector_id))
+    status = connector_status(deps.config.require_connector(tenant_id, connector_id))
+    if asked is None:
+        return 200, status
+    follow = {"check_requested_at": asked.isoformat(), "status_url": f"/connectors/{connector_id}/status"}
+    return 202, status | follow
 
 
 def connector_summary(

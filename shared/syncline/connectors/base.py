@@ -8,8 +8,11 @@ Pending (retry) and Failed.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NamedTuple
 from urllib.parse import urlsplit
@@ -204,6 +207,30 @@ class Connector(ABC):
 
     def __init__(self, context: ConnectorContext) -> None:
         self.context = context
+        self._clock: Callable[[], float] = time.monotonic
+        self._deadline = threading.local()  # a batch pushes on several threads at once
+
+    @contextmanager
+    def time_budget(self, seconds: float) -> Iterator[None]:
+        """Every request this thread makes inside shares `seconds`: a push that looks the record
+        up and then creates it, a request retried after a timeout, waits for the rate budget. Each
+        request is given what is left, and none starts once it is spent (`TransientError`). The
+        pipeline gives a push `max_push_seconds`, a check `max_check_seconds`."""
+        outer: float | None = getattr(self._deadline, "at", None)
+        at = self._clock() + seconds
+        self._deadline.at = at if outer is None else min(outer, at)
+        try:
+            yield
+        finally:
+            self._deadline.at = outer
+
+    def time_left(self) -> float | None:
+        """Seconds left of the current `time_budget` on this thread (None: no budget)."""
+        at: float | None = getattr(self._deadline, "at", None)
+        return None if at is None else at - self._clock()
+
+    def out_of_time(self, what: str) -> UnreachableError:
+        return UnreachableError(f"{self.system}: the time budget ran out before {what}")
 
     # -- configuration, validated before a connector is built (also by the management API) --
 
@@ -302,6 +329,12 @@ class Connector(ABC):
         """How long one push can take at most: the pipeline starts a push only with this much
         time left in the invocation."""
         return 30.0
+
+    @property
+    def max_check_seconds(self) -> float:
+        """How long `check` can take at most (one request, like a push): the API runs a check
+        itself only when this fits its own time."""
+        return self.max_push_seconds
 
     def throttled_for(self) -> float | None:
         """Seconds the connector's rate budget keeps the next request waiting, when that is longer

@@ -177,6 +177,7 @@ class HttpConnector[S: HttpSettings](Connector):
             transport=transport,
             sleep=sleep,
             idempotency_header=self.idempotency_header_name(),
+            time_left=self.time_left,
         )
 
     # -- declarations (override) -------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -254,8 +254,11 @@ class HttpClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep = time.sleep,
         idempotency_header: str | None = None,
+        time_left: Callable[[], float | None] = lambda: None,
     ) -> None:
         self.system = system
+        # What is left of the connector's time budget (a push, a check): every request fits in it.
+        self._time_left = time_left
         # A POST carrying this header is de-duplicated by the destination: safe to send again.
         self.idempotency_header = idempotency_header
         self.base_url = httpx.URL(base_url)
@@ -321,19 +324,22 @@ class HttpClient:
         wait_left = self.settings.max_wait_seconds if max_wait is None else max(0.0, max_wait)
         path = self._path(url)
         attempt = 0
+        slot = self.settings.max_wait_seconds + self.settings.timeout_seconds
         try:
-            with self.budget.gate.slot(
-                timeout=self.settings.max_wait_seconds + self.settings.timeout_seconds
-            ):
+            with self.budget.gate.slot(timeout=self._within(slot, method, path)):
                 while True:
-                    wait_left -= self.budget.limiter.acquire(wait_left, cost)
-                    response, error, safe = self._send(method, url, path, params, json, data, headers)
+                    wait_left -= self.budget.limiter.acquire(self._within(wait_left, method, path), cost)
+                    timeout = self._timeout(method, path)
+                    response, error, safe = self._send(
+                        method, url, path, params, json, data, headers, timeout
+                    )
                     if error is None and response is not None:
                         return response
                     assert error is not None
                     wait = self._retry_wait(error, attempt, method, safe or keyed)
                     self.redactor.scrub(error)
-                    if wait is not None and wait <= wait_left:
+                    left = self._time_left()
+                    if wait is not None and wait <= wait_left and (left is None or wait < left):
                         attempt += 1
                         log.warning("%s; retry %d in %.2fs", error.message, attempt, wait)
                         if isinstance(error, RateLimitedError):
@@ -350,6 +356,21 @@ class HttpClient:
                     raise error
         except ConnectorError as exc:
             raise self.redactor.scrub(exc) from None
+
+    def _within(self, seconds: float, method: str, path: str) -> float:
+        """`seconds`, or what is left of the time budget when that is less; none left: raise."""
+        left = self._time_left()
+        if left is None:
+            return seconds
+        if left <= 0:
+            raise UnreachableError(f"{self.system}: the time budget ran out before {method} {path}")
+        return min(seconds, left)
+
+    def _timeout(self, method: str, path: str) -> httpx.Timeout:
+        """The request's timeouts, cut to what is left of the time budget."""
+        answer = self._within(self.settings.timeout_seconds, method, path)
+        connect = min(self.settings.connect_timeout_seconds, answer)
+        return httpx.Timeout(answer, connect=connect)
 
     def _retry_wait(self, error: ConnectorError, attempt: int, method: str, safe: bool) -> float | None:
         if isinstance(error, RateLimitedError):
@@ -371,12 +392,19 @@ class HttpClient:
         json: Any,
         data: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        timeout: httpx.Timeout,
     ) -> tuple[httpx.Response | None, ConnectorError | None, bool]:
         """(response, None, _) on success, else (None, error, safe to resend whatever the method)."""
         started = time.monotonic()
         try:
             response = self._client.request(
-                method, url, params=dict(params) if params else None, json=json, data=data, headers=headers
+                method,
+                url,
+                params=dict(params) if params else None,
+                json=json,
+                data=data,
+                headers=headers,
+                timeout=timeout,
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             host = self.base_url.host

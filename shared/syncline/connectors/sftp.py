@@ -218,8 +218,14 @@ class SftpConnector(Connector):
         with self._lock:
             if self._loop is None or self._loop.is_closed():
                 self._loop = asyncio.new_event_loop()
+            left = self.time_left()  # of the push's (or check's) time budget, if one is set
             try:
-                return self._loop.run_until_complete(self._call(work))
+                if left is not None and left <= 0:
+                    raise self.out_of_time("an SFTP call")
+                call = self._call(work)
+                return self._loop.run_until_complete(call if left is None else asyncio.wait_for(call, left))
+            except TimeoutError:  # only the time budget's wait_for: _call classifies its own
+                raise self.out_of_time("an SFTP call finished") from None
             except ConnectorError as exc:
                 raise self.redactor.scrub(exc) from None
 

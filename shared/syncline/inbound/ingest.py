@@ -22,14 +22,14 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from syncline.connectors.base import SourceRecord
 from syncline.deps import Deps
 from syncline.inbound.clients import Caller
 from syncline.inbound.schema import errors as schema_errors
-from syncline.models import ConnectorConfig, Run, RunStatus, Service, Trigger, iso, utcnow
+from syncline.models import ConnectorConfig, HealthStatus, Run, RunStatus, Service, Trigger, iso, utcnow
 from syncline.pipeline.fanout import RunClosed, fan_out
 from syncline.store import RunChange
 
@@ -42,6 +42,8 @@ IDEMPOTENCY_SECONDS = 24 * 3600
 # after this long, so a crash cannot block a key for a day.
 IN_FLIGHT_SECONDS = 120
 INGEST_DAYS = 7
+# An inbound connector's last push and last refusal are written at most this often (each).
+PUSH_NOTE_SECONDS = 60
 
 
 @dataclass
@@ -154,9 +156,12 @@ def push(deps: Deps, service: Service, records: list[Any], *, client_id: str) ->
             rejected.append({"index": index, "fields": problems})
             continue
         accepted.append((index, _source_record(record, settings, f"{ingest_id}-{index}")))
-    if not accepted:
+    where = None
+    if rejected:
         first = rejected[0]["fields"][0]
-        where = f"record {rejected[0]['index']}: {first['field']}: {first['message']}"
+        where = f"record {rejected[0]['index']}: {first['field']}: {first['message']}"[:500]
+    note_push(deps, source, accepted=bool(accepted), rejection=where)
+    if not accepted:
         return Answer(
             422,
             {
@@ -203,6 +208,32 @@ def push(deps: Deps, service: Service, records: list[Any], *, client_id: str) ->
     if rejected:
         body["rejected"] = rejected
     return Answer(202, body)
+
+
+def note_push(deps: Deps, source: ConnectorConfig, *, accepted: bool, rejection: str | None) -> None:
+    """What a push says about its inbound connector, whose status comes from pushes (there is
+    nothing to check): the first push with a record accepted makes it Connector Operational; the
+    connector keeps when a record was last accepted and the last refusal (its first problem). At
+    most one write a minute each, unless the refusal changes, so a busy stream costs no more."""
+    now = utcnow()
+
+    def recent(at: datetime | None) -> bool:
+        return at is not None and (now - at).total_seconds() < PUSH_NOTE_SECONDS
+
+    note_accepted = accepted and not recent(source.last_push_at)
+    note_rejection = rejection is not None and not (
+        recent(source.last_rejection_at) and source.last_rejection == rejection
+    )
+    if note_accepted or note_rejection:
+        deps.config.record_push(
+            source.tenant_id,
+            source.connector_id,
+            now,
+            accepted=note_accepted,
+            rejection=rejection if note_rejection else None,
+        )
+    if accepted and source.health_status != HealthStatus.OPERATIONAL:
+        deps.config.record_health(source.tenant_id, source.connector_id, HealthStatus.OPERATIONAL, None, now)
 
 
 def _fan_out_joined(

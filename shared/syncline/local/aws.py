@@ -137,6 +137,7 @@ class LocalAws:
             ENV["sync_queue_url"]: urls["sync"],
             ENV["sync_dlq_url"]: urls["sync-dlq"],
             ENV["trigger_queue_url"]: urls["trigger"],
+            ENV["health_queue_url"]: urls["health"],
             ENV["bucket"]: bucket,
             ENV["secrets_prefix"]: f"{self.prefix}/",
         }

@@ -22,6 +22,7 @@ from syncline.local.lambdas import invoke
 from syncline.models import iso
 from syncline.tables import (
     ALERTS_TIMEOUT_SECONDS,
+    HEALTH_BATCH_SIZE,
     HEALTH_TIMEOUT_SECONDS,
     RECONCILE_TIMEOUT_SECONDS,
     SYNC_ITEM_TIMEOUT_SECONDS,
@@ -111,13 +112,16 @@ class EventSource:
 
 
 class Driver:
-    """Runs event source pollers on threads until stopped."""
+    """Runs event source pollers on threads until stopped: side by side, as Lambda runs a queue's
+    function up to its event source's maximum concurrency (`sync_concurrency` sync_item batches,
+    `trigger_concurrency` continuations and manual runs, one health batch at a time)."""
 
     def __init__(
         self,
         env: dict[str, str],
         *,
         sync_concurrency: int = 4,
+        trigger_concurrency: int = 2,
         reconcile_every: float | None = None,
         health_every: float | None = None,
         alerts_every: float | None = None,
@@ -131,7 +135,14 @@ class Driver:
             batch_size=1,
             timeout_seconds=TRIGGER_TIMEOUT_SECONDS,
         )
+        self.health_checks = EventSource(
+            queue_url=env[ENV["health_queue_url"]],
+            function="health",
+            batch_size=HEALTH_BATCH_SIZE,
+            timeout_seconds=HEALTH_TIMEOUT_SECONDS,
+        )
         self.sync_concurrency = sync_concurrency
+        self.trigger_concurrency = trigger_concurrency
         self.reconcile_every = reconcile_every
         self.reconcile_errors = 0
         self.health_every = health_every
@@ -144,7 +155,11 @@ class Driver:
     def start(self) -> None:
         """Start the pollers (again, after stop(): a paused stack resumes)."""
         self._stop.clear()
-        sources = [self.trigger] + [self.sync] * self.sync_concurrency
+        sources = (
+            [self.trigger] * self.trigger_concurrency
+            + [self.health_checks]
+            + [self.sync] * self.sync_concurrency
+        )
         for n, source in enumerate(sources):
             thread = threading.Thread(
                 target=self._loop, args=(source,), name=f"poller-{source.function}-{n}", daemon=True
@@ -213,8 +228,12 @@ class Driver:
         return result
 
     def health(self) -> dict[str, Any]:
-        """What the health check's rule does: check every connector, record the results."""
+        """What the health check's rule does (a message per connector on the health queue), then
+        what its event source does until the queue is empty: every connector checked and recorded."""
         result: dict[str, Any] = invoke("health", {}, timeout_seconds=HEALTH_TIMEOUT_SECONDS)
+        while self.health_checks.poll_once():
+            pass
+        wait_until(lambda: self.queue_depths()["health"] == 0, timeout=HEALTH_TIMEOUT_SECONDS)
         return result
 
     def reconcile(self) -> dict[str, Any]:
@@ -231,7 +250,7 @@ class Driver:
     def queue_depths(self) -> dict[str, int]:
         sqs = aws.client("sqs")
         depths = {}
-        for name, source in (("sync", self.sync), ("trigger", self.trigger)):
+        for name, source in (("sync", self.sync), ("trigger", self.trigger), ("health", self.health_checks)):
             attrs = sqs.get_queue_attributes(
                 QueueUrl=source.queue_url,
                 AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],

@@ -13,14 +13,17 @@ connector with the sync id as its idempotency key; classify the outcome:
 
 While the health check says a destination is unreachable, its messages are put back with a long
 delay as fresh copies that keep their attempt count (a circuit breaker): an outage delays syncs
-instead of failing them.
+instead of failing them. Each copy is also noted for its connector (`ConfigStore.hold_records`),
+so the health check sends it again as soon as the connector is Operational (pipeline/breaker.py);
+the delayed copy that arrives later finds its attempt made and is dropped.
 
 Each attempt writes its item twice: the claim and the outcome (a put conditional on the claim).
 Each run's totals are updated once per batch (one UpdateItem with the deltas); a run closes with
 totals counted from its items, so a delta lost to a crash does not outlive the run.
 
-A push is started only when the invocation has time left to finish it; records it has no time
-for go back to the queue as fresh copies that keep their attempt number.
+A push is started only when the invocation has time left to finish it (its connector's
+`max_push_seconds`, which every request of the push shares: `Connector.time_budget`); records it
+has no time for go back to the queue as fresh copies that keep their attempt number.
 
 Throttling is not an attempt. When the destination's rate budget (shared by every container,
 `syncline.connectors.ratelimit`) has no token within the connector's in-process wait, the record
@@ -83,6 +86,8 @@ class Outcome:
     # and records the invocation has no time left for. The copy keeps the attempt number.
     defer: tuple[str, int] | None = None
     throttled: bool = False  # put back for the rate budget (a deferred copy), not an attempt
+    # Put back by the circuit breaker: (company group, destination connector, sync id).
+    held_for: tuple[str, str, str] | None = None
     run_key: tuple[str, str] | None = None
     from_status: Status | None = None
     to_status: Status | None = None
@@ -267,7 +272,9 @@ def _process_one(
     row = services.destination_row(service) if service else None
     if row is not None:
         if _circuit_open(row):
-            return _fresh_copy(message, attempt, CIRCUIT_DELAY_SECONDS)
+            copy = _fresh_copy(message, attempt, CIRCUIT_DELAY_SECONDS)
+            copy.held_for = (row.tenant_id, row.connector_id, message.sync_id)  # sent on recovery
+            return copy
         seconds = services.push_seconds(row)
         source = services.source_row(service) if service and message.refetch else None
         if source is not None:
@@ -352,9 +359,10 @@ def _process_one(
 
     try:
         try:
-            pushed = connector.push(
-                service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
-            )
+            with connector.time_budget(connector.max_push_seconds):  # every request of the push
+                pushed = connector.push(
+                    service.destination.entity, outgoing, idempotency_key=item.sync_id, ambiguous=ambiguous
+                )
         finally:
             took[0] = (time.monotonic() - started) * 1000
     except RateLimitedError as exc:  # refused for the rate (before sending, or a 429): not an attempt
@@ -377,7 +385,8 @@ def _process_one(
 
 def _refetch(source: Connector, service: Service, item: SyncItem) -> dict[str, Any] | None:
     """The record as the source has it now (None: it no longer has it)."""
-    fetched = source.fetch_one(service.source.entity, item.source_id)
+    with source.time_budget(source.max_push_seconds):
+        fetched = source.fetch_one(service.source.entity, item.source_id)
     return fetched.data if fetched is not None else None
 
 
@@ -475,9 +484,16 @@ def _flush(deps: Deps, records: list[Received], result: BatchResult) -> None:
     if to_dlq:
         enqueue(deps.sync_dlq_url, to_dlq)
     copies: dict[int, list[str]] = {}
+    holds: dict[tuple[str, str], dict[str, str]] = {}
     for outcome in result.outcomes.values():
         if outcome.defer:
             copies.setdefault(outcome.defer[1], []).append(outcome.defer[0])
+            if outcome.held_for:
+                tenant_id, connector_id, sync_id = outcome.held_for
+                holds.setdefault((tenant_id, connector_id), {})[sync_id] = outcome.defer[0]
+    until = utcnow() + timedelta(seconds=CIRCUIT_DELAY_SECONDS)
+    for (tenant_id, connector_id), held in holds.items():
+        deps.config.hold_records(tenant_id, connector_id, held, until)
     for delay, bodies in copies.items():
         enqueue(deps.sync_queue_url, bodies, delay_seconds=delay)
 

@@ -17,9 +17,10 @@ from syncline.models import (
     iso,
     utcnow,
 )
-from syncline.store.codec import marshal, unmarshal
+from syncline.store.codec import item_size, marshal, unmarshal, write_units
 from syncline.store.inbound_rows import InboundRows, _strip_config_keys
-from syncline.store.keys import tenant_pk
+from syncline.store.keys import hold_key, holds_partition, tenant_pk
+from syncline.store.meter import METER
 from syncline.store.table import _body
 
 
@@ -229,6 +230,29 @@ class ConfigStore(InboundRows):
             self.ddb.put_item(TableName=self.name, Item=marshal(history))
         return changed
 
+    def record_push(
+        self, tenant_id: str, connector_id: str, at: datetime, *, accepted: bool, rejection: str | None
+    ) -> None:
+        """An inbound connector's push: when a record was last accepted, and the last refusal."""
+        sets, values = [], {}
+        if accepted:
+            sets.append("last_push_at = :at")
+        if rejection is not None:
+            sets += ["last_rejection_at = :at", "last_rejection = :why"]
+            values[":why"] = rejection
+        if not sets:
+            return
+        try:
+            self.ddb.update_item(
+                TableName=self.name,
+                Key=marshal({"PK": tenant_pk(tenant_id), "SK": f"CONNECTOR#{connector_id}"}),
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=marshal({":at": at.isoformat(), **values}),
+            )
+        except self.ddb.exceptions.ConditionalCheckFailedException:
+            pass  # deleted meanwhile
+
     def health_history(self, tenant_id: str, connector_id: str, limit: int = 50) -> list[dict[str, Any]]:
         rows, _ = self.query_page(
             index=None,
@@ -238,6 +262,33 @@ class ConfigStore(InboundRows):
             limit=limit,
         )
         return [{k: r.get(k) for k in ("status", "previous", "reason", "at")} for r in rows]
+
+    # records the circuit breaker holds ----------------------------------------------------------
+    # While a destination is unreachable, sync_item puts its records back on the queue with a long
+    # delay and notes each here (the delayed message's body), so they can be sent again as soon as
+    # the connector is Operational instead of waiting out the delay. A row expires with its delay.
+    def hold_records(
+        self, tenant_id: str, connector_id: str, bodies: Mapping[str, str], until: datetime
+    ) -> None:
+        """Note the messages (sync id -> body) put back for this connector until `until`."""
+        rows = [
+            {**hold_key(tenant_id, connector_id, sync_id), "body": body, "expires_at": int(until.timestamp())}
+            for sync_id, body in bodies.items()
+        ]
+        self._batch_write(rows)
+        for row in rows:
+            METER.wrote("config.hold", write_units(item_size(row)))
+
+    def held_records(self, tenant_id: str, connector_id: str) -> list[tuple[str, str, int]]:
+        """The messages held for this connector: (sync id, body, when its delay runs out)."""
+        rows = self._query_all(
+            index=None, key_condition="PK = :pk", values={":pk": holds_partition(tenant_id, connector_id)}
+        )
+        return [(str(r["SK"]), str(r["body"]), int(r.get("expires_at", 0))) for r in rows]
+
+    def drop_held_records(self, tenant_id: str, connector_id: str, sync_ids: list[str]) -> None:
+        self._batch_write([hold_key(tenant_id, connector_id, s) for s in sync_ids], delete=True)
+        METER.wrote("config.hold", len(sync_ids))
 
     # notification groups, alert state and alert history --------------------------------------
     # A group: `NGROUP#<group_id>`. Alerting keeps one small state row per service

@@ -134,3 +134,12 @@ def tenant_pk(tenant_id: str) -> str:
 def rate_key(tenant_id: str, connector_id: str) -> dict[str, str]:
     """A connector's shared rate budget (token bucket) in the config table."""
     return {"PK": tenant_pk(tenant_id), "SK": f"RATE#{connector_id}"}
+
+
+def holds_partition(tenant_id: str, connector_id: str) -> str:
+    """The records the circuit breaker holds for one destination connector (config table)."""
+    return f"{tenant_pk(tenant_id)}#HOLD#{connector_id}"
+
+
+def hold_key(tenant_id: str, connector_id: str, sync_id: str) -> dict[str, str]:
+    return {"PK": holds_partition(tenant_id, connector_id), "SK": sync_id}

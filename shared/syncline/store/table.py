@@ -103,11 +103,13 @@ class _Table:
                     delay = min(delay * 2, 1.0)
         return rows
 
-    def _batch_write(self, rows: list[dict[str, Any]]) -> None:
+    def _batch_write(self, rows: list[dict[str, Any]], *, delete: bool = False) -> None:
+        """Put `rows` (or, with `delete`, delete the rows of these keys) with BatchWriteItem."""
         # BatchWriteItem takes 25 items a call (moto accepts more; DynamoDB does not).
         for start in range(0, len(rows), 25):
             pending: list[dict[str, Any]] = [
-                {"PutRequest": {"Item": marshal(r)}} for r in rows[start : start + 25]
+                {"DeleteRequest": {"Key": marshal(r)}} if delete else {"PutRequest": {"Item": marshal(r)}}
+                for r in rows[start : start + 25]
             ]
             delay = 0.05
             while pending:

@@ -114,6 +114,7 @@ def aws_env() -> Iterator[AwsEnv]:
             ENV["sync_queue_url"]: urls["sync"],
             ENV["sync_dlq_url"]: urls["sync-dlq"],
             ENV["trigger_queue_url"]: urls["trigger"],
+            ENV["health_queue_url"]: urls["health"],
             ENV["bucket"]: f"{PREFIX}-exports",
             ENV["secrets_prefix"]: f"{PREFIX}/",
             ENV["schedule_group"]: SCHEDULE_GROUP,

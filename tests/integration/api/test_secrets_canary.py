@@ -19,7 +19,7 @@ import pytest
 from syncline import aws, wiring
 from syncline.connectors import ConnectorError
 from syncline.models import Status, SyncItem, Trigger, new_run_id, sync_id_for
-from syncline.monitor import check_all
+from syncline.monitor import CheckRequest, check_batch
 from syncline.pipeline.messages import TriggerRequest
 from syncline.pipeline.sync import _error
 from syncline.pipeline.trigger import run_trigger
@@ -162,7 +162,13 @@ def test_the_canary_appears_nowhere(
     wiring.store_credentials(group.tenant_id, "c-legacy", {"token": f"tok-{CANARY}-legacy\n"})
 
     # Health checks: a 401 echoing the token (and the h11 error for the legacy secret).
-    check_all(wiring.config_store(), wiring.open_connector)
+    check_batch(
+        wiring.deps(),
+        [
+            CheckRequest(tenant_id=group.tenant_id, connector_id=c.connector_id)
+            for c in wiring.config_store().list_connectors(group.tenant_id)
+        ],
+    )
 
     # Runs whose pull fails with a 401 echoing the token.
     config = wiring.config_store()

@@ -38,16 +38,16 @@ def test_operational_unreachable_operational_is_two_emails(
             return healthy(method, path, *args)
 
         for _ in range(3):  # Operational: noted, not emailed
-            invoke("health", {})
+            stack.driver.health()
             invoke("alerts", {})
         assert _subjects(folder) == []
         monkeypatch.setattr(warehouse, "handle", down)
         for _ in range(4):
-            invoke("health", {})
+            stack.driver.health()
             invoke("alerts", {})
         monkeypatch.setattr(warehouse, "handle", healthy)
         for _ in range(4):
-            invoke("health", {})
+            stack.driver.health()
             invoke("alerts", {})
         assert _subjects(folder) == [
             "[Syncline] connector demo-warehouse: System Unreachable",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from syncline import aws, wiring
-from syncline.local.lambdas import invoke
 from syncline.local.stack import TENANT, StackOptions, local_stack
 from syncline.models import HealthStatus
 
@@ -16,7 +15,7 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
         stack.driver.stop()
         config = wiring.config_store()
 
-        assert invoke("health", {}) == {"checked": 2, "changed": 2}
+        assert stack.driver.health() == {"queued": 2}
         for connector_id in ("demo-shop", "demo-warehouse"):
             row = config.require_connector(TENANT, connector_id)
             assert row.health_status == HealthStatus.OPERATIONAL and row.health_checked_at is not None
@@ -26,7 +25,7 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
         wiring.reset()
         # the warehouse goes away -> System Unreachable
         stack.warehouse.stop()
-        assert invoke("health", {}) == {"checked": 2, "changed": 2}
+        assert stack.driver.health() == {"queued": 2}
         shop = config.require_connector(TENANT, "demo-shop")
         warehouse = config.require_connector(TENANT, "demo-warehouse")
         assert shop.health_status == HealthStatus.AUTH_FAILED
@@ -38,7 +37,7 @@ def test_health_records_each_connector_status_and_its_changes() -> None:
         assert warehouse.health_status == HealthStatus.UNREACHABLE
 
         # unchanged statuses add no history; changes do
-        assert invoke("health", {}) == {"checked": 2, "changed": 0}
+        assert stack.driver.health() == {"queued": 2}
         history = config.health_history(TENANT, "demo-warehouse")
         assert [h["status"] for h in history] == [
             HealthStatus.UNREACHABLE.value,

@@ -16,7 +16,7 @@ from ..aws_calls import call_sites, listed, recording
 EVENT_SOURCE = {
     (action, queue)
     for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
-    for queue in (aws_calls.SYNC_QUEUE, aws_calls.TRIGGER_QUEUE)
+    for queue in (aws_calls.SYNC_QUEUE, aws_calls.TRIGGER_QUEUE, aws_calls.HEALTH_QUEUE)
 }
 
 

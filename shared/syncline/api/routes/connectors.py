@@ -96,11 +96,17 @@ def connector_status(connector_id: ConnectorIdPath) -> dict[str, Any]:
     "/connectors/<connector_id>/check",
     summary="Check a connector now",
     description="Runs the health check for this connector (one cheap authenticated call), records the "
-    "result as the scheduled check does, and returns the status.",
+    "result as the scheduled check does, and returns the status (200). A connector whose check can "
+    "take longer than the API waits (its timeouts) is checked by the health function instead: 202 "
+    "with `status_url`, whose `health_checked_at` is after `check_requested_at` once it is done. "
+    "Inbound connectors are not called: their status is what their pushes say.",
     tags=TAGS,
+    responses={202: {"description": "the check is queued; follow status_url"}},
 )
-def check_connector(connector_id: ConnectorIdPath) -> dict[str, Any]:
-    return management.check_connector_now(deps(), tenant(), connector_id)
+def check_connector(connector_id: ConnectorIdPath) -> Response[dict[str, Any]]:
+    status, body = management.check_connector_now(deps(), tenant(), connector_id)
+    headers = {"Location": body["status_url"]} if status == 202 else None
+    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
 
 @router.get("/connectors/<connector_id>/status/history", summary="A connector's health changes", tags=TAGS)
