@@ -44,8 +44,11 @@ def apply_confirmations(
                         code="rejected", message=(confirmation.message or "rejected by the destination")[:500]
                     )
                 )
+                # A rejected entry keeps its payload (a resync sends it again) and its endpoint id
+                # (the file name); an accepted one no longer needs the payload.
+                kept = {} if error else {"payload": None, "payload_ref": None}
                 after = item.model_copy(
-                    update={"status": status, "last_error": error, "updated_at": utcnow()}
+                    update={"status": status, "last_error": error, "updated_at": utcnow(), **kept}
                 )
                 if syncs.confirm_sent(item, after):
                     change = changes.setdefault(item.run_id, RunChange())

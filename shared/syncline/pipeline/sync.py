@@ -380,7 +380,7 @@ def _process_one(
     crash_point("sync_item.after_push")
 
     status = Status.SENT if (pushed.status == "Sent" or connector.asynchronous) else Status.OK
-    return timed(_settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id))
+    return timed(_settle(deps, item, attempt, status, None, endpoint_id=pushed.endpoint_id, message=message))
 
 
 def _refetch(source: Connector, service: Service, item: SyncItem) -> dict[str, Any] | None:
@@ -447,9 +447,10 @@ def _settle(
     """Write the outcome of the attempt `item` was claimed for (conditional on that claim).
 
     A record that did not make it keeps its payload on the row (`message`'s record or S3 key):
-    that is what a resync sends again. Records that went through do not: the common path writes
-    small rows."""
-    done = status in (Status.OK, Status.SENT)
+    that is what a resync sends again. So does a Sent one, until its destination confirms it (a
+    rejected file is resent from it). Records that went OK do not: the common path writes small
+    rows."""
+    done = status == Status.OK
     payload, payload_ref = (
         (message.record, message.payload_ref) if message else (item.payload, item.payload_ref)
     )
