@@ -8,14 +8,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from syncline.local.driver import parse_rate
 from syncline.local.stack import SERVICE, TENANT, LocalStack, StackOptions, local_stack
-from syncline.models import Run
+from syncline.models import Run, RunStatus
 from syncline.schedules import cron_fires
 from syncline.store import METER
 
@@ -224,56 +225,123 @@ def _link_alerts_to(url: str | None) -> None:
     settings.cache_clear()
 
 
-def _play_schedules(stack: LocalStack, stop: threading.Event, out: TextIO) -> None:
+# Scheduled runs the player starts at once (as Lambda runs scheduled trigger invocations side by
+# side); more that are due wait for a free worker.
+TRIGGER_WORKERS = 4
+# A cron schedule the player was late for is looked at over at most this many minutes back.
+CRON_CATCH_UP_MINUTES = 24 * 60
+
+
+@dataclass
+class ScheduleState:
+    """Where each service's schedule stands: when a rate fires next (monotonic seconds), and the
+    last minute a cron was looked at (in its time zone)."""
+
+    next_at: dict[tuple[str, str], float] = field(default_factory=dict)
+    cron_seen: dict[tuple[str, str], datetime] = field(default_factory=dict)
+
+    def fires(self, key: tuple[str, str], schedule: str, now: float, minute: datetime) -> bool | None:
+        """Whether the schedule fires now: once, however late the player is (a rate's next time
+        counts from now; a cron fires once when any minute since it was last looked at is one it
+        names). None: a cron this player does not play (L, W or #)."""
+        every = parse_rate(schedule)
+        if every is not None:
+            if now < self.next_at.setdefault(key, now):
+                return False
+            self.next_at[key] = now + every
+            return True
+        seen = self.cron_seen.get(key)
+        if seen is not None and seen >= minute:
+            return False
+        first = (
+            minute
+            if seen is None
+            else max(seen + timedelta(minutes=1), minute - timedelta(minutes=CRON_CATCH_UP_MINUTES))
+        )
+        verdicts = []
+        at = first
+        while at <= minute:
+            verdicts.append(cron_fires(schedule, at))
+            at += timedelta(minutes=1)
+        if None in verdicts:
+            return None
+        self.cron_seen[key] = minute
+        return any(verdicts)
+
+
+def _play_schedules(
+    stack: LocalStack, stop: threading.Event, out: TextIO, workers: int = TRIGGER_WORKERS
+) -> None:
     """What EventBridge Scheduler does for a deployed stack: fire every active service of every
     company group on its own schedule (services added or changed through the API included, read
-    afresh each tick), one at a time: a rate from the start, a cron in each minute it names (in
-    the source connector's time zone). A cron using L, W or # is said once, not played."""
+    afresh each tick): a rate from the start, a cron in each minute it names (in the source
+    connector's time zone). Services run side by side: each firing goes to a pool of `workers`
+    trigger invocations, and the player never waits for a run, so a long run holds up no other
+    service; a service already waiting for a worker is not queued again, so a schedule that comes
+    due while it waits (or that the player was late for) fires once. A cron using L, W or # is
+    said once, not played. Each run is reported when it ends."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from syncline import aws, wiring
 
-    due: dict[tuple[str, str], float] = {}
-    fired_minute: dict[tuple[str, str], datetime] = {}
+    state = ScheduleState()
     told: set[tuple[str, str]] = set()
-    while not stop.is_set():
-        with aws.unobserved():
-            config = wiring.config_store()
-            services = [s for t in config.list_tenant_ids() for s in config.list_services(t) if s.active]
-        now = time.monotonic()
-        for service in services:
-            key = (service.tenant_id, service.service_id)
-            every = parse_rate(service.schedule)
-            if every is None:
-                # cron(...): in the source connector's time zone, as the deployed schedule has it
-                with aws.unobserved():
-                    source = config.get_connector(service.tenant_id, service.source.connector_id)
-                minute = datetime.now(ZoneInfo(source.timezone if source else "UTC")).replace(
-                    second=0, microsecond=0
-                )
-                fires = cron_fires(service.schedule or "", minute)
-                if fires is None:
-                    if service.schedule and key not in told:
-                        told.add(key)
-                        print(
-                            f"service {service.service_id!r}: {service.schedule} is not played here", file=out
-                        )
-                    continue
-                if not fires or fired_minute.get(key) == minute:
-                    continue
-                fired_minute[key] = minute
-            else:
-                if now < due.setdefault(key, now):
-                    continue
-                due[key] = now + every
-            result = stack.driver.fire(service.tenant_id, service.service_id)
+    waiting: dict[tuple[str, str], Future[None]] = {}
+    watched: dict[tuple[str, str], str] = {}  # (tenant, run id) -> service id
+    lock = threading.Lock()
+
+    def fire(tenant_id: str, service_id: str) -> None:
+        result = stack.driver.fire(tenant_id, service_id)
+        with lock:
             for started in result.get("runs", []):
-                if started.get("run_id") is None:  # nothing to pull: no run (counted on the service)
+                if started.get("run_id") is not None:  # nothing to pull: no run (counted on the service)
+                    watched[(tenant_id, started["run_id"])] = service_id
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schedule") as pool:
+        while not stop.is_set():
+            with aws.unobserved():
+                config = wiring.config_store()
+                services = [s for t in config.list_tenant_ids() for s in config.list_services(t) if s.active]
+            now = time.monotonic()
+            for service in services:
+                key = (service.tenant_id, service.service_id)
+                schedule = service.schedule or ""
+                minute = datetime.now(UTC)
+                if parse_rate(schedule) is None:  # cron(...): in the source connector's time zone
+                    with aws.unobserved():
+                        source = config.get_connector(service.tenant_id, service.source.connector_id)
+                    minute = datetime.now(ZoneInfo(source.timezone if source else "UTC"))
+                fires = state.fires(key, schedule, now, minute.replace(second=0, microsecond=0))
+                if fires is None:
+                    if schedule and key not in told:
+                        told.add(key)
+                        print(f"service {service.service_id!r}: {schedule} is not played here", file=out)
                     continue
-                run = stack.wait_for_run_of(service.tenant_id, started["run_id"], timeout=3600)
-                t = run.totals
-                print(
-                    f"run {run.run_id} ({service.service_id}): {run.status.value} pulled {run.pulled} "
-                    f"OK {t.OK} Failed {t.Failed}",
-                    file=out,
-                    flush=True,
-                )
-        stop.wait(1.0)
+                queued = waiting.get(key)
+                if not fires or (queued is not None and not queued.running() and not queued.done()):
+                    continue
+                waiting[key] = pool.submit(fire, *key)
+            _report_finished(stack, watched, lock, out)
+            stop.wait(1.0)
+        for queued in waiting.values():
+            queued.cancel()
+
+
+def _report_finished(
+    stack: LocalStack, watched: dict[tuple[str, str], str], lock: threading.Lock, out: TextIO
+) -> None:
+    with lock:
+        runs = list(watched.items())
+    for (tenant_id, run_id), service_id in runs:
+        run = stack.run(run_id, tenant_id)
+        if run.status == RunStatus.RUNNING:
+            continue
+        with lock:
+            watched.pop((tenant_id, run_id), None)
+        t = run.totals
+        print(
+            f"run {run.run_id} ({service_id}): {run.status.value} pulled {run.pulled} "
+            f"OK {t.OK} Failed {t.Failed}",
+            file=out,
+            flush=True,
+        )
