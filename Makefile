@@ -88,7 +88,8 @@ synth: $(VENV)/.dev-installed node_modules/.installed
 	cd infra && ../node_modules/.bin/cdk synth --quiet
 
 ## make deploy STAGE=prod [ALARM_EMAIL=...] [ALERT_SENDER=...] [CONTEXT='-c key=value ...']:
-## synthesize with that context, bootstrap the account and region of your credentials (a no-op
+## synthesize with that context, print the account's Lambda concurrency against the stack's maxima
+## (a warning when they do not fit), bootstrap the account and region of your credentials (a no-op
 ## when they are bootstrapped already), deploy the synthesized stack. AWS credentials and region:
 ## your shell's.
 STAGE ?= dev
@@ -101,6 +102,7 @@ DEPLOY_CONTEXT := -c stage=$(STAGE) $(if $(ALARM_EMAIL),-c alarmEmail=$(ALARM_EM
 	$(if $(ALERT_SENDER),-c alertSender=$(ALERT_SENDER)) $(CONTEXT)
 deploy: $(DEPLOY_VENV)/.infra-installed node_modules/.installed node-version
 	cd infra && $(CDK) synth --quiet --app '../$(DEPLOY_VENV)/bin/python app.py' $(DEPLOY_CONTEXT)
+	$(DEPLOY_VENV)/bin/python -m infra.syncline_infra.limits infra/cdk.out/Syncline-$(STAGE).template.json
 	cd infra && $(CDK) bootstrap --app cdk.out
 	cd infra && $(CDK) deploy --app cdk.out $(DEPLOY_FLAGS) Syncline-$(STAGE)
 

@@ -1,8 +1,9 @@
 """Alert email (SES), when ``alertSender`` is set: the sender identity (an address, or a domain
 with Easy DKIM, whose three CNAME records are stack outputs), a configuration set with reputation
 metrics whose bounce and complaint events go to an SNS topic, and alarms on the bounce and
-complaint rates (to the stage's alarm topic). The alerts function sends with that identity and
-configuration set only (see permissions.py).
+complaint rates (to the stage's alarm topic). The alerts function sends from that address with that
+configuration set only (see permissions.py: in the SES sandbox, SES also authorises the send against
+each recipient's identity, so the grant is on the account's identities, for that sender).
 """
 
 from __future__ import annotations
@@ -60,9 +61,6 @@ class AlertEmail(Construct):
                 ses.EmailSendingEvent.COMPLAINT,
                 ses.EmailSendingEvent.REJECT,
             ],
-        )
-        self.identity_arn = stack.format_arn(
-            service="ses", resource="identity", resource_name=self.identity_name
         )
         self.configuration_set_arn = stack.format_arn(
             service="ses", resource="configuration-set", resource_name=self.configuration_set_name

@@ -6,8 +6,10 @@ authorizer, so the local stack (which feeds report_api API Gateway proxy events)
 the same. API Gateway does reject a request that carries no key at all (request validation of
 the ``x-api-key`` header) before any function runs.
 
-Also: access logs (JSON, no headers or bodies), stage throttling, X-Ray, JSON gateway errors,
-a regional endpoint, and CORS only when ``corsOrigins`` is given.
+Also: access logs (JSON, no headers or bodies), execution logs only with ``apiExecutionLogs`` (into a
+log group of the stack's, with retention), stage throttling, X-Ray, JSON gateway errors, a regional
+endpoint, and CORS only when ``corsOrigins`` is given. Access and execution logs need the account's
+API Gateway CloudWatch Logs role, which the stack sets unless ``apiCloudWatchRole`` is false.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class Api(Construct):
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy
         )
+        level = apigw.MethodLoggingLevel[config.api_execution_logs]
         cors = None
         if self.origins:
             cors = apigw.CorsOptions(
@@ -119,8 +122,9 @@ class Api(Construct):
                 tracing_enabled=True,
                 throttling_rate_limit=config.api_rate_limit,
                 throttling_burst_limit=config.api_burst_limit,
-                # Execution logs for errors only; data trace would log bodies with credentials.
-                logging_level=apigw.MethodLoggingLevel.ERROR,
+                # Execution logs only when asked for (apiExecutionLogs), into the log group below;
+                # data trace would log bodies with credentials.
+                logging_level=level,
                 data_trace_enabled=False,
                 metrics_enabled=False,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
@@ -129,7 +133,7 @@ class Api(Construct):
                     path: apigw.MethodDeploymentOptions(
                         throttling_rate_limit=rate,
                         throttling_burst_limit=burst,
-                        logging_level=apigw.MethodLoggingLevel.ERROR,
+                        logging_level=level,
                         data_trace_enabled=False,
                         metrics_enabled=False,
                     )
@@ -140,6 +144,26 @@ class Api(Construct):
                 },
             ),
         )
+        # API Gateway writes execution logs to a log group of this name, creating it (without
+        # retention, outliving the stack) if it does not exist: the stack makes it first.
+        self.execution_logs: logs.LogGroup | None = None
+        if level != apigw.MethodLoggingLevel.OFF:
+            self.execution_logs = logs.LogGroup(
+                self,
+                "ExecutionLogs",
+                log_group_name=f"API-Gateway-Execution-Logs_{self.rest_api.rest_api_id}/{STAGE_NAME}",
+                retention=config.log_retention,
+                removal_policy=config.removal_policy,
+            )
+            self.rest_api.deployment_stage.node.add_dependency(self.execution_logs)
+        else:
+            _acknowledge(
+                self.rest_api.deployment_stage,
+                "AwsSolutions-APIG6",
+                "Execution logs are off unless apiExecutionLogs is set (they would go to a log group per "
+                "stage that API Gateway creates without retention); every request is in the access log, "
+                "with its status, integration status and API Gateway's error message.",
+            )
         self.validator = self.rest_api.add_request_validator(
             "RequireApiKey",
             request_validator_name="require-api-key-header",

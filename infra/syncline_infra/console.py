@@ -4,11 +4,14 @@ every answer. The API's CORS allows the distribution's origin (see stack.py).
 
 ``cdk deploy`` publishes the files (``publish``): two CDK bucket deployments copy
 ``shared/syncline/console/static`` and a generated ``config.json`` naming the API URL into the
-bucket, then invalidate the distribution."""
+bucket, then invalidate the distribution. With ``console_domain`` and ``console_certificate_arn``
+the distribution answers on that domain with TLS 1.2 at least; on the default domain CloudFront's
+own certificate allows TLS 1.0. The bucket goes with the stack, emptied first."""
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Aws, DefaultStackSynthesizer, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, Aws, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
@@ -42,7 +45,12 @@ def content_security_policy() -> str:
 class Console(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = private_bucket(self, "Bucket", config)
+        # Only copies of the console's static files: removed with the stack, emptied first (CDK's
+        # auto-delete custom resource), so the rollback of a failed first deploy, which deletes
+        # the bucket after the files were copied into it, does not stop at a non-empty bucket.
+        self.bucket = private_bucket(
+            self, "Bucket", config, removal_policy=RemovalPolicy.DESTROY, auto_delete_objects=True
+        )
         _acknowledge(
             self.bucket,
             "AwsSolutions-S1",
@@ -73,12 +81,26 @@ class Console(Construct):
                 ),
             ),
         )
+        # With your own domain and its certificate, viewers need TLS 1.2 at least. On the default
+        # *.cloudfront.net domain CloudFront uses its own certificate, whose security policy
+        # (TLSv1) cannot be changed: TLS 1.0 and 1.1 are accepted there.
+        self.domain = config.console_domain
+        certificate = (
+            acm.Certificate.from_certificate_arn(self, "Certificate", config.console_certificate_arn)
+            if config.console_certificate_arn
+            else None
+        )
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment=f"Syncline {config.stage} web console",
             default_root_object="index.html",
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            domain_names=[self.domain] if self.domain else None,
+            certificate=certificate,
+            minimum_protocol_version=(
+                cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if certificate else None
+            ),
+            ssl_support_method=cloudfront.SSLMethod.SNI if certificate else None,
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             default_behavior=cloudfront.BehaviorOptions(
@@ -90,7 +112,7 @@ class Console(Construct):
                 compress=True,
             ),
         )
-        for rule, reason in (
+        rules = [
             (
                 "AwsSolutions-CFR1",
                 "The console is static files; who may use it is decided by API keys, not by country.",
@@ -100,12 +122,17 @@ class Console(Construct):
                 "AwsSolutions-CFR3",
                 "Static public files: access logs would record nothing worth a log bucket.",
             ),
-            (
-                "AwsSolutions-CFR4",
-                "The default CloudFront domain and certificate; with your own domain and certificate "
-                "the distribution's minimum is TLS 1.2 (2021).",
-            ),
-        ):
+        ]
+        if certificate is None:
+            rules.append(
+                (
+                    "AwsSolutions-CFR4",
+                    "The default *.cloudfront.net domain and certificate, whose security policy CloudFront "
+                    "fixes at TLSv1: viewers may connect with TLS 1.0 or 1.1. Deploy with console_domain "
+                    "and console_certificate_arn for a minimum of TLS 1.2 (TLSv1.2_2021).",
+                )
+            )
+        for rule, reason in rules:
             _acknowledge(self.distribution, rule, reason)
 
         self.config = config
@@ -156,7 +183,7 @@ class Console(Construct):
 
     @property
     def origin(self) -> str:
-        return f"https://{self.distribution.distribution_domain_name}"
+        return f"https://{self.domain or self.distribution.distribution_domain_name}"
 
 
 def _acknowledge_deployment_handler(role: IConstruct, bucket_id: str) -> None:

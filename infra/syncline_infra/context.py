@@ -20,6 +20,8 @@ from constructs import Node
 
 from syncline import tables
 
+from . import limits
+
 INFRA_DIR = Path(__file__).resolve().parent.parent
 REPO_ROOT = INFRA_DIR.parent
 
@@ -34,6 +36,7 @@ _LOG_RETENTION_DAYS = {
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _STAGE_RE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CERTIFICATE_RE = re.compile(r"^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate/[0-9a-f-]{36}$")
 _DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 # The context keys this app reads, with their defaults (documented in infra/README.md).
@@ -46,16 +49,21 @@ DEFAULTS: dict[str, Any] = {
     "logRetentionDays": 30,
     "logLevel": "INFO",
     "removalPolicy": "retain",
-    "syncMaxConcurrency": 10,
+    "accountConcurrency": limits.NEW_ACCOUNT_CONCURRENCY,
+    "syncMaxConcurrency": "",  # "": sized to fit accountConcurrency (see `limits.event_sources`)
     "syncBatchWindowSeconds": 2,
-    "triggerMaxConcurrency": 5,
+    "triggerMaxConcurrency": "",
+    "healthMaxConcurrency": "",
     "healthRateMinutes": tables.HEALTH_RATE_MINUTES,
     "queueAgeAlarmSeconds": 3600,
     "apiRateLimit": 50,
     "apiBurstLimit": 100,
     "apiCloudWatchRole": True,
+    "apiExecutionLogs": "off",
     "corsOrigins": "",
     "console": False,
+    "console_domain": "",
+    "console_certificate_arn": "",
     "bundleCacheDir": "",
     "statusIndexProjection": "KEYS_ONLY",
     "keepIndexes": "",
@@ -79,17 +87,25 @@ class StageConfig:
     log_retention_days: int = 30
     log_level: str = "INFO"
     destroy_on_removal: bool = False
-    sync_max_concurrency: int = 10
+    # The Lambda concurrency the stage may use at once, and what its event sources are sized to.
+    account_concurrency: int = limits.NEW_ACCOUNT_CONCURRENCY
+    sync_max_concurrency: int = limits.MIN_EVENT_SOURCE
     sync_batch_window_seconds: int = 2
-    trigger_max_concurrency: int = 5
+    trigger_max_concurrency: int = limits.MIN_EVENT_SOURCE
+    health_max_concurrency: int = limits.MIN_EVENT_SOURCE
     health_rate_minutes: int = tables.HEALTH_RATE_MINUTES
     queue_age_alarm_seconds: int = 3600
     api_rate_limit: int = 50
     api_burst_limit: int = 100
     api_cloudwatch_role: bool = True
+    # API Gateway execution logs: OFF, ERROR or INFO (a log group of the stack's, with retention).
+    api_execution_logs: str = "OFF"
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     # The web console in S3 behind CloudFront; the API's CORS then allows its origin too.
     console: bool = False
+    # The console on your own domain, with an ACM certificate of us-east-1 for it (TLS 1.2 minimum).
+    console_domain: str | None = None
+    console_certificate_arn: str | None = None
     bundle_cache_dir: Path = INFRA_DIR / ".bundle-cache"
     status_index_projection: str = "KEYS_ONLY"
     # Retired report indexes a stack deployed before keeps for one more deploy (see tables.py).
@@ -115,6 +131,17 @@ class StageConfig:
     @property
     def alert_configuration_set(self) -> str:
         return f"{self.prefix}-alerts"
+
+    @property
+    def concurrency_maxima(self) -> dict[str, int]:
+        """What each function may run at once: the event sources' maxima, and an allowance for
+        those that have none (the API, the reconciler, the alerts tick)."""
+        return {
+            "sync_item": self.sync_max_concurrency,
+            "trigger": self.trigger_max_concurrency,
+            "health": self.health_max_concurrency,
+            **limits.ALLOWANCES,
+        }
 
     @property
     def secrets_prefix(self) -> str:
@@ -178,6 +205,37 @@ class StageConfig:
                     f"keepIndexes: {name!r} is not a retired index ({', '.join(sorted(retired))})"
                 )
         cache = str(values["bundleCacheDir"]).strip() or os.environ.get("SYNCLINE_BUNDLE_CACHE", "")
+        account = _int(values, "accountConcurrency", limits.NEW_ACCOUNT_CONCURRENCY, 100_000)
+        given = {
+            name: _int(values, key, limits.MIN_EVENT_SOURCE, 1000) if str(values[key]).strip() else None
+            for name, key in (
+                ("sync_item", "syncMaxConcurrency"),
+                ("trigger", "triggerMaxConcurrency"),
+                ("health", "healthMaxConcurrency"),
+            )
+        }
+        sized = limits.event_sources(account, **given)
+        execution_logs = str(values["apiExecutionLogs"]).strip().upper()
+        if execution_logs not in ("OFF", "ERROR", "INFO"):
+            raise ContextError(f"apiExecutionLogs: {values['apiExecutionLogs']!r} is not off, error or info")
+        console_domain = str(values["console_domain"]).strip().lower() or None
+        certificate = str(values["console_certificate_arn"]).strip() or None
+        if console_domain is not None and not _DOMAIN_RE.match(console_domain):
+            raise ContextError(f"console_domain: {console_domain!r} is not a domain name")
+        if console_domain is not None and not _bool(values, "console"):
+            raise ContextError("console_domain: the console is not deployed (set console=true too)")
+        if (console_domain is None) != (certificate is None):
+            raise ContextError(
+                "console_domain: give console_domain and console_certificate_arn together"
+                if certificate
+                else "console_certificate_arn: give console_domain and console_certificate_arn together"
+            )
+        if certificate is not None and not _CERTIFICATE_RE.match(certificate):
+            raise ContextError(
+                "console_certificate_arn: not an ACM certificate ARN of us-east-1 "
+                "(arn:aws:acm:us-east-1:<account>:certificate/<id>; CloudFront takes certificates of "
+                "that region only)"
+            )
         return cls(
             stage=stage,
             alarm_email=alarm_email,
@@ -187,16 +245,21 @@ class StageConfig:
             log_retention_days=log_retention_days,
             log_level=log_level,
             destroy_on_removal=removal == "destroy",
-            sync_max_concurrency=_int(values, "syncMaxConcurrency", 2, 1000),
+            account_concurrency=account,
+            sync_max_concurrency=sized["sync_item"],
             sync_batch_window_seconds=_int(values, "syncBatchWindowSeconds", 0, 300),
-            trigger_max_concurrency=_int(values, "triggerMaxConcurrency", 2, 1000),
+            trigger_max_concurrency=sized["trigger"],
+            health_max_concurrency=sized["health"],
             health_rate_minutes=_int(values, "healthRateMinutes", 1, 1440),
             queue_age_alarm_seconds=_int(values, "queueAgeAlarmSeconds", 60, 14 * 24 * 3600),
             api_rate_limit=api_rate_limit,
             api_burst_limit=api_burst_limit,
             api_cloudwatch_role=_bool(values, "apiCloudWatchRole"),
+            api_execution_logs=execution_logs,
             cors_origins=_str_list(values["corsOrigins"]),
             console=_bool(values, "console"),
+            console_domain=console_domain,
+            console_certificate_arn=certificate,
             bundle_cache_dir=(INFRA_DIR / cache).resolve() if cache else INFRA_DIR / ".bundle-cache",
             status_index_projection=projection,
             keep_indexes=keep,

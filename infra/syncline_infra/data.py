@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -16,9 +16,16 @@ from .context import StageConfig
 _PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY}
 
 
-def private_bucket(scope: Construct, construct_id: str, config: StageConfig, **props: Any) -> s3.Bucket:
+def private_bucket(
+    scope: Construct,
+    construct_id: str,
+    config: StageConfig,
+    *,
+    removal_policy: RemovalPolicy | None = None,
+    **props: Any,
+) -> s3.Bucket:
     """A bucket only this stack's own roles and services reach: SSE-S3, TLS only, no public access,
-    ACLs off, unversioned, kept or removed with the stage's removal policy."""
+    ACLs off, unversioned, kept or removed with the stage's removal policy (unless given)."""
     return s3.Bucket(
         scope,
         construct_id,
@@ -27,7 +34,7 @@ def private_bucket(scope: Construct, construct_id: str, config: StageConfig, **p
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         versioned=False,
-        removal_policy=config.removal_policy,
+        removal_policy=removal_policy or config.removal_policy,
         **props,
     )
 

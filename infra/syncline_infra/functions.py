@@ -84,7 +84,7 @@ SPECS = (
     ),
     FunctionSpec(
         "health",
-        "Checks every connector and records its health status",
+        "Queues a check per connector on its schedule; checks them and records their health status",
         memory_mb=256,
         timeout_seconds=tables.HEALTH_TIMEOUT_SECONDS,
         layers=("sftp",),
@@ -185,6 +185,14 @@ class Functions(Construct):
                 max_concurrency=config.trigger_max_concurrency,
             )
         )
+        # health: the connectors to check (one message each), checked side by side per batch.
+        self.health.add_event_source(
+            SqsEventSource(
+                queues.health_queue,
+                batch_size=tables.HEALTH_BATCH_SIZE,
+                max_concurrency=config.health_max_concurrency,
+            )
+        )
 
     @staticmethod
     def common_environment(config: StageConfig, data: Data, queues: Queues) -> dict[str, str]:
@@ -195,6 +203,7 @@ class Functions(Construct):
             ENV["sync_queue_url"]: queues.sync_queue.queue_url,
             ENV["sync_dlq_url"]: queues.sync_dlq.queue_url,
             ENV["trigger_queue_url"]: queues.trigger_queue.queue_url,
+            ENV["health_queue_url"]: queues.health_queue.queue_url,
             ENV["bucket"]: data.bucket.bucket_name,
             ENV["secrets_prefix"]: config.secrets_prefix,
             ENV["retention_days"]: str(config.retention_days),

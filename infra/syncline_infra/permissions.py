@@ -79,8 +79,27 @@ def grant_all(
         schedules.grant(role, actions)
 
     def email(role: iam.Role, sid: str, actions: tuple[str, ...]) -> None:
-        if alert_email is not None:  # without an alert sender nothing is sent
-            _allow(role, sid, actions, [alert_email.identity_arn, alert_email.configuration_set_arn])
+        if alert_email is None:  # without an alert sender nothing is sent
+            return
+        # SES authorises a send against the sender's identity and, while the account is in the SES
+        # sandbox, against each recipient's verified identity too: any identity of this account and
+        # region, but only for mail from the alert sender's address.
+        identities = stack.format_arn(service="ses", resource="identity", resource_name="*")
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid=sid,
+                actions=list(actions),
+                resources=[identities, alert_email.configuration_set_arn],
+                conditions={"StringEquals": {"ses:FromAddress": config.alert_from}},
+            )
+        )
+        _acknowledge_wildcard(
+            role,
+            "Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*",
+            "In the SES sandbox a send is also authorised against each recipient's verified identity, "
+            "which the deploy cannot know; the grant is on this account's identities only, and only "
+            f"for mail from {config.alert_from} (ses:FromAddress).",
+        )
 
     grants: dict[str, Grant] = {
         aws_calls.CONFIG: lambda r, sid, a: table(r, sid, tables.CONFIG.logical_id, a),
@@ -88,6 +107,7 @@ def grant_all(
         aws_calls.SYNC_QUEUE: queue(tables.SYNC_QUEUE.logical_id),
         aws_calls.SYNC_DLQ: queue(tables.SYNC_DLQ.logical_id),
         aws_calls.TRIGGER_QUEUE: queue(tables.TRIGGER_QUEUE.logical_id),
+        aws_calls.HEALTH_QUEUE: queue(tables.HEALTH_QUEUE.logical_id),
         aws_calls.OBJECTS: objects,
         aws_calls.SECRETS: secrets,
         aws_calls.SCHEDULES: service_schedules,

@@ -1,4 +1,5 @@
-"""Queues: the sync and trigger queues and their dead-letter queues, from ``syncline.tables``.
+"""Queues: the sync and trigger queues and their dead-letter queues, and the health check's queue,
+from ``syncline.tables``.
 
 The redrive policy is the retry-then-fail rule: after ``max_receive_count`` receives a message
 moves to its dead-letter queue. Every queue is encrypted (SSE-SQS) and refuses non-TLS requests.
@@ -28,6 +29,16 @@ class Queues(Construct):
         self.sync_dlq = self.queues[tables.SYNC_DLQ.logical_id]
         self.trigger_queue = self.queues[tables.TRIGGER_QUEUE.logical_id]
         self.trigger_dlq = self.queues[tables.TRIGGER_DLQ.logical_id]
+        self.health_queue = self.queues[tables.HEALTH_QUEUE.logical_id]
+        Validations.of(self.health_queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SQS3",
+                reason=(
+                    "Health checks to make, one message per connector: a check that could not be made "
+                    "is superseded by the next scheduled round, so nothing is kept for inspection."
+                ),
+            )
+        )
         # The trigger's on-failure destination (scheduled invocations that failed or expired).
         self.trigger_failures = self._queue(tables.TRIGGER_FAILURES, config)
         self.queues[tables.TRIGGER_FAILURES.logical_id] = self.trigger_failures

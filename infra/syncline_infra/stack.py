@@ -112,5 +112,7 @@ class SynclineStack(Stack):
         if self.console:
             outputs["ConsoleUrl"] = f"{self.console.origin}/"
             outputs["ConsoleBucketName"] = self.console.bucket.bucket_name
+            if self.console.domain:  # the DNS record for the domain points here (CNAME or alias)
+                outputs["ConsoleDistributionDomain"] = self.console.distribution.distribution_domain_name
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

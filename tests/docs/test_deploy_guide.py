@@ -335,6 +335,11 @@ def check_make_deploy(printed: str, variables: dict[str, str]) -> None:
     assert context == expected, synth
     order = [line.split("&&", 1)[1].split()[1] for line in printed.splitlines() if "/.bin/cdk " in line]
     assert order == ["synth", "bootstrap", "deploy"], printed
+    # between the synth and the deploy: the account's Lambda concurrency against the stack's maxima
+    lines = printed.splitlines()
+    (check,) = [n for n, line in enumerate(lines) if "-m infra.syncline_infra.limits" in line]
+    assert lines[check].endswith(f"infra/cdk.out/Syncline-{stage}.template.json"), lines[check]
+    assert [n for n, line in enumerate(lines) if " synth " in line][0] < check
     assert re.search(rf"cdk deploy --app cdk.out .*Syncline-{stage}$", printed, re.M), printed
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from aws_cdk.assertions import Match, Template
@@ -15,7 +16,7 @@ from infra.syncline_infra.api import (
     TOKEN_RATE_LIMIT,
 )
 
-from .conftest import Synthesized, logical_id, of_type
+from .conftest import Synthesized, logical_id, of_type, synthesize
 
 
 def test_regional_rest_api(template: Template) -> None:
@@ -75,7 +76,7 @@ def test_stage_logs_access_throttles_and_traces(template: Template, default: Syn
                     {
                         "HttpMethod": "*",
                         "ResourcePath": "/*",
-                        "LoggingLevel": "ERROR",
+                        "LoggingLevel": "OFF",  # execution logs only with apiExecutionLogs
                         "DataTraceEnabled": False,
                         "ThrottlingRateLimit": config.api_rate_limit,
                         "ThrottlingBurstLimit": config.api_burst_limit,
@@ -166,3 +167,41 @@ def test_api_invokes_only_report_api(resources: dict[str, Any], default: Synthes
     for props in permissions:
         assert props["FunctionName"] == {"Fn::GetAtt": [report_api, "Arn"]}
         assert "/test-invoke-stage/" not in json.dumps(props["SourceArn"])
+
+
+def test_execution_logs_are_off_unless_asked_for(resources: dict[str, Any]) -> None:
+    """Without apiExecutionLogs API Gateway writes no execution log (it would make a log group
+    without retention that outlives the stack); the access log has every request."""
+    (stage,) = of_type(resources, "AWS::ApiGateway::Stage").values()
+    assert {m["LoggingLevel"] for m in stage["Properties"]["MethodSettings"]} == {"OFF"}
+    assert "AccessLogSetting" in stage["Properties"]
+
+
+def test_execution_logs_go_to_a_log_group_of_the_stack_with_retention(tmp_path: Path) -> None:
+    context = {"apiExecutionLogs": "error", "logRetentionDays": "14", "aws:cdk:bundling-stacks": []}
+    result = synthesize(context, tmp_path)
+    assert result.error is None, result.error
+    resources = result.template_json()["Resources"]
+    ((stage_id, stage),) = of_type(resources, "AWS::ApiGateway::Stage").items()
+    assert {m["LoggingLevel"] for m in stage["Properties"]["MethodSettings"]} == {"ERROR"}
+    rest_api = logical_id(result.stack.api.rest_api)
+    assert result.stack.api.execution_logs is not None
+    group_id = logical_id(result.stack.api.execution_logs)
+    group = resources[group_id]
+    assert group["Properties"]["LogGroupName"] == {
+        "Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": rest_api}, "/v1"]]
+    }
+    assert group["Properties"]["RetentionInDays"] == 14
+    assert group["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert group_id in stage["DependsOn"]  # made before API Gateway could make it without retention
+
+
+def test_the_account_cloudwatch_role_is_a_choice(resources: dict[str, Any], tmp_path: Path) -> None:
+    """By default the stack sets the account's API Gateway CloudWatch Logs role (kept when the stack
+    is deleted: other APIs of the account may use it); with apiCloudWatchRole=false it leaves the
+    account's setting alone."""
+    (account,) = of_type(resources, "AWS::ApiGateway::Account").values()
+    assert account["DeletionPolicy"] == "Retain"
+    result = synthesize({"apiCloudWatchRole": "false", "aws:cdk:bundling-stacks": []}, tmp_path)
+    assert result.error is None, result.error
+    assert not of_type(result.template_json()["Resources"], "AWS::ApiGateway::Account")

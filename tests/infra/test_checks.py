@@ -23,6 +23,7 @@ ACKNOWLEDGED = {
     "AwsSolutions-SQS3",
     "AwsSolutions-APIG3",
     "AwsSolutions-APIG4",
+    "AwsSolutions-APIG6",
     "AwsSolutions-COG4",
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
     "AwsSolutions-IAM5[Resource::*]",

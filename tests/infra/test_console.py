@@ -63,9 +63,13 @@ def test_bucket_is_private_and_read_by_cloudfront_through_oac(
         if p["Properties"]["Bucket"] == {"Ref": bucket_id}
     ]
     statements = [s for doc in policies for s in doc["Statement"] if s["Effect"] == "Allow"]
-    assert statements and all(s["Principal"] == {"Service": "cloudfront.amazonaws.com"} for s in statements)
-    assert all(s["Action"] == "s3:GetObject" for s in statements)
-    assert all("AWS:SourceArn" in json.dumps(s["Condition"]) for s in statements)
+    # CloudFront reads objects; CDK's auto-delete function (which empties the bucket before it is
+    # deleted with the stack) is the only other principal
+    readers = [s for s in statements if s["Principal"] == {"Service": "cloudfront.amazonaws.com"}]
+    assert readers and all(s["Action"] == "s3:GetObject" for s in readers)
+    assert all("AWS:SourceArn" in json.dumps(s["Condition"]) for s in readers)
+    (emptier,) = [s for s in statements if s not in readers]
+    assert "CustomS3AutoDeleteObjects" in json.dumps(emptier["Principal"])
 
 
 def test_security_headers_forbid_inline_script_and_set_hsts(resources: dict[str, Any]) -> None:
@@ -174,3 +178,90 @@ def test_config_json_names_the_api_url(resources: dict[str, Any], console: Synth
     parts = entry["SourceMarkers"][1][marker]["Fn::Join"][1]
     assert parts[0] == '"https://' and parts[-1] == '/"'  # a JSON string, quotes included
     assert {"Ref": logical_id(rest_api)} in parts and {"Ref": stage} in parts
+
+
+def test_a_failed_first_deploy_rolls_back_cleanly(resources: dict[str, Any], console: Synthesized) -> None:
+    """A rollback deletes the console bucket after the deploy copied files into it: the bucket goes
+    with the stack and is emptied first (a non-empty bucket would stop the rollback, ROLLBACK_FAILED)."""
+    assert console.stack.console is not None
+    bucket_id = logical_id(console.stack.console.bucket)
+    assert resources[bucket_id]["DeletionPolicy"] == "Delete"
+    (emptier,) = of_type(resources, "Custom::S3AutoDeleteObjects").values()
+    assert emptier["Properties"]["BucketName"] == {"Ref": bucket_id}
+    for deployment in _deployments(resources):  # everything copied in lands in that bucket
+        assert deployment["DestinationBucketName"] == {"Ref": bucket_id}
+
+
+def _viewer_certificate(resources: dict[str, Any]) -> Any:
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution").values()
+    return distribution["Properties"]["DistributionConfig"].get("ViewerCertificate")
+
+
+def test_the_default_domain_says_what_its_certificate_allows(resources: dict[str, Any]) -> None:
+    """CloudFront's own *.cloudfront.net certificate negotiates TLS 1.0 and up: no minimum is
+    claimed, and the acknowledgement says so and how to get TLS 1.2."""
+    assert _viewer_certificate(resources) is None
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution").values()
+    (reason,) = [
+        r["reason"]
+        for r in distribution["Metadata"]["cdk_nag"]["rules_to_suppress"]
+        if r["id"] == "AwsSolutions-CFR4"
+    ]
+    assert "TLS 1.0" in reason and "console_domain" in reason and "console_certificate_arn" in reason
+
+
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+
+
+def test_own_domain_and_certificate_require_tls_1_2(tmp_path_factory: pytest.TempPathFactory) -> None:
+    context = {
+        "console": "true",
+        "console_domain": "Console.Example.com",
+        "console_certificate_arn": CERTIFICATE,
+        "aws:cdk:bundling-stacks": [],
+    }
+    result = _require_success(synthesize(context, tmp_path_factory.mktemp("cdk-console-domain")))
+    resources = result.template_json()["Resources"]
+    assert _viewer_certificate(resources) == {
+        "AcmCertificateArn": CERTIFICATE,
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+        "SslSupportMethod": "sni-only",
+    }
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution").values()
+    assert distribution["Properties"]["DistributionConfig"]["Aliases"] == ["console.example.com"]
+    suppressed = {r["id"] for r in distribution["Metadata"]["cdk_nag"]["rules_to_suppress"]}
+    assert "AwsSolutions-CFR4" not in suppressed  # nothing to excuse
+    outputs = result.template_json()["Outputs"]
+    assert outputs["ConsoleUrl"]["Value"] == "https://console.example.com/"
+    assert "ConsoleDistributionDomain" in outputs
+    report_api = resources[logical_id(result.stack.functions.report_api)]
+    assert report_api["Properties"]["Environment"]["Variables"][ENV["cors_origins"]] == (
+        "https://console.example.com"
+    )
+
+
+@pytest.mark.parametrize(
+    ("context", "key"),
+    [
+        ({"console": "true", "console_domain": "console.example.com"}, "console_certificate_arn"),
+        ({"console": "true", "console_certificate_arn": CERTIFICATE}, "console_domain"),
+        ({"console_domain": "console.example.com", "console_certificate_arn": CERTIFICATE}, "console_domain"),
+        (
+            {
+                "console": "true",
+                "console_domain": "console.example.com",
+                "console_certificate_arn": CERTIFICATE.replace("us-east-1", "eu-west-1"),
+            },
+            "console_certificate_arn",
+        ),
+        (
+            {"console": "true", "console_domain": "not a domain", "console_certificate_arn": CERTIFICATE},
+            "console_domain",
+        ),
+    ],
+)
+def test_domain_settings_are_checked(context: dict[str, str], key: str) -> None:
+    from infra.syncline_infra.context import ContextError, StageConfig
+
+    with pytest.raises(ContextError, match=f"^{key}: "):
+        StageConfig.from_mapping(context)

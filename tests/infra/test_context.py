@@ -18,6 +18,10 @@ def test_defaults() -> None:
     assert not config.destroy_on_removal
     assert config.cors_origins == ()
     assert config.bundle_cache_dir == INFRA_DIR / ".bundle-cache"
+    # sized for a new account's 10 concurrent executions
+    assert config.account_concurrency == 10 and sum(config.concurrency_maxima.values()) <= 10
+    assert config.api_execution_logs == "OFF" and config.api_cloudwatch_role
+    assert config.console_domain is None and config.console_certificate_arn is None
 
 
 def test_command_line_strings_are_parsed() -> None:
@@ -51,6 +55,9 @@ def test_command_line_strings_are_parsed() -> None:
         ("logLevel", "LOUD"),
         ("removalPolicy", "snapshot"),
         ("syncMaxConcurrency", "1"),
+        ("healthMaxConcurrency", "1"),
+        ("accountConcurrency", "5"),
+        ("apiExecutionLogs", "verbose"),
         ("apiCloudWatchRole", "maybe"),
         ("queueAgeAlarmSeconds", "soon"),
     ],

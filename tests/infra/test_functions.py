@@ -115,6 +115,7 @@ def test_queue_urls_point_at_the_right_queues(resources: dict[str, Any], default
         assert render(env[ENV["sync_queue_url"]]) == logical_id(queues.sync_queue)
         assert render(env[ENV["sync_dlq_url"]]) == logical_id(queues.sync_dlq)
         assert render(env[ENV["trigger_queue_url"]]) == logical_id(queues.trigger_queue)
+        assert render(env[ENV["health_queue_url"]]) == logical_id(queues.health_queue)
 
 
 def test_trigger_budget_ends_before_its_timeout(resources: dict[str, Any]) -> None:
@@ -188,10 +189,11 @@ def test_sync_item_event_source_batches_and_reports_item_failures(
 
 def test_sync_item_maximum_concurrency_is_configurable(variant_resources: dict[str, Any]) -> None:
     concurrency = {
-        m["Properties"]["BatchSize"]: m["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+        m["Properties"]["FunctionName"]["Ref"]: m["Properties"]["ScalingConfig"]["MaximumConcurrency"]
         for m in of_type(variant_resources, "AWS::Lambda::EventSourceMapping").values()
     }
-    assert concurrency[10] == 50
+    (sync_item,) = [k for k in concurrency if k.startswith("FunctionsSyncItem")]
+    assert concurrency[sync_item] == 50
 
 
 def test_trigger_consumes_its_queue_one_message_at_a_time(template: Template, default: Synthesized) -> None:
@@ -204,7 +206,19 @@ def test_trigger_consumes_its_queue_one_message_at_a_time(template: Template, de
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
         },
     )
-    template.resource_count_is("AWS::Lambda::EventSourceMapping", 2)
+    template.resource_count_is("AWS::Lambda::EventSourceMapping", 3)
+
+
+def test_health_checks_a_batch_of_connectors_per_invocation(template: Template, default: Synthesized) -> None:
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "FunctionName": {"Ref": logical_id(default.stack.functions.health)},
+            "EventSourceArn": {"Fn::GetAtt": [logical_id(default.stack.queues.health_queue), "Arn"]},
+            "BatchSize": tables.HEALTH_BATCH_SIZE,
+            "ScalingConfig": {"MaximumConcurrency": default.stack.config.health_max_concurrency},
+        },
+    )
 
 
 def test_scheduled_functions_are_not_retried_asynchronously(template: Template, default: Synthesized) -> None:

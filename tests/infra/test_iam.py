@@ -49,6 +49,7 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
     indexes = [f"{syncs}/index/{index.name}" for index in tables.SYNCS.indexes]
     sync_queue, sync_dlq = f"{logical_id(queues.sync_queue)}.Arn", f"{logical_id(queues.sync_dlq)}.Arn"
     trigger_queue = f"{logical_id(queues.trigger_queue)}.Arn"
+    health_queue = f"{logical_id(queues.health_queue)}.Arn"
     objects = f"{logical_id(data.bucket)}.Arn/*"
     secrets = ARN % ("secretsmanager", "secret:syncline/dev/*")
     get_secret = ("secretsmanager:GetSecretValue",)
@@ -69,11 +70,12 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
         expected.allow(CONSUME, sync_queue)
         expected.allow(("sqs:SendMessage", "sqs:ChangeMessageVisibility"), sync_queue)
         expected.allow(("sqs:SendMessage",), sync_dlq)
-        expected.allow(get + query, config).allow(update, config)
+        expected.allow(get + query, config).allow(update + ("dynamodb:BatchWriteItem",), config)
         expected.allow(DDB_READ, syncs, *indexes).allow(put + update + delete, syncs)
         expected.allow(("s3:GetObject", "s3:PutObject"), objects).allow(get_secret, secrets)
     elif name == "health":
-        expected.allow(get + query, config).allow(put + update, config)
+        expected.allow(CONSUME, health_queue).allow(("sqs:SendMessage",), health_queue, sync_queue)
+        expected.allow(get + query, config).allow(put + update + ("dynamodb:BatchWriteItem",), config)
         expected.allow(get_secret, secrets)
     elif name == "reconcile":
         expected.allow(("sqs:SendMessage", "sqs:GetQueueAttributes"), sync_queue)
@@ -85,9 +87,9 @@ def _expected(stack: Any, name: str) -> dict[str, set[str]]:
         expected.allow(get_secret, secrets)
         expected.allow(("scheduler:DeleteSchedule",), ARN % ("scheduler", "schedule/syncline-dev/*"))
     elif name == "report_api":
-        expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue)
+        expected.allow(("sqs:SendMessage",), sync_queue, trigger_queue, health_queue)
         expected.allow(DDB_READ, config, syncs, *indexes).allow(put + update + delete, config, syncs)
-        expected.allow(("dynamodb:BatchWriteItem",), syncs)
+        expected.allow(("dynamodb:BatchWriteItem",), config, syncs)
         expected.allow(("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"), objects)
         expected.allow(SECRETS_READ + SECRETS_WRITE, secrets)
         expected.allow(SCHEDULES, ARN % ("scheduler", "schedule/syncline-dev/*"))
@@ -156,17 +158,23 @@ def test_scheduler_role_only_invokes_the_trigger(default: Synthesized, resources
     }
 
 
-def test_ses_send_only_from_the_alert_sender_identity(
+def test_ses_send_only_from_the_alert_sender_address(
     variant: Synthesized, variant_resources: dict[str, Any]
 ) -> None:
+    """In the SES sandbox SES authorises a send against the sender's identity and each
+    recipient's: the alerts role may send on this account's identities (only, and only from the
+    alert sender's address) with the stage's configuration set."""
     sending = {
-        ARN % ("ses", "identity/alerts@example.com"),
+        ARN % ("ses", "identity/*"),
         ARN % ("ses", "configuration-set/syncline-prod-alerts"),
     }
     for name, role in variant.stack.functions.roles.items():
-        allowed = grants(role_statements(variant_resources, logical_id(role)))
+        statements = role_statements(variant_resources, logical_id(role))
+        allowed = grants(statements)
         if name == "alerts":
             assert {a: r for a, r in allowed.items() if a.startswith("ses:")} == {"ses:SendEmail": sending}
+            (send,) = [s for s in statements if "ses:SendEmail" in s["Action"]]
+            assert send["Condition"] == {"StringEquals": {"ses:FromAddress": "alerts@example.com"}}
         else:
             assert not any(action.startswith("ses:") for action in allowed)
         secrets = {r for a, rs in allowed.items() if a.startswith("secretsmanager:") for r in rs}
@@ -190,10 +198,11 @@ def _resource_names(stack: Any) -> dict[str, str]:
         aws_calls.SYNC_QUEUE: f"{logical_id(queues.sync_queue)}.Arn",
         aws_calls.SYNC_DLQ: f"{logical_id(queues.sync_dlq)}.Arn",
         aws_calls.TRIGGER_QUEUE: f"{logical_id(queues.trigger_queue)}.Arn",
+        aws_calls.HEALTH_QUEUE: f"{logical_id(queues.health_queue)}.Arn",
         aws_calls.OBJECTS: f"{logical_id(data.bucket)}.Arn/*",
         aws_calls.SECRETS: ARN % ("secretsmanager", f"secret:{stack.config.secrets_prefix}*"),
         aws_calls.SCHEDULES: ARN % ("scheduler", f"schedule/{stack.config.prefix}/*"),
-        aws_calls.ALERT_EMAIL: ARN % ("ses", f"identity/{stack.config.alert_identity}"),
+        aws_calls.ALERT_EMAIL: ARN % ("ses", "identity/*"),
     }
 
 
@@ -202,7 +211,11 @@ def _lambda_own(stack: Any, name: str) -> set[tuple[str, str]]:
     failure destination."""
     functions, queues = stack.functions, stack.queues
     own = {(a, "*") for a in XRAY} | {(a, f"{logical_id(functions.log_groups[name])}.Arn") for a in LOGS}
-    source = {"trigger": queues.trigger_queue, "sync_item": queues.sync_queue}.get(name)
+    source = {
+        "trigger": queues.trigger_queue,
+        "sync_item": queues.sync_queue,
+        "health": queues.health_queue,
+    }.get(name)
     if source is not None:
         own |= {(a, f"{logical_id(source)}.Arn") for a in CONSUME}
     if name == "trigger":

@@ -63,6 +63,7 @@ def test_visibility_timeouts_are_six_times_the_consumer_timeout(resources: dict[
     for queue_name, function_name in (
         ("syncline-dev-sync", "syncline-dev-sync-item"),
         ("syncline-dev-trigger", "syncline-dev-trigger"),
+        ("syncline-dev-health", "syncline-dev-health"),
     ):
         _, queue = _queue(resources, queue_name)
         timeout = functions[function_name]["Timeout"]
