@@ -126,7 +126,11 @@ def events(function: str, key: str) -> list[dict[str, Any]]:
         ],
         "trigger": [{"tenant_id": TENANT, "service_id": "drops", "trigger": "manual"}],
         "sync_item": [{"Records": [sqs_record(message)]}],
-        "health": [{}],
+        # the schedule queues a check per connector; the health queue's batch checks them
+        "health": [
+            {},
+            {"Records": [sqs_record({"tenant_id": TENANT, "connector_id": c}) for c in ("drop", "wms")]},
+        ],
         "reconcile": [{}],
         "alerts": [{"time": "2026-11-30T12:00:00Z"}],
     }
@@ -187,6 +191,6 @@ def check_outcomes(function: str, outcomes: list[Any]) -> None:
     elif function == "sync_item":
         assert isinstance(outcomes[0]["batchItemFailures"], list), outcomes
     elif function == "health":
-        assert outcomes[0]["checked"] == 2, outcomes
+        assert outcomes[0]["queued"] == 2 and outcomes[1]["checked"] == 2, outcomes
     else:
         assert isinstance(outcomes[0], dict), outcomes
