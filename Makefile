@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 RECORDS ?= 1000
 
-.PHONY: run up test lint typecheck pytest docs lock bench synth deploy node-version clean
+.PHONY: run up test lint typecheck pytest docs client lock bench synth deploy node-version clean
 
 # The Lambda runtime's Python (infra/syncline_infra/functions.py): the suite runs on what deploys.
 # A pyenv shim runs only when its version is selected: then the newest installed 3.13 is used.
@@ -30,8 +30,8 @@ $(VENV)/.local-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
 	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[local]'
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
-	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml clients/python/pyproject.toml $(VENV)/lambda-constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c $(VENV)/lambda-constraints.txt -e '.[dev]' -e clients/python
 	touch $@ $(VENV)/.local-installed
 
 # make deploy's own virtualenv: the project with its `infra` extra only (aws-cdk-lib, cdk-nag and
@@ -63,7 +63,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy shared functions infra tests bench
+	$(BIN)/mypy shared functions infra tests bench clients/python/generate.py
 
 pytest:
 	$(BIN)/pytest -n 2 --dist loadfile
@@ -72,6 +72,11 @@ pytest:
 ## (tests/docs/test_docs.py fails while it differs)
 docs: $(VENV)/.local-installed
 	$(PY) -m syncline.mapping.reference docs/mappings.md
+
+## make client: regenerate the typed Python client in clients/python from the report API's OpenAPI
+## document (run after changing the API; tests/clients fails while it differs)
+client: $(VENV)/.dev-installed
+	$(PY) clients/python/generate.py
 
 ## make lock: pin the Lambda dependencies (pyproject's dependencies and the sftp extra) with their
 ## hashes in requirements/lambda.lock; run after changing them (UPGRADE=1 moves every pin up)

@@ -157,6 +157,8 @@ def openapi() -> dict[str, Any]:
             route = routes.get((method, path))
             if route is not None:
                 schemas.update(_type_query_parameters(operation, route))
+                # the route's own name (unique): what a generated client calls the operation
+                operation["operationId"] = route.func.__name__
             media = BODY_TYPES.get((method.upper(), path))
             if media is not None:  # read from the event by the route itself: say what it takes
                 operation["requestBody"] = {

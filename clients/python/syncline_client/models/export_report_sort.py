@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class ExportReportSort(StrEnum):
+    REFERENCE = "reference"
+    SERVICE = "service"
+    STATUS = "status"
+    TIME = "time"
+
+    def __str__(self) -> str:
+        return str(self.value)

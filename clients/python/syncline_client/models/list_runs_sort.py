@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ListRunsSort(StrEnum):
+    DURATION = "duration"
+    FAILURES = "failures"
+    STARTED = "started"
+
+    def __str__(self) -> str:
+        return str(self.value)

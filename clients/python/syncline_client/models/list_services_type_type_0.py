@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ListServicesTypeType0(StrEnum):
+    STANDARD = "standard"
+    SWEEPER = "sweeper"
+
+    def __str__(self) -> str:
+        return str(self.value)
