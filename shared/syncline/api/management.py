@@ -214,6 +214,14 @@ def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: Connec
     return connector
 
 
+def stored_credentials(connector: ConnectorConfig) -> dict[str, str]:
+    """The connector's credentials as its secret holds them (empty: none), to compare with a new set
+    and to name its fields; never to be returned, stored elsewhere or logged."""
+    from syncline import wiring
+
+    return dict(wiring.credentials(connector.credentials_secret_arn))
+
+
 def services_using(deps: Deps, tenant_id: str, connector_id: str) -> list[Service]:
     return [
         s
