@@ -518,3 +518,69 @@ def test_export_zip_is_deterministic() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["connectors/a.yaml", "services/b.yaml"]
         assert archive.read("services/b.yaml") == b"kind: service\n"
+
+
+def _unzip(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+def test_the_api_exports_diffs_and_applies_with_an_admin_key_only(seeded: tuple[str, Api]) -> None:
+    tenant_id, api = seeded
+    exported = api.get("/config/export", headers={"Accept": "application/zip"})
+    assert exported.status == 200, exported.text
+    assert exported.headers["content-type"] == "application/zip"
+    assert exported.headers["content-disposition"] == f'attachment; filename="{tenant_id}-config.zip"'
+    files = _unzip(exported.body)
+    assert files == configfiles.export(wiring.deps(), tenant_id)
+    assert api.get("/config/export").body == exported.body  # the same bytes again
+
+    same = api.post("/config/diff", body={"files": files})
+    assert same.status == 200, same.text
+    assert same.json()["differs"] is False and same.json()["summary"] == "no changes"
+    changed = dict(files)
+    changed["services/orders.yaml"] = changed["services/orders.yaml"].replace("length: 40", "length: 30")
+    diffed = api.post("/config/diff", body={"files": changed}).json()
+    assert diffed["differs"] is True
+    assert diffed["changes"] == [
+        {
+            "action": "update",
+            "kind": "service",
+            "id": "orders",
+            "file": "services/orders.yaml",
+            "fields": [{"field": "mappings[2].transforms[0].args.length", "before": 40, "after": 30}],
+        }
+    ]
+    bad = dict(files)
+    bad["services/orders.yaml"] = bad["services/orders.yaml"].replace("active: false", "active: maybe")
+    refused = api.post("/config/apply", body={"files": bad})
+    assert refused.status == 422, refused.text
+    (field,) = refused.json()["error"]["fields"]
+    line = next(n for n, text in enumerate(bad["services/orders.yaml"].splitlines(), 1) if "active:" in text)
+    assert field == {
+        "field": "active",
+        "message": "Input should be a valid boolean",
+        "file": "services/orders.yaml",
+        "line": line,
+    }
+
+    # another company group, credentials in the request (write-only)
+    empty, empty_api = _group("cfg-api")
+    credentials = {"shop": {"access_token": SHOP_TOKEN}, "wh": {"token": WH_TOKEN}}
+    dry = empty_api.post("/config/apply", body={"files": files, "credentials": credentials, "dry_run": True})
+    assert dry.status == 200, dry.text
+    assert dry.json()["done"] == [] and empty_api.get("/connectors").json()["items"] == []
+    applied = empty_api.post("/config/apply", body={"files": files, "credentials": credentials})
+    assert applied.status == 200, applied.text
+    assert len(applied.json()["done"]) == 8
+    assert SHOP_TOKEN not in applied.text and WH_TOKEN not in applied.text
+    assert _unzip(empty_api.get("/config/export").body) == files
+    missing = _group("cfg-nocred")[1].post("/config/apply", body={"files": files})
+    assert missing.status == 422
+    assert {f["field"] for f in missing.json()["error"]["fields"]} == {"credentials[0]"}
+
+    for scope in ("read", "operate"):
+        limited = Api(create_key(tenant_id, scope=scope))
+        assert limited.get("/config/export").status == 403
+        assert limited.post("/config/diff", body={"files": files}).status == 403
+        assert limited.post("/config/apply", body={"files": files}).status == 403
