@@ -584,3 +584,24 @@ def test_the_api_exports_diffs_and_applies_with_an_admin_key_only(seeded: tuple[
         assert limited.get("/config/export").status == 403
         assert limited.post("/config/diff", body={"files": files}).status == 403
         assert limited.post("/config/apply", body={"files": files}).status == 403
+
+
+def test_exported_files_validate_against_the_published_schema(seeded: tuple[str, Api]) -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    tenant_id, _ = seeded
+    root = Path(__file__).resolve().parents[3]
+    schema = json.loads((root / "docs" / "config.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    files = configfiles.export(wiring.deps(), tenant_id)
+    documents = [yaml.safe_load(text) for path, text in files.items() if path.endswith(".yaml")]
+    assert {d["kind"] for d in documents} == {"connector", "lookup", "notification_group", "service"}
+    for document in documents:
+        assert not list(validator.iter_errors(document)), document
+    service = next(d for d in documents if d["kind"] == "service")
+    assert list(validator.iter_errors({**service, "schedul": "rate(1 hour)"}))  # an editor flags a typo
+    connector = next(d for d in documents if d["kind"] == "connector")
+    assert list(validator.iter_errors({**connector, "credentials": {"access_token": "x"}}))

@@ -114,11 +114,13 @@ CredentialNames = Annotated[
 
 
 def _file_model(name: str, kind: Kind, base: type[BaseModel], doc: str, **extra: Any) -> type[BaseModel]:
-    """`base`'s fields (minus those `extra` replaces) with `kind` first: the API's own definitions."""
+    """`base`'s fields (minus those `extra` replaces) with `kind` and the id first: the API's own
+    definitions."""
     fields: dict[str, Any] = {
         "kind": (Literal[kind], Field(description=f"always {kind}")),
     }
-    for field_name, info in base.model_fields.items():
+    id_field = ID_FIELDS[kind]
+    for field_name, info in sorted(base.model_fields.items(), key=lambda item: item[0] != id_field):
         if field_name not in extra and field_name != "rows":
             fields[field_name] = (info.annotation, info)
     fields.update(extra)
