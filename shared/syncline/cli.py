@@ -133,8 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
         ("apply", "apply DIR through the API's service layer, in dependency order; print what it did"),
     ):
         command = config_sub.add_parser(name, help=text)
-        command.add_argument("--tenant", required=True, help="the company group id")
+        command.add_argument("--tenant", default=None, help="the company group id (not with --api)")
         command.add_argument("dir", type=Path, metavar="DIR", help="the configuration's directory")
+        command.add_argument(
+            "--api",
+            default=None,
+            metavar="URL",
+            help="through this API's /config routes instead of the tables (an admin key's company group)",
+        )
+        command.add_argument(
+            "--key",
+            default=None,
+            help="with --api: an admin API key (default: $SYNCLINE_API_KEY); never printed",
+        )
         if name == "export":
             continue
         command.add_argument(
@@ -350,6 +361,13 @@ def _config(args: argparse.Namespace) -> int:
     from syncline.settings import SettingsError, settings
 
     name = f"syncline config {args.config_command}"
+    if (args.api is None) == (args.tenant is None):
+        print(
+            f"{name}: give --tenant (the tables, with AWS credentials) or --api (an API key)", file=sys.stderr
+        )
+        return 2
+    if args.api is not None:
+        return _config_remote(args, name)
     try:
         deps = wiring.deps()
     except SettingsError as exc:
@@ -412,6 +430,59 @@ def _config(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"applied {len(applied.done)} change(s)")
+    return 0
+
+
+def _config_remote(args: argparse.Namespace, name: str) -> int:
+    """`syncline config ... --api URL`: the /config routes with an API key."""
+    import os
+
+    from syncline.api import configfiles
+    from syncline.api.configfiles import apply as applying
+    from syncline.api.configfiles import files
+    from syncline.api.configfiles.plan import plan_lines
+    from syncline.api.configfiles.remote import Remote, RemoteError
+
+    key = args.key or os.environ.get("SYNCLINE_API_KEY", "")
+    if not key:
+        print(f"{name}: give --key or set SYNCLINE_API_KEY", file=sys.stderr)
+        return 2
+    remote = Remote(args.api, key)
+    try:
+        if args.config_command == "export":
+            written = remote.export()
+            removed = files.write_directory(args.dir, written)
+            print(
+                f"wrote {len(written)} file(s) to {args.dir}"
+                + (f", removed {len(removed)}" if removed else "")
+            )
+            return 0
+        texts = files.read_directory(args.dir)
+        given = applying.credentials_from(files.read_files(texts), os.environ, args.secrets, args.dir)
+        body: dict[str, object] = {"files": texts, "prune": args.prune, "credentials": given or None}
+        if args.config_command == "apply":
+            body["dry_run"] = args.dry_run
+        answer = remote.post(args.config_command, body)
+    except configfiles.ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{name}: {exc}; nothing was sent", file=sys.stderr)
+        return 1
+    except applying.SecretsFileError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    except RemoteError as exc:
+        for refused in exc.problems:
+            print(f"error: {refused}", file=sys.stderr)
+        print(f"{name}: the API refused it ({exc.status}): {exc.message}", file=sys.stderr)
+        return 1
+    for line in plan_lines(answer):
+        print(line)
+    if args.config_command == "diff":
+        return 2 if answer["differs"] else 0
+    for line in answer["done"]:
+        print(line)
+    print("dry run: nothing applied" if args.dry_run else f"applied {len(answer['done'])} change(s)")
     return 0
 
 

@@ -605,3 +605,42 @@ def test_exported_files_validate_against_the_published_schema(seeded: tuple[str,
     assert list(validator.iter_errors({**service, "schedul": "rate(1 hour)"}))  # an editor flags a typo
     connector = next(d for d in documents if d["kind"] == "connector")
     assert list(validator.iter_errors({**connector, "credentials": {"access_token": "x"}}))
+
+
+def test_the_cli_works_through_the_api_with_only_a_key(
+    seeded: tuple[str, Api],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from syncline.local.http import ApiServer
+
+    tenant_id, api = seeded
+    assert api.key is not None
+    with ApiServer() as server:
+        remote = ("--api", server.url, "--key", api.key)
+        assert _run("export", str(tmp_path / "a"), *remote) == 0
+        assert {p: t.decode() for p, t in _tree(tmp_path / "a").items()} == configfiles.export(
+            wiring.deps(), tenant_id
+        )
+        assert _run("diff", str(tmp_path / "a"), *remote) == 0
+        _edit(tmp_path / "a/services/orders.yaml", "length: 40", "length: 30")
+        capsys.readouterr()
+        assert _run("diff", str(tmp_path / "a"), *remote) == 2
+        assert "    mappings[2].transforms[0].args.length: 40 -> 30" in capsys.readouterr().out
+
+        empty, empty_api = _group("cfg-remote")
+        assert empty_api.key is not None
+        _secrets(monkeypatch)
+        target = ("--api", server.url, "--key", empty_api.key)
+        assert _run("apply", str(tmp_path / "a"), *target) == 0
+        assert "applied 8 change(s)" in capsys.readouterr().out
+        assert _run("diff", str(tmp_path / "a"), *target) == 0
+
+        _edit(tmp_path / "a/services/orders.yaml", "active: false", "active: 2")
+        capsys.readouterr()
+        assert _run("apply", str(tmp_path / "a"), *target) == 1
+        err = capsys.readouterr().err
+        assert "error: services/orders.yaml:5: active: Input should be a valid boolean" in err
+        assert "nothing was sent" in err
+    assert _run("diff", str(tmp_path / "a")) == 2  # neither --tenant nor --api

@@ -119,17 +119,25 @@ class Plan:
         return f"{len(self.changes)} change(s): {', '.join(parts)}"
 
     def lines(self) -> list[str]:
-        """The plan as text, one line per change and per field."""
-        sign = {"create": "+", "update": "~", "delete": "-"}
-        out = []
-        for change in self.changes:
-            out.append(f"{sign[change.action]} {change.action} {change.kind} {change.ident} ({change.file})")
-            out += [f"    {f}" for f in change.fields]
-        for document in self.kept:
-            out.append(f"  kept {document.kind} {document.ident}: not in the files (--prune deletes it)")
-        out += [f"warning: {w}" for w in self.warnings]
-        out.append(self.summary())
-        return out
+        return plan_lines(self.view())
+
+
+def plan_lines(view: Mapping[str, Any]) -> list[str]:
+    """A plan (as `Plan.view` or the API answers it) as text: a line per change and per field."""
+    sign = {"create": "+", "update": "~", "delete": "-"}
+    out = []
+    for change in view["changes"]:
+        out.append(
+            f"{sign[change['action']]} {change['action']} {change['kind']} {change['id']} ({change['file']})"
+        )
+        for entry in change["fields"]:
+            shown = FieldChange(entry["field"], entry.get("before", MISSING), entry.get("after", MISSING))
+            out.append(f"    {shown}")
+    for kept in view["kept"]:
+        out.append(f"  kept {kept['kind']} {kept['id']}: not in the files (--prune deletes it)")
+    out += [f"warning: {w}" for w in view["warnings"]]
+    out.append(view["summary"])
+    return out
 
 
 # ---------------------------------------------------------------------------------- the group's state
