@@ -140,7 +140,7 @@ def test_every_bundle_has_the_tracer(default: Synthesized, function: str) -> Non
 
 def _layer_id(synthesized: Synthesized, name: str) -> str:
     resources = synthesized.template_json()["Resources"]
-    (layer_id,) = [i for i in of_type(resources, "AWS::Lambda::LayerVersion") if i.startswith(f"{name}Layer")]
+    (layer_id,) = [i for i in of_type(resources, "AWS::Lambda::LayerVersion") if f"{name}Layer" in i]
     return layer_id
 
 

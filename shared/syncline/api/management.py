@@ -492,7 +492,11 @@ def create_service(deps: Deps, tenant_id: str, body: ServiceCreate) -> Service:
     source = validate_service(deps, service)
     service = _inbound(deps, service, source)
     deps.config.put_service(service, create=True)
-    _schedule(service, source)
+    try:
+        _schedule(service, source)
+    except Exception:  # all or nothing: no service left without the schedule it asked for
+        deps.config.delete_service(tenant_id, service.service_id, inbound_path=service.inbound_path)
+        raise
     return service
 
 
@@ -519,7 +523,11 @@ def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpd
     source = validate_service(deps, service)
     service = _inbound(deps, service, source)
     deps.config.put_service(service, previous_path=current.inbound_path)
-    _schedule(service, source)
+    try:
+        _schedule(service, source)
+    except Exception:  # all or nothing: the service as it was, with the schedule it had
+        deps.config.put_service(current, previous_path=service.inbound_path)
+        raise
     return service
 
 

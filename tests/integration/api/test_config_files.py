@@ -644,3 +644,50 @@ def test_the_cli_works_through_the_api_with_only_a_key(
         assert "error: services/orders.yaml:5: active: Input should be a valid boolean" in err
         assert "nothing was sent" in err
     assert _run("diff", str(tmp_path / "a")) == 2  # neither --tenant nor --api
+
+
+def test_a_service_whose_schedule_fails_is_not_left_half_applied(
+    seeded: tuple[str, Api],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """All or nothing per object: a service is written with its schedule or not at all (the service
+    layer the API shares puts the row back when the schedule call fails)."""
+    from syncline import schedules
+
+    tenant_id, api = seeded
+    config_files.write_directory(tmp_path, configfiles.export(wiring.deps(), tenant_id))
+    _edit(tmp_path / "services/sweeper.yaml", "name: Sweeper", "name: Night sweeper")
+    new = (tmp_path / "services/sweeper.yaml").read_text().replace("service_id: sweeper", "service_id: later")
+    (tmp_path / "services/later.yaml").write_text(new.replace("active: false", "active: true"))
+    before = api.get("/services/sweeper").json()
+
+    def unavailable(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("scheduler unavailable")
+
+    monkeypatch.setattr(schedules, "apply", unavailable)
+    _, failed = configfiles.apply_files(wiring.deps(), tenant_id, config_files.read_directory(tmp_path))
+    assert failed is not None and failed.done == [] and isinstance(failed.error, RuntimeError)
+    assert failed.failed is not None and failed.failed.ident == "later"  # the first change (sorted)
+    assert [str(p) for p in failed.problems] == [
+        "services/later.yaml: failed (RuntimeError); nothing of this service was changed"
+    ]
+    assert api.get("/services/later").status == 404  # its row was written, then removed again
+    assert api.patch("/services/sweeper", body={"name": "x"}).status == 500  # the API shares it
+    assert api.get("/services/sweeper").json() == before  # the row put back
+    monkeypatch.undo()
+    assert api.get("/services/sweeper").json() == before
+    planned, applied = configfiles.apply_files(
+        wiring.deps(), tenant_id, config_files.read_directory(tmp_path)
+    )
+    assert applied is not None and applied.ok and len(planned.changes) == 2
+    assert api.get("/services/sweeper").json()["name"] == "Night sweeper"
+
+
+def test_a_connectors_system_cannot_change(seeded: tuple[str, Api], tmp_path: Path) -> None:
+    tenant_id, _ = seeded
+    config_files.write_directory(tmp_path, configfiles.export(wiring.deps(), tenant_id))
+    _edit(tmp_path / "connectors/wh.yaml", "system: rest", "system: woocommerce")
+    (problem,) = _problems(tenant_id, tmp_path)
+    assert problem.startswith("connectors/wh.yaml:3: system: a connector's system cannot change")

@@ -46,6 +46,7 @@ class Applied:
     done: list[str] = field(default_factory=list)  # "created connector erp", ...
     failed: Change | None = None
     problems: list[Problem] = field(default_factory=list)
+    error: Exception | None = None  # the failed change's unexpected error (an AWS call, ...)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +74,11 @@ def apply(deps: Deps, tenant_id: str, plan: Plan) -> Applied:
         except ValidationError as exc:  # a body the API models refuse (the files' models are theirs)
             result.failed = change
             result.problems = _problems(change, "not valid", validation_fields(exc))
+            return result
+        except Exception as exc:  # the service layer undid the object's part-made change
+            result.failed, result.error = change, exc
+            message = f"failed ({type(exc).__name__}); nothing of this {change.kind} was changed"
+            result.problems = [Problem(change.file, None, "", message)]
             return result
         past = {"create": "created", "update": "updated", "delete": "deleted"}[change.action]
         named = ", ".join(dict.fromkeys(f.field.split(".")[0].split("[")[0] for f in change.fields))
@@ -118,9 +124,7 @@ def _apply(deps: Deps, tenant_id: str, change: Change) -> None:
             )
         else:
             values.pop("connector_id")
-            values.pop("system")  # not changeable: a change is refused below
-            if document.values["system"] != (change.current.values["system"] if change.current else None):
-                raise _unchangeable(document, "system")
+            values.pop("system")  # never changes (the plan refuses a change)
             body = ConnectorUpdate.model_validate({**values, "credentials": change.credentials})
             management.update_connector(deps, tenant_id, change.ident, body)
     elif change.kind == "lookup":
@@ -144,13 +148,6 @@ def _apply(deps: Deps, tenant_id: str, change: Change) -> None:
     else:
         values.pop("service_id")
         management.update_service(deps, tenant_id, change.ident, ServiceUpdate.model_validate(values))
-
-
-def _unchangeable(document: Document, name: str) -> SynclineError:
-    from syncline.errors import Invalid
-
-    message = "cannot change: delete the connector and create it under a new id (with --prune)"
-    return Invalid(message, fields=[{"field": f"body.{name}", "message": message}])
 
 
 # ---------------------------------------------------------------------------------- credentials

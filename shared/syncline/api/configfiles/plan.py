@@ -250,6 +250,11 @@ def plan(
     for key, document in sorted(desired.items(), key=lambda kv: (KINDS.index(kv[0][0]), kv[0][1])):
         before = now.get(key)
         change = _change(document, before)
+        if document.kind == "connector" and before and before.values["system"] != document.values["system"]:
+            message = (
+                "a connector's system cannot change: give it a new id (a delete and a create, with --prune)"
+            )
+            problems.append(document.problem(("system",), message))
         if document.kind == "connector":  # its credentials may change when nothing else does
             change = change or Change("update", "connector", document.ident, desired=document, current=before)
             change = _with_credentials(deps, tenant_id, change, given.get(document.ident, {}), hint, problems)

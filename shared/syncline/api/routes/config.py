@@ -13,6 +13,7 @@ from syncline.api import configfiles
 from syncline.api.context import deps, tenant
 from syncline.api.models import ConfigApplyBody, ConfigFilesBody
 from syncline.errors import Invalid
+from syncline.observability import logger
 
 router = Router()
 TAGS = ["config"]
@@ -93,6 +94,9 @@ def apply_config(body: Annotated[ConfigApplyBody, Body()]) -> dict[str, Any]:
     if applied is not None and applied.failed is not None:
         failed = applied.failed
         done = "; ".join(applied.done) or "nothing"
+        if applied.error is not None:  # a 500 (logged with what was applied before it)
+            logger.error("config apply stopped", extra={"done": applied.done, "failed": failed.view()})
+            raise applied.error
         raise Invalid(
             f"stopped at {failed.action} {failed.kind} {failed.ident}; applied before it: {done}",
             fields=[p.as_field() for p in applied.problems],
