@@ -86,10 +86,10 @@ def _value(
             raise YamlProblem(line, path, "tags are not supported")
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem(key_node.start_mark.line + 1, path, "merge keys (<<) are not supported")
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
                 raise YamlProblem(key_node.start_mark.line + 1, path, "keys must be plain text")
-            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<" and key_node.style is None:
-                raise YamlProblem(key_node.start_mark.line + 1, path, "merge keys (<<) are not supported")
             key = loader.construct_object(key_node)
             child = (*path, key if isinstance(key, str) else str(key))
             if key in out:
@@ -116,8 +116,12 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
 
 
+# Characters YAML reads as line breaks or drops: only a double-quoted scalar keeps them (escaped).
+_ESCAPED = re.compile("[\r\x85\u2028\u2029\ufeff]")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
+    style = '"' if _ESCAPED.search(value) else "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
