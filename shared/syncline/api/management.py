@@ -136,6 +136,13 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
     )
 
 
+def moves(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether a connector's new `base_url` and `settings` send its credentials somewhere else."""
+    return _destinations(before.get("base_url"), before.get("settings")) != _destinations(
+        after.get("base_url"), after.get("settings")
+    )
+
+
 def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> ConnectorConfig:
     from syncline import wiring
 
@@ -172,9 +179,7 @@ def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: Connec
     changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
     merged = current.model_dump(mode="json") | changes | {"updated_at": utcnow().isoformat()}
     credentials = body.credentials
-    moved = _destinations(current.base_url, current.settings) != _destinations(
-        merged.get("base_url"), merged.get("settings")
-    )
+    moved = moves(current.model_dump(mode="json"), merged)
     if moved and credentials is None and current.credentials_secret_arn:
         # Stored credentials never follow a connector to a new destination: whoever points it
         # elsewhere must know them (else any API key of the group could collect the token).

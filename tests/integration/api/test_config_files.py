@@ -457,6 +457,14 @@ def test_a_connector_is_created_only_with_its_credentials(
     assert dict(wiring.credentials(row.credentials_secret_arn)) == {"access_token": "shpat-rotated"}
     monkeypatch.delenv(env_name("shop", "access_token"))
     assert _run("diff", "--tenant", tenant_id, str(repo)) == 0  # stored, not given: kept
+    # stored credentials never follow a connector to another address
+    _edit(repo / "connectors/shop.yaml", "https://shop.example.com", "https://elsewhere.example.com")
+    capsys.readouterr()
+    assert _run("diff", "--tenant", tenant_id, str(repo)) == 1
+    err = capsys.readouterr().err
+    assert "connectors/shop.yaml:6: credentials: required again when the connector's address changes" in err
+    monkeypatch.setenv(env_name("shop", "access_token"), "shpat-for-elsewhere")
+    assert _run("apply", "--tenant", tenant_id, str(repo)) == 0
 
 
 def test_diff_warns_when_a_change_breaks_the_mapping_of_the_last_records(

@@ -80,7 +80,8 @@ class Change:
 
     @property
     def file(self) -> str:
-        return (self.desired or self.current or Document(self.kind, self.ident, {}, "")).path
+        document = self.desired or self.current
+        return document.path if document else path_of(self.kind, self.ident)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -330,6 +331,10 @@ def _with_credentials(
             problems.append(document.problem(("credentials", n), f"{why}: {hint(change.ident, name)}"))
         else:
             wanted[name] = value
+    moved = change.current is not None and management.moves(change.current.values, document.values)
+    if moved and names and stored and not given:
+        message = f"required again when the connector's address changes: {hint(change.ident, names[0])}"
+        problems.append(document.problem(("credentials",), message))
     if change.action == "create":
         change.credentials = wanted or None
     elif wanted != stored:
@@ -412,8 +417,7 @@ def _mapping_warnings(
     changed_tables = {
         ident
         for (kind, ident), document in desired.items()
-        if kind == "lookup"
-        and (ident not in [i for k, i in now if k == "lookup"] or _differs(document, now[(kind, ident)]))
+        if kind == "lookup" and ((kind, ident) not in now or _differs(document, now[(kind, ident)]))
     }
     tables = {
         ident: LookupTable(
