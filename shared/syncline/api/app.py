@@ -25,7 +25,7 @@ from syncline.api import context as request_context
 from syncline.api.cors import with_cors
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import alerts, connectors, inbound_clients, mapping, reports, runs, services
+from syncline.api.routes import alerts, config, connectors, inbound_clients, mapping, reports, runs, services
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
 from syncline.inbound import http as inbound_http
@@ -67,7 +67,7 @@ ERROR_RESPONSES = {
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients):
+for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients, config):
     app.include_router(area.router)
 
 

@@ -14,6 +14,27 @@ from syncline.models import ConnectorConfig, Endpoint, RunStatus, Status
 from tests.fakes.sftp import FakeSftpServer
 
 
+def push_to_sftp(sftp: FakeSftpServer, **settings: str) -> None:
+    """The demo service's destination becomes a file drop on `sftp` (connector `drop`)."""
+    config = wiring.config_store()
+    arn = wiring.store_credentials(TENANT, "drop", sftp.credentials())
+    config.put_connector(
+        ConnectorConfig(
+            tenant_id=TENANT,
+            connector_id="drop",
+            system="sftp",
+            name="Warehouse file drop",
+            base_url=sftp.url,
+            credentials_secret_arn=arn,
+            settings={"host_key": sftp.host_key_line, **settings},
+        )
+    )
+    service = config.require_service(TENANT, SERVICE)
+    config.put_service(
+        service.model_copy(update={"destination": Endpoint(connector_id="drop", entity="orders")})
+    )
+
+
 @pytest.mark.parametrize("second", ["schedule", "run-now"])
 def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: Path, second: str) -> None:
     """The confirmations are read at the start of the next run, scheduled or "run now" alike."""
@@ -21,24 +42,7 @@ def test_sent_items_become_ok_or_failed_when_the_destination_confirms(tmp_path: 
         FakeSftpServer(tmp_path / "sftp").start() as sftp,
         local_stack(StackOptions(records=6, fail_rate=0.0, permanent_failures=False)) as stack,
     ):
-        config = wiring.config_store()
-        arn = wiring.store_credentials(TENANT, "drop", sftp.credentials())
-        config.put_connector(
-            ConnectorConfig(
-                tenant_id=TENANT,
-                connector_id="drop",
-                system="sftp",
-                name="Warehouse file drop",
-                base_url=sftp.url,
-                credentials_secret_arn=arn,
-                settings={"host_key": sftp.host_key_line, "confirmation_mode": "listing"},
-            )
-        )
-        service = config.require_service(TENANT, SERVICE)
-        config.put_service(
-            service.model_copy(update={"destination": Endpoint(connector_id="drop", entity="orders")})
-        )
-
+        push_to_sftp(sftp, confirmation_mode="listing")
         first = stack.wait_for_run(stack.fire(), timeout=60)
         assert first.status == RunStatus.OK and first.totals.Sent == 6 and first.pushed == 6
         items = list(wiring.sync_store().items_of_run(TENANT, SERVICE, first.run_id))

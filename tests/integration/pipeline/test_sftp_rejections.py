@@ -9,9 +9,10 @@ from pathlib import Path
 
 from syncline import wiring
 from syncline.local.stack import SERVICE, TENANT, StackOptions, local_stack
-from syncline.models import ConnectorConfig, Endpoint, RunStatus, Status
+from syncline.models import RunStatus, Status
 from syncline.reports.resync import resync
 from tests.fakes.sftp import FakeSftpServer
+from tests.integration.pipeline.test_sftp_confirmations import push_to_sftp
 
 
 def test_a_rejected_file_keeps_its_payload_and_file_name_and_resyncs(tmp_path: Path) -> None:
@@ -19,23 +20,7 @@ def test_a_rejected_file_keeps_its_payload_and_file_name_and_resyncs(tmp_path: P
         FakeSftpServer(tmp_path / "sftp").start() as sftp,
         local_stack(StackOptions(records=3, fail_rate=0.0, permanent_failures=False)) as stack,
     ):
-        config = wiring.config_store()
-        arn = wiring.store_credentials(TENANT, "drop", sftp.credentials())
-        config.put_connector(
-            ConnectorConfig(
-                tenant_id=TENANT,
-                connector_id="drop",
-                system="sftp",
-                name="Warehouse file drop",
-                base_url=sftp.url,
-                credentials_secret_arn=arn,
-                settings={"host_key": sftp.host_key_line, "filename_template": "{entity}-{id}-{key}.{ext}"},
-            )
-        )
-        service = config.require_service(TENANT, SERVICE)
-        config.put_service(
-            service.model_copy(update={"destination": Endpoint(connector_id="drop", entity="orders")})
-        )
+        push_to_sftp(sftp, filename_template="{entity}-{id}-{key}.{ext}")
         first = stack.wait_for_run(stack.fire(), timeout=60)
         assert first.status == RunStatus.OK and first.totals.Sent == 3
         items = sorted(

@@ -6,10 +6,17 @@ from .alert_history_params import AlertHistoryParams
 from .alert_history_return import AlertHistoryReturn
 from .alerts_body import AlertsBody
 from .alerts_body_mode import AlertsBodyMode
+from .apply_config_return import ApplyConfigReturn
 from .auto_pause_body import AutoPauseBody
 from .check_connector_return import CheckConnectorReturn
 from .clone_body import CloneBody
 from .clone_service_return import CloneServiceReturn
+from .config_apply_body import ConfigApplyBody
+from .config_apply_body_credentials_type_0 import ConfigApplyBodyCredentialsType0
+from .config_apply_body_files import ConfigApplyBodyFiles
+from .config_files_body import ConfigFilesBody
+from .config_files_body_credentials_type_0 import ConfigFilesBodyCredentialsType0
+from .config_files_body_files import ConfigFilesBodyFiles
 from .connector_create import ConnectorCreate
 from .connector_create_credentials_type_0 import ConnectorCreateCredentialsType0
 from .connector_create_settings import ConnectorCreateSettings
@@ -28,6 +35,7 @@ from .create_service_return import CreateServiceReturn
 from .dashboard_params import DashboardParams
 from .dashboard_params_period_type_0 import DashboardParamsPeriodType0
 from .deactivate_service_return import DeactivateServiceReturn
+from .diff_config_return import DiffConfigReturn
 from .endpoint import Endpoint
 from .error_detail import ErrorDetail
 from .error_field import ErrorField
@@ -160,10 +168,17 @@ __all__ = (
     "AlertHistoryReturn",
     "AlertsBody",
     "AlertsBodyMode",
+    "ApplyConfigReturn",
     "AutoPauseBody",
     "CheckConnectorReturn",
     "CloneBody",
     "CloneServiceReturn",
+    "ConfigApplyBody",
+    "ConfigApplyBodyCredentialsType0",
+    "ConfigApplyBodyFiles",
+    "ConfigFilesBody",
+    "ConfigFilesBodyCredentialsType0",
+    "ConfigFilesBodyFiles",
     "ConnectorCreate",
     "ConnectorCreateCredentialsType0",
     "ConnectorCreateSettings",
@@ -182,6 +197,7 @@ __all__ = (
     "DashboardParams",
     "DashboardParamsPeriodType0",
     "DeactivateServiceReturn",
+    "DiffConfigReturn",
     "Endpoint",
     "ErrorDetail",
     "ErrorField",
