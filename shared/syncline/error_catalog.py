@@ -53,6 +53,9 @@ class Entry:
         return self.pattern is None or _regex(self.pattern).search(message) is not None
 
 
+_NUMBERS = re.compile(r"\d+")
+
+
 @cache
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
@@ -392,6 +395,13 @@ def explain(code: str, message: str, system: str | None = None) -> dict[str, Any
                 return _note(entry.code, f"{entry.meaning} {_unknown(system)}", entry.next_step, False)
             return _note(entry.code, entry.meaning, entry.next_step, True)
     return _note(None, f"An error Syncline has no note for. {_unknown(system)}", DEFAULT_STEP, False)
+
+
+def group_key(code: str, message: str, system: str | None = None) -> tuple[str, str]:
+    """What groups errors that are the same refusal: the catalog's note, and the message with its
+    numbers masked (a thousand records refused for the same reason are one group)."""
+    catalog = explain(code, message, system)["catalog"]
+    return str(catalog or code), _NUMBERS.sub("#", message)[:200]
 
 
 def _note(catalog: str | None, meaning: str, next_step: str, known: bool) -> dict[str, Any]:

@@ -174,3 +174,12 @@ def test_config_json_names_the_api_url(resources: dict[str, Any], console: Synth
     parts = entry["SourceMarkers"][1][marker]["Fn::Join"][1]
     assert parts[0] == '"https://' and parts[-1] == '/"'  # a JSON string, quotes included
     assert {"Ref": logical_id(rest_api)} in parts and {"Ref": stage} in parts
+
+
+def test_alert_emails_link_to_the_console(resources: dict[str, Any], console: Synthesized) -> None:
+    """Issue 30: the links of alert emails open the console's views, not the API (a 401 there)."""
+    assert console.stack.console is not None
+    distribution = logical_id(console.stack.console.distribution)
+    alerts = resources[logical_id(console.stack.functions.alerts)]["Properties"]["Environment"]["Variables"]
+    link = alerts[ENV["alert_link_base"]]
+    assert link == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}, "/"]]}

@@ -6,7 +6,6 @@ refusal of a thousand records is one group, two different refusals are two)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -19,14 +18,12 @@ from syncline.reports.search import search
 
 MAX_SCANNED = 5_000  # Failed entries read at most (the answer says when there were more)
 EXAMPLES = 3
-_NUMBERS = re.compile(r"\d+")
 
 
 def error_key(item: SyncItem) -> tuple[str, str]:
     error = item.last_error
     code, message = (error.code, error.message) if error else ("", "")
-    note = error_catalog.explain(code, message, item.destination_system)
-    return str(note["catalog"] or code), _NUMBERS.sub("#", message)[:200]
+    return error_catalog.group_key(code, message, item.destination_system)
 
 
 def failures_by_error(
