@@ -163,7 +163,8 @@ def test_keys_cli_takes_scope_and_expiry_and_lists_them(
     assert "scope read" in out
     api = Api(key)
     assert api.get("/reports").status == 200
-    assert api.get("/notification-groups").json()["error"]["message"] == "this API key lacks the 'admin' scope"
+    refused = api.get("/notification-groups").json()["error"]["message"]
+    assert refused == "this API key lacks the 'admin' scope"
     assert cli.main(["keys", "create", "--tenant", "scope-cli"]) == 0  # default: admin
     default_key = re.search(r"^\s+(sl_\S+)$", capsys.readouterr().out, re.M).group(1)  # type: ignore[union-attr]
     assert Api(default_key).get("/connectors").status == 200

@@ -187,7 +187,7 @@ def test_named_periods_start_at_the_company_groups_midnights() -> None:
     assert start == datetime(2025, 3, 12, 11, 0, tzinfo=UTC) and end == now
     assert spec == "period=today;tz=Pacific/Auckland"
     start, end, _ = resolve_window(None, None, None, period="yesterday", now=now, zone="Pacific/Auckland")
-    assert (start, end) == (datetime(2025, 3, 11, 11, 0, tzinfo=UTC), datetime(2025, 3, 12, 11, 0, tzinfo=UTC))
+    assert start == datetime(2025, 3, 11, 11, tzinfo=UTC) and end == datetime(2025, 3, 12, 11, tzinfo=UTC)
     after_dst = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)  # Berlin moved to summer time on 30 March
     start, end, _ = resolve_window(None, None, None, period="last_week", now=after_dst, zone="Europe/Berlin")
     assert start == datetime(2025, 3, 23, 23, 0, tzinfo=UTC)  # Monday 24 March, 00:00 CET
