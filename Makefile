@@ -68,10 +68,12 @@ typecheck:
 pytest:
 	$(BIN)/pytest -n 2 --dist loadfile
 
-## make docs: regenerate the transform reference in docs/mappings.md from the transform catalog
-## (tests/docs/test_docs.py fails while it differs)
+## make docs: regenerate the transform reference in docs/mappings.md from the transform catalog and
+## the error tables of docs/errors.md from the error catalog (tests/docs/test_docs.py fails while
+## either differs)
 docs: $(VENV)/.local-installed
 	$(PY) -m syncline.mapping.reference docs/mappings.md
+	$(PY) -m syncline.error_catalog docs/errors.md
 
 ## make lock: pin the Lambda dependencies (pyproject's dependencies and the sftp extra) with their
 ## hashes in requirements/lambda.lock; run after changing them (UPGRADE=1 moves every pin up)

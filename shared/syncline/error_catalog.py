@@ -427,9 +427,8 @@ def render() -> str:
     own = [e for e in ENTRIES if e.system is None]
     lines = ["### Syncline's error codes", "", "| code | what it means | what to do |", "| --- | --- | --- |"]
     for e in own:
-        code = f"`{e.code}`" + (
-            f" (a `{'` or `'.join(e.codes)}` whose message matches `{e.pattern}`)" if e.pattern else ""
-        )
+        matching = f" (a `{'` or `'.join(e.codes)}` whose message matches `{_cell(e.pattern)}`)"
+        code = f"`{e.code}`" + (matching if e.pattern else "")
         lines.append(f"| {code} | {e.meaning} | {e.next_step} |")
     for system in dict.fromkeys(e.system for e in ENTRIES if e.system):
         lines += [
@@ -440,9 +439,12 @@ def render() -> str:
         ]
         lines.append("| --- | --- | --- | --- |")
         for e in (e for e in ENTRIES if e.system == system):
-            pattern = (e.pattern or "").replace("|", "\\|")
-            lines.append(f"| `{e.code}` | `{pattern}` | {e.meaning} | {e.next_step} |")
+            lines.append(f"| `{e.code}` | `{_cell(e.pattern)}` | {e.meaning} | {e.next_step} |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(pattern: str | None) -> str:
+    return (pattern or "").replace("|", "\\|")  # a table cell's pipes
 
 
 def splice(document: str, section: str) -> str:
