@@ -71,7 +71,7 @@ export async function view(ctx) {
     ? h("p", {}, h("a", { href: "#/reports/" + enc(op.sync_id || "") }, op.reference || op.sync_id || "entry"),
       ` of ${named[op.service_id] ? named[op.service_id].name : op.service_id}, pending since `,
       when(op.updated_at), op.stuck ? " (stuck)" : "")
-    : h("p", {}, "None pending.");
+    : h("p", {}, op === undefined ? "Not shown while the dashboard is filtered by service." : "None pending.");
   ctx.show(h("h1", {}, "Dashboard"),
     filterForm(ctx.go, "/dashboard", params, [windowSelect(params), statusSelect(params.get("status")), serviceChoice]),
     h("h2", {}, "Entries by status"), h("div", { id: "totals" }, totalsCards(d.totals, [rate])),
