@@ -155,7 +155,9 @@ def test_the_deployed_asset_is_exactly_the_static_folder(
     (static_key,) = files["SourceObjectKeys"]
     assert entry["SourceObjectKeys"][0] == static_key
     staged = console.outdir / f"asset.{static_key.removesuffix('.zip')}"
-    assert sorted(p.name for p in staged.iterdir()) == ["console.css", "console.js", "index.html"]
+    shipped = sorted(p.name for p in STATIC_DIR.iterdir() if p.suffix in (".html", ".css", ".js"))
+    assert "main.js" in shipped and "router.js" in shipped
+    assert sorted(p.name for p in staged.iterdir()) == shipped
     for path in staged.iterdir():
         assert path.read_bytes() == (STATIC_DIR / path.name).read_bytes()
 

@@ -32,7 +32,7 @@ def produced_codes() -> set[str]:
             args = [a for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             if name == "ErrorInfo":
                 codes |= {
-                    k.value.value
+                    str(k.value.value)
                     for k in node.keywords
                     if k.arg == "code" and isinstance(k.value, ast.Constant)
                 }
