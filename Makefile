@@ -69,17 +69,19 @@ pytest:
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make docs: regenerate the transform reference in docs/mappings.md from the transform catalog and
-## the error tables of docs/errors.md from the error catalog (tests/docs/test_docs.py fails while
-## either differs)
+## docs/config.schema.json from the API's models and the error tables of docs/errors.md from the
+## error catalog (tests/docs/test_docs.py fails while any differs)
 docs: $(VENV)/.local-installed
 	$(PY) -m syncline.mapping.reference docs/mappings.md
+	$(PY) -m syncline.api.configfiles.schema docs/config.schema.json
 	$(PY) -m syncline.error_catalog docs/errors.md
 
-## make lock: pin the Lambda dependencies (pyproject's dependencies and the sftp extra) with their
-## hashes in requirements/lambda.lock; run after changing them (UPGRADE=1 moves every pin up)
+## make lock: pin the Lambda dependencies (pyproject's dependencies and the sftp and config extras,
+## the layers) with their hashes in requirements/lambda.lock; run after changing them (UPGRADE=1
+## moves every pin up)
 lock: | $(PY)
 	$(PY) -m pip install --quiet 'pip-tools==7.*'
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra sftp \
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra sftp --extra config \
 		$(if $(UPGRADE),--upgrade) --no-emit-index-url --no-emit-find-links \
 		--output-file requirements/lambda.lock pyproject.toml
 

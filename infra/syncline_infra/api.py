@@ -26,6 +26,7 @@ from .context import StageConfig
 
 API_KEY_HEADER = "x-api-key"
 STAGE_NAME = "v1"
+BINARY_MEDIA_TYPE = "application/zip"
 # The inbound API (POST /oauth/token, /inbound/...) has its own stage throttling, below the API's:
 # a client pushing hard is stopped at the gateway before it takes the report API's share.
 # (Each client also has its own token bucket in the function, 429 past it.)
@@ -112,6 +113,8 @@ class Api(Construct):
             rest_api_name=f"{config.prefix}-api",
             description=f"Syncline {config.stage}: report, runs, services and connectors",
             endpoint_types=[apigw.EndpointType.REGIONAL],
+            # GET /config/export answers a zip: passed through as binary to a request that accepts it.
+            binary_media_types=[BINARY_MEDIA_TYPE],
             cloud_watch_role=config.api_cloudwatch_role,
             default_cors_preflight_options=cors,
             deploy_options=apigw.StageOptions(

@@ -112,8 +112,9 @@ SPECS = (
         memory_mb=512,
         # API Gateway stops waiting after 29 seconds.
         timeout_seconds=29,
-        # Validating an SFTP connector (host key, private key) needs asyncssh.
-        layers=("sftp",),
+        # Validating an SFTP connector (host key, private key) needs asyncssh; the configuration
+        # files of /config/... need PyYAML.
+        layers=("sftp", "config"),
     ),
 )
 

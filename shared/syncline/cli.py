@@ -122,6 +122,45 @@ def build_parser() -> argparse.ArgumentParser:
     c_revoke.add_argument("client_id")
     c_rotate = clients_sub.add_parser("rotate", help="a new secret for a client (printed once)")
     c_rotate.add_argument("client_id")
+    config = sub.add_parser(
+        "config",
+        help="a company group's configuration as files: export, diff and apply them (config as code)",
+    )
+    config_sub = config.add_subparsers(dest="config_command", required=True)
+    for name, text in (
+        ("export", "write the company group's configuration to DIR (credential names, never values)"),
+        ("diff", "what apply would change; exit 0 when nothing, 2 when something differs"),
+        ("apply", "apply DIR through the API's service layer, in dependency order; print what it did"),
+    ):
+        command = config_sub.add_parser(name, help=text)
+        command.add_argument("--tenant", default=None, help="the company group id (not with --api)")
+        command.add_argument("dir", type=Path, metavar="DIR", help="the configuration's directory")
+        command.add_argument(
+            "--api",
+            default=None,
+            metavar="URL",
+            help="through this API's /config routes instead of the tables (an admin key's company group)",
+        )
+        command.add_argument(
+            "--key",
+            default=None,
+            help="with --api: an admin API key (default: $SYNCLINE_API_KEY); never printed",
+        )
+        if name == "export":
+            continue
+        command.add_argument(
+            "--prune", action="store_true", help="also delete what the company group has and DIR does not"
+        )
+        command.add_argument(
+            "--secrets",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="a YAML file outside the repository: {connector_id: {credential: value}} (environment "
+            "variables SYNCLINE_SECRET_<CONNECTOR>_<FIELD> win over it)",
+        )
+        if name == "apply":
+            command.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     for command in (create, revoke, listing, c_create, c_list, c_revoke, c_rotate):
         target = command.add_mutually_exclusive_group()
         target.add_argument(
@@ -295,6 +334,8 @@ def _run(args: argparse.Namespace) -> int:
         return _clients(args)
     if args.command == "migrate":
         return _migrate(args)
+    if args.command == "config":
+        return _config(args)
     if args.command == "smoke":
         import os
 
@@ -306,6 +347,143 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         return smoke(args.api, key, sys.stdout, run=args.run, timeout=args.timeout)
     return 2
+
+
+def _config(args: argparse.Namespace) -> int:
+    """`syncline config export|diff|apply`: against the tables and secrets the SYNCLINE_* variables
+    name, through the same functions as the API's /config routes."""
+    import os
+
+    from syncline import wiring
+    from syncline.api import configfiles
+    from syncline.api.configfiles import apply as applying
+    from syncline.api.configfiles import files, plan
+    from syncline.settings import SettingsError, settings
+
+    name = f"syncline config {args.config_command}"
+    if (args.api is None) == (args.tenant is None):
+        print(
+            f"{name}: give --tenant (the tables, with AWS credentials) or --api (an API key)", file=sys.stderr
+        )
+        return 2
+    if args.api is not None:
+        return _config_remote(args, name)
+    try:
+        deps = wiring.deps()
+    except SettingsError as exc:
+        print(f"{name}: {exc} (the CLI reads the functions' SYNCLINE_* variables)", file=sys.stderr)
+        return 2
+    if deps.config.get_tenant(args.tenant) is None:
+        print(f"{name}: no company group {args.tenant!r} (`syncline keys create` makes one)", file=sys.stderr)
+        return 1
+    if args.config_command == "export":
+        written = configfiles.export(deps, args.tenant)
+        removed = files.write_directory(args.dir, written)
+        print(
+            f"wrote {len(written)} file(s) to {args.dir}" + (f", removed {len(removed)}" if removed else "")
+        )
+        return 0
+    try:
+        documents = files.read_files(files.read_directory(args.dir))
+        given = applying.credentials_from(documents, os.environ, args.secrets, args.dir)
+        planned = plan.plan(
+            deps, args.tenant, documents, prune=args.prune, credentials=given, hint=applying.credential_hint
+        )
+    except configfiles.ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{name}: {exc}; nothing was applied", file=sys.stderr)
+        return 1
+    except applying.SecretsFileError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    for line in planned.lines():
+        print(line)
+    if args.config_command == "diff":
+        return 2 if planned.differs else 0
+    cfg = settings()
+    scheduled = any(
+        c.desired and c.desired.values.get("active") and c.desired.values.get("schedule")
+        for c in planned.changes
+    )
+    if scheduled and not (cfg.schedule_group and cfg.trigger_function_arn and cfg.scheduler_role_arn):
+        print(
+            "note: SYNCLINE_SCHEDULE_GROUP, SYNCLINE_TRIGGER_FUNCTION_ARN and SYNCLINE_SCHEDULER_ROLE_ARN "
+            "are not all set: no schedule is made from here (the local stack plays schedules itself; for a "
+            "deployed stack use POST /config/apply, or set them)",
+            file=sys.stderr,
+        )
+    if args.dry_run or not planned.differs:
+        print("dry run: nothing applied" if args.dry_run else "nothing to apply")
+        return 0
+    applied = applying.apply(deps, args.tenant, planned)
+    for line in applied.done:
+        print(line)
+    if applied.failed is not None:
+        for problem in applied.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        failed = applied.failed
+        print(
+            f"{name}: stopped at {failed.action} {failed.kind} {failed.ident}; {len(applied.done)} change(s) "
+            "before it were applied, none after it",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"applied {len(applied.done)} change(s)")
+    return 0
+
+
+def _config_remote(args: argparse.Namespace, name: str) -> int:
+    """`syncline config ... --api URL`: the /config routes with an API key."""
+    import os
+
+    from syncline.api import configfiles
+    from syncline.api.configfiles import apply as applying
+    from syncline.api.configfiles import files
+    from syncline.api.configfiles.plan import plan_lines
+    from syncline.api.configfiles.remote import Remote, RemoteError
+
+    key = args.key or os.environ.get("SYNCLINE_API_KEY", "")
+    if not key:
+        print(f"{name}: give --key or set SYNCLINE_API_KEY", file=sys.stderr)
+        return 2
+    remote = Remote(args.api, key)
+    try:
+        if args.config_command == "export":
+            written = remote.export()
+            removed = files.write_directory(args.dir, written)
+            print(
+                f"wrote {len(written)} file(s) to {args.dir}"
+                + (f", removed {len(removed)}" if removed else "")
+            )
+            return 0
+        texts = files.read_directory(args.dir)
+        given = applying.credentials_from(files.read_files(texts), os.environ, args.secrets, args.dir)
+        body: dict[str, object] = {"files": texts, "prune": args.prune, "credentials": given or None}
+        if args.config_command == "apply":
+            body["dry_run"] = args.dry_run
+        answer = remote.post(args.config_command, body)
+    except configfiles.ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{name}: {exc}; nothing was sent", file=sys.stderr)
+        return 1
+    except applying.SecretsFileError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    except RemoteError as exc:
+        for refused in exc.problems:
+            print(f"error: {refused}", file=sys.stderr)
+        print(f"{name}: the API refused it ({exc.status}): {exc.message}", file=sys.stderr)
+        return 1
+    for line in plan_lines(answer):
+        print(line)
+    if args.config_command == "diff":
+        return 2 if answer["differs"] else 0
+    for line in answer["done"]:
+        print(line)
+    print("dry run: nothing applied" if args.dry_run else f"applied {len(answer['done'])} change(s)")
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

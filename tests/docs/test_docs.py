@@ -269,6 +269,17 @@ def test_the_error_tables_are_generated_from_the_error_catalog() -> None:
         assert f"`{entry.code}`" in current
 
 
+def test_the_config_schema_is_generated_from_the_models() -> None:
+    from syncline.api.configfiles import schema
+
+    path = ROOT / "docs" / "config.schema.json"
+    assert _text(path) == schema.render(), (
+        "docs/config.schema.json differs from the configuration files' models; regenerate it: "
+        + schema.REGENERATE
+    )
+    assert "(docs/config.md)" in _text(ROOT / "README.md")
+
+
 @pytest.mark.parametrize(
     ("bogus", "check"),
     [

@@ -21,7 +21,12 @@ from .conftest import Synthesized, logical_id, of_type
 def test_regional_rest_api(template: Template) -> None:
     template.has_resource_properties(
         "AWS::ApiGateway::RestApi",
-        {"Name": "syncline-dev-api", "EndpointConfiguration": {"Types": ["REGIONAL"]}},
+        {
+            "Name": "syncline-dev-api",
+            "EndpointConfiguration": {"Types": ["REGIONAL"]},
+            # the config export's zip goes out as binary to a request that accepts application/zip
+            "BinaryMediaTypes": ["application/zip"],
+        },
     )
 
 

@@ -42,6 +42,8 @@ TENANT = "probe"
 # Modules a function without the SFTP layer cannot import, and never reaches: the SFTP connector
 # is opened only by trigger, sync_item and health, and validated by report_api.
 WITHOUT_SFTP = {"syncline.connectors.sftp"}
+# Likewise PyYAML, in the config layer: only report_api reads configuration files (/config/...).
+WITHOUT_CONFIG = {"syncline.api.configfiles.yamlio"}
 
 pytestmark = pytest.mark.skipif(
     f"{sys.version_info[0]}.{sys.version_info[1]}" != python_version(RUNTIME),
@@ -163,10 +165,12 @@ def test_bundle_imports_and_runs_on_its_own(
     report = json.loads(done.stdout.strip().splitlines()[-1])
 
     assert report["outside"] == [], "imported from outside the bundle"
-    expected_failures = set() if "sftp" in spec.layers else WITHOUT_SFTP
-    assert set(report["failed"]) == expected_failures, report["failed"]
-    for name in expected_failures:
-        assert "No module named 'asyncssh'" in report["failed"][name]
+    without = {"asyncssh": set() if "sftp" in spec.layers else WITHOUT_SFTP}
+    without["yaml"] = set() if "config" in spec.layers else WITHOUT_CONFIG
+    assert set(report["failed"]) == set().union(*without.values()), report["failed"]
+    for missing, names in without.items():
+        for name in names:
+            assert f"No module named '{missing}'" in report["failed"][name]
     assert f"functions.{spec.name}.handler" in report["imported"]
     assert len(report["imported"]) > 50
 

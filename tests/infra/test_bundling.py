@@ -59,6 +59,7 @@ def check_bundle(root: Path, function: str) -> dict[str, int]:
         assert not (root / name).exists(), f"{name} must not be bundled"
     check_bytecode(root)
     assert not (root / "asyncssh").exists() and not (root / "cryptography").exists(), "SFTP is a layer"
+    assert not (root / "yaml").exists(), "PyYAML is a layer"
 
     source = REPO_ROOT / "functions" / function
     for path in source.rglob("*"):
@@ -137,22 +138,31 @@ def test_every_bundle_has_the_tracer(default: Synthesized, function: str) -> Non
     assert not (bundle / "botocore").exists()  # still the runtime's
 
 
-def _layer_dir(synthesized: Synthesized) -> Path:
+def _layer_id(synthesized: Synthesized, name: str) -> str:
     resources = synthesized.template_json()["Resources"]
-    (layer,) = of_type(resources, "AWS::Lambda::LayerVersion").values()
+    (layer_id,) = [i for i in of_type(resources, "AWS::Lambda::LayerVersion") if f"{name}Layer" in i]
+    return layer_id
+
+
+def _layer_dir(synthesized: Synthesized, name: str = "Sftp") -> Path:
+    layer = synthesized.template_json()["Resources"][_layer_id(synthesized, name)]
     path = synthesized.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}"
     assert path.is_dir()
     return path
 
 
-def test_sftp_is_one_layer_for_the_functions_that_use_it(default: Synthesized) -> None:
-    resources = default.template_json()["Resources"]
-    (layer_id,) = of_type(resources, "AWS::Lambda::LayerVersion")
-    with_layer = sorted(
+def _functions_with(synthesized: Synthesized, name: str) -> list[str]:
+    resources = synthesized.template_json()["Resources"]
+    return sorted(
         f["Properties"]["FunctionName"]
         for f in of_type(resources, "AWS::Lambda::Function").values()
-        if {"Ref": layer_id} in f["Properties"].get("Layers", [])
+        if {"Ref": _layer_id(synthesized, name)} in f["Properties"].get("Layers", [])
     )
+
+
+def test_sftp_is_one_layer_for_the_functions_that_use_it(default: Synthesized) -> None:
+    assert len(of_type(default.template_json()["Resources"], "AWS::Lambda::LayerVersion")) == 2
+    with_layer = _functions_with(default, "Sftp")
     assert with_layer == [f"syncline-dev-{n}" for n in ("health", "report-api", "sync-item", "trigger")]
     layer = _layer_dir(default) / "python"
     assert (layer / "asyncssh").is_dir() and (layer / "cryptography").is_dir()
@@ -160,10 +170,19 @@ def test_sftp_is_one_layer_for_the_functions_that_use_it(default: Synthesized) -
     check_bytecode(layer)
 
 
+def test_pyyaml_is_a_layer_for_report_api_only(default: Synthesized) -> None:
+    """The configuration files (/config/...) are YAML: only report_api reads them."""
+    assert _functions_with(default, "Config") == ["syncline-dev-report-api"]
+    layer = _layer_dir(default, "Config") / "python"
+    assert (layer / "yaml").is_dir() and not (layer / "pydantic").exists()
+    check_bytecode(layer)
+
+
 def test_bundles_unpack_within_lambda_limits(default: Synthesized, tmp_path: Path) -> None:
     """Zip every bundle and the layer as the deploy does: each under 10 MB; unpack and check one."""
     assets = {spec.name: _asset_dir(default, spec.name) for spec in SPECS}
     assets["sftp-layer"] = _layer_dir(default)
+    assets["config-layer"] = _layer_dir(default, "Config")
     sizes = {}
     for name, asset in assets.items():
         archive = Path(shutil.make_archive(str(tmp_path / name), "zip", asset))
@@ -229,7 +248,7 @@ def test_requirements_outside_the_lock_are_refused(tmp_path: Path) -> None:
 def test_pyproject_and_the_lock_agree() -> None:
     """Every Lambda dependency of pyproject.toml is locked at a version it allows, with hashes,
     and the lock holds nothing that no Lambda dependency pulls in."""
-    lambda_requirements = pyproject_requirements(["sftp"])
+    lambda_requirements = pyproject_requirements(["sftp", "config"])
     locked = bundling.locked_requirements(lambda_requirements)  # raises on a disagreement
     lock = bundling.read_lock()
     shipped = {line.split("==")[0] for line in locked.splitlines() if "==" in line}

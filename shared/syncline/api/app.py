@@ -25,7 +25,17 @@ from syncline.api import context as request_context
 from syncline.api.cors import with_cors
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import alerts, company, connectors, inbound_clients, mapping, reports, runs, services
+from syncline.api.routes import (
+    alerts,
+    company,
+    config,
+    connectors,
+    inbound_clients,
+    mapping,
+    reports,
+    runs,
+    services,
+)
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
 from syncline.inbound import http as inbound_http
@@ -79,7 +89,7 @@ ERROR_RESPONSES = {
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients, company):
+for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients, company, config):
     app.include_router(area.router)
 
 

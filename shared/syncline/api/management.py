@@ -136,6 +136,13 @@ def _destinations(base_url: Any, settings: Mapping[str, Any] | None) -> tuple[An
     )
 
 
+def moves(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether a connector's new `base_url` and `settings` send its credentials somewhere else."""
+    return _destinations(before.get("base_url"), before.get("settings")) != _destinations(
+        after.get("base_url"), after.get("settings")
+    )
+
+
 def create_connector(deps: Deps, tenant_id: str, body: ConnectorCreate) -> ConnectorConfig:
     from syncline import wiring
 
@@ -172,9 +179,7 @@ def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: Connec
     changes = body.model_dump(exclude_unset=True, exclude={"credentials"})
     merged = current.model_dump(mode="json") | changes | {"updated_at": utcnow().isoformat()}
     credentials = body.credentials
-    moved = _destinations(current.base_url, current.settings) != _destinations(
-        merged.get("base_url"), merged.get("settings")
-    )
+    moved = moves(current.model_dump(mode="json"), merged)
     if moved and credentials is None and current.credentials_secret_arn:
         # Stored credentials never follow a connector to a new destination: whoever points it
         # elsewhere must know them (else any API key of the group could collect the token).
@@ -212,6 +217,14 @@ def update_connector(deps: Deps, tenant_id: str, connector_id: str, body: Connec
             logger.error("could not restore a connector secret", extra={"error_type": type(exc).__name__})
         raise
     return connector
+
+
+def stored_credentials(connector: ConnectorConfig) -> dict[str, str]:
+    """The connector's credentials as its secret holds them (empty: none), to compare with a new set
+    and to name its fields; never to be returned, stored elsewhere or logged."""
+    from syncline import wiring
+
+    return dict(wiring.credentials(connector.credentials_secret_arn))
 
 
 def services_using(deps: Deps, tenant_id: str, connector_id: str) -> list[Service]:
@@ -484,7 +497,11 @@ def create_service(deps: Deps, tenant_id: str, body: ServiceCreate) -> Service:
     source = validate_service(deps, service)
     service = _inbound(deps, service, source)
     deps.config.put_service(service, create=True)
-    _schedule(service, source)
+    try:
+        _schedule(service, source)
+    except Exception:  # all or nothing: no service left without the schedule it asked for
+        deps.config.delete_service(tenant_id, service.service_id, inbound_path=service.inbound_path)
+        raise
     return service
 
 
@@ -511,7 +528,11 @@ def update_service(deps: Deps, tenant_id: str, service_id: str, body: ServiceUpd
     source = validate_service(deps, service)
     service = _inbound(deps, service, source)
     deps.config.put_service(service, previous_path=current.inbound_path)
-    _schedule(service, source)
+    try:
+        _schedule(service, source)
+    except Exception:  # all or nothing: the service as it was, with the schedule it had
+        deps.config.put_service(current, previous_path=service.inbound_path)
+        raise
     return service
 
 

@@ -592,3 +592,31 @@ class InboundClientCreate(_Body):
     )
     rate_per_second: float = Field(default=50.0, gt=0, le=10_000, description="token bucket refill rate")
     burst: int = Field(default=100, ge=1, le=100_000, description="token bucket size")
+
+
+# ---------------------------------------------------------------------------------- config as code
+
+ConfigPath = Annotated[str, Field(min_length=1, max_length=300, description="a path inside the directory")]
+ConfigText = Annotated[str, Field(max_length=1_000_000)]
+
+
+class ConfigFilesBody(_Body):
+    """A configuration directory as {relative path: text} (`syncline config` sends it so)."""
+
+    files: dict[ConfigPath, ConfigText] = Field(
+        max_length=1000,
+        description="connectors/<id>.yaml, lookups/<name>.yaml and .csv, notification-groups/<id>.yaml, "
+        "services/<id>.yaml; other paths are ignored",
+    )
+    prune: bool = Field(
+        default=False, description="also delete what the company group has and the files do not"
+    )
+    credentials: dict[Id, Credentials] | None = Field(
+        default=None,
+        description="write-only: {connector_id: {credential name: value}} for the credentials the connector "
+        "files name (never stored but in Secrets Manager, never returned)",
+    )
+
+
+class ConfigApplyBody(ConfigFilesBody):
+    dry_run: bool = Field(default=False, description="answer the plan, change nothing")

@@ -4,8 +4,10 @@ or simply not found by a search), and nothing of the first group is read or chan
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from typing import Any
 
 import pytest
@@ -183,6 +185,35 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             resp = b.api.post(url, body={"sync_ids": [i.sync_id for i in a.items]})
             assert resp.status == 200 and resp.json()["queued"] == 0
             assert set(resp.json()["refused_counts"]) == {"not_found"}
+            continue
+        if (method, path) == ("GET", "/config/export"):  # b's own configuration, nothing of a's
+            resp = b.api.get(url, headers={"Accept": "application/zip"})
+            assert resp.status == 200
+            with zipfile.ZipFile(io.BytesIO(resp.body)) as archive:
+                text = "".join(archive.read(name).decode() for name in archive.namelist())
+            assert "services/orders.yaml" in archive.namelist()
+            assert not any(marker in text for marker in ("a-only", "a-svc", "a-table", "a-ops", a.tenant_id))
+            continue
+        if (method, path) in (("POST", "/config/diff"), ("POST", "/config/apply")):
+            # an empty directory with prune: every object it would delete is b's own
+            resp = b.api.post(
+                url,
+                body={"files": {}, "prune": True, "dry_run": True}
+                if "apply" in path
+                else {"files": {}, "prune": True},
+            )
+            assert resp.status == 200, resp.text
+            assert {c["id"] for c in resp.json()["changes"]} == {
+                "shop",
+                "wh",
+                "erp",
+                "orders",
+                "products",
+                "stock",
+            }
+            assert not any(
+                marker in resp.text for marker in ("a-only", "a-svc", "a-table", "a-ops", a.tenant_id)
+            )
             continue
         if (method, path) in CSV_BODIES:
             csv_headers = {"Content-Type": "text/csv"}

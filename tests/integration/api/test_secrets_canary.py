@@ -6,10 +6,12 @@ are searched for the canary: it must appear nowhere."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
 import uuid
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -113,6 +115,25 @@ def _everything(aws_env: AwsEnv, group: Group) -> list[str]:
         route, _, query = path.partition("?")
         api.get(route, query=dict(q.split("=") for q in query.split("&")) if query else None)
     texts = list(api.bodies)
+    # config as code: the export (a zip: its files read out), and a diff and a dry-run apply given new
+    # credentials, whose answers name the change and never a value
+    exported = api.get("/config/export", headers={"Accept": "application/zip"})
+    assert exported.status == 200, exported.text
+    with zipfile.ZipFile(io.BytesIO(exported.body)) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert "connectors/c-plain.yaml" in files
+    texts += list(files.values())
+    rotated = {"c-plain": {"token": f"tok-{CANARY}-rotated"}}
+    for route in ("/config/diff", "/config/apply"):
+        answer = api.post(
+            route,
+            body={"files": files, "credentials": rotated, "dry_run": True}
+            if "apply" in route
+            else {"files": files, "credentials": rotated},
+        )
+        assert answer.status == 200, answer.text
+        assert "(replaced; values not shown)" in answer.text
+        texts.append(answer.text)
     ddb = aws.client("dynamodb")
     for table in ddb.list_tables()["TableNames"]:
         for page in ddb.get_paginator("scan").paginate(TableName=table):
