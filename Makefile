@@ -69,10 +69,12 @@ pytest:
 	$(BIN)/pytest -n 2 --dist loadfile
 
 ## make docs: regenerate the transform reference in docs/mappings.md from the transform catalog and
-## docs/config.schema.json from the API's models (tests/docs/test_docs.py fails while either differs)
+## docs/config.schema.json from the API's models and the error tables of docs/errors.md from the
+## error catalog (tests/docs/test_docs.py fails while any differs)
 docs: $(VENV)/.local-installed
 	$(PY) -m syncline.mapping.reference docs/mappings.md
 	$(PY) -m syncline.api.configfiles.schema docs/config.schema.json
+	$(PY) -m syncline.error_catalog docs/errors.md
 
 ## make client: regenerate the typed Python client in clients/python from the report API's OpenAPI
 ## document (run after changing the API; tests/clients fails while it differs)

@@ -24,9 +24,9 @@ from .context import StageConfig
 from .data import private_bucket
 
 # index.html and config.json are asked for again on every load (CloudFront and the browser
-# revalidate), so a deploy shows at once. console.css and console.js keep their names from one
-# version to the next (index.html names them without a hash), so they are cached for 5 minutes only:
-# after a deploy a browser may run the old script for at most that long.
+# revalidate), so a deploy shows at once. console.css and the JavaScript modules keep their names
+# from one version to the next (index.html names them without a hash), so they are cached for 5
+# minutes only: after a deploy a browser may run the old scripts for at most that long.
 ENTRY_FILES = ("index.html", "config.json")
 ENTRY_CACHE = "no-cache"
 ASSET_CACHE = "public, max-age=300"

@@ -74,7 +74,10 @@ class SynclineStack(Stack):
             self.console.publish(self.api.url)
         if self.api.origins:  # report_api answers with the CORS headers of an allowed origin
             self.functions.report_api.add_environment(CORS_ORIGINS_ENV, ",".join(self.api.origins))
-        self.functions.alerts.add_environment(ENV["alert_link_base"], config.alert_link_base or self.api.url)
+        # Alert emails link to the console's views (the API's URLs need a key: a click gets a 401).
+        console_url = config.alert_link_base or (f"{self.console.origin}/" if self.console else None)
+        if console_url:
+            self.functions.alerts.add_environment(ENV["alert_link_base"], console_url)
         self.monitoring = Monitoring(
             self,
             "Monitoring",

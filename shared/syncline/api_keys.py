@@ -8,7 +8,8 @@ A key is shown once, at creation. The config table keeps only its SHA-256:
 The hex digest is also the key's id: it names the key in `keys list` and `keys revoke` without
 revealing it. Authentication is one GetItem per request, so a revocation takes effect at once.
 
-Scopes, each including the one before: `read` (report, runs, dashboard, export), `operate` (read, plus
+Scopes, each including the one before: `read` (report, runs, dashboard, export, services and
+connectors without credentials, the error catalog, mapping previews), `operate` (read, plus
 resync, run now, activate/deactivate), `admin` (everything). A key stored before scopes existed has
 no `scope` attribute and keeps working as `admin`. A key past its `expires_at` is refused like a
 revoked one.

@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope",
         choices=("read", "operate", "admin"),
         default="admin",
-        help="read: report, runs, dashboard, export; operate: read plus resync, run now, "
-        "activate/deactivate; admin: everything (default: admin, what keys were before scopes)",
+        help="read: report, runs, dashboard, export, services, connectors; operate: read plus resync, "
+        "run now, activate/deactivate; admin: everything (default: admin, what keys were before scopes)",
     )
     create.add_argument(
         "--expires-in-days", type=_days, default=None, help="the key stops working after N days (1-3650)"

@@ -122,6 +122,17 @@ class HealthStatus(StrEnum):
     AUTH_FAILED = "Failed Authentication"
 
 
+def known_timezone(value: str) -> str:
+    """An IANA time zone name, or ValueError."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("unknown time zone (use an IANA name such as Europe/Berlin)") from exc
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=False)
 
@@ -132,7 +143,14 @@ class Tenant(_Model):
     tenant_id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1, max_length=200)
     alert_emails: list[Annotated[str, Field(max_length=254)]] = Field(default_factory=list, max_length=50)
+    # Where its days start: the report's and dashboard's Today, Yesterday, This week and Last week.
+    timezone: str = "UTC"
     created_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return known_timezone(value)
 
 
 class ConnectorConfig(_Model):
@@ -161,13 +179,7 @@ class ConnectorConfig(_Model):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("unknown time zone (use an IANA name such as Europe/Berlin)") from exc
-        return value
+        return known_timezone(value)
 
 
 class Endpoint(_Model):

@@ -65,9 +65,9 @@ class Settings(BaseModel):
     trigger_function_arn: str | None = None
     scheduler_role_arn: str | None = None
     # Alert emails: the SES identity they are sent from (an address, or any address of a verified
-    # domain), the configuration set (reputation metrics, bounce and complaint events), the base
-    # URL of the report links (the API's, or a dashboard's), and a folder that also gets each
-    # email as an .eml file (the local stack).
+    # domain), the configuration set (reputation metrics, bounce and complaint events), the web
+    # console's URL the emails link to (its views of a service's failures; none: no links), and a
+    # folder that also gets each email as an .eml file (the local stack).
     alert_sender: str | None = None
     alert_configuration_set: str | None = None
     alert_link_base: str | None = None

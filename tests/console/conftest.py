@@ -5,6 +5,7 @@ API server started in this process. Screenshots of each page go to the test's ou
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from syncline.local.stack import TENANT, LocalStack, StackOptions, local_stack
 from syncline.models import Run
 
 CHROMIUM = "/usr/bin/chromium"
+WIDTHS = (1280, 800)  # every view is shot at a desktop's width and a tablet's
+# Set to a folder (docs/console) to also keep each view's screenshots there: docs/console.md shows them.
+DOCS_SHOTS = os.environ.get("SYNCLINE_CONSOLE_SHOTS")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,7 +42,7 @@ if not Path(CHROMIUM).exists():
     )
 pytest.importorskip("playwright", reason="pytest-playwright is not installed (the dev extra has it)")
 
-from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright  # noqa: E402
 
 
 # pytest-playwright keeps Playwright (and its event loop, running in the main thread) for the whole
@@ -87,7 +91,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="package")
 def browser_context_args() -> dict[str, Any]:
     # Not the plugin's (it needs its session-wide Playwright, for device presets: none used here).
-    return {"viewport": {"width": 1366, "height": 900}, "accept_downloads": True}
+    return {"viewport": {"width": WIDTHS[0], "height": 900}, "accept_downloads": True}
 
 
 @dataclass
@@ -102,7 +106,7 @@ class Console:
         return f"{self.api}/console/"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def console() -> Iterator[Console]:
     """The demo: 30 orders, of which the warehouse refuses those whose id ends in 7 (Failed)."""
     options = StackOptions(records=30, fail_rate=0.0, permanent_failures=True, retry_base_seconds=0)
@@ -117,3 +121,15 @@ def shots(output_path: str) -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     yield folder
+
+
+def snap(page: Page, shots: Path, name: str) -> None:
+    """The page at each width in WIDTHS (full height), into the test's folder (and DOCS_SHOTS)."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        path = shots / f"{name}-{width}.png"
+        page.screenshot(path=path, full_page=True)
+        if DOCS_SHOTS and not name.startswith("read-"):  # the read key's walk repeats the others
+            Path(DOCS_SHOTS).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, Path(DOCS_SHOTS) / path.name)
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})

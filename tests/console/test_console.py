@@ -45,10 +45,8 @@ def test_console_is_served_with_security_headers(console: Console) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-    assert '<script src="console.js"' in page.text and "<script>" not in page.text
-    assert (
-        httpx.get(f"{console.api}/console/console.js").headers["content-type"].startswith("text/javascript")
-    )
+    assert '<script type="module" src="main.js"></script>' in page.text and "<script>" not in page.text
+    assert httpx.get(f"{console.api}/console/main.js").headers["content-type"].startswith("text/javascript")
     for outside in ("..%2fpyproject.toml", "%2e%2e/pyproject.toml", "nope.js", "__init__.py"):
         assert httpx.get(f"{console.api}/console/{outside}").status_code == 404, outside
     assert httpx.get(f"{console.api}/console").status_code == 301

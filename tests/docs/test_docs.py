@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from syncline import error_catalog
 from syncline.api.app import app
 from syncline.cli import build_parser
 from syncline.mapping import reference
@@ -255,6 +256,17 @@ def test_the_transform_reference_is_generated_from_the_catalog() -> None:
     )
     for entry in catalog():
         assert f"| `{entry['name']}` |" in current
+
+
+def test_the_error_tables_are_generated_from_the_error_catalog() -> None:
+    path = ROOT / "docs" / "errors.md"
+    current = _text(path)
+    assert current == error_catalog.splice(current, error_catalog.render()), (
+        "the error tables in docs/errors.md differ from the error catalog; regenerate them: "
+        + error_catalog.REGENERATE
+    )
+    for entry in error_catalog.ENTRIES:
+        assert f"`{entry.code}`" in current
 
 
 def test_the_config_schema_is_generated_from_the_models() -> None:

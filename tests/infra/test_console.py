@@ -159,7 +159,9 @@ def test_the_deployed_asset_is_exactly_the_static_folder(
     (static_key,) = files["SourceObjectKeys"]
     assert entry["SourceObjectKeys"][0] == static_key
     staged = console.outdir / f"asset.{static_key.removesuffix('.zip')}"
-    assert sorted(p.name for p in staged.iterdir()) == ["console.css", "console.js", "index.html"]
+    shipped = sorted(p.name for p in STATIC_DIR.iterdir() if p.suffix in (".html", ".css", ".js"))
+    assert "main.js" in shipped and "router.js" in shipped
+    assert sorted(p.name for p in staged.iterdir()) == shipped
     for path in staged.iterdir():
         assert path.read_bytes() == (STATIC_DIR / path.name).read_bytes()
 
@@ -265,3 +267,12 @@ def test_domain_settings_are_checked(context: dict[str, str], key: str) -> None:
 
     with pytest.raises(ContextError, match=f"^{key}: "):
         StageConfig.from_mapping(context)
+
+
+def test_alert_emails_link_to_the_console(resources: dict[str, Any], console: Synthesized) -> None:
+    """Issue 30: the links of alert emails open the console's views, not the API (a 401 there)."""
+    assert console.stack.console is not None
+    distribution = logical_id(console.stack.console.distribution)
+    alerts = resources[logical_id(console.stack.functions.alerts)]["Properties"]["Environment"]["Variables"]
+    link = alerts[ENV["alert_link_base"]]
+    assert link == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}, "/"]]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import Any
@@ -152,9 +151,9 @@ def test_alert_sender_and_log_level_from_context(variant_resources: dict[str, An
 def test_no_alert_sender_by_default(resources: dict[str, Any], default: Synthesized) -> None:
     for name in NAMES:
         assert ENV["alert_sender"] not in _function(resources, name)["Environment"]["Variables"]
-    # the report links in alert emails point at the API without a dashboard URL
+    # no console, no link: the API's URLs need a key in a header (a click only gets a 401)
     env = _function(resources, "alerts")["Environment"]["Variables"]
-    assert logical_id(default.stack.api.rest_api) in json.dumps(env[ENV["alert_link_base"]])
+    assert ENV["alert_link_base"] not in env
 
 
 def test_alerts_run_every_minute_and_may_delete_schedules(

@@ -1,7 +1,8 @@
 """Alert emails: what they hold, as one multipart (plain text + HTML) UTF-8 message.
 
-Only what a person needs to act: company group, service, window, counts, up to MAX_LISTED failures
-(reference, sync id, destination system, reason, attempts, time) and links to the report. Never a
+Only what a person needs to act: company group, service, window, counts, the failures grouped by
+error (each with its count, what it means and what to do, from the error catalog, and a few examples:
+reference, sync id, time) and links to the web console's view of the service's failures. Never a
 payload, a credential or a token: reasons come from stored (already redacted) errors and are passed
 through the connectors' redactors again by the caller before they get here.
 """
@@ -15,9 +16,11 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlencode
 
+from syncline import error_catalog
 from syncline.models import iso
 
-MAX_LISTED = 50
+MAX_GROUPS = 20  # error groups an email lists (the rest are counted)
+EXAMPLES = 3  # failures shown per group
 MAX_REASON_CHARS = 300
 SUBJECT_PREFIX = "[Syncline]"
 
@@ -57,11 +60,28 @@ class Digest:
     recovered: int
     failures: list[Failure] = field(default_factory=list)
     pull_failures: list[PullFailure] = field(default_factory=list)
-    link_base: str | None = None
+    console_url: str | None = None
+    unread: int = 0  # failures counted but not read (more than an email reads)
 
-    @property
-    def more(self) -> int:
-        return max(0, self.new - len(self.failures))
+    def groups(self) -> list[FailureGroup]:
+        """The failures grouped by error, the largest group first."""
+        groups: dict[tuple[str, str], FailureGroup] = {}
+        for f in self.failures:
+            key = error_catalog.group_key(f.code, f.message, f.destination_system)
+            if key not in groups:
+                note = error_catalog.explain(f.code, f.message, f.destination_system)
+                groups[key] = FailureGroup(f.code, f.message, str(note["meaning"]), str(note["next_step"]))
+            groups[key].failures.append(f)
+        return sorted(groups.values(), key=lambda g: -len(g.failures))
+
+
+@dataclass
+class FailureGroup:
+    code: str
+    message: str  # the first failure's
+    meaning: str
+    next_step: str
+    failures: list[Failure] = field(default_factory=list)
 
 
 def window_label(minutes: int) -> str:
@@ -73,13 +93,18 @@ def window_label(minutes: int) -> str:
     return f"{minutes} min"
 
 
-def report_links(base: str | None, service_id: str, start: datetime, end: datetime) -> dict[str, str]:
-    """The report search and CSV export of the service's Failed entries in the window."""
-    if not base:
+def console_links(console: str | None, service_id: str, start: datetime, end: datetime) -> dict[str, str]:
+    """The web console's views of the service's failures: its Failed entries of the window in the
+    sync report, and its failures grouped by error. None without a console URL (the API's own URLs
+    need a key in a header: a click on them only gets a 401)."""
+    if not console:
         return {}
+    root = console.split("#", 1)[0]
     query = urlencode({"service": service_id, "status": "Failed", "from": iso(start), "to": iso(end)})
-    root = base.rstrip("/")
-    return {"search": f"{root}/reports?{query}", "export": f"{root}/reports/export?{query}"}
+    return {
+        "report": f"{root}#/reports?{query}",
+        "failures": f"{root}#/failures?{urlencode({'service': service_id})}",
+    }
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -96,7 +121,7 @@ def digest_subject(d: Digest) -> str:
 
 
 def digest_message(d: Digest, sender: str, recipients: list[str]) -> EmailMessage:
-    links = report_links(d.link_base, d.service_id, d.start, d.end)
+    links = console_links(d.console_url, d.service_id, d.start, d.end)
     head = [
         ("Company group", f"{d.tenant_name} ({d.tenant_id})"),
         ("Service", f"{d.service_name} ({d.service_id})"),
@@ -107,26 +132,32 @@ def digest_message(d: Digest, sender: str, recipients: list[str]) -> EmailMessag
     ]
     if d.pull_failures:
         head.append(("Failed pulls", str(len(d.pull_failures))))
-    columns = ("Reference", "Sync id", "Destination", "Reason", "Message", "Attempts", "Time")
-    rows = [
-        (f.reference, f.sync_id, f.destination_system, f.code, f.message, str(f.attempts), iso(f.at))
-        for f in d.failures
-    ]
-    more = f"and {d.more} more" if d.more else ""
+    groups = d.groups()
+    shown, hidden = groups[:MAX_GROUPS], groups[MAX_GROUPS:]
+    rest = sum(len(g.failures) for g in hidden) + d.unread
+    more = f"and {rest} more failures" + (" of other errors" if hidden else "") if rest else ""
 
     text = [f"{name}: {value}" for name, value in head]
     for p in d.pull_failures:
+        note = error_catalog.explain(p.code, p.message)
         text.append(f"Pull of run {p.run_id} failed at {iso(p.at)}: {p.code}: {p.message}")
-    if rows:
-        text += ["", "Failures:"]
-        text += ["  " + " | ".join(row) for row in rows]
-        if more:
-            text.append(f"  {more}")
+        text.append(f"  What it means: {note['meaning']} What to do: {note['next_step']}")
+    if groups:
+        text += ["", "Failures by error:"]
+    for g in shown:
+        text += ["", f"{len(g.failures)} x {g.code}: {g.message}"]
+        text += [f"  What it means: {g.meaning}", f"  What to do: {g.next_step}"]
+        text += [
+            f"  e.g. {f.reference} (sync id {f.sync_id}, {f.attempts} attempts, {iso(f.at)})"
+            for f in g.failures[:EXAMPLES]
+        ]
+    if more:
+        text += ["", more]
     text.append("")
     if links:
-        text += [f"Report: {links['search']}", f"CSV export: {links['export']}"]
+        text += [f"Open the failures in the console: {links['report']}", f"By error: {links['failures']}"]
     else:
-        text.append("Report: search the service's Failed entries of the window (GET /reports).")
+        text.append("Open the console's Sync report filtered to this service and Failed to see them.")
     text += ["", "Syncline sends at most one email per service per window."]
 
     e = html.escape
@@ -134,20 +165,27 @@ def digest_message(d: Digest, sender: str, recipients: list[str]) -> EmailMessag
     parts += [f"<tr><th align='left'>{e(name)}</th><td>{e(value)}</td></tr>" for name, value in head]
     parts.append("</table>")
     for p in d.pull_failures:
+        note = error_catalog.explain(p.code, p.message)
         parts.append(
-            f"<p>Pull of run {e(p.run_id)} failed at {e(iso(p.at))}: {e(p.code)}: {e(p.message)}</p>"
+            f"<p>Pull of run {e(p.run_id)} failed at {e(iso(p.at))}: {e(p.code)}: {e(p.message)}<br>"
+            f"{e(str(note['meaning']))} {e(str(note['next_step']))}</p>"
         )
-    if rows:
-        parts.append("<table border='1' cellpadding='4'><tr>" + "".join(f"<th>{e(c)}</th>" for c in columns))
-        parts.append("</tr>")
-        parts += ["<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in rows]
-        parts.append("</table>")
-        if more:
-            parts.append(f"<p>{e(more)}</p>")
+    for g in shown:
+        parts.append(f"<h3>{len(g.failures)} &times; {e(g.code)}: {e(g.message)}</h3>")
+        parts.append(
+            f"<p><b>What it means:</b> {e(g.meaning)}<br><b>What to do:</b> {e(g.next_step)}</p><ul>"
+        )
+        parts += [
+            f"<li>{e(f.reference)} (sync id {e(f.sync_id)}, {f.attempts} attempts, {e(iso(f.at))})</li>"
+            for f in g.failures[:EXAMPLES]
+        ]
+        parts.append("</ul>")
+    if more:
+        parts.append(f"<p>{e(more)}</p>")
     if links:
         parts.append(
-            f"<p><a href='{e(links['search'])}'>Open the report</a> - "
-            f"<a href='{e(links['export'])}'>CSV export</a></p>"
+            f"<p><a href='{e(links['report'])}'>Open the failures in the console</a> - "
+            f"<a href='{e(links['failures'])}'>by error</a></p>"
         )
     parts += ["<p>Syncline sends at most one email per service per window.</p>", "</body></html>"]
     return _message(digest_subject(d), "\n".join(text), "\n".join(parts), sender, recipients)

@@ -48,6 +48,14 @@ from syncline.settings import settings
 # by_status is eventually consistent: entries newer than this may not be in it yet, so a tick
 # looks at failures up to this long ago (the next tick takes the rest).
 INDEX_LAG = timedelta(seconds=15)
+# A failure can reach by_status later than INDEX_LAG after its time: the index lagging more, a
+# reconciler pass that settles entries Failed with its start time, a fan-out page that took long.
+# Each tick looks this far behind what it covered, and reports what it finds there that was never
+# reported (the sync ids reported in that stretch are remembered, at most REMEMBERED of them).
+LATE_LOOK_BACK = timedelta(minutes=15)
+REMEMBERED = 2_000
+# Failure rows read for one email (to group them by error); beyond that they are only counted.
+MAX_READ = 1_000
 # The first tick that sees a service with alerts on looks back to when its settings last changed,
 # but never further than this (a service set up long before alerting was deployed).
 FIRST_LOOK_BACK = timedelta(days=1)
@@ -182,11 +190,7 @@ class _Tenant:
         covered = _time(state["covered_until"]) or self.now - window
         until = self.now - INDEX_LAG
         last_sent = _time(state.get("last_sent_at"))
-        new = (
-            self.deps.syncs.failed_keys(self.tenant_id, service.service_id, after=covered, until=until)
-            if alerts.events.item_failed and until > covered
-            else []
-        )
+        new = self.unreported(service, state, covered, until) if alerts.events.item_failed else []
         pulls = [
             r
             for r in runs
@@ -211,6 +215,20 @@ class _Tenant:
             if ok:
                 self.recovery(service, state, until)
 
+    def unreported(
+        self, service: Service, state: dict[str, Any], covered: datetime, until: datetime
+    ) -> list[tuple[str, dict[str, str]]]:
+        """Failed entries never emailed: those after `covered`, and those that reached the index
+        late, with a time at or before it (within LATE_LOOK_BACK) and not among the reported."""
+        if until <= covered - LATE_LOOK_BACK:
+            return []
+        found = self.deps.syncs.failed_keys(
+            self.tenant_id, service.service_id, after=covered - LATE_LOOK_BACK, until=until
+        )
+        mark = iso(covered)
+        reported = {ident for _, ident in state.get("reported", [])}
+        return [(t, key) for t, key in found if t > mark or key["PK"] not in reported]
+
     def digest(
         self,
         service: Service,
@@ -222,8 +240,8 @@ class _Tenant:
         shown: datetime,
     ) -> None:
         syncs = self.deps.syncs
-        shown_keys = [k for _, k in reversed(new[-compose.MAX_LISTED :])]  # newest first
-        items = [i for i in syncs.items_by_keys(shown_keys) if i.status == Status.FAILED]
+        read_keys = [k for _, k in reversed(new[-MAX_READ:])]  # newest first
+        items = [i for i in syncs.items_by_keys(read_keys) if i.status == Status.FAILED]
         still = len(syncs.failed_keys(self.tenant_id, service.service_id, until=covered))
         recovered = max(0, int(state.get("failing_total", 0)) - still)
         redactor = self.redactor([service.source.connector_id, service.destination.connector_id])
@@ -254,6 +272,7 @@ class _Tenant:
                 )
                 for i in items
             ],
+            unread=max(0, len(new) - len(read_keys)),
             pull_failures=[
                 compose.PullFailure(
                     run_id=r.run_id,
@@ -263,7 +282,7 @@ class _Tenant:
                 )
                 for r in pulls
             ],
-            link_base=settings().alert_link_base,
+            console_url=settings().alert_link_base,
         )
         recipients = self.recipients([service])
         message = compose.digest_message(digest, self.sender, recipients)
@@ -279,7 +298,11 @@ class _Tenant:
             },
         }
         if self.deliver(message, recipients, [(service.service_id, entry)]):
+            keep = iso(until - LATE_LOOK_BACK)
+            remembered = [pair for pair in state.get("reported", []) if pair[0] > keep]
+            remembered += [[t, key["PK"]] for t, key in new if t > keep]
             state.update(
+                reported=remembered[-REMEMBERED:],
                 covered_until=iso(until),
                 last_sent_at=iso(self.now),
                 alerting=True,

@@ -25,7 +25,17 @@ from syncline.api import context as request_context
 from syncline.api.cors import with_cors
 from syncline.api.errors import JSON, THROTTLING_CODES, proxy_error, register
 from syncline.api.models import ErrorResponse
-from syncline.api.routes import alerts, config, connectors, inbound_clients, mapping, reports, runs, services
+from syncline.api.routes import (
+    alerts,
+    company,
+    config,
+    connectors,
+    inbound_clients,
+    mapping,
+    reports,
+    runs,
+    services,
+)
 from syncline.api_keys import Scope
 from syncline.errors import Invalid
 from syncline.inbound import http as inbound_http
@@ -45,6 +55,18 @@ SCOPES: dict[tuple[str, str], Scope] = {
     ("GET", "/runs/{run_id}"): "read",
     ("GET", "/dashboard"): "read",
     ("GET", "/services/{service_id}/alerts/history"): "read",
+    # Services and connectors are read with `read` (never a credential: the API returns none).
+    ("GET", "/services"): "read",
+    ("GET", "/services/{service_id}"): "read",
+    ("POST", "/services/{service_id}/preview"): "read",  # computes, stores nothing
+    ("GET", "/connectors"): "read",
+    ("GET", "/connectors/{connector_id}"): "read",
+    ("GET", "/connectors/{connector_id}/status"): "read",
+    ("GET", "/connectors/{connector_id}/status/history"): "read",
+    ("GET", "/connectors/{connector_id}/summary"): "read",
+    ("GET", "/reports/errors"): "read",
+    ("GET", "/errors"): "read",
+    ("GET", "/company-group"): "read",
     ("POST", "/reports/resync"): "operate",
     ("POST", "/services/{service_id}/run"): "operate",
     ("POST", "/services/{service_id}/activate"): "operate",
@@ -67,7 +89,7 @@ ERROR_RESPONSES = {
 
 app = APIGatewayRestResolver(enable_validation=True)
 register(app)
-for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients, config):
+for area in (reports, runs, connectors, services, alerts, mapping, inbound_clients, company, config):
     app.include_router(area.router)
 
 

@@ -24,6 +24,12 @@ def tenant() -> str:
     return value
 
 
+def tenant_timezone() -> str:
+    """The company group's time zone (its named periods start at its midnights)."""
+    group = deps().config.get_tenant(tenant())
+    return group.timezone if group else "UTC"
+
+
 def deps() -> Deps:
     from syncline import wiring
 

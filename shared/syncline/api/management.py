@@ -665,7 +665,7 @@ def run_now(deps: Deps, tenant_id: str, service_id: str, body: RunNowBody | None
 def preview(deps: Deps, tenant_id: str, service_id: str, body: PreviewBody) -> dict[str, Any]:
     """Run the service's rules (or the unsaved ones given) on a sample record: whether the filters
     keep it, the output, and a per-rule trace."""
-    from syncline.mapping import compile_filters, compile_mapping, validate_rules
+    from syncline.mapping import compile_filters, compile_mapping, first_dropping, validate_rules
 
     service = deps.config.require_service(tenant_id, service_id)
     given = body.model_fields_set
@@ -684,7 +684,9 @@ def preview(deps: Deps, tenant_id: str, service_id: str, body: PreviewBody) -> d
         raise Invalid(f"the rules have {len(errors)} problem(s)", fields=problems)
     kept = bool(compile_filters(filters, timezone=timezone)(body.record))
     result = compile_mapping(mappings, script, lookups=lookups, timezone=timezone).preview(body.record)
-    return {"kept": kept, **result}
+    dropped = None if kept else first_dropping(filters, body.record, timezone=timezone)
+    dropped_by = None if dropped is None else {"index": dropped, "filter": filters[dropped]}
+    return {"kept": kept, "dropped_by": dropped_by, **result}
 
 
 def list_services(deps: Deps, tenant_id: str, params: ServiceListParams) -> list[Service]:

@@ -33,6 +33,7 @@ from syncline.models import (
     Status,
     SweeperSettings,
     Trigger,
+    known_timezone,
     max_json_bytes,
 )
 from syncline.reports import (
@@ -123,7 +124,9 @@ class _Body(_Strict):
 class WindowParams(_Strict):
     days: int | None = Field(default=None, ge=1, le=MAX_DAYS, description="the last N days (default 5)")
     period: Period | None = Field(
-        default=None, description="today, yesterday, this_week or last_week (UTC; weeks start on Monday)"
+        default=None,
+        description="today, yesterday, this_week or last_week, in the company group's time zone "
+        "(GET /company-group; weeks start on Monday)",
     )
     from_: datetime | None = Field(default=None, alias="from", description="window start, ISO 8601")
     to: datetime | None = Field(default=None, description="window end, ISO 8601 (default now)")
@@ -131,7 +134,10 @@ class WindowParams(_Strict):
     _iso_times = field_validator("from_", "to", mode="before")(_iso_only)
 
     def window(self, *, default: bool = True) -> tuple[datetime | None, datetime | None, str]:
-        return resolve_window(self.days, self.from_, self.to, period=self.period, default=default)
+        from syncline.api.context import tenant_timezone
+
+        zone = tenant_timezone() if self.period else "UTC"  # read only when a period needs it
+        return resolve_window(self.days, self.from_, self.to, period=self.period, default=default, zone=zone)
 
 
 class FilterParams(WindowParams):
@@ -270,6 +276,36 @@ class RunsParams(WindowParams):
 
 class DashboardParams(WindowParams):
     pass
+
+
+class DashboardFilterParams(DashboardParams):
+    status: list[Status] | None = Field(
+        default=None, description="only these entry statuses in the totals (several)"
+    )
+    service: list[Id] | None = Field(
+        default=None, max_length=MAX_FILTER_VALUES, description="only these services (several)"
+    )
+
+    _split_lists = field_validator("status", "service", mode="before")(_split)
+
+
+class FailuresParams(_Strict):
+    days: int = Field(default=7, ge=1, le=MAX_DAYS, description="the last N days (default 7)")
+    service: list[Id] | None = Field(default=None, max_length=MAX_FILTER_VALUES, description="service ids")
+
+    _split_lists = field_validator("service", mode="before")(_split)
+
+
+class CompanyGroupUpdate(_Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    timezone: str | None = Field(
+        default=None, max_length=64, description="an IANA time zone name, e.g. Europe/Berlin"
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        return None if value is None else known_timezone(value)
 
 
 class HistoryParams(_Strict):

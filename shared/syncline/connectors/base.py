@@ -15,9 +15,16 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+
+def admin_id(record_id: str) -> str | None:
+    """The numeric id admin pages link by: the id itself, or the number ending a GraphQL global id
+    (gid://shopify/Order/123). None for anything else (a SKU, a file name)."""
+    tail = record_id.rsplit("/", 1)[-1] if record_id.startswith("gid://") else record_id
+    return tail if tail.isdigit() else None
 
 
 class ConnectorError(Exception):
@@ -262,6 +269,25 @@ class Connector(ABC):
         if names is None:
             return cls.entities
         return {name: frozenset({"pull", "push"}) for name in names}
+
+    # The admin page of a record, per entity: a path template under `admin_root` with {id}.
+    admin_paths: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def admin_root(cls, base_url: str, settings: BaseModel) -> str | None:
+        """Where this system's admin pages start, from the connector's base URL and settings."""
+        return None
+
+    @classmethod
+    def record_url(cls, base_url: str | None, settings: BaseModel, entity: str, record_id: str) -> str | None:
+        """The page of a record in the system's own admin (None when the system has none for the
+        entity, or the id is not one it links by). Computed when shown, never stored."""
+        template = cls.admin_paths.get(entity)
+        ident = admin_id(record_id)
+        root = cls.admin_root(base_url.rstrip("/"), settings) if base_url else None
+        if template is None or root is None or ident is None:
+            return None
+        return root + template.replace("{id}", quote(ident, safe=""))
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

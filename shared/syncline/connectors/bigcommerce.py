@@ -15,12 +15,13 @@ without one is not looked up), shipments among the order's shipments by `trackin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
 from syncline.connectors.base import PermanentError, PushResult
@@ -93,6 +94,11 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
     settings_model = BigCommerceSettings
     max_page_size = 250
     check_path = "/v2/store"
+    admin_paths: ClassVar[Mapping[str, str]] = {
+        "orders": "/orders/{id}",
+        "products": "/products/edit/{id}",
+        "customers": "/customers/{id}/edit",
+    }
     entities: ClassVar[Mapping[str, frozenset[str]]] = {
         "products": BOTH,
         "customers": BOTH,
@@ -100,6 +106,12 @@ class BigCommerceConnector(HttpConnector[BigCommerceSettings]):
         "inventory": PUSH,
         "fulfilments": PUSH,
     }
+
+    @classmethod
+    def admin_root(cls, base_url: str, settings: BaseModel) -> str | None:
+        """The control panel of the store the API URL names (https://api.bigcommerce.com/stores/{hash})."""
+        match = re.search(r"/stores/([A-Za-z0-9]+)$", base_url)
+        return f"https://store-{match.group(1)}.mybigcommerce.com/manage" if match else None
 
     def build_auth(self) -> Authenticator:
         return BearerAuth(self.context.credentials["access_token"], header="X-Auth-Token", scheme=None)

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
 from syncline.connectors.base import PermanentError, PushResult
@@ -46,6 +46,9 @@ class Magento2Settings(HttpSettings):
     source_code: str = Field(default="default", description="inventory source for pushed stock (MSI)")
     requests_per_second: float | None = Field(default=10.0, gt=0, le=1000)
     burst: int | None = Field(default=20, ge=1, le=1000)
+    admin_path: str = Field(
+        default="admin", pattern=r"^[A-Za-z0-9_]+$", description="the admin's front name (links to records)"
+    )
 
 
 def fill_placeholders(message: str, parameters: Any) -> str:
@@ -108,6 +111,11 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
     settings_model = Magento2Settings
     max_page_size = 500
     check_path = "/store/storeConfigs"
+    admin_paths: ClassVar[Mapping[str, str]] = {
+        "orders": "/sales/order/view/order_id/{id}/",
+        "products": "/catalog/product/edit/id/{id}/",
+        "customers": "/customer/index/edit/id/{id}/",
+    }
     entities: ClassVar[Mapping[str, frozenset[str]]] = {
         "orders": PULL,
         "products": BOTH,
@@ -115,6 +123,10 @@ class Magento2Connector(HttpConnector[Magento2Settings]):
         "inventory": PUSH,
         "fulfilments": PUSH,
     }
+
+    @classmethod
+    def admin_root(cls, base_url: str, settings: BaseModel) -> str | None:
+        return f"{base_url}/{getattr(settings, 'admin_path', 'admin')}"
 
     def api_base_url(self) -> str:
         return f"{super().api_base_url()}/rest/{self.config.store_code}/V1"

@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -126,6 +127,12 @@ class RestSettings(HttpSettings):
         description="header carrying each push's idempotency key, which the API de-duplicates on; "
         "null or '' when the API has none (then lookup_path makes repeated creates safe)",
     )
+    record_url_template: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="the page of a record in the system's own admin, linked from the report: an http(s) "
+        "URL with {id} (and {entity}) replaced, e.g. https://admin.example.com/{entity}/{id}",
+    )
     lookup_path: str | None = Field(
         default=None,
         description="GET path finding a record an earlier push created ({entity}, {value} replaced); "
@@ -209,7 +216,19 @@ class RestConnector(HttpConnector[RestSettings]):
                 raise ConfigurationError("settings.lookup_field", "required with lookup_path")
             if "{value}" not in parsed.lookup_path and not parsed.lookup_param:
                 raise ConfigurationError("settings.lookup_param", "required when lookup_path has no {value}")
+        if parsed.record_url_template:
+            if "{id}" not in parsed.record_url_template:
+                raise ConfigurationError("settings.record_url_template", "must contain {id}")
+            example = parsed.record_url_template.replace("{id}", "1").replace("{entity}", "orders")
+            check_url(example, field_name="settings.record_url_template", schemes=("http", "https"))
         return parsed
+
+    @classmethod
+    def record_url(cls, base_url: str | None, settings: BaseModel, entity: str, record_id: str) -> str | None:
+        template = getattr(settings, "record_url_template", None)
+        if not template or not record_id:
+            return None
+        return template.replace("{entity}", quote(entity, safe="")).replace("{id}", quote(record_id, safe=""))
 
     @classmethod
     def required_credentials(cls, settings: BaseModel) -> tuple[str, ...]:

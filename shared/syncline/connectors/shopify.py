@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from syncline.connectors.auth import Authenticator, BearerAuth
 from syncline.connectors.base import (
@@ -289,6 +289,11 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
     system = "shopify"
     credential_fields = ("access_token",)
     settings_model = ShopifySettings
+    admin_paths: ClassVar[Mapping[str, str]] = {
+        "orders": "/orders/{id}",
+        "products": "/products/{id}",
+        "customers": "/customers/{id}",
+    }
     max_page_size = 250
     entities: ClassVar[Mapping[str, frozenset[str]]] = {
         "orders": PULL,
@@ -302,6 +307,10 @@ class ShopifyConnector(HttpConnector[ShopifySettings]):
     # plans; Plus restores faster: raise `settings.rate_limit`). The budget counts cost points.
     default_rate_limit: ClassVar[RateLimitSettings] = RateLimitSettings(requests_per_second=50.0, burst=1000)
     rate_unit: ClassVar[str] = "query cost points"
+
+    @classmethod
+    def admin_root(cls, base_url: str, settings: BaseModel) -> str | None:
+        return base_url + "/admin"  # the shop's own domain (https://{shop}.myshopify.com)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -653,5 +662,6 @@ def _user_errors(errors: list[Any]) -> str:
             continue
         field = error.get("field")
         where = ".".join(str(f) for f in field) if isinstance(field, list) else field
-        parts.append(f"{where}: {error.get('message')}" if where else str(error.get("message")))
+        text = f"{where}: {error.get('message')}" if where else str(error.get("message"))
+        parts.append(f"{text} [{error['code']}]" if error.get("code") else text)
     return "; ".join(parts)[:_RAW_LIMIT]

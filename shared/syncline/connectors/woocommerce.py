@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from syncline.connectors.auth import ApiKeyAuth, Authenticator, BasicAuth
 from syncline.connectors.base import PermanentError, PushResult, SourceRecord
@@ -77,6 +77,11 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
     credential_fields = ("consumer_key", "consumer_secret")
     settings_model = WooCommerceSettings
     max_page_size = 100
+    admin_paths: ClassVar[Mapping[str, str]] = {
+        "orders": "/post.php?post={id}&action=edit",
+        "products": "/post.php?post={id}&action=edit",
+        "customers": "/user-edit.php?user_id={id}",
+    }
     entities: ClassVar[Mapping[str, frozenset[str]]] = {
         "orders": BOTH,
         "products": BOTH,
@@ -84,6 +89,10 @@ class WooCommerceConnector(HttpConnector[WooCommerceSettings]):
         "inventory": BOTH,
         "fulfilments": PUSH,
     }
+
+    @classmethod
+    def admin_root(cls, base_url: str, settings: BaseModel) -> str | None:
+        return base_url + "/wp-admin"
 
     def api_base_url(self) -> str:
         return super().api_base_url() + self.config.api_path.rstrip("/")

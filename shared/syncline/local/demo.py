@@ -184,7 +184,7 @@ def up(
             print(f"  report API {api.url}  (header x-api-key: {key})", file=out)
             print(f"  web console {api.url}/console/  (sign in with the key {key})", file=out)
             extras.callback(_link_alerts_to, None)
-            _link_alerts_to(api.url)
+            _link_alerts_to(f"{api.url}/console/")
         print(
             f"  alert emails (through moto's SES, every {options.alerts_every:.0f} s): .eml files in "
             f"{options.alert_eml_dir}",
@@ -213,7 +213,7 @@ def up(
 
 
 def _link_alerts_to(url: str | None) -> None:
-    """Alert emails link to this API's report (None: to none); settings are read again next tick."""
+    """Alert emails link to this console (None: to none); settings are read again next tick."""
     import os
 
     from syncline.settings import ENV, settings

@@ -20,7 +20,7 @@ Rule shapes are documented in `filters` (rows and groups), `engine` (mapping rul
 
 from syncline.mapping.engine import CompiledMapping, compile_mapping, preview, validate_rules
 from syncline.mapping.errors import RecordError, RuleError
-from syncline.mapping.filters import OPERATORS, compile_filters
+from syncline.mapping.filters import OPERATORS, compile_filters, first_dropping
 from syncline.mapping.lookup import LookupTable
 from syncline.mapping.sandbox import Script, ScriptError, ScriptSyntaxError
 from syncline.mapping.transforms import REGISTRY, catalog
@@ -37,6 +37,7 @@ __all__ = [
     "ScriptSyntaxError",
     "catalog",
     "compile_filters",
+    "first_dropping",
     "compile_mapping",
     "preview",
     "validate_rules",

@@ -363,6 +363,17 @@ def filter_errors(
     return _all(predicates), errors
 
 
+def first_dropping(
+    filters: list[dict[str, Any]], record: Any, timezone: str = "UTC", now: Clock | None = None
+) -> int | None:
+    """The index of the first filter item (a row or a group) that does not hold for `record`: the
+    one that drops it. None when every item holds."""
+    for index, item in enumerate(filters or []):
+        if not compile_filters([item], timezone, now)(record):
+            return index
+    return None
+
+
 def compile_filters(
     filters: list[dict[str, Any]], timezone: str = "UTC", now: Clock | None = None
 ) -> Predicate:

@@ -14,6 +14,8 @@ from syncline.reports.export import (
     export_filename,
     start_export,
 )
+from syncline.reports.failures import failures_by_error
+from syncline.reports.links import Links
 from syncline.reports.merge import ReadStats, StreamSpec
 from syncline.reports.query import (
     DEFAULT_LIMIT,
@@ -36,7 +38,7 @@ from syncline.reports.query import (
 from syncline.reports.resync import ResyncResult, refusal, resync
 from syncline.reports.runs import RunsPage, RunsQuery, get_run, list_runs, run_view
 from syncline.reports.search import ReportPage, get_entry, search
-from syncline.reports.views import CSV_COLUMNS, csv_row, entry, validation_fields
+from syncline.reports.views import CSV_COLUMNS, csv_row, entry, error_view, validation_fields
 
 __all__ = [
     "CSV_COLUMNS",
@@ -52,6 +54,7 @@ __all__ = [
     "SYNC_ID_PATTERN",
     "BadRequest",
     "ExportResult",
+    "Links",
     "Match",
     "ReadStats",
     "ReportPage",
@@ -67,7 +70,9 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "entry",
+    "error_view",
     "export_filename",
+    "failures_by_error",
     "get_entry",
     "get_run",
     "list_runs",

@@ -16,6 +16,7 @@ from syncline import aws
 from syncline.deps import Deps
 from syncline.errors import Invalid, NotFound
 from syncline.models import utcnow
+from syncline.reports.links import Links
 from syncline.reports.query import MAX_LIMIT, ReportQuery
 from syncline.reports.search import search
 from syncline.reports.views import CSV_COLUMNS, _csv_writer, csv_row
@@ -80,12 +81,13 @@ def start_export(
     buffer = io.StringIO()
     writer = _csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
+    links = Links(deps, tenant_id)
     rows = 0
     cursor: str | None = None
     while True:
         page = search(deps, tenant_id, query, limit=EXPORT_PAGE, cursor=cursor)
         for item in page.items:
-            writer.writerow(csv_row(item))
+            writer.writerow(csv_row(item, links))
         rows += len(page.items)
         cursor = page.next_cursor
         query = query.model_copy(update={"start": page.start, "end": page.end})
@@ -164,6 +166,7 @@ def _advance(
             tail = s3.get_object(Bucket=deps.bucket, Key=job.tail)["Body"].read() if job.tail else b""
             buffer = bytearray(tail if tail or job.parts else _csv_header())
         pages = int(progressed)
+        links = Links(deps, tenant_id)
         while True:
             if len(buffer) >= PART_BYTES:
                 _upload_part(s3, deps.bucket, work, buffer)
@@ -175,7 +178,7 @@ def _advance(
             text = io.StringIO()
             writer = _csv_writer(text)
             for item in page.items:
-                writer.writerow(csv_row(item))
+                writer.writerow(csv_row(item, links))
             buffer += text.getvalue().encode()
             work.rows += len(page.items)
             work.cursor = page.next_cursor

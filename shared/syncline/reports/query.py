@@ -137,15 +137,24 @@ PERIODS = ("today", "yesterday", "this_week", "last_week")
 Period = Literal["today", "yesterday", "this_week", "last_week"]
 
 
-def period_window(period: str, now: datetime) -> tuple[datetime, datetime]:
-    """A named period in UTC; weeks start on Monday. The current ones end now."""
-    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    monday = midnight - timedelta(days=midnight.weekday())
+def period_window(period: str, now: datetime, zone: str = "UTC") -> tuple[datetime, datetime]:
+    """A named period in the time zone `zone` (the company group's); weeks start on Monday. The
+    current ones end now. Midnights are local ones, so a day across a DST change is 23 or 25 hours."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+
+    def midnight(days_back: int) -> datetime:
+        day = local.date() - timedelta(days=days_back)
+        return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+
+    weekday = local.weekday()
     return {
-        "today": (midnight, now),
-        "yesterday": (midnight - timedelta(days=1), midnight),
-        "this_week": (monday, now),
-        "last_week": (monday - timedelta(days=7), monday),
+        "today": (midnight(0), now),
+        "yesterday": (midnight(1), midnight(0)),
+        "this_week": (midnight(weekday), now),
+        "last_week": (midnight(weekday + 7), midnight(weekday)),
     }[period]
 
 
@@ -157,6 +166,7 @@ def resolve_window(
     period: str | None = None,
     default: bool = True,
     now: datetime | None = None,
+    zone: str = "UTC",
 ) -> tuple[datetime | None, datetime | None, str]:
     """The (start, end) of a search: `days` back from now, a named `period`, or `from`/`to`, at
     most MAX_DAYS long. Without any of them: the last DEFAULT_DAYS days, or no window when
@@ -173,8 +183,8 @@ def resolve_window(
                 f"period is one of {', '.join(PERIODS)}",
                 fields=[{"field": "query.period", "message": f"one of {', '.join(PERIODS)}"}],
             )
-        first, last = period_window(period, now)
-        return first, last, f"period={period}"
+        first, last = period_window(period, now, zone)
+        return first, last, f"period={period};tz={zone}"
     if days is not None and (start is not None or end is not None):
         raise Invalid(
             "give either days or from/to, not both",

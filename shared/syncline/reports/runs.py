@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from syncline import error_catalog
 from syncline.deps import Deps
 from syncline.errors import NotFound
 from syncline.models import Run, RunStatus, Trigger, iso, utcnow
@@ -17,6 +18,7 @@ from syncline.reports.cursor import _pinned_window, decode_cursor, encode_cursor
 from syncline.reports.merge import ReadStats, StreamSpec, _Merge, _run_base_key, _Source
 from syncline.reports.query import CURSOR_VERSION, DEFAULT_LIMIT, BadRequest, ReportQuery, run_stamp
 from syncline.reports.search import _run_from_row
+from syncline.reports.views import error_view
 from syncline.store import (
     runs_partition,
 )
@@ -220,8 +222,11 @@ def run_view(run: Run) -> dict[str, Any]:
     out["first_errors"] = [
         group.model_dump(mode="json")
         | {"first_at": _iso_or_none(group.first_at), "last_at": _iso_or_none(group.last_at)}
+        | error_catalog.explain(group.code, group.message, run.destination_system)
         for group in run.error_summary()
     ]
+    # A pull is the source's: its error is explained as the source system's.
+    out["pull_error"] = error_view(run.pull_error, run.source_system)
     out["started_at"] = iso(run.started_at)
     out["ended_at"] = iso(run.ended_at) if run.ended_at else None
     end = run.ended_at or utcnow()

@@ -8,12 +8,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from syncline import error_catalog
 from syncline.csvsafe import neutralise
-from syncline.models import SyncItem, iso
+from syncline.models import ErrorInfo, SyncItem, iso
+from syncline.reports.links import Links
 
 
-def entry(item: SyncItem, additional: bool = False) -> dict[str, Any]:
-    """A report entry as the API shows it (never the stored payload)."""
+def error_view(error: ErrorInfo | None, system: str | None) -> dict[str, Any] | None:
+    """An error with what it means and what to do (the error catalog's note)."""
+    if error is None:
+        return None
+    return error.model_dump() | error_catalog.explain(error.code, error.message, system)
+
+
+def entry(item: SyncItem, additional: bool = False, links: Links | None = None) -> dict[str, Any]:
+    """A report entry as the API shows it (never the stored payload). With `additional`, also its
+    ids, its latest attempt (the error with the catalog's note) and, given `links`, where the record
+    is in the source's and the destination's admin."""
     out: dict[str, Any] = {
         "sync_id": item.sync_id,
         "run_id": item.run_id,
@@ -33,10 +44,12 @@ def entry(item: SyncItem, additional: bool = False) -> dict[str, Any]:
         out["earlier_runs"] = list(item.earlier_runs)
         out["latest"] = {
             "attempts": item.attempts,
-            "error": item.last_error.model_dump() if item.last_error else None,
+            "error": error_view(item.last_error, item.destination_system),
             "synced_at": iso(item.updated_at),
             "payload_stored": item.payload is not None or item.payload_ref is not None,
         }
+        if links is not None:
+            out |= links.of(item)
     return out
 
 
@@ -51,12 +64,16 @@ CSV_COLUMNS = [
     "attempts",
     "error_code",
     "error_message",
+    "error_meaning",
+    "error_next_step",
     "source_system",
     "source_entity",
     "destination_system",
     "destination_entity",
     "created_at",
     "updated_at",
+    "source_url",
+    "endpoint_url",
 ]
 
 
@@ -67,8 +84,10 @@ def _cell(value: str | None) -> str:
     return neutralise(value)
 
 
-def csv_row(item: SyncItem) -> list[str]:
+def csv_row(item: SyncItem, links: Links | None = None) -> list[str]:
     error = item.last_error
+    note = error_catalog.explain(error.code, error.message, item.destination_system) if error else None
+    urls = links.of(item) if links is not None else {}
     return [
         item.sync_id,
         item.run_id,
@@ -80,12 +99,16 @@ def csv_row(item: SyncItem) -> list[str]:
         str(item.attempts),
         error.code if error else "",
         _cell(error.message) if error else "",
+        note["meaning"] if note else "",
+        note["next_step"] if note else "",
         item.source_system,
         item.source_entity,
         item.destination_system,
         item.destination_entity,
         iso(item.created_at),
         iso(item.updated_at),
+        _cell(urls.get("source_url")),
+        _cell(urls.get("endpoint_url")),
     ]
 
 

@@ -36,6 +36,7 @@ from .conftest import SECRET_TOKEN, AwsEnv, Group, new_group
 
 SENDER = "alerts@example.com"
 CONFIG_SET = "apitest-alerts"
+CONSOLE = "https://console.example.com/"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def ses(aws_env: AwsEnv) -> Iterator[None]:
     }
     os.environ[ENV["alert_sender"]] = SENDER
     os.environ[ENV["alert_configuration_set"]] = CONFIG_SET
-    os.environ[ENV["alert_link_base"]] = "https://api.example.com/v1/"
+    os.environ[ENV["alert_link_base"]] = CONSOLE
     wiring.reset()
     yield
     for name, value in saved.items():
@@ -104,7 +105,13 @@ def enable(group: Group, service_id: str, **alerts: Any) -> None:
 
 
 def seed_failures(
-    group: Group, service_id: str, count: int, start: datetime, span: timedelta, message: str = "bad postcode"
+    group: Group,
+    service_id: str,
+    count: int,
+    start: datetime,
+    span: timedelta,
+    message: str = "bad postcode",
+    seed: int = 0,
 ) -> None:
     service = group.services[service_id]
     run_id = new_run_id(start)
@@ -114,7 +121,7 @@ def seed_failures(
         at = start + span * n / max(1, count)
         item = SyncItem(
             tenant_id=group.tenant_id,
-            sync_id=sync_id_for(service_id, f"src-{n}", f"{run_id}-{n}"),
+            sync_id=sync_id_for(service_id, f"src-{n}", f"{run_id}-{n}-{seed}"),
             run_id=run_id,
             service_id=service_id,
             source_system="shopify",
@@ -187,14 +194,20 @@ def test_a_thousand_failures_across_three_services_make_exactly_three_digests(se
         assert "lead@example.com" in str(message["To"])
         text, html = parts(message)
         for body in (text, html):
-            assert f"and {count - 50} more" in body
+            # one error, one group: its count, the catalog's note and three examples (the newest)
             assert group.tenant_id in body and f"({service_id})" in body
             listed = [n for n in range(count) if f"#{n:05d}" in body]
-            assert len(listed) == 50
-            assert listed == list(range(count - 50, count))  # the newest 50
+            assert listed == list(range(count - 3, count))
+            assert "postcode (or another address field) is not valid" in body  # what it means
+            assert "Correct the address in the source record" in body  # what to do
+        assert f"{count} x rejected: bad postcode {count - 1}" in text
+        assert f"{count} &times; rejected: bad postcode {count - 1}" in html
+        assert text.count("  e.g. ") == 3
         assert f"New failures: {count}" in text
-        assert "https://api.example.com/v1/reports?service=" + service_id in text
-        assert "/reports/export?service=" + service_id in text
+        # the links open the console's views of the service's failures, never the API (a 401)
+        assert f"{CONSOLE}#/reports?service={service_id}&status=Failed&from=" in text
+        assert f"{CONSOLE}#/failures?service={service_id}" in text
+        assert "/reports/export" not in text
         # the links and the window start at the first failure (the report takes at most 15 days)
         assert "from=" + quote(iso(t0 - timedelta(minutes=10))) + "&" in text
         assert f"Window: {iso(t0 - timedelta(minutes=10))} to " in text
@@ -225,6 +238,59 @@ def test_immediate_mode_sends_the_first_failure_at_once_then_one_digest_per_wind
     text, html = parts(sent_to(address)[1])
     assert "Still failing: 1" in text
     assert "Bestellungen → Lager (Müller) (orders)" in text and "Bestellungen → Lager (Müller)" in html
+
+
+def test_a_digest_groups_failures_by_error_with_counts_and_examples(ses: None) -> None:
+    """Issue 30: a hundred identical failures are one line with a count, not a hundred lines; two
+    different errors are two groups, the larger first, each with what it means and what to do."""
+    group = new_group("alerts")
+    address = ops_group(group)
+    t0 = utcnow() - timedelta(hours=2)
+    enable(group, "orders", mode="immediate")
+    alerts_tick(t0)
+    seed_failures(
+        group, "orders", 100, t0 + timedelta(minutes=1), timedelta(seconds=30), message="bad postcode"
+    )
+    seed_failures(
+        group,
+        "orders",
+        7,
+        t0 + timedelta(minutes=2),
+        timedelta(seconds=30),
+        message="mapping: no sku at line",
+        seed=1,
+    )
+    alerts_tick(t0 + timedelta(minutes=5))
+    (message,) = sent_to(address)
+    text, _ = parts(message)
+    lines = text.splitlines()
+    headings = [line for line in lines if " x rejected: " in line]
+    assert [h.split(":")[0] for h in headings] == ["100 x rejected", "7 x rejected"]
+    assert text.count("  e.g. ") == 6
+    assert sum(1 for line in lines if "bad postcode" in line) == 1  # one line for the hundred
+
+
+def test_an_immediate_alert_reports_failures_that_reach_the_index_late(ses: None) -> None:
+    """Issue 30 (8 of 13 emailed): a failure whose time is before what a tick covered, but that
+    reached the by_status index after that tick (the index lagging, a reconciler pass that settles
+    entries with its start time), was never emailed: the tick's cursor had moved past its time.
+    Now every tick looks back over what it covered and reports what was never reported, once."""
+    group = new_group("alerts")
+    address = ops_group(group)
+    t0 = utcnow() - timedelta(hours=2)
+    enable(group, "orders", mode="immediate", window_minutes=5)
+    alerts_tick(t0)
+    seed_failures(group, "orders", 8, t0 + timedelta(minutes=1), timedelta(seconds=10))
+    alerts_tick(t0 + timedelta(minutes=2))  # the 8 so far: emailed at once
+    # five more, with times before that tick's cursor, only now in the index
+    seed_failures(group, "orders", 5, t0 + timedelta(minutes=1, seconds=30), timedelta(seconds=5), seed=1)
+    for minutes in (3, 4, 8, 9, 15, 30):
+        alerts_tick(t0 + timedelta(minutes=minutes))
+    subjects = [str(m["Subject"]) for m in sent_to(address)]
+    assert subjects == [
+        "[Syncline] orders: 8 failed syncs in 5 min",
+        "[Syncline] orders: 5 failed syncs in 5 min",
+    ]
 
 
 # ---------------------------------------------------------------------------------- recovery

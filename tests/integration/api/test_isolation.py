@@ -29,8 +29,16 @@ LISTS = {
     ("GET", "/lookups"),
     ("GET", "/notification-groups"),
     ("GET", "/inbound-clients"),
+    ("GET", "/reports/errors"),
+    ("GET", "/company-group"),
 }
-GLOBAL = {("GET", "/openapi.json"), ("GET", "/systems"), ("GET", "/systems/{system}"), ("GET", "/transforms")}
+GLOBAL = {
+    ("GET", "/openapi.json"),
+    ("GET", "/systems"),
+    ("GET", "/systems/{system}"),
+    ("GET", "/transforms"),
+    ("GET", "/errors"),
+}
 BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/connectors/{connector_id}"): {"name": "taken over"},
     ("PATCH", "/services/{service_id}"): {"name": "taken over", "active": False},
@@ -100,7 +108,9 @@ def _fill(path: str, ids: dict[str, str]) -> str:
 
 def _snapshot(a: Group) -> str:
     config, syncs = wiring.config_store(), wiring.sync_store()
+    group = config.get_tenant(a.tenant_id)
     state = {
+        "company_group": group.model_dump(mode="json") if group else None,
         "connectors": [c.model_dump(mode="json") for c in config.list_connectors(a.tenant_id)],
         "services": [s.model_dump(mode="json") for s in config.list_services(a.tenant_id)],
         "items": {
@@ -167,6 +177,9 @@ def test_every_route_keeps_company_groups_apart(groups: tuple[Group, Group, dict
             group_body: dict[str, Any] = {"group_id": "a-ops", "name": "B", "recipients": ["b@example.com"]}
             assert b.api.post(url, body=group_body).status == 201
             assert b.api.delete(f"{url}/a-ops").status == 204  # its own; a's is untouched
+            continue
+        if (method, path) == ("PATCH", "/company-group"):  # the key's own group; a's is untouched
+            assert b.api.patch(url, body={"timezone": "Europe/Berlin"}).json()["tenant_id"] == b.tenant_id
             continue
         if (method, path) == ("POST", "/reports/resync"):
             resp = b.api.post(url, body={"sync_ids": [i.sync_id for i in a.items]})

@@ -34,6 +34,18 @@ READ_ROUTES = {
     ("GET", "/runs/{run_id}"),
     ("GET", "/dashboard"),
     ("GET", "/services/{service_id}/alerts/history"),
+    # issue 30: a read key reads services and connectors (never a credential) and the catalog
+    ("GET", "/services"),
+    ("GET", "/services/{service_id}"),
+    ("POST", "/services/{service_id}/preview"),
+    ("GET", "/connectors"),
+    ("GET", "/connectors/{connector_id}"),
+    ("GET", "/connectors/{connector_id}/status"),
+    ("GET", "/connectors/{connector_id}/status/history"),
+    ("GET", "/connectors/{connector_id}/summary"),
+    ("GET", "/reports/errors"),
+    ("GET", "/errors"),
+    ("GET", "/company-group"),
 }
 OPERATE_ROUTES = {
     ("POST", "/reports/resync"),
@@ -151,7 +163,8 @@ def test_keys_cli_takes_scope_and_expiry_and_lists_them(
     assert "scope read" in out
     api = Api(key)
     assert api.get("/reports").status == 200
-    assert api.get("/connectors").json()["error"]["message"] == "this API key lacks the 'admin' scope"
+    refused = api.get("/notification-groups").json()["error"]["message"]
+    assert refused == "this API key lacks the 'admin' scope"
     assert cli.main(["keys", "create", "--tenant", "scope-cli"]) == 0  # default: admin
     default_key = re.search(r"^\s+(sl_\S+)$", capsys.readouterr().out, re.M).group(1)  # type: ignore[union-attr]
     assert Api(default_key).get("/connectors").status == 200

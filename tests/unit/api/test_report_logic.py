@@ -179,6 +179,22 @@ def test_sort_by_status_and_by_service_passes() -> None:
     assert [q.services for q, _ in by_service] == [("orders",), ("stock",)]
 
 
+def test_named_periods_start_at_the_company_groups_midnights() -> None:
+    """Issue 30: Today in Auckland (UTC+13 in March) starts at 11:00 UTC the day before; Last week
+    in Berlin spans the change to summer time (a 167-hour week)."""
+    now = datetime(2025, 3, 12, 15, 30, tzinfo=UTC)  # Thursday 04:30 in Auckland
+    start, end, spec = resolve_window(None, None, None, period="today", now=now, zone="Pacific/Auckland")
+    assert start == datetime(2025, 3, 12, 11, 0, tzinfo=UTC) and end == now
+    assert spec == "period=today;tz=Pacific/Auckland"
+    start, end, _ = resolve_window(None, None, None, period="yesterday", now=now, zone="Pacific/Auckland")
+    assert start == datetime(2025, 3, 11, 11, tzinfo=UTC) and end == datetime(2025, 3, 12, 11, tzinfo=UTC)
+    after_dst = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)  # Berlin moved to summer time on 30 March
+    start, end, _ = resolve_window(None, None, None, period="last_week", now=after_dst, zone="Europe/Berlin")
+    assert start == datetime(2025, 3, 23, 23, 0, tzinfo=UTC)  # Monday 24 March, 00:00 CET
+    assert end == datetime(2025, 3, 30, 22, 0, tzinfo=UTC)  # Monday 31 March, 00:00 CEST
+    assert end - start == timedelta(hours=167)
+
+
 def test_named_periods_are_utc_days_and_monday_weeks() -> None:
     wednesday = datetime(2025, 3, 12, 15, 30, tzinfo=UTC)  # 2025-03-10 is a Monday
     midnight = datetime(2025, 3, 12, tzinfo=UTC)
@@ -191,7 +207,7 @@ def test_named_periods_are_utc_days_and_monday_weeks() -> None:
     }
     for period, window in expected.items():
         start, end, spec = resolve_window(None, None, None, period=period, now=wednesday)
-        assert (start, end) == window and spec == f"period={period}"
+        assert (start, end) == window and spec == f"period={period};tz=UTC"
     on_monday = resolve_window(None, None, None, period="this_week", now=monday + timedelta(hours=1))
     assert on_monday[0] == monday
     for days, frm in ((3, None), (None, NOW)):

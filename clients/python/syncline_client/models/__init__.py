@@ -11,6 +11,7 @@ from .auto_pause_body import AutoPauseBody
 from .check_connector_return import CheckConnectorReturn
 from .clone_body import CloneBody
 from .clone_service_return import CloneServiceReturn
+from .company_group_update import CompanyGroupUpdate
 from .config_apply_body import ConfigApplyBody
 from .config_apply_body_credentials_type_0 import ConfigApplyBodyCredentialsType0
 from .config_apply_body_files import ConfigApplyBodyFiles
@@ -32,11 +33,14 @@ from .create_connector_return import CreateConnectorReturn
 from .create_group_return import CreateGroupReturn
 from .create_lookup_return import CreateLookupReturn
 from .create_service_return import CreateServiceReturn
+from .dashboard_filter_params import DashboardFilterParams
+from .dashboard_filter_params_period_type_0 import DashboardFilterParamsPeriodType0
 from .dashboard_params import DashboardParams
 from .dashboard_params_period_type_0 import DashboardParamsPeriodType0
 from .deactivate_service_return import DeactivateServiceReturn
 from .diff_config_return import DiffConfigReturn
 from .endpoint import Endpoint
+from .error_catalog_return import ErrorCatalogReturn
 from .error_detail import ErrorDetail
 from .error_field import ErrorField
 from .error_response import ErrorResponse
@@ -49,9 +53,12 @@ from .export_report_period_type_0 import ExportReportPeriodType0
 from .export_report_sort import ExportReportSort
 from .export_status import ExportStatus
 from .export_status_status import ExportStatusStatus
+from .failures_by_error_return import FailuresByErrorReturn
+from .failures_params import FailuresParams
 from .filter_params import FilterParams
 from .filter_params_period_type_0 import FilterParamsPeriodType0
 from .get_client_return import GetClientReturn
+from .get_company_group_return import GetCompanyGroupReturn
 from .get_connector_return import GetConnectorReturn
 from .get_dashboard_period_type_0 import GetDashboardPeriodType0
 from .get_dashboard_return import GetDashboardReturn
@@ -157,6 +164,7 @@ from .set_notes_return import SetNotesReturn
 from .status import Status
 from .sweeper_body import SweeperBody
 from .trigger import Trigger
+from .update_company_group_return import UpdateCompanyGroupReturn
 from .update_connector_return import UpdateConnectorReturn
 from .update_group_return import UpdateGroupReturn
 from .update_service_return import UpdateServiceReturn
@@ -173,6 +181,7 @@ __all__ = (
     "CheckConnectorReturn",
     "CloneBody",
     "CloneServiceReturn",
+    "CompanyGroupUpdate",
     "ConfigApplyBody",
     "ConfigApplyBodyCredentialsType0",
     "ConfigApplyBodyFiles",
@@ -194,11 +203,14 @@ __all__ = (
     "CreateGroupReturn",
     "CreateLookupReturn",
     "CreateServiceReturn",
+    "DashboardFilterParams",
+    "DashboardFilterParamsPeriodType0",
     "DashboardParams",
     "DashboardParamsPeriodType0",
     "DeactivateServiceReturn",
     "DiffConfigReturn",
     "Endpoint",
+    "ErrorCatalogReturn",
     "ErrorDetail",
     "ErrorField",
     "ErrorResponse",
@@ -211,9 +223,12 @@ __all__ = (
     "ExportReportSort",
     "ExportStatus",
     "ExportStatusStatus",
+    "FailuresByErrorReturn",
+    "FailuresParams",
     "FilterParams",
     "FilterParamsPeriodType0",
     "GetClientReturn",
+    "GetCompanyGroupReturn",
     "GetConnectorReturn",
     "GetDashboardPeriodType0",
     "GetDashboardReturn",
@@ -309,6 +324,7 @@ __all__ = (
     "Status",
     "SweeperBody",
     "Trigger",
+    "UpdateCompanyGroupReturn",
     "UpdateConnectorReturn",
     "UpdateGroupReturn",
     "UpdateServiceReturn",

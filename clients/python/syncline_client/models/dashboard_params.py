@@ -18,8 +18,8 @@ class DashboardParams:
     Attributes:
         days (int | None | Unset): the last N days (default 5)
         from_ (datetime.datetime | None | Unset): window start, ISO 8601
-        period (DashboardParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week (UTC; weeks start
-            on Monday)
+        period (DashboardParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week, in the company
+            group's time zone (GET /company-group; weeks start on Monday)
         to (datetime.datetime | None | Unset): window end, ISO 8601 (default now)
     """
 

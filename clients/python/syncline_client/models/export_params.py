@@ -26,8 +26,8 @@ class ExportParams:
         entity (list[str] | None | Unset): entity on either side (several)
         from_ (datetime.datetime | None | Unset): window start, ISO 8601
         order (ExportParamsOrder | Unset):  Default: ExportParamsOrder.DESC.
-        period (ExportParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week (UTC; weeks start on
-            Monday)
+        period (ExportParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week, in the company
+            group's time zone (GET /company-group; weeks start on Monday)
         reference (None | str | Unset): exact, or a prefix ending in '*'
         run (None | str | Unset): one run's entries (no default window)
         service (list[str] | None | Unset): service ids (several)

@@ -24,8 +24,8 @@ class FilterParams:
         endpoint_id (None | str | Unset): exact, or a prefix ending in '*'
         entity (list[str] | None | Unset): entity on either side (several)
         from_ (datetime.datetime | None | Unset): window start, ISO 8601
-        period (FilterParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week (UTC; weeks start on
-            Monday)
+        period (FilterParamsPeriodType0 | None | Unset): today, yesterday, this_week or last_week, in the company
+            group's time zone (GET /company-group; weeks start on Monday)
         reference (None | str | Unset): exact, or a prefix ending in '*'
         run (None | str | Unset): one run's entries (no default window)
         service (list[str] | None | Unset): service ids (several)

@@ -31,8 +31,8 @@ class ReportParams:
         from_ (datetime.datetime | None | Unset): window start, ISO 8601
         limit (int | Unset):  Default: 50.
         order (ReportParamsOrder | Unset): desc: newest (or Failed) first Default: ReportParamsOrder.DESC.
-        period (None | ReportParamsPeriodType0 | Unset): today, yesterday, this_week or last_week (UTC; weeks start on
-            Monday)
+        period (None | ReportParamsPeriodType0 | Unset): today, yesterday, this_week or last_week, in the company
+            group's time zone (GET /company-group; weeks start on Monday)
         reference (None | str | Unset): exact, or a prefix ending in '*'
         run (None | str | Unset): one run's entries (no default window)
         service (list[str] | None | Unset): service ids (several)

@@ -25,8 +25,8 @@ class RunsParams:
         from_ (datetime.datetime | None | Unset): window start, ISO 8601
         limit (int | Unset):  Default: 50.
         order (RunsParamsOrder | Unset): desc: newest, longest, most first Default: RunsParamsOrder.DESC.
-        period (None | RunsParamsPeriodType0 | Unset): today, yesterday, this_week or last_week (UTC; weeks start on
-            Monday)
+        period (None | RunsParamsPeriodType0 | Unset): today, yesterday, this_week or last_week, in the company group's
+            time zone (GET /company-group; weeks start on Monday)
         service (None | str | Unset):
         sort (RunsParamsSort | Unset): started (default), duration, or failures (Failed entries) Default:
             RunsParamsSort.STARTED.

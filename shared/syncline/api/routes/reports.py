@@ -15,6 +15,7 @@ from syncline.api.errors import JSON, error_response
 from syncline.api.models import (
     ExportParams,
     ExportStatus,
+    FailuresParams,
     ReportEntry,
     ReportPageResponse,
     ReportParams,
@@ -47,8 +48,9 @@ def search_report(params: Annotated[ReportParams, Query()]) -> Response[str]:
         deps(), tenant(), params.to_query(params.sort, params.order), limit=params.limit, cursor=params.cursor
     )
     additional = params.fields == "additional"
+    links = reports.Links(deps(), tenant()) if additional else None
     body = {
-        "items": [reports.entry(item, additional) for item in page.items],
+        "items": [reports.entry(item, additional, links) for item in page.items],
         "next_cursor": page.next_cursor,
         "window": {
             "from": iso(page.start) if page.start else None,
@@ -158,10 +160,39 @@ def resync(body: Annotated[ResyncBody, Body()]) -> dict[str, Any]:
 
 
 @router.get(
+    "/reports/errors",
+    summary="Failed entries grouped by error",
+    description="The Failed entries of the last `days` days (default 7; `service` narrows them) grouped by "
+    "error: the catalog's meaning and next step, the count, the services, a few examples and the sync ids "
+    "(up to 1,000: a POST /reports/resync of them resyncs the group). At most 5,000 entries are read "
+    "(`complete` false when there were more).",
+    tags=TAGS,
+)
+def failures_by_error(params: Annotated[FailuresParams, Query()]) -> dict[str, Any]:
+    start, end, _ = reports.resolve_window(params.days, None, None)
+    assert start is not None and end is not None
+    return reports.failures_by_error(deps(), tenant(), start, end, params.service)
+
+
+@router.get(
+    "/errors",
+    summary="The error catalog",
+    description="Every error code Syncline records and the vendor errors it knows, each with what it means "
+    "and what to do. Report entries, runs, the CSV and alert emails carry the same notes.",
+    tags=TAGS,
+)
+def error_catalog() -> dict[str, Any]:
+    from syncline import error_catalog
+
+    return {"items": error_catalog.entries()}
+
+
+@router.get(
     "/reports/<sync_id>",
     summary="One report entry, with its source and endpoint ids and latest attempt",
     tags=TAGS,
     responses={200: {"description": "the entry", "content": {JSON: {"model": ReportEntry}}}},
 )
 def get_entry(sync_id: SyncIdPath) -> dict[str, Any]:
-    return reports.entry(reports.get_entry(deps(), tenant(), sync_id), additional=True)
+    item = reports.get_entry(deps(), tenant(), sync_id)
+    return reports.entry(item, additional=True, links=reports.Links(deps(), tenant()))

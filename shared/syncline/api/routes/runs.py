@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from syncline import reports
 from syncline.api.context import deps, tenant
-from syncline.api.models import DashboardParams, RunsParams
+from syncline.api.models import DashboardFilterParams, RunsParams
 from syncline.models import iso
 
 router = Router()
@@ -62,12 +62,18 @@ def get_run(run_id: RunIdPath) -> dict[str, Any]:
 @router.get(
     "/dashboard",
     summary="Totals by status and by service over a window, failure rate, oldest Pending entry",
+    description="Filters: `status` (the totals of those entry statuses only) and `service` (those services' "
+    "runs only; no oldest Pending entry then). Days are the company group's (its time zone), each with "
+    "the `from`/`to` of a report search of that day.",
     tags=["runs"],
 )
-def get_dashboard(params: Annotated[DashboardParams, Query()]) -> dict[str, Any]:
+def get_dashboard(params: Annotated[DashboardFilterParams, Query()]) -> dict[str, Any]:
     start, end, _ = params.window()
     assert start is not None and end is not None
-    answer = reports.dashboard(deps(), tenant(), start, end)
     group = deps().config.get_tenant(tenant())  # the console's header names the company group
-    answer["company_group"] = {"tenant_id": tenant(), "name": group.name if group else None}
+    zone = group.timezone if group else "UTC"
+    answer = reports.dashboard(
+        deps(), tenant(), start, end, service_ids=params.service, statuses=params.status, zone=zone
+    )
+    answer["company_group"] = {"tenant_id": tenant(), "name": group.name if group else None, "timezone": zone}
     return answer

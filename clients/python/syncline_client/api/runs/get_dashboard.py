@@ -9,6 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.get_dashboard_period_type_0 import GetDashboardPeriodType0
 from ...models.get_dashboard_return import GetDashboardReturn
+from ...models.status import Status
 from ...types import UNSET, Response, Unset
 
 
@@ -18,6 +19,8 @@ def _get_kwargs(
     period: GetDashboardPeriodType0 | None | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    status: list[Status] | None | Unset = UNSET,
+    service: list[str] | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -55,6 +58,29 @@ def _get_kwargs(
     else:
         json_to = to
     params["to"] = json_to
+
+    json_status: list[str] | None | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, list):
+        json_status = []
+        for status_type_0_item_data in status:
+            status_type_0_item = status_type_0_item_data.value
+            json_status.append(status_type_0_item)
+
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_service: list[str] | None | Unset
+    if isinstance(service, Unset):
+        json_service = UNSET
+    elif isinstance(service, list):
+        json_service = service
+
+    else:
+        json_service = service
+    params["service"] = json_service
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -139,14 +165,22 @@ def sync_detailed(
     period: GetDashboardPeriodType0 | None | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    status: list[Status] | None | Unset = UNSET,
+    service: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorResponse | GetDashboardReturn]:
     """Totals by status and by service over a window, failure rate, oldest Pending entry
+
+     Filters: `status` (the totals of those entry statuses only) and `service` (those services' runs
+    only; no oldest Pending entry then). Days are the company group's (its time zone), each with the
+    `from`/`to` of a report search of that day.
 
     Args:
         days (int | None | Unset):
         period (GetDashboardPeriodType0 | None | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        status (list[Status] | None | Unset):
+        service (list[str] | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,6 +195,8 @@ def sync_detailed(
         period=period,
         from_=from_,
         to=to,
+        status=status,
+        service=service,
     )
 
     response = client.get_httpx_client().request(
@@ -177,14 +213,22 @@ def sync(
     period: GetDashboardPeriodType0 | None | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    status: list[Status] | None | Unset = UNSET,
+    service: list[str] | None | Unset = UNSET,
 ) -> ErrorResponse | GetDashboardReturn | None:
     """Totals by status and by service over a window, failure rate, oldest Pending entry
+
+     Filters: `status` (the totals of those entry statuses only) and `service` (those services' runs
+    only; no oldest Pending entry then). Days are the company group's (its time zone), each with the
+    `from`/`to` of a report search of that day.
 
     Args:
         days (int | None | Unset):
         period (GetDashboardPeriodType0 | None | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        status (list[Status] | None | Unset):
+        service (list[str] | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,6 +244,8 @@ def sync(
         period=period,
         from_=from_,
         to=to,
+        status=status,
+        service=service,
     ).parsed
 
 
@@ -210,14 +256,22 @@ async def asyncio_detailed(
     period: GetDashboardPeriodType0 | None | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    status: list[Status] | None | Unset = UNSET,
+    service: list[str] | None | Unset = UNSET,
 ) -> Response[ErrorResponse | GetDashboardReturn]:
     """Totals by status and by service over a window, failure rate, oldest Pending entry
+
+     Filters: `status` (the totals of those entry statuses only) and `service` (those services' runs
+    only; no oldest Pending entry then). Days are the company group's (its time zone), each with the
+    `from`/`to` of a report search of that day.
 
     Args:
         days (int | None | Unset):
         period (GetDashboardPeriodType0 | None | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        status (list[Status] | None | Unset):
+        service (list[str] | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -232,6 +286,8 @@ async def asyncio_detailed(
         period=period,
         from_=from_,
         to=to,
+        status=status,
+        service=service,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -246,14 +302,22 @@ async def asyncio(
     period: GetDashboardPeriodType0 | None | Unset = UNSET,
     from_: datetime.datetime | None | Unset = UNSET,
     to: datetime.datetime | None | Unset = UNSET,
+    status: list[Status] | None | Unset = UNSET,
+    service: list[str] | None | Unset = UNSET,
 ) -> ErrorResponse | GetDashboardReturn | None:
     """Totals by status and by service over a window, failure rate, oldest Pending entry
+
+     Filters: `status` (the totals of those entry statuses only) and `service` (those services' runs
+    only; no oldest Pending entry then). Days are the company group's (its time zone), each with the
+    `from`/`to` of a report search of that day.
 
     Args:
         days (int | None | Unset):
         period (GetDashboardPeriodType0 | None | Unset):
         from_ (datetime.datetime | None | Unset):
         to (datetime.datetime | None | Unset):
+        status (list[Status] | None | Unset):
+        service (list[str] | None | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -270,5 +334,7 @@ async def asyncio(
             period=period,
             from_=from_,
             to=to,
+            status=status,
+            service=service,
         )
     ).parsed
