@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from syncline.tables import QUEUES
+
 # A stack's AWS part, started the way `syncline demo` / `up` start it, waiting for Ctrl-C.
 SCRIPT = """
 import sys, time, boto3
@@ -61,7 +63,7 @@ def _start() -> tuple[subprocess.Popen[str], int]:
     line = stack.stdout.readline().split()
     assert len(line) == 3, stack.stderr.read() if stack.stderr else line
     moto_pid, queues, moto_in_stack = int(line[0]), int(line[1]), line[2]
-    assert queues == 4  # the stack's queues, created over HTTP in the other process
+    assert queues == len(QUEUES)  # the stack's queues, created over HTTP in the other process
     assert moto_in_stack == "False"  # moto is not even imported by the stack's process
     assert moto_pid != stack.pid and _running(moto_pid)
     return stack, moto_pid
